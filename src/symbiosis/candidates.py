@@ -1,0 +1,256 @@
+"""Candidate exchanges: the sparse table of feasible arcs, with their coefficients.
+
+An arc a = (s, d) joins a supply stream s to a demand stream d of another company,
+for the same resource (rho = 1) or through a substitution (rho = ratio), within the
+supply resource's maximum distance, and hot enough (or through a heat pump). Pairs
+are found with a KD-tree on the unit sphere, never by looking at all pairs.
+No Pyomo here: the model only reads this table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from symbiosis import economics
+from symbiosis.scenario import Direction, Pricing, Scenario, Stream, Transport
+
+ARC_COLUMNS = [
+    "supply_stream",
+    "demand_stream",
+    "supply_company",
+    "demand_company",
+    "resource",
+    "demand_resource",
+    "rho",
+    "distance_km",
+    "value_eur_per_unit",
+    "co2_kg_per_unit",
+    "weight_eur_per_unit",
+    "fixed_cost_eur_per_year",
+    "heat_pump_cop",
+    "peak",
+    "min_flow",
+    "required",
+]
+
+
+@dataclass(frozen=True)
+class RequireRule:
+    """A ``require`` rule and the arcs that can satisfy it."""
+
+    index: int  # position in scenario.rules
+    source: str
+    target: str
+    arcs: tuple[int, ...]
+
+
+@dataclass
+class Candidates:
+    """Arcs (one row each, index 0..n-1) and the per-slot quantities they draw on."""
+
+    arcs: pd.DataFrame
+    supply_slots: dict[str, np.ndarray]  # supply stream -> S_{s,t}
+    demand_slots: dict[str, np.ndarray]  # demand stream -> D_{d,t}
+    upper: list[np.ndarray]  # arc -> U_{a,t} = min(S_{s,t}, D_{d,t} / rho)
+    slots: dict[str, tuple[str, ...]]  # stream -> its slot names
+    demand_price: dict[str, float]  # demand stream -> p_d
+    demand_co2: dict[str, float]  # demand stream -> co2_d (kg per unit)
+    requires: list[RequireRule] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.arcs)
+
+
+def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    p, l = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(p) * np.cos(l), np.cos(p) * np.sin(l), np.sin(p)])
+
+
+def _chord(km: float) -> float:
+    theta = min(km / economics.EARTH_RADIUS_KM, np.pi)
+    return float(2 * np.sin(theta / 2))
+
+
+def _matches(rule_ref: str, stream: Stream) -> bool:
+    return rule_ref in (stream.id, stream.company)
+
+
+def build_candidates(scenario: Scenario) -> Candidates:
+    """Every feasible, possibly profitable arc of the scenario, with its coefficients."""
+    st = scenario.settings
+    companies = scenario.company_by_id
+    resources = scenario.resource_by_id
+    supplies = [s for s in scenario.streams if s.direction is Direction.supply]
+    demands = [s for s in scenario.streams if s.direction is Direction.demand]
+    supply_slots = {s.id: scenario.slot_quantities(s) for s in supplies}
+    demand_slots = {d.id: scenario.slot_quantities(d) for d in demands}
+    slots = {s.id: scenario.slots(s.resource) for s in scenario.streams}
+
+    by_resource_d: dict[str, list[Stream]] = defaultdict(list)
+    for d in demands:
+        by_resource_d[d.resource].append(d)
+    by_resource_s: dict[str, list[Stream]] = defaultdict(list)
+    for s in supplies:
+        by_resource_s[s.resource].append(s)
+
+    targets: dict[str, list[tuple[str, float]]] = {r.id: [(r.id, 1.0)] for r in scenario.resources}
+    for sub in scenario.substitutions:
+        if sub.supply_resource != sub.demand_resource:
+            targets[sub.supply_resource].append((sub.demand_resource, sub.ratio))
+
+    pair_s: list[np.ndarray] = []
+    pair_d: list[np.ndarray] = []
+    pair_rho: list[np.ndarray] = []
+    pair_dist: list[np.ndarray] = []
+    for r_s in sorted(by_resource_s):
+        sup = by_resource_s[r_s]
+        res = resources[r_s]
+        max_km = res.max_distance_km if res.max_distance_km is not None else st.max_distance_km
+        s_lat = np.array([companies[s.company].lat for s in sup])
+        s_lon = np.array([companies[s.company].lon for s in sup])
+        for r_d, rho in targets[r_s]:
+            dem = by_resource_d.get(r_d, [])
+            if not dem:
+                continue
+            d_lat = np.array([companies[d.company].lat for d in dem])
+            d_lon = np.array([companies[d.company].lon for d in dem])
+            tree = cKDTree(_unit_vectors(d_lat, d_lon))
+            # A little slack on the radius; the exact haversine test follows.
+            hits = tree.query_ball_point(_unit_vectors(s_lat, s_lon), _chord(max_km / st.detour_factor) * (1 + 1e-9) + 1e-12)
+            si = np.repeat(np.arange(len(sup)), [len(h) for h in hits])
+            di = np.fromiter((j for h in hits for j in sorted(h)), dtype=np.int64, count=len(si))
+            if len(si) == 0:
+                continue
+            dist = economics.distance_km(s_lat[si], s_lon[si], d_lat[di], d_lon[di], st)
+            keep = dist <= max_km
+            si, di, dist = si[keep], di[keep], dist[keep]
+            pair_s.append(np.array([sup[i] for i in si], dtype=object))
+            pair_d.append(np.array([dem[j] for j in di], dtype=object))
+            pair_rho.append(np.full(len(si), rho))
+            pair_dist.append(dist)
+
+    if pair_s:
+        s_arr = np.concatenate(pair_s)
+        d_arr = np.concatenate(pair_d)
+        rho_arr = np.concatenate(pair_rho)
+        dist_arr = np.concatenate(pair_dist)
+    else:
+        s_arr = d_arr = np.array([], dtype=object)
+        rho_arr = dist_arr = np.array([], dtype=float)
+
+    # Different companies only.
+    keep = np.array([s.company != d.company for s, d in zip(s_arr, d_arr)], dtype=bool)
+    s_arr, d_arr, rho_arr, dist_arr = s_arr[keep], d_arr[keep], rho_arr[keep], dist_arr[keep]
+
+    # Temperature: direct when hot enough, else a heat pump where settings allow.
+    t_s = np.array([np.nan if s.temperature_c is None else s.temperature_c for s in s_arr], dtype=float)
+    t_d = np.array([np.nan if d.temperature_c is None else d.temperature_c for d in d_arr], dtype=float)
+    both = ~np.isnan(t_s) & ~np.isnan(t_d)
+    direct = ~both | (t_s >= t_d + st.heat_approach_c)
+    cop = np.full(len(s_arr), np.nan)
+    if st.heat_pump is not None and len(s_arr):
+        cop = np.where(both & ~direct, economics.heat_pump_cop(t_s, t_d, st.heat_approach_c, st.heat_pump), np.nan)
+    keep = direct | ~np.isnan(cop)
+    s_arr, d_arr, rho_arr, dist_arr, cop = s_arr[keep], d_arr[keep], rho_arr[keep], dist_arr[keep], cop[keep]
+
+    # Forbid rules.
+    forbids = [(r.source, r.target) for r in scenario.rules if r.rule == "forbid"]
+    if forbids:
+        keep = np.array([not any(_matches(a, s) and _matches(b, d) for a, b in forbids) for s, d in zip(s_arr, d_arr)], dtype=bool)
+        s_arr, d_arr, rho_arr, dist_arr, cop = s_arr[keep], d_arr[keep], rho_arr[keep], dist_arr[keep], cop[keep]
+
+    res_s = [resources[s.resource] for s in s_arr]
+    peak = np.array([r.pricing is Pricing.peak for r in res_s], dtype=bool)
+    terms = economics.exchange_terms(
+        settings=st,
+        rho=rho_arr,
+        distance_km=dist_arr,
+        supply_price=np.array([s.price_eur_per_unit for s in s_arr], dtype=float),
+        demand_price=np.array([d.price_eur_per_unit for d in d_arr], dtype=float),
+        supply_co2=np.array([s.co2_kg_per_unit for s in s_arr], dtype=float),
+        demand_co2=np.array([d.co2_kg_per_unit for d in d_arr], dtype=float),
+        road_kg_per_unit=np.array([(r.kg_per_unit or 0.0) if r.transport is Transport.road else 0.0 for r in res_s], dtype=float),
+        pipe_capex_eur_per_m=np.array([(r.pipe_capex_eur_per_m or 0.0) if r.transport is Transport.pipe else 0.0 for r in res_s], dtype=float),
+        peak=peak,
+        cop=cop,
+    )
+    weight = economics.objective_weight(terms.value_eur_per_unit, terms.co2_kg_per_unit, st)
+    peak_weight = economics.objective_weight(
+        np.array([d.price_eur_per_unit for d in d_arr], dtype=float),
+        np.array([d.co2_kg_per_unit for d in d_arr], dtype=float),
+        st,
+    )
+    min_flow = np.array(
+        [
+            max(s.min_quantity or 0.0, (d.min_quantity or 0.0) / r)
+            for s, d, r in zip(s_arr, d_arr, terms.rho)
+        ],
+        dtype=float,
+    )
+    upper = [np.minimum(supply_slots[s.id], demand_slots[d.id] / r) for s, d, r in zip(s_arr, d_arr, terms.rho)]
+    cap = np.array([u.sum() for u in upper], dtype=float)
+
+    requires_raw = [(i, r.source, r.target) for i, r in enumerate(scenario.rules) if r.rule == "require"]
+    required = np.zeros(len(s_arr), dtype=bool)
+    for _, a, b in requires_raw:
+        required |= np.array([_matches(a, s) and _matches(b, d) for s, d in zip(s_arr, d_arr)], dtype=bool)
+
+    # Arcs that can never help the objective are dropped, unless a rule needs them.
+    useful = np.where(peak, peak_weight > 0, weight > 0) & (cap > 0) & (min_flow <= cap * (1 + 1e-9))
+    keep = useful | required
+    idx = np.flatnonzero(keep)
+
+    arcs = pd.DataFrame(
+        {
+            "supply_stream": [s_arr[i].id for i in idx],
+            "demand_stream": [d_arr[i].id for i in idx],
+            "supply_company": [s_arr[i].company for i in idx],
+            "demand_company": [d_arr[i].company for i in idx],
+            "resource": [s_arr[i].resource for i in idx],
+            "demand_resource": [d_arr[i].resource for i in idx],
+            "rho": terms.rho[idx],
+            "distance_km": dist_arr[idx],
+            "value_eur_per_unit": terms.value_eur_per_unit[idx],
+            "co2_kg_per_unit": terms.co2_kg_per_unit[idx],
+            "weight_eur_per_unit": weight[idx],
+            "fixed_cost_eur_per_year": terms.fixed_cost_eur_per_year[idx],
+            "heat_pump_cop": terms.heat_pump_cop[idx],
+            "peak": peak[idx],
+            "min_flow": min_flow[idx],
+            "required": required[idx],
+        },
+        columns=ARC_COLUMNS,
+    )
+    # A stable order makes the model, and so HiGHS's path, the same on every run.
+    arcs = arcs.sort_values(["supply_stream", "demand_stream"], kind="stable").reset_index(drop=True)
+    order = {(a, b): i for i, (a, b) in enumerate(zip(arcs["supply_stream"], arcs["demand_stream"]))}
+    upper_kept = {(s_arr[i].id, d_arr[i].id): upper[i] for i in idx}
+    upper_sorted = [upper_kept[k] for k in sorted(order, key=order.__getitem__)]
+
+    requires = []
+    for i, a, b in requires_raw:
+        hit = tuple(
+            int(k)
+            for k in np.flatnonzero(
+                [
+                    a in (s, sc) and b in (d, dc)
+                    for s, sc, d, dc in zip(arcs["supply_stream"], arcs["supply_company"], arcs["demand_stream"], arcs["demand_company"])
+                ]
+            )
+        )
+        requires.append(RequireRule(i, a, b, hit))
+    return Candidates(
+        arcs,
+        supply_slots,
+        demand_slots,
+        upper_sorted,
+        slots,
+        {d.id: d.price_eur_per_unit for d in demands},
+        {d.id: d.co2_kg_per_unit for d in demands},
+        requires,
+    )

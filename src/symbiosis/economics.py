@@ -1,0 +1,175 @@
+"""Every money and CO2 formula of the contract (DESIGN.md section 4), in one place.
+
+The candidate generator, the model's objective, the results, the checker and the
+report all call these functions, so a formula can only be wrong once. Functions take
+numpy arrays or plain floats alike. Money is EUR per year, CO2 is kg per unit in and
+t per year out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+
+from symbiosis.scenario import HeatPump, Settings
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
+KELVIN = 273.15
+
+F = TypeVar("F", float, np.ndarray)
+
+
+def haversine_km(lat1: F, lon1: F, lat2: F, lon2: F) -> F:
+    """Great-circle distance in km between WGS84 points given in degrees."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp = p2 - p1
+    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))  # type: ignore[no-any-return]
+
+
+def distance_km(lat1: F, lon1: F, lat2: F, lon2: F, settings: Settings) -> F:
+    """d_ij = haversine(i, j) x detour_factor."""
+    return haversine_km(lat1, lon1, lat2, lon2) * settings.detour_factor  # type: ignore[no-any-return]
+
+
+def crf(rate: float, years: int) -> float:
+    """Capital recovery factor r(1+r)^n / ((1+r)^n - 1); 1/n when r = 0."""
+    if rate == 0:
+        return 1.0 / years
+    g = (1 + rate) ** years
+    return rate * g / (g - 1)
+
+
+def heat_pump_cop(t_supply: F, t_demand: F, approach_c: float, hp: HeatPump) -> F:
+    """COP of a heat pump lifting t_supply to t_demand + approach, NaN where none applies.
+
+    L = T_d + approach - T_s must be in (0, max_lift]; COP = carnot_fraction x
+    (T_d + 273.15) / L, and COP <= 1 means no candidate.
+    """
+    ts = np.asarray(t_supply, dtype=float)
+    td = np.asarray(t_demand, dtype=float)
+    lift = td + approach_c - ts
+    ok = (lift > 0) & (lift <= hp.max_lift_c)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cop = np.where(ok, hp.carnot_fraction * (td + KELVIN) / np.where(ok, lift, 1.0), np.nan)
+    cop = np.where(cop > 1, cop, np.nan)
+    return cop if cop.ndim else float(cop)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ExchangeTerms:
+    """Per supply unit: effective ratio, value and CO2; per year: the fixed cost."""
+
+    rho: np.ndarray  # demand units delivered per supply unit (heat pump included)
+    value_eur_per_unit: np.ndarray  # v_a (0 for peak arcs: their value is the peak cut)
+    co2_kg_per_unit: np.ndarray  # avoided per supply unit (0 for peak arcs)
+    fixed_cost_eur_per_year: np.ndarray  # F_a
+    heat_pump_cop: np.ndarray  # NaN where no heat pump
+
+
+def exchange_terms(
+    *,
+    settings: Settings,
+    rho: np.ndarray | float,
+    distance_km: np.ndarray | float,
+    supply_price: np.ndarray | float,
+    demand_price: np.ndarray | float,
+    supply_co2: np.ndarray | float,
+    demand_co2: np.ndarray | float,
+    road_kg_per_unit: np.ndarray | float,
+    pipe_capex_eur_per_m: np.ndarray | float,
+    peak: np.ndarray | bool,
+    cop: np.ndarray | float,
+) -> ExchangeTerms:
+    """The arc coefficients of contract section 4.
+
+    v_a = p_s + rho p_d - road cost - heat-pump cost, with road cost =
+    road_cost_eur_per_tkm x kg/1000 x d, and for a heat pump rho <- rho COP/(COP-1),
+    cost electricity_price/(COP-1) + cost_eur_per_mwh x rho per supply unit.
+    CO2 (kg per supply unit) = co2_s + rho co2_d - road_co2 x kg/1000 x d
+    - electricity_co2/(COP-1).  F_a = link_fixed_cost + CRF x pipe_capex x 1000 x d.
+    Pass road_kg_per_unit = 0 unless the resource moves by road, and
+    pipe_capex_eur_per_m = 0 unless by pipe.
+    """
+    d = np.asarray(distance_km, dtype=float)
+    kg = np.asarray(road_kg_per_unit, dtype=float)
+    cop_a = np.asarray(cop, dtype=float)
+    has_hp = ~np.isnan(cop_a)
+    hp = settings.heat_pump
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_supply = np.where(has_hp, 1.0 / (cop_a - 1.0), 0.0)
+    rho_eff = np.asarray(rho, dtype=float) * np.where(has_hp, cop_a * per_supply, 1.0)
+    hp_cost = np.zeros_like(rho_eff)
+    hp_co2 = np.zeros_like(rho_eff)
+    if hp is not None:
+        hp_cost = np.where(has_hp, hp.electricity_price_eur_per_mwh * per_supply + hp.cost_eur_per_mwh * rho_eff, 0.0)
+        hp_co2 = np.where(has_hp, hp.electricity_co2_kg_per_mwh * per_supply, 0.0)
+    road_cost = settings.road_cost_eur_per_tkm * kg / 1000.0 * d
+    road_co2 = settings.road_co2_kg_per_tkm * kg / 1000.0 * d
+    value = np.asarray(supply_price, dtype=float) + rho_eff * np.asarray(demand_price, dtype=float) - road_cost - hp_cost
+    co2 = np.asarray(supply_co2, dtype=float) + rho_eff * np.asarray(demand_co2, dtype=float) - road_co2 - hp_co2
+    peak_a = np.asarray(peak, dtype=bool)
+    value = np.where(peak_a, 0.0, value)
+    co2 = np.where(peak_a, 0.0, co2)
+    a = settings.annualisation
+    fixed = settings.link_fixed_cost_eur_per_year + crf(a.rate, a.years) * np.asarray(pipe_capex_eur_per_m, dtype=float) * 1000.0 * d
+    shape = np.broadcast(rho_eff, value, co2, fixed, cop_a).shape
+    return ExchangeTerms(
+        rho=np.broadcast_to(rho_eff, shape).copy(),
+        value_eur_per_unit=np.broadcast_to(value, shape).copy(),
+        co2_kg_per_unit=np.broadcast_to(co2, shape).copy(),
+        fixed_cost_eur_per_year=np.broadcast_to(fixed, shape).copy(),
+        heat_pump_cop=np.broadcast_to(cop_a, shape).copy(),
+    )
+
+
+def objective_weight(value_eur: F, co2_kg: F, settings: Settings) -> F:
+    """What one unit is worth to the objective: EUR plus the carbon price of its CO2."""
+    return value_eur + settings.carbon_price_eur_per_t * co2_kg / 1000.0  # type: ignore[no-any-return]
+
+
+def objective(net_savings_eur: float, co2_t: float, settings: Settings) -> float:
+    """Objective = net savings + carbon price x CO2 avoided (t)."""
+    return net_savings_eur + settings.carbon_price_eur_per_t * co2_t
+
+
+def volume_exchange(value_eur_per_unit: float, co2_kg_per_unit: float, flow: float, fixed_cost: float) -> tuple[float, float]:
+    """A volume exchange's (savings EUR/yr, CO2 t/yr): sum_t v x - F, and sum_t x co2 / 1000."""
+    return value_eur_per_unit * flow - fixed_cost, flow * co2_kg_per_unit / 1000.0
+
+
+def remaining_peak(demand_per_slot: np.ndarray, inflow_per_slot: np.ndarray) -> float:
+    """k_d = max(0, max_t (D_t - sum_a rho_a x_{a,t})): the peak the demand still covers itself."""
+    return float(max(0.0, float(np.max(demand_per_slot - inflow_per_slot))))
+
+
+def peak_demand_shares(
+    price: float,
+    co2_kg_per_unit: float,
+    demand_per_slot: np.ndarray,
+    inflow_per_slot: np.ndarray,
+    fixed_costs: Sequence[float],
+    flows: Sequence[float],
+) -> tuple[list[float], list[float]]:
+    """Savings and CO2 of each exchange into one peak demand.
+
+    The demand's net surplus p_d (max_t D_t - k_d) - sum F_a, and its CO2
+    co2_d (max_t D_t - k_d) / 1000, are shared in proportion to the flows sum_t x_a
+    (evenly when every flow is zero).
+    """
+    cut = float(np.max(demand_per_slot)) - remaining_peak(demand_per_slot, inflow_per_slot)
+    surplus = price * cut - float(sum(fixed_costs))
+    co2 = co2_kg_per_unit * cut / 1000.0
+    n = len(flows)
+    total = float(sum(flows))
+    weights = [f / total for f in flows] if total > 0 else [1.0 / n] * n
+    return [surplus * w for w in weights], [co2 * w for w in weights]
+
+
+def split_exchange(amount: float) -> tuple[float, float]:
+    """An exchange's savings (or CO2) split evenly between its two companies."""
+    return amount / 2.0, amount / 2.0

@@ -1,0 +1,114 @@
+"""Writing outputs: whole or not at all, and never over an input.
+
+All files go to a temporary folder beside the target, which then replaces the target
+in one rename. A target that holds anything but an earlier symbiosis result is left
+alone, so that a mistyped ``--out`` cannot destroy an analyst's folder.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import pandas as pd
+
+from symbiosis.errors import OutputError
+
+if TYPE_CHECKING:
+    from symbiosis.results import Result
+
+OUTPUT_FILES = (
+    "summary.json",
+    "matches.csv",
+    "flows.csv",
+    "companies.csv",
+    "facilities.csv",
+    "network.graphml",
+    "network.json",
+)
+SIGNIFICANT = 10
+
+
+def tidy(value: Any) -> Any:
+    """Round floats to 10 significant digits, recursively, for stable JSON."""
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return float(f"{value:.{SIGNIFICANT}g}")
+    if isinstance(value, dict):
+        return {str(k): tidy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [tidy(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalar
+        return tidy(value.item())
+    return value
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    df.to_csv(path, index=False, float_format=f"%.{SIGNIFICANT}g", lineterminator="\n")
+
+
+def write_json(data: Any, path: Path) -> None:
+    path.write_text(json.dumps(tidy(data), indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def network_json(g: nx.MultiDiGraph) -> dict[str, Any]:
+    return nx.node_link_data(g, edges="links")  # type: ignore[no-any-return]
+
+
+def check_target(out_dir: Path, inputs: tuple[Path, ...]) -> None:
+    """Refuse a target that is, or would replace, an input, or a folder that is not ours."""
+    target = out_dir.resolve()
+    for f in inputs:
+        f = f.resolve()
+        if f.is_relative_to(target):
+            raise OutputError(f"output folder '{out_dir}' holds the input '{f.name}'; choose another folder")
+    if target.exists():
+        if not target.is_dir():
+            raise OutputError(f"output path '{out_dir}' exists and is not a folder")
+        entries = {p.name for p in target.iterdir()}
+        if entries and not ("summary.json" in entries and entries <= set(OUTPUT_FILES)):
+            raise OutputError(
+                f"output folder '{out_dir}' exists and holds files that are not a symbiosis result; "
+                "choose a new or empty folder"
+            )
+
+
+def write_result(result: Result, out_dir: Path, overwrite: bool = True) -> Path:
+    """Write the result's files into ``out_dir`` atomically; return the folder."""
+    check_target(out_dir, result.scenario.input_files)
+    target = out_dir.resolve()
+    if target.exists() and any(target.iterdir()) and not overwrite:
+        raise OutputError(f"output folder '{out_dir}' exists; pass overwrite=True to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        fill_folder(result, tmp)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.rename(target, old / "previous")
+            os.rename(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def fill_folder(result: Result, folder: Path) -> None:
+    """Write every output file into an existing (temporary) folder."""
+    write_json(result.summary, folder / "summary.json")
+    write_csv(result.matches, folder / "matches.csv")
+    write_csv(result.flows, folder / "flows.csv")
+    write_csv(result.companies, folder / "companies.csv")
+    write_csv(result.facilities, folder / "facilities.csv")
+    write_json(network_json(result.network), folder / "network.json")
+    nx.write_graphml(result.network, folder / "network.graphml")

@@ -1,0 +1,169 @@
+"""The Pyomo model of exchanges: one ``add_<rule>`` function per family.
+
+Reads no files and calls no solver. Index sets come straight from the pruned arc
+table, and the rows each constraint sums over are precomputed once, because
+filtering arcs inside a rule is what makes Pyomo models slow.
+
+Notation (contract section 4): arcs a = (s, d), slots t, flows x_{a,t} >= 0 in
+supply units, link choices y_a in {0, 1}, remaining own peak k_d of a peak demand.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyomo.environ as pyo
+
+from symbiosis import economics
+from symbiosis.candidates import Candidates
+from symbiosis.scenario import Settings
+
+
+@dataclass
+class ExchangeModel:
+    """A built Pyomo model and the maps from its variables back to the arc table."""
+
+    model: pyo.ConcreteModel
+    flow_arc: np.ndarray  # flow variable f -> arc index
+    flow_slot: np.ndarray  # flow variable f -> slot position
+    flows_of_arc: dict[int, list[int]] = field(default_factory=dict)  # arc -> its flow variables
+    peak_demands: list[str] = field(default_factory=list)  # k index -> demand stream
+
+
+def build_model(candidates: Candidates, settings: Settings) -> ExchangeModel:
+    """Create the MILP for the candidate arcs: variables, constraints, objective."""
+    m = pyo.ConcreteModel(name="symbiosis")
+    handle = add_flow_variables(m, candidates)
+    add_supply_limit(m, candidates, handle)
+    add_demand_limit(m, candidates, handle)
+    add_link_bound(m, candidates, handle)
+    add_min_quantity(m, candidates, handle)
+    add_remaining_peak(m, candidates, handle, settings)
+    add_require(m, candidates)
+    add_objective(m, candidates, handle, settings)
+    return handle
+
+
+def add_flow_variables(m: pyo.ConcreteModel, c: Candidates) -> ExchangeModel:
+    """Flows x_f for every arc and slot with U_{a,t} > 0, and link binaries y_a.
+
+    0 <= x_{a,t} <= U_{a,t} = min(S_{s,t}, D_{d,t} / rho_a); y_a in {0, 1}.
+    """
+    flow_arc: list[int] = []
+    flow_slot: list[int] = []
+    bounds: list[float] = []
+    for a, u in enumerate(c.upper):
+        for t in np.flatnonzero(u > 0):
+            flow_arc.append(a)
+            flow_slot.append(int(t))
+            bounds.append(float(u[t]))
+    m.F = pyo.RangeSet(0, len(flow_arc) - 1) if flow_arc else pyo.Set(initialize=[])
+    m.A = pyo.RangeSet(0, len(c) - 1) if len(c) else pyo.Set(initialize=[])
+    m.x = pyo.Var(m.F, domain=pyo.NonNegativeReals, bounds=lambda _m, f: (0.0, bounds[f]))
+    m.y = pyo.Var(m.A, domain=pyo.Binary)
+    return ExchangeModel(m, np.array(flow_arc, dtype=np.int64), np.array(flow_slot, dtype=np.int64), _group(flow_arc))
+
+
+def _group(keys: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    for f, k in enumerate(keys):
+        out[k].append(f)
+    return out
+
+
+def _flows_by(c: Candidates, h: ExchangeModel, column: str) -> dict[tuple[str, int], list[int]]:
+    streams = c.arcs[column].to_numpy()
+    out: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for f, (a, t) in enumerate(zip(h.flow_arc, h.flow_slot)):
+        out[(streams[a], int(t))].append(f)
+    return out
+
+
+def add_supply_limit(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """supply_limit[s,t]:  sum_{a from s} x_{a,t} <= S_{s,t}."""
+    rows = _flows_by(c, h, "supply_stream")
+    keys = sorted(k for k, fs in rows.items() if len(fs) > 1)  # one flow: its bound already holds
+    m.supply_limit = pyo.Constraint(
+        keys, rule=lambda _m, s, t: sum(_m.x[f] for f in rows[(s, t)]) <= float(c.supply_slots[s][t])
+    )
+
+
+def add_demand_limit(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """demand_limit[d,t]:  sum_{a into d} rho_a x_{a,t} <= D_{d,t}.
+
+    The contract states it for volume demands; for peak demands it is a valid
+    tightening (flow beyond the need cuts no peak).
+    """
+    rows = _flows_by(c, h, "demand_stream")
+    rho = c.arcs["rho"].to_numpy()
+    keys = sorted(k for k, fs in rows.items() if len(fs) > 1)
+    m.demand_limit = pyo.Constraint(
+        keys,
+        rule=lambda _m, d, t: sum(float(rho[h.flow_arc[f]]) * _m.x[f] for f in rows[(d, t)]) <= float(c.demand_slots[d][t]),
+    )
+
+
+def add_link_bound(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """link_bound[f]:  x_{a,t} <= U_{a,t} y_a: no flow without the link."""
+    m.link_bound = pyo.Constraint(m.F, rule=lambda _m, f: _m.x[f] <= _m.x[f].ub * _m.y[int(h.flow_arc[f])])
+
+
+def add_min_quantity(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """min_quantity[a]:  sum_t x_{a,t} >= m_a y_a, m_a = max(min_s, min_d / rho)."""
+    mins = c.arcs["min_flow"].to_numpy()
+    flows = h.flows_of_arc
+    keys = [a for a in range(len(c)) if mins[a] > 0]
+    m.min_quantity = pyo.Constraint(
+        keys, rule=lambda _m, a: sum(_m.x[f] for f in flows.get(a, [])) >= float(mins[a]) * _m.y[a]
+    )
+
+
+def add_remaining_peak(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings: Settings) -> None:
+    """remaining_peak[d,t]:  k_d >= D_{d,t} - sum_{a into d} rho_a x_{a,t},  0 <= k_d <= max_t D_{d,t}.
+
+    For peak-priced demands only; the objective values max_t D_{d,t} - k_d.
+    """
+    arcs = c.arcs
+    peak_demands = sorted(set(arcs.loc[arcs["peak"], "demand_stream"]))
+    h.peak_demands = peak_demands
+    rows = _flows_by(c, h, "demand_stream")
+    rho = arcs["rho"].to_numpy()
+    m.K = pyo.RangeSet(0, len(peak_demands) - 1) if peak_demands else pyo.Set(initialize=[])
+    m.k = pyo.Var(m.K, domain=pyo.NonNegativeReals, bounds=lambda _m, i: (0.0, float(c.demand_slots[peak_demands[i]].max())))
+    keys = [(i, t) for i, d in enumerate(peak_demands) for t in range(len(c.demand_slots[d]))]
+    m.remaining_peak = pyo.Constraint(
+        keys,
+        rule=lambda _m, i, t: _m.k[i]
+        + sum(float(rho[h.flow_arc[f]]) * _m.x[f] for f in rows.get((peak_demands[i], t), []))
+        >= float(c.demand_slots[peak_demands[i]][t]),
+    )
+
+
+def add_require(m: pyo.ConcreteModel, c: Candidates) -> None:
+    """require[r]:  sum_{a matching rule r} y_a >= 1.
+
+    A rule with no candidate arc cannot hold; the API reports that before solving.
+    """
+    keys = [i for i, r in enumerate(c.requires) if r.arcs]
+    m.require = pyo.Constraint(keys, rule=lambda _m, i: sum(_m.y[a] for a in c.requires[i].arcs) >= 1)
+
+
+def add_objective(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings: Settings) -> None:
+    """Maximise sum_{a,t} w_a x_{a,t} - sum_a F_a y_a + sum_d w_d (max_t D_{d,t} - k_d).
+
+    w_a = v_a + carbon price x co2_a / 1000 for volume arcs (0 for peak arcs);
+    w_d = p_d + carbon price x co2_d / 1000 for peak demands.
+    """
+    w = c.arcs["weight_eur_per_unit"].to_numpy()
+    peak = c.arcs["peak"].to_numpy()
+    fixed = c.arcs["fixed_cost_eur_per_year"].to_numpy()
+    terms = [float(w[a]) * m.x[f] for f, a in enumerate(h.flow_arc) if not peak[a] and w[a] != 0]
+    terms += [-float(fixed[a]) * m.y[a] for a in range(len(c)) if fixed[a] != 0]
+    constant = 0.0
+    for i, d in enumerate(h.peak_demands):
+        wd = float(economics.objective_weight(c.demand_price[d], c.demand_co2[d], settings))
+        constant += wd * float(c.demand_slots[d].max())
+        terms.append(-wd * m.k[i])
+    m.objective = pyo.Objective(expr=pyo.quicksum(terms) + constant, sense=pyo.maximize)

@@ -1,0 +1,108 @@
+"""The one module that touches HiGHS.
+
+It hands a built Pyomo model to HiGHS through Pyomo's ``appsi_highs`` interface (the
+one with a MIP warm start) and returns the project's own ``Solution``, never a
+solver object. HiGHS runs are repeatable for a fixed model order, options and
+``threads`` when they stop on the gap; runs that stop on the time limit are not.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+from pyomo.common.gc_manager import PauseGC
+from pyomo.contrib.appsi.base import TerminationCondition
+from pyomo.contrib.appsi.solvers import Highs
+
+from symbiosis.model import ExchangeModel
+from symbiosis.scenario import SolverSettings
+
+
+class Status(str, Enum):
+    """How a solve ended."""
+
+    optimal = "optimal"  # proven within mip_rel_gap
+    time_limit = "time_limit"  # stopped by the time limit with a solution
+    no_solution = "no_solution"  # stopped by the time limit before any solution
+    infeasible = "infeasible"
+    error = "error"
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What the solver found, in the model's own index space."""
+
+    status: Status
+    objective: float | None
+    best_bound: float | None
+    mip_gap: float | None
+    x: np.ndarray  # flow values, by flow variable
+    y: np.ndarray  # link choices, by arc
+    k: np.ndarray  # remaining peaks, by peak demand
+    solve_seconds: float
+    message: str = ""
+
+    @property
+    def has_values(self) -> bool:
+        return self.status in (Status.optimal, Status.time_limit)
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """|bound - objective| / max(|objective|, 1): 0 when proven optimal."""
+    if objective is None or bound is None:
+        return None
+    return abs(bound - objective) / max(abs(objective), 1.0)
+
+
+def solve_model(handle: ExchangeModel, options: SolverSettings) -> Solution:
+    """Solve with HiGHS under the time limit, gap, threads and seed of ``options``."""
+    m = handle.model
+    n_flows, n_arcs, n_peaks = len(handle.flow_arc), len(m.y), len(handle.peak_demands)
+    start = time.perf_counter()
+    if n_arcs == 0:
+        # Nothing to choose: the optimum is the objective's constant (no exchanges).
+        value = float(m.objective.expr()) if m.objective.expr is not None else 0.0
+        return Solution(Status.optimal, value, value, 0.0, np.zeros(0), np.zeros(0), np.zeros(n_peaks), 0.0)
+    opt = Highs(only_child_vars=True)
+    opt.config.load_solution = False
+    opt.config.stream_solver = False
+    opt.config.time_limit = float(options.time_limit_s)
+    opt.config.mip_gap = float(options.mip_rel_gap)
+    opt.highs_options = {"threads": int(options.threads), "random_seed": int(options.seed), "output_flag": False}
+    with PauseGC():
+        result = opt.solve(m)
+    seconds = time.perf_counter() - start
+    tc = result.termination_condition
+    has_solution = result.best_feasible_objective is not None
+    if tc == TerminationCondition.optimal:
+        status = Status.optimal
+    elif tc in (TerminationCondition.maxTimeLimit, TerminationCondition.maxIterations, TerminationCondition.objectiveLimit, TerminationCondition.interrupted):
+        status = Status.time_limit if has_solution else Status.no_solution
+    elif tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
+        status = Status.infeasible
+    else:
+        status = Status.error
+    x = np.zeros(n_flows)
+    y = np.zeros(n_arcs)
+    k = np.zeros(n_peaks)
+    if status in (Status.optimal, Status.time_limit) and has_solution:
+        primals = result.solution_loader.get_primals()
+        x = np.array([primals[m.x[f]] for f in range(n_flows)], dtype=float)
+        y = np.array([primals[m.y[a]] for a in range(n_arcs)], dtype=float)
+        k = np.array([primals[m.k[i]] for i in range(n_peaks)], dtype=float)
+    objective = result.best_feasible_objective
+    bound = result.best_objective_bound
+    return Solution(
+        status=status,
+        objective=objective,
+        best_bound=bound,
+        mip_gap=relative_gap(objective, bound),
+        x=x,
+        y=y,
+        k=k,
+        solve_seconds=seconds,
+        message=str(tc.name),
+    )
