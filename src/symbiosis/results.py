@@ -153,6 +153,7 @@ def build_result(
         "build_seconds": build_seconds,
         "solve_seconds": solution.solve_seconds,
         "problems": list(problems or []),
+        "settings": st.model_dump(mode="json"),
     }
     return Result(
         scenario=scenario,

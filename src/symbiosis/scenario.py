@@ -510,8 +510,9 @@ def _read_csv(path: Path, label: str, tname: str, problems: list[Problem]) -> _T
 
 
 def _records_from_object(value: Any) -> list[dict[str, Any]]:
-    if hasattr(value, "to_dict"):  # pandas DataFrame
-        return [dict(r) for r in value.to_dict(orient="records")]
+    if hasattr(value, "to_dict"):  # pandas DataFrame: NaN is pandas' empty cell
+        frame = value.astype(object).where(value.notna(), None)
+        return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
     return [dict(r) for r in value]
 
 
@@ -590,7 +591,14 @@ def _build(
             key = ".".join(str(x) for x in e["loc"])
             problems.append(Problem(settings_label, None, f"settings.{key}", _message(e)))
         settings = Settings()
-    problems.extend(_cross_check(parsed, origin, settings))
+    # Ids of records that failed validation still count as known, so that one bad
+    # cell does not cascade into "unknown company" messages elsewhere.
+    key = {"profiles": "profile"}
+    raw_ids = {
+        t: {str(_clean(r.get(key.get(t, "id")))) for _, r in tables[t].records if _clean(r.get(key.get(t, "id"))) is not None}
+        for t in tables
+    }
+    problems.extend(_cross_check(parsed, origin, raw_ids))
     slots, slot_problems = _slot_sets(parsed, origin)
     problems.extend(slot_problems)
     if problems:
@@ -625,14 +633,17 @@ def _duplicates(items: Sequence[Any], key: str, table: str, origin: Mapping[str,
     return out
 
 
-def _cross_check(parsed: dict[str, list[Any]], origin: dict[str, tuple[str, tuple[int, ...]]], settings: Settings) -> list[Problem]:
+def _cross_check(
+    parsed: dict[str, list[Any]], origin: dict[str, tuple[str, tuple[int, ...]]], raw_ids: dict[str, set[str]]
+) -> list[Problem]:
     out: list[Problem] = []
     for table in ("companies", "resources", "streams"):
         out += _duplicates(parsed[table], "id", table, origin)
-    companies = {c.id for c in parsed["companies"]}
+    companies = {c.id for c in parsed["companies"]} | raw_ids.get("companies", set())
     resources = {r.id: r for r in parsed["resources"]}
-    profile_ids = {p.profile for p in parsed["profiles"]}
-    stream_ids = {s.id for s in parsed["streams"]}
+    known_resources = set(resources) | raw_ids.get("resources", set())
+    profile_ids = {p.profile for p in parsed["profiles"]} | raw_ids.get("profiles", set())
+    stream_ids = {s.id for s in parsed["streams"]} | raw_ids.get("streams", set())
 
     rfile, rrows = origin["resources"]
     for i, r in enumerate(parsed["resources"]):
@@ -648,7 +659,7 @@ def _cross_check(parsed: dict[str, list[Any]], origin: dict[str, tuple[str, tupl
         if s.company not in companies:
             out.append(Problem(sfile, srows[i], "company", f"unknown company '{s.company}'"))
         res = resources.get(s.resource)
-        if res is None:
+        if s.resource not in known_resources:
             out.append(Problem(sfile, srows[i], "resource", f"unknown resource '{s.resource}'"))
         elif res.pricing is Pricing.peak:
             if s.direction is Direction.supply and s.price_eur_per_unit != 0:
@@ -678,7 +689,7 @@ def _cross_check(parsed: dict[str, list[Any]], origin: dict[str, tuple[str, tupl
     seen_subs: set[tuple[str, str]] = set()
     for i, sub in enumerate(parsed["substitutions"]):
         for col in ("supply_resource", "demand_resource"):
-            if getattr(sub, col) not in resources:
+            if getattr(sub, col) not in known_resources:
                 out.append(Problem(bfile, brows[i], col, f"unknown resource '{getattr(sub, col)}'"))
         pair = (sub.supply_resource, sub.demand_resource)
         if pair in seen_subs:
@@ -703,7 +714,7 @@ def _cross_check(parsed: dict[str, list[Any]], origin: dict[str, tuple[str, tupl
     ffile, frows = origin["facilities"]
     first_fac: dict[str, Facility] = {}
     for i, f in enumerate(parsed["facilities"]):
-        if f.resource not in resources:
+        if f.resource not in known_resources:
             out.append(Problem(ffile, frows[i], "resource", f"unknown resource '{f.resource}'"))
         prev = first_fac.setdefault(f.id, f)
         for col in ("name", "resource", "lat", "lon", "max_distance_km"):

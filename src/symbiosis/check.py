@@ -1,0 +1,243 @@
+"""The result checker: recompute feasibility and every savings figure from the files.
+
+It reads ``summary.json``, ``matches.csv``, ``flows.csv`` and ``companies.csv`` and
+the scenario, and uses neither the candidate generator nor the model: eligibility
+of each exchange is re-derived here from the contract, and money and CO2 come from
+``economics``, the one home of those formulas. A result that passes holds every
+per-slot limit, rule and figure it reports.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from symbiosis import economics
+from symbiosis.scenario import Direction, Pricing, Scenario, Settings, Transport
+
+REL = 1e-6
+ABS = 1e-4  # EUR, t, units: outputs carry 10 significant digits
+
+
+@dataclass
+class CheckReport:
+    """What the checker found: ``violations`` is empty when the result holds."""
+
+    violations: list[str] = field(default_factory=list)
+    n_matches: int = 0
+    n_flows: int = 0
+    net_savings_eur_per_year: float = 0.0
+    co2_avoided_t_per_year: float = 0.0
+    objective: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def _close(a: float, b: float, scale: float = 1.0) -> bool:
+    return math.isclose(a, b, rel_tol=REL, abs_tol=ABS * max(1.0, scale))
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / name, dtype={"supply_stream": str, "demand_stream": str, "source": str, "target": str, "slot": str, "company": str}, keep_default_na=False)
+
+
+def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
+    """Check a result folder against its scenario; see ``CheckReport``."""
+    folder = Path(result_dir)
+    report = CheckReport()
+    v = report.violations
+    summary: dict[str, Any] = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    if summary.get("settings"):
+        scenario = scenario.model_copy(update={"settings": Settings.model_validate(summary["settings"])})
+    st = scenario.settings
+    if summary.get("status") not in ("optimal", "time_limit"):
+        return report  # nothing to check: no solution was reported
+    matches = _read(folder, "matches.csv")
+    flows = _read(folder, "flows.csv")
+    companies_out = _read(folder, "companies.csv")
+    streams = scenario.stream_by_id
+    companies = scenario.company_by_id
+    resources = scenario.resource_by_id
+    ratios = {(s.supply_resource, s.demand_resource): s.ratio for s in scenario.substitutions}
+
+    exchanges = matches[matches["kind"] == "exchange"]
+    report.n_matches = len(matches)
+    report.n_flows = len(flows)
+    flow_map: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for r in flows.itertuples(index=False):
+        key = (r.supply_stream, r.demand_stream)
+        if float(r.quantity) < 0:
+            v.append(f"flows.csv: {key[0]} -> {key[1]} slot {r.slot}: negative quantity {r.quantity}")
+        flow_map[key][r.slot] = flow_map[key].get(r.slot, 0.0) + float(r.quantity)
+    match_keys = set(zip(exchanges["supply_stream"], exchanges["demand_stream"]))
+    for key in flow_map:
+        if key not in match_keys:
+            v.append(f"flows.csv: flow {key[0]} -> {key[1]} has no exchange in matches.csv")
+
+    supply_use: dict[str, np.ndarray] = {}
+    demand_use: dict[str, np.ndarray] = {}
+    arc_info: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in exchanges.itertuples(index=False):
+        tag = f"matches.csv: {r.supply_stream} -> {r.demand_stream}"
+        s, d = streams.get(r.supply_stream), streams.get(r.demand_stream)
+        if s is None or d is None or s.direction is not Direction.supply or d.direction is not Direction.demand:
+            v.append(f"{tag}: not a supply stream and a demand stream of the scenario")
+            continue
+        if (s.company, d.company) != (r.source, r.target):
+            v.append(f"{tag}: source/target {r.source}/{r.target} are not the streams' companies {s.company}/{d.company}")
+        if s.company == d.company:
+            v.append(f"{tag}: a company cannot exchange with itself")
+        rs, rd = resources[s.resource], resources[d.resource]
+        rho = 1.0 if s.resource == d.resource else ratios.get((s.resource, d.resource))
+        if rho is None:
+            v.append(f"{tag}: resource {s.resource} cannot serve {d.resource} (no substitution)")
+            continue
+        if rs.pricing is not rd.pricing:
+            v.append(f"{tag}: a {rs.pricing.value} supply cannot serve a {rd.pricing.value} demand")
+        cs, cd = companies[s.company], companies[d.company]
+        dist = float(economics.distance_km(cs.lat, cs.lon, cd.lat, cd.lon, st))
+        max_km = rs.max_distance_km if rs.max_distance_km is not None else st.max_distance_km
+        if dist > max_km * (1 + 1e-9):
+            v.append(f"{tag}: distance {dist:.3f} km exceeds the limit {max_km} km")
+        if not _close(dist, float(r.distance_km)):
+            v.append(f"{tag}: distance_km {r.distance_km} but the coordinates give {dist:.6f}")
+        cop = math.nan
+        if s.temperature_c is not None and d.temperature_c is not None and s.temperature_c < d.temperature_c + st.heat_approach_c:
+            if st.heat_pump is None:
+                v.append(f"{tag}: supply at {s.temperature_c} C is too cold for {d.temperature_c} C and no heat pump is set")
+                continue
+            cop = float(economics.heat_pump_cop(s.temperature_c, d.temperature_c, st.heat_approach_c, st.heat_pump))
+            if math.isnan(cop):
+                v.append(f"{tag}: no heat pump can lift {s.temperature_c} C to {d.temperature_c} C")
+                continue
+        for rule in scenario.rules:
+            if rule.rule == "forbid" and rule.source in (s.id, s.company) and rule.target in (d.id, d.company):
+                v.append(f"{tag}: forbidden by rule forbid {rule.source} -> {rule.target}")
+        terms = economics.exchange_terms(
+            settings=st,
+            rho=rho,
+            distance_km=dist,
+            supply_price=s.price_eur_per_unit,
+            demand_price=d.price_eur_per_unit,
+            supply_co2=s.co2_kg_per_unit,
+            demand_co2=d.co2_kg_per_unit,
+            road_kg_per_unit=(rs.kg_per_unit or 0.0) if rs.transport is Transport.road else 0.0,
+            pipe_capex_eur_per_m=(rs.pipe_capex_eur_per_m or 0.0) if rs.transport is Transport.pipe else 0.0,
+            peak=rs.pricing is Pricing.peak,
+            cop=cop,
+        )
+        slots = scenario.slots(s.resource)
+        per_slot = flow_map.get((s.id, d.id), {})
+        unknown = set(per_slot) - set(slots)
+        if unknown:
+            v.append(f"{tag}: flows in unknown slots {sorted(unknown)}")
+        x = np.array([per_slot.get(t, 0.0) for t in slots])
+        rho_eff = float(terms.rho)
+        supply_use[s.id] = supply_use.get(s.id, np.zeros(len(slots))) + x
+        demand_use[d.id] = demand_use.get(d.id, np.zeros(len(slots))) + rho_eff * x
+        total = float(x.sum())
+        peak = rs.pricing is Pricing.peak
+        qty = float(x.max()) if peak and len(x) else total
+        if not _close(qty, float(r.quantity), qty):
+            v.append(f"{tag}: quantity {r.quantity} but flows.csv gives {qty}")
+        m_a = max(s.min_quantity or 0.0, (d.min_quantity or 0.0) / rho_eff)
+        if total < m_a * (1 - 1e-6) - 1e-9:
+            v.append(f"{tag}: moves {total} but the minimum quantity is {m_a}")
+        arc_info[(s.id, d.id)] = {
+            "row": r,
+            "peak": peak,
+            "value": float(terms.value_eur_per_unit),
+            "co2": float(terms.co2_kg_per_unit),
+            "fixed": float(terms.fixed_cost_eur_per_year),
+            "x": x,
+            "rho": rho_eff,
+        }
+
+    for sid, used in supply_use.items():
+        cap = scenario.slot_quantities(streams[sid])
+        for t, (u, c) in enumerate(zip(used, cap)):
+            if u > c * (1 + 1e-6) + 1e-6:
+                v.append(f"supply {sid} slot {scenario.slots(streams[sid].resource)[t]}: {u} sent but only {c} available")
+    for did, used in demand_use.items():
+        if resources[streams[did].resource].pricing is Pricing.peak:
+            continue  # the contract limits volume demands; a peak demand's excess only cuts nothing
+        need = scenario.slot_quantities(streams[did])
+        for t, (u, c) in enumerate(zip(used, need)):
+            if u > c * (1 + 1e-6) + 1e-6:
+                v.append(f"demand {did} slot {scenario.slots(streams[did].resource)[t]}: {u} delivered but only {c} needed")
+
+    # Savings and CO2 per match, recomputed.
+    savings: dict[tuple[str, str], tuple[float, float]] = {}
+    into_peak: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, info in arc_info.items():
+        if info["peak"]:
+            into_peak[key[1]].append(key)
+        else:
+            savings[key] = economics.volume_exchange(info["value"], info["co2"], float(info["x"].sum()), info["fixed"])
+    for did, keys in into_peak.items():
+        d = streams[did]
+        need = scenario.slot_quantities(d)
+        inflow = sum(arc_info[k]["rho"] * arc_info[k]["x"] for k in keys)
+        sav, co2 = economics.peak_demand_shares(
+            d.price_eur_per_unit, d.co2_kg_per_unit, need, inflow, [arc_info[k]["fixed"] for k in keys], [float(arc_info[k]["x"].sum()) for k in keys]
+        )
+        for k, sa, qa in zip(keys, sav, co2):
+            savings[k] = (sa, qa)
+    for key, (sa, qa) in savings.items():
+        r = arc_info[key]["row"]
+        if not _close(sa, float(r.savings_eur_per_year), abs(sa)):
+            v.append(f"matches.csv: {key[0]} -> {key[1]}: savings {r.savings_eur_per_year} but recomputed {sa:.6f}")
+        if not _close(qa, float(r.co2_avoided_t_per_year), abs(qa)):
+            v.append(f"matches.csv: {key[0]} -> {key[1]}: CO2 {r.co2_avoided_t_per_year} but recomputed {qa:.6f}")
+
+    for i, rule in enumerate(scenario.rules):
+        if rule.rule == "require" and not any(
+            rule.source in (k[0], streams[k[0]].company) and rule.target in (k[1], streams[k[1]].company) for k in arc_info
+        ):
+            file, row = scenario.origin("rules", i)
+            v.append(f"{file}: row {row}: require {rule.source} -> {rule.target} does not hold")
+
+    # Allocation to companies and the totals.
+    alloc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    for key, (sa, qa) in savings.items():
+        for company, share_s, share_q in zip(
+            (streams[key[0]].company, streams[key[1]].company), economics.split_exchange(sa), economics.split_exchange(qa)
+        ):
+            alloc[company][0] += share_s
+            alloc[company][1] += share_q
+            alloc[company][2] += 1
+    seen = set()
+    for r in companies_out.itertuples(index=False):
+        seen.add(r.company)
+        want = alloc.get(r.company, [0.0, 0.0, 0])
+        if not _close(want[0], float(r.savings_eur_per_year), abs(want[0])):
+            v.append(f"companies.csv: {r.company}: savings {r.savings_eur_per_year} but the exchanges give {want[0]:.6f}")
+        if not _close(want[1], float(r.co2_avoided_t_per_year), abs(want[1])):
+            v.append(f"companies.csv: {r.company}: CO2 {r.co2_avoided_t_per_year} but the exchanges give {want[1]:.6f}")
+        if int(r.n_exchanges) != want[2]:
+            v.append(f"companies.csv: {r.company}: n_exchanges {r.n_exchanges} but counted {want[2]}")
+    for company in alloc:
+        if company not in seen:
+            v.append(f"companies.csv: company {company} takes part in exchanges but has no row")
+
+    net = sum(s for s, _ in savings.values())
+    co2_t = sum(q for _, q in savings.values())
+    report.net_savings_eur_per_year = net
+    report.co2_avoided_t_per_year = co2_t
+    report.objective = economics.objective(net, co2_t, st)
+    for name, want in (("net_savings_eur_per_year", net), ("co2_avoided_t_per_year", co2_t), ("objective", report.objective)):
+        got = summary.get(name)
+        if got is None or not _close(want, float(got), abs(want)):
+            v.append(f"summary.json: {name} {got} but recomputed {want:.6f}")
+    if summary.get("n_exchanges") != len(exchanges):
+        v.append(f"summary.json: n_exchanges {summary.get('n_exchanges')} but matches.csv has {len(exchanges)}")
+    return report

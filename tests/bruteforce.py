@@ -1,0 +1,156 @@
+"""An independent optimum for tiny scenarios: every subset of links, each with an LP.
+
+It re-derives which supply-demand pairs may be linked straight from the contract
+(not from ``symbiosis.candidates``), takes the coefficients from ``economics`` (the
+one home of the formulas), and solves each link subset's flow problem with scipy's
+``linprog``. Nothing here touches Pyomo or HiGHS through symbiosis.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+from symbiosis import economics
+from symbiosis.scenario import Direction, Pricing, Scenario, Stream, Transport
+
+
+@dataclass
+class Arc:
+    s: Stream
+    d: Stream
+    rho: float
+    value: float
+    co2: float
+    fixed: float
+    peak: bool
+    min_flow: float
+
+
+def eligible_arcs(sc: Scenario) -> list[Arc]:
+    st = sc.settings
+    res = sc.resource_by_id
+    comp = sc.company_by_id
+    ratios = {(x.supply_resource, x.demand_resource): x.ratio for x in sc.substitutions}
+    arcs = []
+    for s in sc.streams:
+        if s.direction is not Direction.supply:
+            continue
+        for d in sc.streams:
+            if d.direction is not Direction.demand or d.company == s.company:
+                continue
+            rho = 1.0 if s.resource == d.resource else ratios.get((s.resource, d.resource))
+            if rho is None:
+                continue
+            rs = res[s.resource]
+            cs, cd = comp[s.company], comp[d.company]
+            dist = float(economics.distance_km(cs.lat, cs.lon, cd.lat, cd.lon, st))
+            if dist > (rs.max_distance_km or st.max_distance_km):
+                continue
+            cop = math.nan
+            if s.temperature_c is not None and d.temperature_c is not None and s.temperature_c < d.temperature_c + st.heat_approach_c:
+                if st.heat_pump is None:
+                    continue
+                cop = float(economics.heat_pump_cop(s.temperature_c, d.temperature_c, st.heat_approach_c, st.heat_pump))
+                if math.isnan(cop):
+                    continue
+            if any(r.rule == "forbid" and r.source in (s.id, s.company) and r.target in (d.id, d.company) for r in sc.rules):
+                continue
+            t = economics.exchange_terms(
+                settings=st,
+                rho=rho,
+                distance_km=dist,
+                supply_price=s.price_eur_per_unit,
+                demand_price=d.price_eur_per_unit,
+                supply_co2=s.co2_kg_per_unit,
+                demand_co2=d.co2_kg_per_unit,
+                road_kg_per_unit=(rs.kg_per_unit or 0.0) if rs.transport is Transport.road else 0.0,
+                pipe_capex_eur_per_m=(rs.pipe_capex_eur_per_m or 0.0) if rs.transport is Transport.pipe else 0.0,
+                peak=rs.pricing is Pricing.peak,
+                cop=cop,
+            )
+            rho_eff = float(t.rho)
+            arcs.append(
+                Arc(s, d, rho_eff, float(t.value_eur_per_unit), float(t.co2_kg_per_unit), float(t.fixed_cost_eur_per_year),
+                    rs.pricing is Pricing.peak, max(s.min_quantity or 0.0, (d.min_quantity or 0.0) / rho_eff))
+            )
+    return arcs
+
+
+def subset_value(sc: Scenario, arcs: list[Arc]) -> float | None:
+    """Best objective with exactly these links built (y = 1), or None if infeasible."""
+    st = sc.settings
+    carbon = st.carbon_price_eur_per_t / 1000.0
+    var: list[tuple[int, int]] = []  # (arc, slot)
+    for i, a in enumerate(arcs):
+        for t in range(len(sc.slots(a.s.resource))):
+            var.append((i, t))
+    peaks = sorted({a.d.id for a in arcs if a.peak})
+    n = len(var) + len(peaks)
+    c = np.zeros(n)
+    const = -sum(a.fixed for a in arcs)
+    for j, (i, _) in enumerate(var):
+        a = arcs[i]
+        if not a.peak:
+            c[j] = -(a.value + carbon * a.co2)  # linprog minimises
+    a_ub, b_ub = [], []
+    bounds = [(0, None)] * len(var)
+    streams = sc.stream_by_id
+    for p, did in enumerate(peaks):
+        d = streams[did]
+        need = sc.slot_quantities(d)
+        w = d.price_eur_per_unit + carbon * d.co2_kg_per_unit
+        const += w * need.max()
+        c[len(var) + p] = w
+        bounds.append((0, float(need.max())))
+        for t, dt in enumerate(need):  # k_d >= D_t - sum rho x
+            row = np.zeros(n)
+            row[len(var) + p] = -1
+            for j, (i, tt) in enumerate(var):
+                if arcs[i].d.id == did and tt == t:
+                    row[j] = -arcs[i].rho
+            a_ub.append(row)
+            b_ub.append(-dt)
+    for s in {a.s.id for a in arcs}:
+        cap = sc.slot_quantities(streams[s])
+        for t, ct in enumerate(cap):
+            row = np.array([1.0 if arcs[i].s.id == s and tt == t else 0.0 for i, tt in var] + [0.0] * len(peaks))
+            a_ub.append(row)
+            b_ub.append(ct)
+    for did in {a.d.id for a in arcs if not a.peak}:
+        need = sc.slot_quantities(streams[did])
+        for t, dt in enumerate(need):
+            row = np.array([arcs[i].rho if arcs[i].d.id == did and tt == t else 0.0 for i, tt in var] + [0.0] * len(peaks))
+            a_ub.append(row)
+            b_ub.append(dt)
+    for i, a in enumerate(arcs):
+        if a.min_flow > 0:
+            row = np.array([-1.0 if ii == i else 0.0 for ii, _ in var] + [0.0] * len(peaks))
+            a_ub.append(row)
+            b_ub.append(-a.min_flow)
+    if n == 0:
+        return const
+    res = linprog(c, A_ub=np.array(a_ub) if a_ub else None, b_ub=np.array(b_ub) if b_ub else None, bounds=bounds, method="highs")
+    if res.status == 2:
+        return None
+    assert res.status == 0, res.message
+    return const - float(res.fun)
+
+
+def brute_force_optimum(sc: Scenario) -> float | None:
+    """The best objective over every subset of eligible links; None if none is feasible."""
+    arcs = eligible_arcs(sc)
+    requires = [r for r in sc.rules if r.rule == "require"]
+    best: float | None = None
+    for k in range(len(arcs) + 1):
+        for subset in itertools.combinations(arcs, k):
+            if not all(any(r.source in (a.s.id, a.s.company) and r.target in (a.d.id, a.d.company) for a in subset) for r in requires):
+                continue
+            v = subset_value(sc, list(subset))
+            if v is not None and (best is None or v > best):
+                best = v
+    return best

@@ -1,0 +1,132 @@
+"""The tiny hand-computed cases in ``tests/cases/``.
+
+Every folder of ``tests/cases`` that holds an ``expected.json`` is one case: a scenario
+folder (``scenario.yaml`` and its CSV tables) whose optimum is worked out by hand, step
+by step, in the folder's ``README.md``; ``expected.json`` holds the same numbers at full
+precision. Each case isolates one constraint family (road cost, pipe fixed cost,
+temperature and heat pumps, substitution ratio, minimum quantity, peak-priced parking,
+forbid/require rules, carbon price, volume profiles, pools).
+
+``expected.json``::
+
+    {"objective": ..., "net_savings_eur_per_year": ..., "co2_avoided_t_per_year": ...,
+     "n_exchanges": ...,
+     "matches": [{"supply_stream": ..., "demand_stream": ..., "quantity": ...,
+                  "savings_eur_per_year": ...}],
+     # optional, for cases with shared facilities:
+     "n_pools": ..., "pools": [{"facility": ..., "demand_stream": ...,
+                                "savings_eur_per_year": ...}]}
+
+``matches`` lists every exchange of the (unique) optimum; ``quantity`` is in supply
+units per year (for a peak exchange, the largest per-slot flow), as in docs/model.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import pytest
+
+import symbiosis
+
+CASES_DIR = Path(__file__).parent / "cases"
+CASES = sorted(p for p in CASES_DIR.iterdir() if p.is_dir() and (p / "expected.json").is_file())
+REL, ABS = 1e-6, 1e-4
+SUMMARY_KEYS = ("objective", "net_savings_eur_per_year", "co2_avoided_t_per_year")
+
+
+def approx(value: float) -> object:
+    return pytest.approx(value, rel=REL, abs=ABS)
+
+
+def readme(case: Path) -> str:
+    return f"tests/cases/{case.name}/README.md"
+
+
+@functools.lru_cache(maxsize=None)
+def solved(case: Path):
+    """Load and solve a case once, shared by the tests of that case."""
+    scenario = symbiosis.load_scenario(case)
+    return symbiosis.solve(scenario)
+
+
+def expected(case: Path) -> dict:
+    return json.loads((case / "expected.json").read_text(encoding="utf-8"))
+
+
+def params():
+    return [pytest.param(c, id=c.name) for c in CASES]
+
+
+def test_cases_exist():
+    """At least the nine required constraint families have a case (see tests/cases/README.md)."""
+    required = {
+        "road_transport", "pipe_fixed_cost", "temperature_direct", "temperature_heat_pump",
+        "substitution_ratio", "min_quantity", "peak_parking", "forbid", "require",
+    }
+    assert required <= {c.name for c in CASES}
+
+
+@pytest.mark.parametrize("case", params())
+def test_summary(case: Path):
+    """Status, objective, net savings, CO2 and counts match the hand computation in
+    tests/cases/<case>/README.md (numbers from its expected.json)."""
+    exp = expected(case)
+    summary = solved(case).summary
+    assert summary["status"] == "optimal", f"{case.name}: status {summary['status']!r}; see {readme(case)}"
+    for key in SUMMARY_KEYS:
+        assert summary[key] == approx(exp[key]), (
+            f"{case.name}: {key} = {summary[key]!r}, expected {exp[key]!r} (hand computation in {readme(case)})"
+        )
+    assert summary["n_exchanges"] == exp["n_exchanges"], (
+        f"{case.name}: n_exchanges = {summary['n_exchanges']}, expected {exp['n_exchanges']}; see {readme(case)}"
+    )
+    if "n_pools" in exp:
+        assert summary["n_pools"] == exp["n_pools"], (
+            f"{case.name}: n_pools = {summary['n_pools']}, expected {exp['n_pools']}; see {readme(case)}"
+        )
+
+
+@pytest.mark.parametrize("case", params())
+def test_exchanges(case: Path):
+    """Every exchange of the hand-computed optimum in tests/cases/<case>/README.md is
+    reported once, with its quantity and savings, and there are no other exchanges."""
+    exp = expected(case)
+    matches = solved(case).matches
+    exchanges = matches[matches["kind"] == "exchange"]
+    found = sorted(zip(exchanges["supply_stream"], exchanges["demand_stream"]))
+    assert len(exchanges) == exp["n_exchanges"], (
+        f"{case.name}: {len(exchanges)} exchange rows {found}, expected {exp['n_exchanges']}; see {readme(case)}"
+    )
+    for m in exp["matches"]:
+        rows = exchanges[(exchanges["supply_stream"] == m["supply_stream"]) & (exchanges["demand_stream"] == m["demand_stream"])]
+        pair = f"{m['supply_stream']} -> {m['demand_stream']}"
+        assert len(rows) == 1, f"{case.name}: exchange {pair} expected once, found {len(rows)} (rows: {found}); see {readme(case)}"
+        row = rows.iloc[0]
+        assert float(row["quantity"]) == approx(m["quantity"]), (
+            f"{case.name}: {pair} quantity {row['quantity']!r}, expected {m['quantity']!r}; see {readme(case)}"
+        )
+        assert float(row["savings_eur_per_year"]) == approx(m["savings_eur_per_year"]), (
+            f"{case.name}: {pair} savings {row['savings_eur_per_year']!r}, expected {m['savings_eur_per_year']!r}; see {readme(case)}"
+        )
+
+
+@pytest.mark.parametrize("case", [p for p in params() if "pools" in expected(p.values[0])])
+def test_pools(case: Path):
+    """Every pool membership of the hand-computed optimum in tests/cases/<case>/README.md
+    is reported, with the member's share of the pool surplus."""
+    exp = expected(case)
+    matches = solved(case).matches
+    pools = matches[matches["kind"] == "pool"]
+    assert len(pools) == len(exp["pools"]), (
+        f"{case.name}: {len(pools)} pool rows, expected {len(exp['pools'])}; see {readme(case)}"
+    )
+    for m in exp["pools"]:
+        rows = pools[(pools["source"] == m["facility"]) & (pools["demand_stream"] == m["demand_stream"])]
+        assert len(rows) == 1, f"{case.name}: membership {m['demand_stream']} in {m['facility']} not found once; see {readme(case)}"
+        assert float(rows.iloc[0]["savings_eur_per_year"]) == approx(m["savings_eur_per_year"]), (
+            f"{case.name}: {m['demand_stream']} pool savings {rows.iloc[0]['savings_eur_per_year']!r}, "
+            f"expected {m['savings_eur_per_year']!r}; see {readme(case)}"
+        )

@@ -1,0 +1,85 @@
+"""Random tiny scenarios: the optimum equals brute force, and the checker passes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import symbiosis
+from bruteforce import brute_force_optimum, eligible_arcs
+from symbiosis.check import check_result
+
+RESOURCES = [
+    {"id": "mat", "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000},
+    {"id": "alt", "family": "material", "unit": "t", "pricing": "volume", "transport": "none"},
+    {"id": "heat", "family": "energy", "unit": "MWh", "pricing": "volume", "transport": "pipe", "pipe_capex_eur_per_m": 50},
+    {"id": "park", "family": "parking", "unit": "space", "pricing": "peak", "transport": "walk", "max_distance_km": 2},
+]
+SLOTS = ["a", "b", "c"]
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> symbiosis.Scenario:
+    n_comp = draw(st.integers(2, 4))
+    companies = [
+        {"id": f"C{i}", "name": f"C{i}", "lat": 50.85 + draw(st.integers(0, 8)) * 0.002, "lon": 4.70 + draw(st.integers(0, 8)) * 0.003}
+        for i in range(n_comp)
+    ]
+    profiles = [{"profile": f"p{j}", "slot": s, "value": draw(st.integers(0, 4)) + (1 if s == "a" else 0)} for j in range(2) for s in SLOTS]
+    streams = []
+    for i in range(draw(st.integers(2, 6))):
+        res = draw(st.sampled_from(RESOURCES))
+        direction = draw(st.sampled_from(["supply", "demand"]))
+        peak = res["pricing"] == "peak"
+        stream = {
+            "id": f"s{i}",
+            "company": f"C{draw(st.integers(0, n_comp - 1))}",
+            "direction": direction,
+            "resource": res["id"],
+            "quantity": draw(st.integers(1, 10)) * 10,
+            "price_eur_per_unit": 0 if (peak and direction == "supply") else draw(st.integers(-20, 60)) * (10 if peak else 1),
+            "co2_kg_per_unit": draw(st.integers(0, 3)) * 50,
+        }
+        if draw(st.booleans()):
+            stream["profile"] = draw(st.sampled_from(["p0", "p1"]))
+        if res["id"] == "heat":
+            stream["temperature_c"] = draw(st.sampled_from([20, 40, 60, 80]))
+        if not peak and draw(st.integers(0, 3)) == 0:
+            stream["min_quantity"] = draw(st.integers(1, 6)) * 10
+        streams.append(stream)
+    subs = [{"supply_resource": "mat", "demand_resource": "alt", "ratio": draw(st.sampled_from([0.5, 1.5]))}] if draw(st.booleans()) else []
+    rules = []
+    if draw(st.integers(0, 3)) == 0:
+        rules.append({"rule": draw(st.sampled_from(["forbid", "require"])), "source": f"C{draw(st.integers(0, n_comp - 1))}", "target": f"C{draw(st.integers(0, n_comp - 1))}"})
+    settings_ = {
+        "link_fixed_cost_eur_per_year": draw(st.sampled_from([0, 100, 1000])),
+        "carbon_price_eur_per_t": draw(st.sampled_from([0, 80])),
+        "solver": {"mip_rel_gap": 0.0},
+    }
+    if draw(st.booleans()):
+        settings_["heat_pump"] = {"carnot_fraction": 0.5, "max_lift_c": 50}
+    return symbiosis.Scenario.from_tables(
+        companies=companies, resources=RESOURCES, streams=streams, profiles=profiles, substitutions=subs, rules=rules, settings=settings_, name="random"
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(sc=scenarios())
+def test_optimum_equals_brute_force_and_checker_passes(sc: symbiosis.Scenario, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The MILP's optimum equals the best of every link subset, and its files pass the checker."""
+    assume(len(eligible_arcs(sc)) <= 7)
+    expected = brute_force_optimum(sc)
+    result = symbiosis.solve(sc)
+    if expected is None:
+        assert result.status == "infeasible"
+        return
+    assert result.status == "optimal", result.summary
+    assert result.summary["objective"] == pytest.approx(expected, rel=1e-6, abs=1e-4)
+    out: Path = tmp_path_factory.mktemp("res") / "out"
+    result.write(out)
+    report = check_result(sc, out)
+    assert report.ok, report.violations
+    assert report.objective == pytest.approx(expected, rel=1e-6, abs=1e-4)

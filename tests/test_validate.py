@@ -1,0 +1,109 @@
+"""Broken scenarios: every problem is named by file, row and column, with exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import BASE, write_scenario
+from symbiosis.cli import app
+
+runner = CliRunner()
+
+
+def _replace(name: str, old: str, new: str) -> dict[str, str]:
+    files = dict(BASE)
+    assert old in files[name], (name, old)
+    files[name] = files[name].replace(old, new)
+    return files
+
+
+# (id, files, expected fragments of the message: file, row, column, what)
+BROKEN = [
+    ("missing_file", {k: v for k, v in BASE.items() if k != "streams.csv"}, ["streams.csv", "file not found"]),
+    (
+        "missing_column",
+        _replace("streams.csv", "id,company,direction,resource,quantity,", "id,company,direction,resource,"),
+        ["streams.csv", "row 1", "column 'quantity'", "required column is missing"],
+    ),
+    (
+        "duplicate_id",
+        _replace("companies.csv", "C,Gamma", "A,Gamma"),
+        ["companies.csv", "row 4", "column 'id'", "duplicate id 'A' (first at row 2)"],
+    ),
+    ("unknown_company", _replace("streams.csv", "cb_b,B,", "cb_b,Z,"), ["streams.csv", "row 3", "column 'company'", "unknown company 'Z'"]),
+    (
+        "unknown_resource",
+        _replace("streams.csv", "cb_b,B,demand,cardboard", "cb_b,B,demand,paper"),
+        ["streams.csv", "row 3", "column 'resource'", "unknown resource 'paper'"],
+    ),
+    ("negative_quantity", _replace("streams.csv", "cb_a,A,supply,cardboard,50", "cb_a,A,supply,cardboard,-5"), ["streams.csv", "row 2", "column 'quantity'", "greater than 0"]),
+    ("non_numeric", _replace("companies.csv", "50.855", "fifty"), ["companies.csv", "row 3", "column 'lat'", "expected a number, got 'fifty'"]),
+    ("unknown_profile", _replace("streams.csv", ",evening,", ",evenings,"), ["streams.csv", "row 4", "column 'profile'", "unknown profile 'evenings'"]),
+    (
+        "mismatched_slots",
+        _replace("profiles.csv", "event,day,0.25\nevent,night,1\n", "event,morning,0.25\nevent,night,1\n"),
+        ["streams.csv", "row 5", "column 'profile'", "profile 'event' names slots"],
+    ),
+    ("peak_on_road", _replace("resources.csv", "parking,parking,space,peak,walk", "parking,parking,space,peak,road"), ["resources.csv", "row 3", "column 'transport'", "peak-priced"]),
+    ("bad_enum", _replace("streams.csv", "cb_b,B,demand", "cb_b,B,wanted"), ["streams.csv", "row 3", "column 'direction'", "'wanted' is not one of"]),
+    ("nan_value", _replace("streams.csv", "cb_b,B,demand,cardboard,40", "cb_b,B,demand,cardboard,nan"), ["streams.csv", "row 3", "column 'quantity'"]),
+    ("semicolons", {**BASE, "companies.csv": BASE["companies.csv"].replace(",", ";")}, ["companies.csv", "row 1", "separator"]),
+    ("ragged_row", _replace("companies.csv", "B,Beta,plant,50.855,4.700", "B,Beta,plant,50.855"), ["companies.csv", "row 3", "has 4 cells but the header has 5"]),
+    ("peak_supply_price", _replace("streams.csv", "pk_a,A,supply,parking,30,0", "pk_a,A,supply,parking,30,12"), ["streams.csv", "row 4", "column 'price_eur_per_unit'", "must be 0 or empty"]),
+    ("path_escape", _replace("scenario.yaml", "streams: streams.csv", "streams: ../streams.csv"), ["scenario.yaml", "tables.streams", "stay inside the scenario folder"]),
+    ("zero_profile", _replace("profiles.csv", "evening,night,1", "evening,night,0"), ["profiles.csv", "row 2", "column 'value'", "zero in every slot"]),
+]
+
+
+@pytest.mark.parametrize("name,files,fragments", BROKEN, ids=[b[0] for b in BROKEN])
+def test_validate_names_file_row_column(tmp_path: Path, name: str, files: dict[str, str], fragments: list[str]) -> None:
+    """Each broken scenario exits with code 2 and a message that names where and what."""
+    folder = write_scenario(tmp_path / name, files)
+    result = runner.invoke(app, ["validate", str(folder)])
+    text = result.output
+    assert result.exit_code == 2, text
+    assert "Traceback" not in text
+    line = next((ln for ln in text.splitlines() if fragments[0] in ln and all(f in ln for f in fragments)), None)
+    assert line is not None, f"no line holds all of {fragments}:\n{text}"
+
+
+def test_validate_lists_every_problem(tmp_path: Path) -> None:
+    """Three mistakes in three files are all reported at once; a road resource also lacks its mass."""
+    files = _replace("streams.csv", "cb_b,B,", "cb_b,Z,")
+    files["companies.csv"] = files["companies.csv"].replace("50.855", "fifty")
+    files["resources.csv"] = files["resources.csv"].replace("parking,parking,space,peak,walk", "parking,parking,space,peak,road")
+    result = runner.invoke(app, ["validate", str(write_scenario(tmp_path / "s", files))])
+    assert result.exit_code == 2
+    assert "4 problem(s)" in result.output
+    for frag in ("unknown company 'Z'", "'fifty'", "peak-priced", "column 'kg_per_unit': required for a road resource"):
+        assert frag in result.output
+
+
+def test_validate_ok(tiny: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tiny)])
+    assert result.exit_code == 0, result.output
+    assert "3 companies" in result.output and "4 streams" in result.output
+
+
+def test_bad_input_through_the_real_console_script(tmp_path: Path) -> None:
+    """The installed entry point, not just the typer app, exits 2 without a traceback."""
+    folder = write_scenario(tmp_path / "s", _replace("streams.csv", "cb_b,B,", "cb_b,Z,"))
+    proc = subprocess.run([sys.executable, "-m", "symbiosis", "solve", str(folder), "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "streams.csv: row 3, column 'company': unknown company 'Z'" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_setting_on_the_command_line(tiny: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["solve", str(tiny), "--out", str(tmp_path / "o"), "--set", "detour_factor=-1"])
+    assert result.exit_code == 2
+    assert "setting 'detour_factor'" in result.output
+    result = runner.invoke(app, ["solve", str(tiny), "--out", str(tmp_path / "o"), "--set", "nonsense"])
+    assert result.exit_code == 2
+    assert "expected KEY=VALUE" in result.output
