@@ -141,16 +141,77 @@ def subset_value(sc: Scenario, arcs: list[Arc]) -> float | None:
     return const - float(res.fun)
 
 
+def eligible_members(sc: Scenario) -> list[tuple[str, Stream]]:
+    """(facility, demand stream) pairs allowed by resource and catchment distance."""
+    st = sc.settings
+    comp = sc.company_by_id
+    first = {}
+    for f in sc.facilities:
+        first.setdefault(f.id, f)
+    out = []
+    for fid, f in sorted(first.items()):
+        for d in sc.streams:
+            if d.direction is Direction.demand and d.resource == f.resource:
+                c = comp[d.company]
+                if float(economics.distance_km(f.lat, f.lon, c.lat, c.lon, st)) <= f.max_distance_km:
+                    out.append((fid, d))
+    return out
+
+
+def pool_configurations(sc: Scenario) -> list[tuple[float, frozenset[str]]]:
+    """Every feasible choice of options and members: (pool objective, member demand ids)."""
+    st = sc.settings
+    carbon = st.carbon_price_eur_per_t / 1000.0
+    options: dict[str, list] = {}
+    for f in sc.facilities:
+        options.setdefault(f.id, []).append(f)
+    members = eligible_members(sc)
+    configs = []
+    fids = sorted(options)
+    for choice in itertools.product(*[[None] + list(range(len(options[f]))) for f in fids]):
+        built = {f: options[f][k] for f, k in zip(fids, choice) if k is not None}
+        cand = [(fid, d) for fid, d in members if fid in built]
+        for n in range(len(cand) + 1):
+            for subset in itertools.combinations(cand, n):
+                ids = [d.id for _, d in subset]
+                if len(ids) != len(set(ids)):
+                    continue  # a demand joins at most one pool
+                value = 0.0
+                ok = True
+                for fid, opt in built.items():
+                    mine = [d for g, d in subset if g == fid]
+                    load = sum((sc.slot_quantities(d) for d in mine), np.zeros(len(sc.slots(opt.resource))))
+                    if np.any(load > opt.capacity + 1e-9):
+                        ok = False
+                        break
+                    value -= economics.pool_fixed_cost(opt.capex_eur, opt.opex_eur_per_year, st)
+                    for d in mine:
+                        value += economics.pool_member_value(d.price_eur_per_unit, opt.cost_eur_per_unit, d.quantity)
+                        value += carbon * d.co2_kg_per_unit * d.quantity
+                if ok:
+                    configs.append((value, frozenset(ids)))
+    return configs
+
+
 def brute_force_optimum(sc: Scenario) -> float | None:
-    """The best objective over every subset of eligible links; None if none is feasible."""
+    """The best objective over every pool configuration and subset of links; None if none is feasible."""
     arcs = eligible_arcs(sc)
     requires = [r for r in sc.rules if r.rule == "require"]
     best: float | None = None
-    for k in range(len(arcs) + 1):
-        for subset in itertools.combinations(arcs, k):
-            if not all(any(r.source in (a.s.id, a.s.company) and r.target in (a.d.id, a.d.company) for a in subset) for r in requires):
-                continue
-            v = subset_value(sc, list(subset))
-            if v is not None and (best is None or v > best):
-                best = v
+    memo: dict[frozenset[str], float | None] = {}
+    for pool_value, member_ids in pool_configurations(sc):
+        if member_ids not in memo:
+            usable = [a for a in arcs if a.d.id not in member_ids]  # a pool member takes no exchanges
+            inner: float | None = None
+            for k in range(len(usable) + 1):
+                for subset in itertools.combinations(usable, k):
+                    if not all(any(r.source in (a.s.id, a.s.company) and r.target in (a.d.id, a.d.company) for a in subset) for r in requires):
+                        continue
+                    v = subset_value(sc, list(subset))
+                    if v is not None and (inner is None or v > inner):
+                        inner = v
+            memo[member_ids] = inner
+        inner = memo[member_ids]
+        if inner is not None and (best is None or pool_value + inner > best):
+            best = pool_value + inner
     return best

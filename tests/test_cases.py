@@ -130,3 +130,53 @@ def test_pools(case: Path):
             f"{case.name}: {m['demand_stream']} pool savings {rows.iloc[0]['savings_eur_per_year']!r}, "
             f"expected {m['savings_eur_per_year']!r}; see {readme(case)}"
         )
+
+
+POOL_CASES = {
+    "pool_parking", "pool_too_far", "pool_size_choice", "pool_excludes_exchanges",
+    "pool_not_paying", "pool_shapley", "pool_shapley_proportional",
+}
+
+
+def test_pool_cases_exist():
+    """One hand-computed case per pool rule (see tests/cases/README.md), each with a
+    ``pools`` list in its expected.json."""
+    present = {c.name for c in CASES if "pools" in expected(c)}
+    assert POOL_CASES <= present, f"missing pool cases: {sorted(POOL_CASES - present)}"
+
+
+@pytest.mark.parametrize("case", [p for p in params() if "pools" in expected(p.values[0])])
+def test_pool_allocation_efficient(case: Path):
+    """Allocation is efficient and individually rational (docs/model.md, "Allocation"):
+    the pool rows of one facility sum to that facility's ``surplus_eur_per_year`` in
+    ``result.facilities``, every built facility has its members reported as pool rows
+    (and no other), and no company ends below zero."""
+    result = solved(case)
+    matches, facilities = result.matches, result.facilities
+    pools = matches[matches["kind"] == "pool"]
+    built = sorted(str(f) for f in facilities["facility"])
+    assert built == sorted(set(built)), f"{case.name}: a facility is listed twice in result.facilities: {built}"
+    assert sorted({str(f) for f in pools["source"]}) == built, (
+        f"{case.name}: facilities with pool rows {sorted(set(pools['source']))} differ from built facilities {built}; "
+        f"see {readme(case)}"
+    )
+    assert len(built) == expected(case)["n_pools"], f"{case.name}: {len(built)} facilities built; see {readme(case)}"
+    for _, fac in facilities.iterrows():
+        rows = pools[pools["source"] == fac["facility"]]
+        shares = float(rows["savings_eur_per_year"].astype(float).sum())
+        assert shares == approx(float(fac["surplus_eur_per_year"])), (
+            f"{case.name}: pool rows of {fac['facility']} sum to {shares!r}, "
+            f"but its surplus_eur_per_year is {fac['surplus_eur_per_year']!r}"
+        )
+        assert int(fac["n_members"]) == len(rows), (
+            f"{case.name}: {fac['facility']} n_members {fac['n_members']} but {len(rows)} pool rows"
+        )
+        if "members" in facilities.columns:
+            assert sorted(str(fac["members"]).split(";")) == sorted(rows["demand_stream"]), (
+                f"{case.name}: {fac['facility']} members {fac['members']!r} vs pool rows {sorted(rows['demand_stream'])}"
+            )
+    companies = result.companies
+    low = companies[companies["savings_eur_per_year"].astype(float) < -1e-6]
+    assert low.empty, (
+        f"{case.name}: companies below zero: {list(zip(low['company'], low['savings_eur_per_year']))}; see {readme(case)}"
+    )

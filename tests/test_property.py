@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import symbiosis
-from bruteforce import brute_force_optimum, eligible_arcs
+from bruteforce import brute_force_optimum, eligible_arcs, eligible_members
 from symbiosis.check import check_result
 
 RESOURCES = [
@@ -54,6 +54,19 @@ def scenarios(draw: st.DrawFn) -> symbiosis.Scenario:
     rules = []
     if draw(st.integers(0, 3)) == 0:
         rules.append({"rule": draw(st.sampled_from(["forbid", "require"])), "source": f"C{draw(st.integers(0, n_comp - 1))}", "target": f"C{draw(st.integers(0, n_comp - 1))}"})
+    facilities = []
+    for fid, res in (("hub", "park"), ("depot", "alt")):
+        if draw(st.booleans()):
+            lat, lon = 50.85 + draw(st.integers(0, 8)) * 0.002, 4.70 + draw(st.integers(0, 8)) * 0.003
+            reach = draw(st.sampled_from([0.5, 1.5, 3.0]))
+            unit_cost = draw(st.integers(0, 20))
+            for k in range(draw(st.integers(1, 2))):
+                facilities.append({
+                    "id": fid, "name": fid, "resource": res, "lat": lat, "lon": lon,
+                    "capacity": draw(st.integers(1, 12)) * 10, "capex_eur": draw(st.integers(0, 5)) * 10000,
+                    "opex_eur_per_year": draw(st.integers(0, 3)) * 500, "cost_eur_per_unit": unit_cost,
+                    "max_distance_km": reach,
+                })
     settings_ = {
         "link_fixed_cost_eur_per_year": draw(st.sampled_from([0, 100, 1000])),
         "carbon_price_eur_per_t": draw(st.sampled_from([0, 80])),
@@ -61,22 +74,29 @@ def scenarios(draw: st.DrawFn) -> symbiosis.Scenario:
     }
     if draw(st.booleans()):
         settings_["heat_pump"] = {"carnot_fraction": 0.5, "max_lift_c": 50}
+    if draw(st.booleans()):
+        settings_["allocation"] = "shapley"
     return symbiosis.Scenario.from_tables(
-        companies=companies, resources=RESOURCES, streams=streams, profiles=profiles, substitutions=subs, rules=rules, settings=settings_, name="random"
+        companies=companies, resources=RESOURCES, streams=streams, profiles=profiles, substitutions=subs, rules=rules, facilities=facilities, settings=settings_, name="random"
     )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(sc=scenarios())
 def test_optimum_equals_brute_force_and_checker_passes(sc: symbiosis.Scenario, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The MILP's optimum equals the best of every link subset, and its files pass the checker."""
-    assume(len(eligible_arcs(sc)) <= 7)
+    """The MILP's optimum equals the best of every pool choice and link subset, and its files pass the checker.
+
+    Without require rules every participant's allocation is also at or above zero
+    (the checker flags any company below zero).
+    """
+    assume(len(eligible_arcs(sc)) <= 6 and len(eligible_members(sc)) <= 4)
     expected = brute_force_optimum(sc)
     result = symbiosis.solve(sc)
     if expected is None:
         assert result.status == "infeasible"
         return
     assert result.status == "optimal", result.summary
+    event(f"pools built: {result.summary['n_pools']}, exchanges: {min(result.summary['n_exchanges'], 2)}+")
     assert result.summary["objective"] == pytest.approx(expected, rel=1e-6, abs=1e-4)
     out: Path = tmp_path_factory.mktemp("res") / "out"
     result.write(out)

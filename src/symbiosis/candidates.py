@@ -39,6 +39,20 @@ ARC_COLUMNS = [
 ]
 
 
+OPTION_COLUMNS = ["facility", "option", "capacity", "fixed_cost_eur_per_year"]
+MEMBERSHIP_COLUMNS = [
+    "facility",
+    "demand_stream",
+    "company",
+    "distance_km",
+    "quantity",
+    "cost_eur_per_unit",
+    "value_eur_per_year",
+    "co2_t_per_year",
+    "weight_eur_per_year",
+]
+
+
 @dataclass(frozen=True)
 class RequireRule:
     """A ``require`` rule and the arcs that can satisfy it."""
@@ -61,6 +75,8 @@ class Candidates:
     demand_price: dict[str, float]  # demand stream -> p_d
     demand_co2: dict[str, float]  # demand stream -> co2_d (kg per unit)
     requires: list[RequireRule] = field(default_factory=list)
+    options: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OPTION_COLUMNS))
+    memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMBERSHIP_COLUMNS))
 
     def __len__(self) -> int:
         return len(self.arcs)
@@ -244,6 +260,7 @@ def build_candidates(scenario: Scenario) -> Candidates:
             )
         )
         requires.append(RequireRule(i, a, b, hit))
+    options, memberships = build_pool_candidates(scenario, demands)
     return Candidates(
         arcs,
         supply_slots,
@@ -253,4 +270,68 @@ def build_candidates(scenario: Scenario) -> Candidates:
         {d.id: d.price_eur_per_unit for d in demands},
         {d.id: d.co2_kg_per_unit for d in demands},
         requires,
+        options,
+        memberships,
     )
+
+
+def build_pool_candidates(scenario: Scenario, demands: list[Stream]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Size options of every facility, and the demand streams that may join it.
+
+    A demand of the facility's resource may join when its company lies within the
+    facility's max_distance_km (haversine x detour), and its value to the objective,
+    (p_d - cost_eur_per_unit) Q_d plus the carbon value of co2_d Q_d, is positive.
+    """
+    st = scenario.settings
+    companies = scenario.company_by_id
+    options: list[dict[str, object]] = []
+    members: list[dict[str, object]] = []
+    by_resource: dict[str, list[Stream]] = defaultdict(list)
+    for d in demands:
+        by_resource[d.resource].append(d)
+    seen: dict[str, int] = {}
+    for f in scenario.facilities:
+        k = seen.get(f.id, 0)
+        seen[f.id] = k + 1
+        options.append(
+            {
+                "facility": f.id,
+                "option": k,
+                "capacity": f.capacity,
+                "fixed_cost_eur_per_year": economics.pool_fixed_cost(f.capex_eur, f.opex_eur_per_year, st),
+            }
+        )
+        if k > 0:
+            continue  # options share the site, the resource and the catchment
+        cands = by_resource.get(f.resource, [])
+        if not cands:
+            continue
+        lat = np.array([companies[d.company].lat for d in cands])
+        lon = np.array([companies[d.company].lon for d in cands])
+        dist = economics.distance_km(np.full(len(cands), f.lat), np.full(len(cands), f.lon), lat, lon, st)
+        for d, km in zip(cands, dist):
+            if km > f.max_distance_km:
+                continue
+            value = economics.pool_member_value(d.price_eur_per_unit, f.cost_eur_per_unit, d.quantity)
+            co2 = economics.pool_member_co2_t(d.co2_kg_per_unit, d.quantity)
+            weight = economics.objective_weight(value, co2 * 1000.0, st)
+            if weight <= 0:
+                continue
+            members.append(
+                {
+                    "facility": f.id,
+                    "demand_stream": d.id,
+                    "company": d.company,
+                    "distance_km": float(km),
+                    "quantity": d.quantity,
+                    "cost_eur_per_unit": f.cost_eur_per_unit,
+                    "value_eur_per_year": value,
+                    "co2_t_per_year": co2,
+                    "weight_eur_per_year": float(weight),
+                }
+            )
+    opt = pd.DataFrame(options, columns=OPTION_COLUMNS)
+    mem = pd.DataFrame(members, columns=MEMBERSHIP_COLUMNS)
+    # A facility nobody can join is never worth building.
+    opt = opt[opt["facility"].isin(set(mem["facility"]))].reset_index(drop=True)
+    return opt, mem

@@ -206,6 +206,8 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             file, row = scenario.origin("rules", i)
             v.append(f"{file}: row {row}: require {rule.source} -> {rule.target} does not hold")
 
+    pool_shares = _check_pools(scenario, folder, matches, {k[1] for k in arc_info}, v)
+
     # Allocation to companies and the totals.
     alloc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
     for key, (sa, qa) in savings.items():
@@ -215,10 +217,30 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             alloc[company][0] += share_s
             alloc[company][1] += share_q
             alloc[company][2] += 1
+    n_pools: dict[str, set[str]] = defaultdict(set)
+    for (fid, did), (sa, qa) in pool_shares.items():
+        company = streams[did].company
+        alloc[company][0] += sa
+        alloc[company][1] += qa
+        n_pools[company].add(fid)
+    standalone: dict[str, float] = defaultdict(float)
+    for s in scenario.streams:
+        standalone[s.company] += economics.standalone_cost(s.price_eur_per_unit, s.quantity)
+    has_require = any(r.rule == "require" for r in scenario.rules)
     seen = set()
     for r in companies_out.itertuples(index=False):
         seen.add(r.company)
         want = alloc.get(r.company, [0.0, 0.0, 0])
+        if int(r.n_pools) != len(n_pools.get(r.company, ())):
+            v.append(f"companies.csv: {r.company}: n_pools {r.n_pools} but counted {len(n_pools.get(r.company, ()))}")
+        if not _close(standalone[r.company], float(r.standalone_cost_eur_per_year), abs(standalone[r.company])):
+            v.append(f"companies.csv: {r.company}: stand-alone cost {r.standalone_cost_eur_per_year} but the streams give {standalone[r.company]:.6f}")
+        with_sym = standalone[r.company] - want[0]
+        if not _close(with_sym, float(r.cost_with_symbiosis_eur_per_year), abs(with_sym)):
+            v.append(f"companies.csv: {r.company}: cost with symbiosis {r.cost_with_symbiosis_eur_per_year} but recomputed {with_sym:.6f}")
+        gain = economics.objective(want[0], want[1], st)  # the carbon value counts, as in the objective
+        if gain < -1e-6 and not has_require:
+            v.append(f"companies.csv: {r.company}: allocated {gain:.2f} EUR/yr (carbon valued), below zero (individual rationality fails)")
         if not _close(want[0], float(r.savings_eur_per_year), abs(want[0])):
             v.append(f"companies.csv: {r.company}: savings {r.savings_eur_per_year} but the exchanges give {want[0]:.6f}")
         if not _close(want[1], float(r.co2_avoided_t_per_year), abs(want[1])):
@@ -229,8 +251,8 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         if company not in seen:
             v.append(f"companies.csv: company {company} takes part in exchanges but has no row")
 
-    net = sum(s for s, _ in savings.values())
-    co2_t = sum(q for _, q in savings.values())
+    net = sum(s for s, _ in savings.values()) + sum(s for s, _ in pool_shares.values())
+    co2_t = sum(q for _, q in savings.values()) + sum(q for _, q in pool_shares.values())
     report.net_savings_eur_per_year = net
     report.co2_avoided_t_per_year = co2_t
     report.objective = economics.objective(net, co2_t, st)
@@ -240,4 +262,97 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             v.append(f"summary.json: {name} {got} but recomputed {want:.6f}")
     if summary.get("n_exchanges") != len(exchanges):
         v.append(f"summary.json: n_exchanges {summary.get('n_exchanges')} but matches.csv has {len(exchanges)}")
+    n_built = len({f for f, _ in pool_shares})
+    if summary.get("n_pools", 0) < n_built:
+        v.append(f"summary.json: n_pools {summary.get('n_pools')} but matches.csv has members of {n_built} facilities")
     return report
+
+
+def _check_pools(
+    scenario: Scenario, folder: Path, matches: pd.DataFrame, exchange_demands: set[str], v: list[str]
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Check facilities and memberships; return each member's (share EUR/yr, CO2 t/yr)."""
+    st = scenario.settings
+    pools = matches[matches["kind"] == "pool"]
+    path = folder / "facilities.csv"
+    built = _read(path.parent, path.name) if path.is_file() else pd.DataFrame(columns=["facility"])
+    if len(pools) and not len(built):
+        v.append("facilities.csv: pool members are listed but no facility is built")
+    streams = scenario.stream_by_id
+    companies = scenario.company_by_id
+    sites: dict[str, list[Any]] = defaultdict(list)
+    for f in scenario.facilities:
+        sites[f.id].append(f)
+    shares: dict[tuple[str, str], tuple[float, float]] = {}
+    member_of: dict[str, str] = {}
+    for r in pools.itertuples(index=False):
+        tag = f"matches.csv: pool {r.source} member {r.demand_stream}"
+        d = streams.get(r.demand_stream)
+        if r.source not in sites or d is None or d.direction is not Direction.demand:
+            v.append(f"{tag}: unknown facility or not a demand stream")
+            continue
+        site = sites[r.source][0]
+        if d.resource != site.resource:
+            v.append(f"{tag}: resource {d.resource} is not the facility's {site.resource}")
+        if d.company != r.target:
+            v.append(f"{tag}: target {r.target} is not the stream's company {d.company}")
+        c = companies[d.company]
+        km = float(economics.distance_km(site.lat, site.lon, c.lat, c.lon, st))
+        if km > site.max_distance_km * (1 + 1e-9):
+            v.append(f"{tag}: {km:.3f} km from the facility, beyond its {site.max_distance_km} km")
+        if d.id in member_of:
+            v.append(f"{tag}: the demand already belongs to pool {member_of[d.id]}")
+        member_of[d.id] = r.source
+        if d.id in exchange_demands:
+            v.append(f"{tag}: a pool member takes no exchanges, but {d.id} takes one")
+        if not _close(float(r.quantity), d.quantity, d.quantity):
+            v.append(f"{tag}: quantity {r.quantity} but the stream's is {d.quantity}")
+    for fac in built.itertuples(index=False):
+        fid = fac.facility
+        tag = f"facilities.csv: {fid}"
+        if fid not in sites:
+            v.append(f"{tag}: unknown facility")
+            continue
+        options = [(o.capacity, economics.pool_fixed_cost(o.capex_eur, o.opex_eur_per_year, st)) for o in sites[fid]]
+        site = sites[fid][0]
+        members = [r for r in pools.itertuples(index=False) if r.source == fid and r.demand_stream in streams]
+        members.sort(key=lambda r: r.demand_stream)
+        quantity = sum(streams[r.demand_stream].quantity for r in members)
+        chosen = [
+            (cap, fixed) for cap, fixed in options
+            if _close(cap, float(fac.capacity), cap) and _close(fixed + site.cost_eur_per_unit * quantity, float(fac.cost_eur_per_year), fixed)
+        ]
+        if not chosen:
+            v.append(f"{tag}: capacity {fac.capacity} at cost {fac.cost_eur_per_year} is none of the facility's size options")
+            continue
+        capacity, fixed = chosen[0]
+        loads = [scenario.slot_quantities(streams[r.demand_stream]) for r in members]
+        load = np.sum(loads, axis=0) if loads else np.zeros(1)
+        for slot, value in zip(scenario.slots(site.resource), load):
+            if value > capacity * (1 + 1e-6) + 1e-6:
+                v.append(f"{tag}: slot {slot} needs {value} but the capacity is {capacity}")
+        if int(fac.n_members) != len(members):
+            v.append(f"{tag}: n_members {fac.n_members} but matches.csv lists {len(members)}")
+        if not _close(float(load.max()), float(fac.peak_load), float(load.max())):
+            v.append(f"{tag}: peak_load {fac.peak_load} but the members' summed need peaks at {load.max()}")
+        values = [economics.pool_member_value(streams[r.demand_stream].price_eur_per_unit, site.cost_eur_per_unit, streams[r.demand_stream].quantity) for r in members]
+        surplus = economics.pool_surplus(values, fixed)
+        if not _close(surplus, float(fac.surplus_eur_per_year), abs(surplus)):
+            v.append(f"{tag}: surplus {fac.surplus_eur_per_year} but recomputed {surplus:.6f}")
+        if st.allocation == "shapley":
+            want, err = economics.shapley_shares(values, loads, options, st.shapley_samples, st.solver.seed)
+        else:
+            want = economics.proportional_shares(surplus, [streams[r.demand_stream].price_eur_per_unit * streams[r.demand_stream].quantity for r in members])
+        if not _close(sum(float(r.savings_eur_per_year) for r in members), surplus, abs(surplus)):
+            v.append(f"{tag}: the members' shares sum to {sum(float(r.savings_eur_per_year) for r in members):.6f}, not the surplus {surplus:.6f}")
+        for r, share in zip(members, want):
+            d = streams[r.demand_stream]
+            co2 = economics.pool_member_co2_t(d.co2_kg_per_unit, d.quantity)
+            if not _close(share, float(r.savings_eur_per_year), abs(share)):
+                v.append(f"matches.csv: pool {fid} member {d.id}: share {r.savings_eur_per_year} but the {st.allocation} rule gives {share:.6f}")
+            if not _close(co2, float(r.co2_avoided_t_per_year), abs(co2)):
+                v.append(f"matches.csv: pool {fid} member {d.id}: CO2 {r.co2_avoided_t_per_year} but recomputed {co2:.6f}")
+            shares[(fid, d.id)] = (float(r.savings_eur_per_year), float(r.co2_avoided_t_per_year))
+    for fid in set(pools["source"]) - set(built["facility"]):
+        v.append(f"matches.csv: pool {fid} has members but is not in facilities.csv")
+    return shares

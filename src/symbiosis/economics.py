@@ -173,3 +173,110 @@ def peak_demand_shares(
 def split_exchange(amount: float) -> tuple[float, float]:
     """An exchange's savings (or CO2) split evenly between its two companies."""
     return amount / 2.0, amount / 2.0
+
+
+# --------------------------------------------------------------------------- pools
+
+
+def pool_fixed_cost(capex_eur: float, opex_eur_per_year: float, settings: Settings) -> float:
+    """Yearly fixed cost of a size option: CRF x capex + opex."""
+    a = settings.annualisation
+    return crf(a.rate, a.years) * capex_eur + opex_eur_per_year
+
+
+def pool_member_value(price: float, cost_eur_per_unit: float, quantity: float) -> float:
+    """What a member gains from the pool before fixed costs: (p_d - cost per unit) x Q_d."""
+    return (price - cost_eur_per_unit) * quantity
+
+
+def pool_member_co2_t(co2_kg_per_unit: float, quantity: float) -> float:
+    """CO2 a member avoids (t/yr): co2_d x Q_d / 1000."""
+    return co2_kg_per_unit * quantity / 1000.0
+
+
+def pool_surplus(member_values: Sequence[float], fixed_cost: float) -> float:
+    """sum_d (p_d - cost per unit) Q_d over the members, less the option's CRF capex + opex."""
+    return float(sum(member_values)) - fixed_cost
+
+
+def standalone_cost(price: float, quantity: float) -> float:
+    """What a stream costs its company today: price x quantity (negative where it earns)."""
+    return price * quantity
+
+
+def proportional_shares(surplus: float, weights: Sequence[float]) -> list[float]:
+    """The pool surplus split in proportion to the members' p_d Q_d (evenly if all are 0)."""
+    total = float(sum(weights))
+    n = len(weights)
+    if n == 0:
+        return []
+    return [surplus * w / total for w in weights] if total > 0 else [surplus / n] * n
+
+
+def coalition_worth(
+    values: Sequence[float], loads: Sequence[np.ndarray], options: Sequence[tuple[float, float]], members: Sequence[int]
+) -> float:
+    """v(S): the best surplus the members S could make alone with this facility.
+
+    max(0, max over options (capacity, fixed) with capacity >= max_t sum_{d in S} D_{d,t}
+    of sum_{d in S} value_d - fixed); 0 when no option is large enough.
+    """
+    if not members:
+        return 0.0
+    peak = float(np.max(np.sum([loads[i] for i in members], axis=0)))
+    return _worth(float(sum(values[i] for i in members)), peak, options)
+
+
+def _worth(value: float, peak: float, options: Sequence[tuple[float, float]]) -> float:
+    best = 0.0
+    for capacity, fixed in options:
+        if capacity >= peak * (1 - 1e-9):
+            best = max(best, value - fixed)
+    return best
+
+
+def shapley_shares(
+    values: Sequence[float],
+    loads: Sequence[np.ndarray],
+    options: Sequence[tuple[float, float]],
+    samples: int = 2000,
+    seed: int = 0,
+    exact_up_to: int = 12,
+) -> tuple[list[float], float]:
+    """Shapley value of each member of one pool, and the largest standard error.
+
+    Exact (over all coalitions) for up to ``exact_up_to`` members, with error 0;
+    beyond that, the mean marginal contribution over ``samples`` random orders.
+    """
+    n = len(values)
+    if n == 0:
+        return [], 0.0
+    if n <= exact_up_to:
+        from math import factorial
+
+        worth: dict[int, float] = {}
+        for mask in range(1 << n):
+            worth[mask] = coalition_worth(values, loads, options, [i for i in range(n) if mask >> i & 1])
+        weight = [factorial(k) * factorial(n - k - 1) / factorial(n) for k in range(n)]
+        phi = [0.0] * n
+        for mask in range(1 << n):
+            size = bin(mask).count("1")
+            for i in range(n):
+                if not mask >> i & 1:
+                    phi[i] += weight[size] * (worth[mask | 1 << i] - worth[mask])
+        return phi, 0.0
+    rng = np.random.default_rng(seed)
+    contrib = np.zeros((samples, n))
+    for s in range(samples):
+        load = np.zeros_like(np.asarray(loads[0], dtype=float))
+        value = 0.0
+        before = 0.0
+        for i in rng.permutation(n):
+            load = load + loads[i]
+            value += values[i]
+            after = _worth(value, float(load.max()), options)
+            contrib[s, i] = after - before
+            before = after
+    mean = contrib.mean(axis=0)
+    stderr = contrib.std(axis=0, ddof=1) / np.sqrt(samples)
+    return [float(x) for x in mean], float(stderr.max())

@@ -29,6 +29,7 @@ OUTPUT_FILES = (
     "flows.csv",
     "companies.csv",
     "facilities.csv",
+    "facility_loads.csv",
     "network.graphml",
     "network.json",
 )
@@ -110,5 +111,6 @@ def fill_folder(result: Result, folder: Path) -> None:
     write_csv(result.flows, folder / "flows.csv")
     write_csv(result.companies, folder / "companies.csv")
     write_csv(result.facilities, folder / "facilities.csv")
+    write_csv(result.facility_loads, folder / "facility_loads.csv")
     write_json(network_json(result.network), folder / "network.json")
     nx.write_graphml(result.network, folder / "network.graphml")

@@ -42,6 +42,12 @@ def build_model(candidates: Candidates, settings: Settings) -> ExchangeModel:
     add_min_quantity(m, candidates, handle)
     add_remaining_peak(m, candidates, handle, settings)
     add_require(m, candidates)
+    add_pool_variables(m, candidates)
+    add_pool_size_choice(m, candidates)
+    add_pool_capacity(m, candidates)
+    add_member_needs_facility(m, candidates)
+    add_one_pool_per_demand(m, candidates)
+    add_member_takes_no_exchange(m, candidates)
     add_objective(m, candidates, handle, settings)
     return handle
 
@@ -150,17 +156,95 @@ def add_require(m: pyo.ConcreteModel, c: Candidates) -> None:
     m.require = pyo.Constraint(keys, rule=lambda _m, i: sum(_m.y[a] for a in c.requires[i].arcs) >= 1)
 
 
-def add_objective(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings: Settings) -> None:
-    """Maximise sum_{a,t} w_a x_{a,t} - sum_a F_a y_a + sum_d w_d (max_t D_{d,t} - k_d).
+def add_pool_variables(m: pyo.ConcreteModel, c: Candidates) -> None:
+    """Size choices z_o in {0, 1} per facility option o = (f, k); memberships w_j in {0, 1} per j = (d, f)."""
+    m.O = pyo.RangeSet(0, len(c.options) - 1) if len(c.options) else pyo.Set(initialize=[])
+    m.J = pyo.RangeSet(0, len(c.memberships) - 1) if len(c.memberships) else pyo.Set(initialize=[])
+    m.z = pyo.Var(m.O, domain=pyo.Binary)
+    m.w = pyo.Var(m.J, domain=pyo.Binary)
 
-    w_a = v_a + carbon price x co2_a / 1000 for volume arcs (0 for peak arcs);
-    w_d = p_d + carbon price x co2_d / 1000 for peak demands.
+
+def _options_of(c: Candidates) -> dict[str, list[int]]:
+    return _group_by_key(list(c.options["facility"]))
+
+
+def _group_by_key(keys: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        out[k].append(i)
+    return dict(out)
+
+
+def add_pool_size_choice(m: pyo.ConcreteModel, c: Candidates) -> None:
+    """pool_size_choice[f]:  sum_k z_{f,k} <= 1: at most one size option is built."""
+    opts = _options_of(c)
+    keys = sorted(f for f, o in opts.items() if len(o) > 1)
+    m.pool_size_choice = pyo.Constraint(keys, rule=lambda _m, f: sum(_m.z[o] for o in opts[f]) <= 1)
+
+
+def add_pool_capacity(m: pyo.ConcreteModel, c: Candidates) -> None:
+    """pool_capacity[f,t]:  sum_d D_{d,t} w_{d,f} <= sum_k capacity_k z_{f,k}, in every slot.
+
+    Members are served whole, so complementary profiles share capacity: the
+    facility needs the peak of the sum, not the sum of the peaks.
+    """
+    opts = _options_of(c)
+    mems = _group_by_key(list(c.memberships["facility"]))
+    demand = list(c.memberships["demand_stream"])
+    cap = c.options["capacity"].to_numpy()
+    keys = []
+    for f in sorted(mems):
+        n_slots = len(c.demand_slots[demand[mems[f][0]]])
+        keys += [(f, t) for t in range(n_slots) if any(c.demand_slots[demand[j]][t] > 0 for j in mems[f])]
+    m.pool_capacity = pyo.Constraint(
+        keys,
+        rule=lambda _m, f, t: sum(float(c.demand_slots[demand[j]][t]) * _m.w[j] for j in mems[f] if c.demand_slots[demand[j]][t] > 0)
+        <= sum(float(cap[o]) * _m.z[o] for o in opts[f]),
+    )
+
+
+def add_member_needs_facility(m: pyo.ConcreteModel, c: Candidates) -> None:
+    """member_needs_facility[j]:  w_{d,f} <= sum_k z_{f,k} (tightens the relaxation)."""
+    opts = _options_of(c)
+    fac = list(c.memberships["facility"])
+    m.member_needs_facility = pyo.Constraint(m.J, rule=lambda _m, j: _m.w[j] <= sum(_m.z[o] for o in opts[fac[j]]))
+
+
+def add_one_pool_per_demand(m: pyo.ConcreteModel, c: Candidates) -> None:
+    """one_pool_per_demand[d]:  sum_f w_{d,f} <= 1: a demand joins at most one pool."""
+    by_demand = _group_by_key(list(c.memberships["demand_stream"]))
+    keys = sorted(d for d, js in by_demand.items() if len(js) > 1)
+    m.one_pool_per_demand = pyo.Constraint(keys, rule=lambda _m, d: sum(_m.w[j] for j in by_demand[d]) <= 1)
+
+
+def add_member_takes_no_exchange(m: pyo.ConcreteModel, c: Candidates) -> None:
+    """member_takes_no_exchange[a]:  y_a + sum_f w_{d,f} <= 1 for every arc a into a possible member d."""
+    by_demand = _group_by_key(list(c.memberships["demand_stream"]))
+    into = list(c.arcs["demand_stream"])
+    keys = [a for a, d in enumerate(into) if d in by_demand]
+    m.member_takes_no_exchange = pyo.Constraint(
+        keys, rule=lambda _m, a: _m.y[a] + sum(_m.w[j] for j in by_demand[into[a]]) <= 1
+    )
+
+
+def add_objective(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings: Settings) -> None:
+    """Maximise exchange surplus + peak cuts + pool surplus, carbon valued.
+
+    sum_{a,t} w_a x_{a,t} - sum_a F_a y_a + sum_d w_d (max_t D_{d,t} - k_d)
+    + sum_j W_j w_j - sum_o G_o z_o, with w_a = v_a + carbon price x co2_a / 1000
+    (0 for peak arcs), w_d = p_d + carbon price x co2_d / 1000 for peak demands,
+    W_j = (p_d - cost per unit) Q_d + carbon price x co2_d Q_d / 1000 for a membership,
+    and G_o = CRF capex + opex for a size option.
     """
     w = c.arcs["weight_eur_per_unit"].to_numpy()
     peak = c.arcs["peak"].to_numpy()
     fixed = c.arcs["fixed_cost_eur_per_year"].to_numpy()
     terms = [float(w[a]) * m.x[f] for f, a in enumerate(h.flow_arc) if not peak[a] and w[a] != 0]
     terms += [-float(fixed[a]) * m.y[a] for a in range(len(c)) if fixed[a] != 0]
+    weight = c.memberships["weight_eur_per_year"].to_numpy()
+    terms += [float(weight[j]) * m.w[j] for j in range(len(weight))]
+    g = c.options["fixed_cost_eur_per_year"].to_numpy()
+    terms += [-float(g[o]) * m.z[o] for o in range(len(g)) if g[o] != 0]
     constant = 0.0
     for i, d in enumerate(h.peak_demands):
         wd = float(economics.objective_weight(c.demand_price[d], c.demand_co2[d], settings))

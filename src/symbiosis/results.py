@@ -36,7 +36,18 @@ MATCH_COLUMNS = [
     "co2_avoided_t_per_year",
 ]
 FLOW_COLUMNS = ["supply_stream", "demand_stream", "slot", "quantity"]
-COMPANY_COLUMNS = ["company", "name", "savings_eur_per_year", "co2_avoided_t_per_year", "n_exchanges", "n_pools"]
+COMPANY_COLUMNS = [
+    "company",
+    "name",
+    "savings_eur_per_year",
+    "co2_avoided_t_per_year",
+    "n_exchanges",
+    "n_pools",
+    "standalone_cost_eur_per_year",
+    "cost_with_symbiosis_eur_per_year",
+]
+LOAD_COLUMNS = ["facility", "slot", "load", "capacity"]
+ALLOCATION_TOLERANCE = 1e-6  # EUR: rounding, not a loss
 FACILITY_COLUMNS = [
     "facility",
     "name",
@@ -62,6 +73,7 @@ class Result:
     facilities: pd.DataFrame
     network: nx.MultiDiGraph
     candidates: Candidates | None = field(default=None, repr=False)
+    facility_loads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LOAD_COLUMNS))
 
     @property
     def status(self) -> str:
@@ -87,56 +99,28 @@ def build_result(
     build_seconds: float,
     problems: list[str] | None = None,
 ) -> Result:
-    """Turn a solution into matches, flows, per-company allocation and the network."""
+    """Turn a solution into matches, flows, facilities, per-company allocation and the network."""
     st = scenario.settings
-    arcs = candidates.arcs
-    match_rows: list[dict[str, Any]] = []
+    exchange_rows: list[dict[str, Any]] = []
     flow_rows: list[dict[str, Any]] = []
-    if solution.has_values and handle is not None and len(arcs):
-        x = np.where(solution.x > ZERO, solution.x, 0.0)
-        per_arc = np.zeros((len(arcs),), dtype=object)
-        for a in range(len(arcs)):
-            per_arc[a] = np.zeros(len(candidates.upper[a]))
-        for f, (a, t) in enumerate(zip(handle.flow_arc, handle.flow_slot)):
-            per_arc[a][t] = x[f]
-        built = [a for a in range(len(arcs)) if solution.y[a] > 0.5]
-        savings, co2 = _match_values(scenario, candidates, built, per_arc)
-        resources = scenario.resource_by_id
-        for a in built:
-            row = arcs.iloc[a]
-            total = float(per_arc[a].sum())
-            fixed = float(row["fixed_cost_eur_per_year"])
-            if total <= ZERO and fixed <= 0:
-                continue  # a free link that carries nothing is no match
-            res = resources[row["resource"]]
-            qty = float(per_arc[a].max()) if row["peak"] else total
-            match_rows.append(
-                {
-                    "kind": "exchange",
-                    "source": row["supply_company"],
-                    "target": row["demand_company"],
-                    "supply_stream": row["supply_stream"],
-                    "demand_stream": row["demand_stream"],
-                    "resource": row["resource"],
-                    "quantity": qty,
-                    "unit": res.unit,
-                    "distance_km": float(row["distance_km"]),
-                    "savings_eur_per_year": savings[a],
-                    "co2_avoided_t_per_year": co2[a],
-                }
-            )
-            slot_names = candidates.slots[row["supply_stream"]]
-            for t, q in enumerate(per_arc[a]):
-                if q > 0:
-                    flow_rows.append(
-                        {"supply_stream": row["supply_stream"], "demand_stream": row["demand_stream"], "slot": slot_names[t], "quantity": float(q)}
-                    )
-    matches = pd.DataFrame(match_rows, columns=MATCH_COLUMNS)
+    pool_rows: list[dict[str, Any]] = []
+    facility_rows: list[dict[str, Any]] = []
+    load_rows: list[dict[str, Any]] = []
+    shapley_error = 0.0
+    if solution.has_values and handle is not None:
+        exchange_rows, flow_rows = _exchanges(scenario, candidates, handle, solution)
+        pool_rows, facility_rows, load_rows, shapley_error = _pools(scenario, candidates, solution)
+    matches = pd.DataFrame(exchange_rows + pool_rows, columns=MATCH_COLUMNS)
     matches = matches.sort_values(["kind", "source", "target", "supply_stream", "demand_stream"], kind="stable").reset_index(drop=True)
     flows = pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)
+    facilities = pd.DataFrame(facility_rows, columns=FACILITY_COLUMNS + ["members"])
     companies = allocate(scenario, matches)
     net = float(matches["savings_eur_per_year"].sum()) if len(matches) else 0.0
     co2_t = float(matches["co2_avoided_t_per_year"].sum()) if len(matches) else 0.0
+    taking_part = companies[(companies["n_exchanges"] > 0) | (companies["n_pools"] > 0)]
+    # As in the objective, the carbon value counts towards what a participant gains.
+    gains = [economics.objective(s, q, st) for s, q in zip(taking_part["savings_eur_per_year"], taking_part["co2_avoided_t_per_year"])]
+    min_share = min(gains) if gains else 0.0
     summary: dict[str, Any] = {
         "scenario": scenario.name,
         "input_hash": scenario.fingerprint(),
@@ -148,28 +132,151 @@ def build_result(
         "best_bound": solution.best_bound,
         "mip_gap": solution.mip_gap,
         "n_exchanges": int((matches["kind"] == "exchange").sum()),
-        "n_pools": 0,
-        "n_candidates": len(arcs),
+        "n_pools": len(facilities),
+        "n_pool_members": int((matches["kind"] == "pool").sum()),
+        "n_candidates": len(candidates.arcs),
+        "n_membership_candidates": len(candidates.memberships),
+        "allocation": st.allocation,
+        "min_participant_savings_eur_per_year": min_share,
+        "individually_rational": bool(min_share >= -ALLOCATION_TOLERANCE),
         "build_seconds": build_seconds,
         "solve_seconds": solution.solve_seconds,
         "problems": list(problems or []),
         "settings": st.model_dump(mode="json"),
     }
+    if st.allocation == "shapley":
+        summary["shapley_max_std_error_eur"] = shapley_error
     return Result(
         scenario=scenario,
         summary=summary,
         matches=matches,
         flows=flows,
         companies=companies,
-        facilities=pd.DataFrame(columns=FACILITY_COLUMNS),
+        facilities=facilities,
         network=build_network(scenario, matches),
         candidates=candidates,
+        facility_loads=pd.DataFrame(load_rows, columns=LOAD_COLUMNS),
     )
 
 
-def _match_values(
-    scenario: Scenario, c: Candidates, built: list[int], per_arc: np.ndarray
-) -> tuple[dict[int, float], dict[int, float]]:
+def _exchanges(
+    scenario: Scenario, candidates: Candidates, handle: ExchangeModel, solution: Solution
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Match rows and per-slot flow rows of the exchanges built."""
+    arcs = candidates.arcs
+    match_rows: list[dict[str, Any]] = []
+    flow_rows: list[dict[str, Any]] = []
+    x = np.where(solution.x > ZERO, solution.x, 0.0)
+    per_arc = [np.zeros(len(u)) for u in candidates.upper]
+    for f, (a, t) in enumerate(zip(handle.flow_arc, handle.flow_slot)):
+        per_arc[a][t] = x[f]
+    built = [a for a in range(len(arcs)) if solution.y[a] > 0.5]
+    savings, co2 = _match_values(candidates, built, per_arc)
+    resources = scenario.resource_by_id
+    for a in built:
+        row = arcs.iloc[a]
+        total = float(per_arc[a].sum())
+        if total <= ZERO and float(row["fixed_cost_eur_per_year"]) <= 0:
+            continue  # a free link that carries nothing is no match
+        match_rows.append(
+            {
+                "kind": "exchange",
+                "source": row["supply_company"],
+                "target": row["demand_company"],
+                "supply_stream": row["supply_stream"],
+                "demand_stream": row["demand_stream"],
+                "resource": row["resource"],
+                "quantity": float(per_arc[a].max()) if row["peak"] else total,
+                "unit": resources[row["resource"]].unit,
+                "distance_km": float(row["distance_km"]),
+                "savings_eur_per_year": savings[a],
+                "co2_avoided_t_per_year": co2[a],
+            }
+        )
+        slot_names = candidates.slots[row["supply_stream"]]
+        for t, q in enumerate(per_arc[a]):
+            if q > 0:
+                flow_rows.append({"supply_stream": row["supply_stream"], "demand_stream": row["demand_stream"], "slot": slot_names[t], "quantity": float(q)})
+    return match_rows, flow_rows
+
+
+def _pools(
+    scenario: Scenario, c: Candidates, solution: Solution
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], float]:
+    """Member rows, facility rows and per-slot loads of the facilities built."""
+    st = scenario.settings
+    facilities = {f.id: f for f in reversed(scenario.facilities)}  # the first option names the site
+    options = c.options
+    mem = c.memberships
+    resources = scenario.resource_by_id
+    streams = scenario.stream_by_id
+    member_rows: list[dict[str, Any]] = []
+    facility_rows: list[dict[str, Any]] = []
+    load_rows: list[dict[str, Any]] = []
+    worst_error = 0.0
+    for o in range(len(options)):
+        if solution.z[o] <= 0.5:
+            continue
+        fid = options.iloc[o]["facility"]
+        site = facilities[fid]
+        capacity = float(options.iloc[o]["capacity"])
+        fixed = float(options.iloc[o]["fixed_cost_eur_per_year"])
+        joined = [j for j in range(len(mem)) if mem.iloc[j]["facility"] == fid and solution.w[j] > 0.5]
+        rows = [mem.iloc[j] for j in joined]
+        rows.sort(key=lambda r: r["demand_stream"])
+        values = [float(r["value_eur_per_year"]) for r in rows]
+        loads = [c.demand_slots[r["demand_stream"]] for r in rows]
+        surplus = economics.pool_surplus(values, fixed)
+        if st.allocation == "shapley":
+            fac_options = [
+                (float(options.iloc[k]["capacity"]), float(options.iloc[k]["fixed_cost_eur_per_year"]))
+                for k in range(len(options))
+                if options.iloc[k]["facility"] == fid
+            ]
+            shares, err = economics.shapley_shares(values, loads, fac_options, st.shapley_samples, st.solver.seed)
+            worst_error = max(worst_error, err)
+        else:
+            shares = economics.proportional_shares(
+                surplus, [streams[r["demand_stream"]].price_eur_per_unit * float(r["quantity"]) for r in rows]
+            )
+        for r, share in zip(rows, shares):
+            member_rows.append(
+                {
+                    "kind": "pool",
+                    "source": fid,
+                    "target": r["company"],
+                    "supply_stream": "",
+                    "demand_stream": r["demand_stream"],
+                    "resource": site.resource,
+                    "quantity": float(r["quantity"]),
+                    "unit": resources[site.resource].unit,
+                    "distance_km": float(r["distance_km"]),
+                    "savings_eur_per_year": share,
+                    "co2_avoided_t_per_year": float(r["co2_t_per_year"]),
+                }
+            )
+        load = np.sum(loads, axis=0) if loads else np.zeros(len(scenario.slots(site.resource)))
+        served = float(sum(float(r["quantity"]) for r in rows))
+        facility_rows.append(
+            {
+                "facility": fid,
+                "name": site.name,
+                "resource": site.resource,
+                "capacity": capacity,
+                "n_members": len(rows),
+                "peak_load": float(load.max()) if len(load) else 0.0,
+                "cost_eur_per_year": fixed + site.cost_eur_per_unit * served,
+                "surplus_eur_per_year": surplus,
+                "members": ";".join(r["demand_stream"] for r in rows),
+            }
+        )
+        for slot, value in zip(scenario.slots(site.resource), load):
+            load_rows.append({"facility": fid, "slot": slot, "load": float(value), "capacity": capacity})
+    facility_rows.sort(key=lambda r: r["facility"])
+    return member_rows, facility_rows, load_rows, worst_error
+
+
+def _match_values(c: Candidates, built: list[int], per_arc: list[np.ndarray]) -> tuple[dict[int, float], dict[int, float]]:
     """Savings (EUR/yr) and CO2 (t/yr) of every built arc, from its flows."""
     arcs = c.arcs
     savings: dict[int, float] = {}
@@ -201,19 +308,34 @@ def _match_values(
 
 
 def allocate(scenario: Scenario, matches: pd.DataFrame) -> pd.DataFrame:
-    """Per-company savings and CO2: each exchange split evenly between its two companies."""
+    """Per-company savings and CO2.
+
+    An exchange is split evenly between its two companies; a pool member's row
+    already holds its share of the pool surplus. Stand-alone cost is what the
+    company's streams cost today (price x quantity); the cost with symbiosis is that
+    less the savings.
+    """
     sav: dict[str, float] = defaultdict(float)
     co2: dict[str, float] = defaultdict(float)
     n_ex: dict[str, int] = defaultdict(int)
+    pools: dict[str, set[str]] = defaultdict(set)
     for row in matches.itertuples(index=False):
-        if row.kind != "exchange":
-            continue
-        for company, s, q in zip(
-            (row.source, row.target), economics.split_exchange(row.savings_eur_per_year), economics.split_exchange(row.co2_avoided_t_per_year)
-        ):
-            sav[company] += s
-            co2[company] += q
-            n_ex[company] += 1
+        if row.kind == "exchange":
+            for company, s, q in zip(
+                (row.source, row.target),
+                economics.split_exchange(row.savings_eur_per_year),
+                economics.split_exchange(row.co2_avoided_t_per_year),
+            ):
+                sav[company] += s
+                co2[company] += q
+                n_ex[company] += 1
+        else:
+            sav[row.target] += row.savings_eur_per_year
+            co2[row.target] += row.co2_avoided_t_per_year
+            pools[row.target].add(row.source)
+    standalone: dict[str, float] = defaultdict(float)
+    for s in scenario.streams:
+        standalone[s.company] += economics.standalone_cost(s.price_eur_per_unit, s.quantity)
     rows = [
         {
             "company": c.id,
@@ -221,7 +343,9 @@ def allocate(scenario: Scenario, matches: pd.DataFrame) -> pd.DataFrame:
             "savings_eur_per_year": sav[c.id],
             "co2_avoided_t_per_year": co2[c.id],
             "n_exchanges": n_ex[c.id],
-            "n_pools": 0,
+            "n_pools": len(pools[c.id]),
+            "standalone_cost_eur_per_year": standalone[c.id],
+            "cost_with_symbiosis_eur_per_year": standalone[c.id] - sav[c.id],
         }
         for c in sorted(scenario.companies, key=lambda c: c.id)
     ]
@@ -229,11 +353,15 @@ def allocate(scenario: Scenario, matches: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_network(scenario: Scenario, matches: pd.DataFrame) -> nx.MultiDiGraph:
-    """Companies as nodes (with coordinates), matches as edges (with their attributes)."""
+    """Companies and facilities built as nodes (with coordinates); matches as edges (with their attributes)."""
     g = nx.MultiDiGraph(name=scenario.name)
     for c in sorted(scenario.companies, key=lambda c: c.id):
         g.add_node(c.id, kind="company", name=c.name, sector=c.sector, lat=c.lat, lon=c.lon)
+    sites = {f.id: f for f in reversed(scenario.facilities)}
+    for fid in sorted(set(matches.loc[matches["kind"] == "pool", "source"])):
+        f = sites[fid]
+        g.add_node(fid, kind="facility", name=f.name, sector="", lat=f.lat, lon=f.lon)
     for row in matches.to_dict(orient="records"):
-        key = f"{row['supply_stream']}->{row['demand_stream']}"
+        key = f"{row['supply_stream'] or row['source']}->{row['demand_stream']}"
         g.add_edge(row["source"], row["target"], key=key, **{k: v for k, v in row.items() if k not in ("source", "target")})
     return g

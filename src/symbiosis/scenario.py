@@ -194,6 +194,10 @@ class Settings(_Strict):
     carbon_price_eur_per_t: float = Field(0.0, ge=0)
     solver: SolverSettings = SolverSettings()
     heat_pump: HeatPump | None = None
+    allocation: Literal["proportional", "shapley"] = Field(
+        "proportional", description="How a pool's surplus is split among its members"
+    )
+    shapley_samples: int = Field(2000, ge=10, le=1_000_000, description="Random orders for Shapley beyond 12 members")
 
 
 SOLVER_KEYS = frozenset(SolverSettings.model_fields)
@@ -717,7 +721,8 @@ def _cross_check(
         if f.resource not in known_resources:
             out.append(Problem(ffile, frows[i], "resource", f"unknown resource '{f.resource}'"))
         prev = first_fac.setdefault(f.id, f)
-        for col in ("name", "resource", "lat", "lon", "max_distance_km"):
+        # The contract's pool surplus has one cost_eur_per_unit per facility.
+        for col in ("name", "resource", "lat", "lon", "max_distance_km", "cost_eur_per_unit"):
             if getattr(prev, col) != getattr(f, col):
                 out.append(Problem(ffile, frows[i], col, f"size options of facility '{f.id}' must share {col}"))
     return out

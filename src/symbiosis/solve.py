@@ -9,10 +9,11 @@ solver object. HiGHS runs are repeatable for a fixed model order, options and
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
+import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
@@ -44,6 +45,8 @@ class Solution:
     k: np.ndarray  # remaining peaks, by peak demand
     solve_seconds: float
     message: str = ""
+    z: np.ndarray = field(default_factory=lambda: np.zeros(0))  # size options built, by option
+    w: np.ndarray = field(default_factory=lambda: np.zeros(0))  # memberships, by candidate
 
     @property
     def has_values(self) -> bool:
@@ -61,10 +64,11 @@ def solve_model(handle: ExchangeModel, options: SolverSettings) -> Solution:
     """Solve with HiGHS under the time limit, gap, threads and seed of ``options``."""
     m = handle.model
     n_flows, n_arcs, n_peaks = len(handle.flow_arc), len(m.y), len(handle.peak_demands)
+    n_options, n_members = len(m.z), len(m.w)
     start = time.perf_counter()
-    if n_arcs == 0:
-        # Nothing to choose: the optimum is the objective's constant (no exchanges).
-        value = float(m.objective.expr()) if m.objective.expr is not None else 0.0
+    if n_arcs == 0 and n_options == 0:
+        # Nothing to choose: the optimum is the objective's constant (no matches).
+        value = float(pyo.value(m.objective.expr, exception=False) or 0.0)
         return Solution(Status.optimal, value, value, 0.0, np.zeros(0), np.zeros(0), np.zeros(n_peaks), 0.0)
     opt = Highs(only_child_vars=True)
     opt.config.load_solution = False
@@ -88,11 +92,15 @@ def solve_model(handle: ExchangeModel, options: SolverSettings) -> Solution:
     x = np.zeros(n_flows)
     y = np.zeros(n_arcs)
     k = np.zeros(n_peaks)
+    z = np.zeros(n_options)
+    w = np.zeros(n_members)
     if status in (Status.optimal, Status.time_limit) and has_solution:
         primals = result.solution_loader.get_primals()
         x = np.array([primals[m.x[f]] for f in range(n_flows)], dtype=float)
         y = np.array([primals[m.y[a]] for a in range(n_arcs)], dtype=float)
         k = np.array([primals[m.k[i]] for i in range(n_peaks)], dtype=float)
+        z = np.array([primals[m.z[o]] for o in range(n_options)], dtype=float)
+        w = np.array([primals[m.w[j]] for j in range(n_members)], dtype=float)
     objective = result.best_feasible_objective
     bound = result.best_objective_bound
     return Solution(
@@ -105,4 +113,6 @@ def solve_model(handle: ExchangeModel, options: SolverSettings) -> Solution:
         k=k,
         solve_seconds=seconds,
         message=str(tc.name),
+        z=z,
+        w=w,
     )
