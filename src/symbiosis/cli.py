@@ -101,7 +101,7 @@ def solve(
         result = api.solve(sc, **overrides)
         result.write(out_dir)
         if not quiet:
-            _print_summary(result.summary, result.matches, top, out_dir)
+            _print_summary(result.summary, result.matches, result.facilities, top, out_dir)
         status = result.summary["status"]
         if status == "infeasible":
             for p in result.summary.get("problems", []):
@@ -168,13 +168,13 @@ def _money(x: float | None) -> str:
     return "-" if x is None else f"{x:,.0f}"
 
 
-def _print_summary(summary: dict[str, Any], matches: Any, top: int, out_dir: Path) -> None:
+def _print_summary(summary: dict[str, Any], matches: Any, facilities: Any, top: int, out_dir: Path) -> None:
     gap = summary.get("mip_gap")
     out.print(f"[bold]{summary['scenario']}[/]", highlight=False)
     out.print(
         f"status: {summary['status']}"
         + (f" (gap {gap:.4%})" if gap is not None else "")
-        + f"; {summary['n_exchanges']} exchanges, {summary['n_pools']} pools, from {summary['n_candidates']} candidates",
+        + f"; {summary['n_exchanges']} exchanges and {summary['n_pools']} shared facilities, from {summary['n_candidates']} candidate exchanges and {summary.get('n_membership_candidates', 0)} candidate pool memberships",
         highlight=False,
     )
     out.print(f"net savings: {_money(summary['net_savings_eur_per_year'])} EUR/yr", highlight=False)
@@ -182,9 +182,26 @@ def _print_summary(summary: dict[str, Any], matches: Any, top: int, out_dir: Pat
     out.print(f"CO2 avoided: {'-' if co2 is None else f'{co2:,.1f}'} t/yr", highlight=False)
     if summary.get("carbon_price_eur_per_t"):
         out.print(f"objective (with carbon at {summary['carbon_price_eur_per_t']:g} EUR/t): {_money(summary['objective'])} EUR/yr", highlight=False)
-    if len(matches):
-        best = matches.sort_values("savings_eur_per_year", ascending=False, kind="stable").head(top)
-        table = Table(title=f"Top {len(best)} matches", title_justify="left")
+    if summary.get("net_savings_eur_per_year") is not None:
+        rational = "yes" if summary.get("individually_rational") else "NO"
+        out.print(
+            f"every participant at or above zero: {rational} (lowest {_money(summary.get('min_participant_savings_eur_per_year'))} EUR/yr; "
+            f"pools split by the {summary.get('allocation')} rule)",
+            highlight=False,
+        )
+    if len(facilities):
+        table = Table(title="Shared facilities built", title_justify="left")
+        for col, just in (("facility", "left"), ("resource", "left"), ("capacity", "right"), ("peak load", "right"), ("members", "right"), ("cost EUR/yr", "right"), ("surplus EUR/yr", "right")):
+            table.add_column(col, justify=just)  # type: ignore[arg-type]
+        for f in facilities.itertuples(index=False):
+            table.add_row(
+                f"{f.name} ({f.facility})", str(f.resource), f"{f.capacity:,.0f}", f"{f.peak_load:,.0f}", str(f.n_members), _money(f.cost_eur_per_year), _money(f.surplus_eur_per_year)
+            )
+        out.print(table)
+    exchanges = matches[matches["kind"] == "exchange"] if len(matches) else matches
+    if len(exchanges):
+        best = exchanges.sort_values("savings_eur_per_year", ascending=False, kind="stable").head(top)
+        table = Table(title=f"Top {len(best)} exchanges", title_justify="left")
         for col, just in (("from", "left"), ("to", "left"), ("resource", "left"), ("quantity", "right"), ("km", "right"), ("EUR/yr", "right"), ("t CO2/yr", "right")):
             table.add_column(col, justify=just)  # type: ignore[arg-type]
         for r in best.itertuples(index=False):
