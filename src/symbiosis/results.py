@@ -143,6 +143,7 @@ def build_result(
         "solve_seconds": solution.solve_seconds,
         "problems": list(problems or []),
         "settings": st.model_dump(mode="json"),
+        "resources": {r.id: {"family": r.family.value, "unit": r.unit, "pricing": r.pricing.value} for r in scenario.resources},
     }
     if st.allocation == "shapley":
         summary["shapley_max_std_error_eur"] = shapley_error

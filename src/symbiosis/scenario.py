@@ -370,6 +370,8 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises ``ScenarioError`` listing every problem found.
     """
     path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _load_workbook(path)
     if path.is_dir():
         yaml_path = path / "scenario.yaml"
         if not yaml_path.exists():
@@ -438,6 +440,21 @@ def load_scenario(path: str | Path) -> Scenario:
         problems.append(Problem(ylabel, None, "settings", "must be a mapping"))
         settings = {}
     return _build(name, tables, settings, ylabel, problems, tuple(files))
+
+
+def _load_workbook(path: Path) -> Scenario:
+    """An Excel workbook with one sheet per table (see ``symbiosis.excel``)."""
+    from symbiosis.excel import read_workbook
+
+    if not path.is_file():
+        raise ScenarioError([Problem(str(path), None, None, "file not found")])
+    book = read_workbook(path)
+    problems = list(book.problems)
+    tables = {name: _Table(name, label, records) for name, (label, records) in book.tables.items()}
+    for tname in REQUIRED_TABLES:
+        if tname not in tables and not any(p.file.endswith(f"sheet '{tname}'") for p in problems):
+            problems.append(Problem(path.name, None, None, f"the required sheet '{tname}' is missing"))
+    return _build(book.name, tables, book.settings, book.settings_label, problems, (path.resolve(),))
 
 
 def _read_yaml(path: Path, label: str) -> dict[str, Any]:
