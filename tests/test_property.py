@@ -98,6 +98,8 @@ def test_optimum_equals_brute_force_and_checker_passes(sc: symbiosis.Scenario, t
     assert result.status == "optimal", result.summary
     event(f"pools built: {result.summary['n_pools']}, exchanges: {min(result.summary['n_exchanges'], 2)}+")
     assert result.summary["objective"] == pytest.approx(expected, rel=1e-6, abs=1e-4)
+    monolithic = symbiosis.solve(sc, **{"solver.decompose": False})
+    assert monolithic.summary["objective"] == pytest.approx(expected, rel=1e-6, abs=1e-4)
     out: Path = tmp_path_factory.mktemp("res") / "out"
     result.write(out)
     report = check_result(sc, out)

@@ -10,19 +10,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from symbiosis.candidates import build_candidates
+from symbiosis.candidates import RequireRule, build_candidates, split_components, whole
 from symbiosis.model import build_model
-from symbiosis.results import Result, build_result
+from symbiosis.results import Outcome, Result, assign, build_result
 from symbiosis.scenario import Scenario, load_scenario
-from symbiosis.solve import Solution, Status, solve_model
+from symbiosis.solve import Status, solve_model
 
 __all__ = ["load_scenario", "solve", "Scenario", "Result"]
 
 
 def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
-    """Find the best network of exchanges for a scenario.
+    """Find the best network of exchanges and pools for a scenario.
 
     ``scenario`` is a ``Scenario`` or a path to load. Keyword arguments override
     settings, e.g. ``solve(s, carbon_price_eur_per_t=100, time_limit_s=10)``; dotted
@@ -35,20 +33,31 @@ def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
     candidates = build_candidates(scenario)
     unmet = [r for r in candidates.requires if not r.arcs]
     if unmet:
-        problems = []
-        for r in unmet:
-            file, row = scenario.origin("rules", r.index)
-            where = f"{file}: row {row}" if row is not None else file
-            problems.append(
-                f"{where}: require {r.source} -> {r.target} cannot hold: no candidate exchange joins them "
-                "(check resources, distance, temperatures and forbid rules)"
-            )
-        empty = Solution(Status.infeasible, None, None, None, np.zeros(0), np.zeros(0), np.zeros(0), 0.0, "unmet require")
-        return build_result(scenario, candidates, None, empty, time.perf_counter() - start, problems)
-    handle = build_model(candidates, scenario.settings)
+        problems = [_unmet_message(scenario, r) for r in unmet]
+        outcome = Outcome(Status.infeasible, None, None, None, 0.0, 0)
+        return build_result(scenario, candidates, None, outcome, time.perf_counter() - start, problems)
+    options = scenario.settings.solver
+    parts = split_components(candidates) if options.decompose else [whole(candidates)]
     build_seconds = time.perf_counter() - start
-    solution = solve_model(handle, scenario.settings.solver)
+    solved = []
+    deadline = time.perf_counter() + options.time_limit_s
+    for part in parts:
+        t0 = time.perf_counter()
+        handle = build_model(part.candidates, scenario.settings)
+        build_seconds += time.perf_counter() - t0
+        remaining = max(deadline - time.perf_counter(), 0.01)
+        solved.append((part, handle, solve_model(handle, options, time_limit_s=remaining)))
+    decisions, outcome = assign(candidates, solved)
     problems = []
-    if solution.status is Status.infeasible:
+    if outcome.status is Status.infeasible:
         problems.append("the require rules cannot all hold together with the supply and demand limits")
-    return build_result(scenario, candidates, handle, solution, build_seconds, problems)
+    return build_result(scenario, candidates, decisions, outcome, build_seconds, problems)
+
+
+def _unmet_message(scenario: Scenario, rule: RequireRule) -> str:
+    file, row = scenario.origin("rules", rule.index)
+    where = f"{file}: row {row}" if row is not None else file
+    return (
+        f"{where}: require {rule.source} -> {rule.target} cannot hold: no candidate exchange joins them "
+        "(check resources, distance, temperatures and forbid rules)"
+    )

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from symbiosis import economics
-from symbiosis.candidates import Candidates
+from symbiosis.candidates import Candidates, Part
 from symbiosis.model import ExchangeModel
 from symbiosis.scenario import Scenario
-from symbiosis.solve import Solution, Status
+from symbiosis.solve import Solution, Status, relative_gap
 
 MATCH_COLUMNS = [
     "kind",
@@ -91,15 +91,85 @@ class Result:
         return write_result(self, Path(out_dir), overwrite=overwrite)
 
 
+@dataclass
+class Decisions:
+    """The chosen values, indexed like the whole candidate set."""
+
+    flows: list[np.ndarray]  # per arc: flow in each slot (supply units)
+    y: np.ndarray  # per arc: link built
+    z: np.ndarray  # per size option: built
+    w: np.ndarray  # per membership candidate: joined
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the solve of all parts ended, taken together."""
+
+    status: Status
+    objective: float | None
+    best_bound: float | None
+    mip_gap: float | None
+    solve_seconds: float
+    n_parts: int = 1
+
+    @property
+    def has_values(self) -> bool:
+        return self.status in (Status.optimal, Status.time_limit)
+
+
+def assign(candidates: Candidates, solved: list[tuple[Part, ExchangeModel, Solution]]) -> tuple[Decisions, Outcome]:
+    """Assign the parts' solutions back to the whole candidate set, and combine their status.
+
+    A part stopped by the time limit before any solution keeps all-zero decisions
+    (feasible when it has no require rule); its bound is then unknown.
+    """
+    flows = [np.zeros(len(u)) for u in candidates.upper]
+    y = np.zeros(len(candidates.arcs))
+    z = np.zeros(len(candidates.options))
+    w = np.zeros(len(candidates.memberships))
+    statuses = []
+    objective, bound, seconds = 0.0, 0.0, 0.0
+    bound_known = True
+    for part, handle, sol in solved:
+        statuses.append(sol.status)
+        seconds += sol.solve_seconds
+        if sol.has_values:
+            x = np.where(sol.x > ZERO, sol.x, 0.0)
+            for f, (a, t) in enumerate(zip(handle.flow_arc, handle.flow_slot)):
+                flows[int(part.arcs[a])][t] = x[f]
+            y[part.arcs] = sol.y
+            z[part.options] = sol.z
+            w[part.memberships] = sol.w
+            objective += sol.objective or 0.0
+        if sol.best_bound is None:
+            bound_known = False
+        else:
+            bound += sol.best_bound
+    if Status.infeasible in statuses:
+        status = Status.infeasible
+    elif Status.error in statuses:
+        status = Status.error
+    elif Status.no_solution in statuses and any(p.candidates.requires for p, _, s in solved if s.status is Status.no_solution):
+        status = Status.no_solution
+    elif any(s is not Status.optimal for s in statuses):
+        status = Status.time_limit
+    else:
+        status = Status.optimal
+    has = status in (Status.optimal, Status.time_limit)
+    best = bound if bound_known and has else None
+    outcome = Outcome(status, objective if has else None, best, relative_gap(objective, best) if has else None, seconds, len(solved))
+    return Decisions(flows, y, z, w), outcome
+
+
 def build_result(
     scenario: Scenario,
     candidates: Candidates,
-    handle: ExchangeModel | None,
-    solution: Solution,
+    decisions: Decisions | None,
+    solution: Outcome,
     build_seconds: float,
     problems: list[str] | None = None,
 ) -> Result:
-    """Turn a solution into matches, flows, facilities, per-company allocation and the network."""
+    """Turn the decisions into matches, flows, facilities, per-company allocation and the network."""
     st = scenario.settings
     exchange_rows: list[dict[str, Any]] = []
     flow_rows: list[dict[str, Any]] = []
@@ -107,9 +177,9 @@ def build_result(
     facility_rows: list[dict[str, Any]] = []
     load_rows: list[dict[str, Any]] = []
     shapley_error = 0.0
-    if solution.has_values and handle is not None:
-        exchange_rows, flow_rows = _exchanges(scenario, candidates, handle, solution)
-        pool_rows, facility_rows, load_rows, shapley_error = _pools(scenario, candidates, solution)
+    if solution.has_values and decisions is not None:
+        exchange_rows, flow_rows = _exchanges(scenario, candidates, decisions)
+        pool_rows, facility_rows, load_rows, shapley_error = _pools(scenario, candidates, decisions)
     matches = pd.DataFrame(exchange_rows + pool_rows, columns=MATCH_COLUMNS)
     matches = matches.sort_values(["kind", "source", "target", "supply_stream", "demand_stream"], kind="stable").reset_index(drop=True)
     flows = pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)
@@ -135,6 +205,7 @@ def build_result(
         "n_pools": len(facilities),
         "n_pool_members": int((matches["kind"] == "pool").sum()),
         "n_candidates": len(candidates.arcs),
+        "n_parts": solution.n_parts,
         "n_membership_candidates": len(candidates.memberships),
         "allocation": st.allocation,
         "min_participant_savings_eur_per_year": min_share,
@@ -160,18 +231,13 @@ def build_result(
     )
 
 
-def _exchanges(
-    scenario: Scenario, candidates: Candidates, handle: ExchangeModel, solution: Solution
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _exchanges(scenario: Scenario, candidates: Candidates, decisions: Decisions) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Match rows and per-slot flow rows of the exchanges built."""
     arcs = candidates.arcs
     match_rows: list[dict[str, Any]] = []
     flow_rows: list[dict[str, Any]] = []
-    x = np.where(solution.x > ZERO, solution.x, 0.0)
-    per_arc = [np.zeros(len(u)) for u in candidates.upper]
-    for f, (a, t) in enumerate(zip(handle.flow_arc, handle.flow_slot)):
-        per_arc[a][t] = x[f]
-    built = [a for a in range(len(arcs)) if solution.y[a] > 0.5]
+    per_arc = decisions.flows
+    built = [a for a in range(len(arcs)) if decisions.y[a] > 0.5]
     savings, co2 = _match_values(candidates, built, per_arc)
     resources = scenario.resource_by_id
     for a in built:
@@ -202,7 +268,7 @@ def _exchanges(
 
 
 def _pools(
-    scenario: Scenario, c: Candidates, solution: Solution
+    scenario: Scenario, c: Candidates, solution: Decisions
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], float]:
     """Member rows, facility rows and per-slot loads of the facilities built."""
     st = scenario.settings

@@ -60,8 +60,11 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(bound - objective) / max(abs(objective), 1.0)
 
 
-def solve_model(handle: ExchangeModel, options: SolverSettings) -> Solution:
-    """Solve with HiGHS under the time limit, gap, threads and seed of ``options``."""
+def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: float | None = None) -> Solution:
+    """Solve with HiGHS under the time limit, gap, threads and seed of ``options``.
+
+    ``time_limit_s`` overrides the limit (for one part of a decomposed problem).
+    """
     m = handle.model
     n_flows, n_arcs, n_peaks = len(handle.flow_arc), len(m.y), len(handle.peak_demands)
     n_options, n_members = len(m.z), len(m.w)
@@ -73,7 +76,7 @@ def solve_model(handle: ExchangeModel, options: SolverSettings) -> Solution:
     opt = Highs(only_child_vars=True)
     opt.config.load_solution = False
     opt.config.stream_solver = False
-    opt.config.time_limit = float(options.time_limit_s)
+    opt.config.time_limit = float(time_limit_s if time_limit_s is not None else options.time_limit_s)
     opt.config.mip_gap = float(options.mip_rel_gap)
     opt.highs_options = {"threads": int(options.threads), "random_seed": int(options.seed), "output_flag": False}
     with PauseGC():
