@@ -171,6 +171,7 @@ class SolverSettings(_Strict):
     mip_rel_gap: float = Field(1e-4, ge=0, le=1, description="Stop when the relative gap is at most this")
     threads: int = Field(1, ge=1, le=256, description="HiGHS threads; 1 keeps runs repeatable")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="HiGHS random seed")
+    decompose: bool = Field(True, description="Solve independent groups of streams as separate problems (exact)")
 
 
 class HeatPump(_Strict):
