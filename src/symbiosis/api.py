@@ -50,14 +50,22 @@ def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
     decisions, outcome = assign(candidates, solved)
     problems = []
     if outcome.status is Status.infeasible:
-        problems.append("the require rules cannot all hold together with the supply and demand limits")
+        from symbiosis.explain import diagnose_infeasible
+
+        for part, _, sol in solved:
+            if sol.status is Status.infeasible:
+                lines = diagnose_infeasible(scenario, part)
+                problems.append("these rules and limits clash: " + "; ".join(lines) if lines else "the require rules cannot all hold together")
     return build_result(scenario, candidates, decisions, outcome, build_seconds, problems)
 
 
 def _unmet_message(scenario: Scenario, rule: RequireRule) -> str:
+    """Name the rule's row and, for each stream pair it covers, what excluded it."""
+    from symbiosis.explain import exclusion_reasons
+
     file, row = scenario.origin("rules", rule.index)
     where = f"{file}: row {row}" if row is not None else file
-    return (
-        f"{where}: require {rule.source} -> {rule.target} cannot hold: no candidate exchange joins them "
-        "(check resources, distance, temperatures and forbid rules)"
-    )
+    reasons, _ = exclusion_reasons(scenario, rule.source, rule.target)
+    detail = "; ".join(f"{s} -> {d}: {why}" for s, d, why in reasons[:10])
+    more = f" (and {len(reasons) - 10} more pairs)" if len(reasons) > 10 else ""
+    return f"{where}: require {rule.source} -> {rule.target} cannot hold: no candidate exchange joins them: {detail}{more}"

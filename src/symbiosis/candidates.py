@@ -10,6 +10,7 @@ No Pyomo here: the model only reads this table.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,6 +78,7 @@ class Candidates:
     requires: list[RequireRule] = field(default_factory=list)
     options: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OPTION_COLUMNS))
     memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMBERSHIP_COLUMNS))
+    excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # traced pairs -> why dropped
 
     def __len__(self) -> int:
         return len(self.arcs)
@@ -96,8 +98,28 @@ def _matches(rule_ref: str, stream: Stream) -> bool:
     return rule_ref in (stream.id, stream.company)
 
 
-def build_candidates(scenario: Scenario) -> Candidates:
-    """Every feasible, possibly profitable arc of the scenario, with its coefficients."""
+def build_candidates(
+    scenario: Scenario,
+    *,
+    trace: set[tuple[str, str]] | None = None,
+    distance_override: dict[tuple[str, str], float] | None = None,
+) -> Candidates:
+    """Every feasible, possibly profitable arc of the scenario, with its coefficients.
+
+    ``trace`` names (supply, demand) stream pairs whose exclusion, if any, is
+    recorded in ``Candidates.excluded`` with the reason; ``distance_override`` sets
+    the distance of some pairs (for what-if questions).
+    """
+    excluded: dict[tuple[str, str], str] = {}
+
+    def note(mask: np.ndarray, why: Callable[[int], str]) -> None:
+        # Record why traced pairs are dropped where ``mask`` is False.
+        if trace:
+            for i in np.flatnonzero(~mask):
+                key = (s_arr[i].id, d_arr[i].id)
+                if key in trace:
+                    excluded[key] = why(int(i))
+
     st = scenario.settings
     companies = scenario.company_by_id
     resources = scenario.resource_by_id
@@ -143,7 +165,15 @@ def build_candidates(scenario: Scenario) -> Candidates:
             if len(si) == 0:
                 continue
             dist = economics.distance_km(s_lat[si], s_lon[si], d_lat[di], d_lon[di], st)
+            if distance_override:
+                for n, (i, j) in enumerate(zip(si, di)):
+                    dist[n] = distance_override.get((sup[i].id, dem[j].id), dist[n])
             keep = dist <= max_km
+            if trace:
+                for n in np.flatnonzero(~keep):
+                    key = (sup[si[n]].id, dem[di[n]].id)
+                    if key in trace:
+                        excluded[key] = f"distance {dist[n]:.3f} km exceeds the limit of {max_km:g} km for {r_s}"
             si, di, dist = si[keep], di[keep], dist[keep]
             pair_s.append(np.array([sup[i] for i in si], dtype=object))
             pair_d.append(np.array([dem[j] for j in di], dtype=object))
@@ -161,6 +191,7 @@ def build_candidates(scenario: Scenario) -> Candidates:
 
     # Different companies only.
     keep = np.array([s.company != d.company for s, d in zip(s_arr, d_arr)], dtype=bool)
+    note(keep, lambda i: f"both streams belong to company {s_arr[i].company}")
     s_arr, d_arr, rho_arr, dist_arr = s_arr[keep], d_arr[keep], rho_arr[keep], dist_arr[keep]
 
     # Temperature: direct when hot enough, else a heat pump where settings allow.
@@ -172,12 +203,18 @@ def build_candidates(scenario: Scenario) -> Candidates:
     if st.heat_pump is not None and len(s_arr):
         cop = np.where(both & ~direct, economics.heat_pump_cop(t_s, t_d, st.heat_approach_c, st.heat_pump), np.nan)
     keep = direct | ~np.isnan(cop)
+    note(
+        keep,
+        lambda i: f"supply at {t_s[i]:g} C is too cold for a demand at {t_d[i]:g} C (needs {t_d[i] + st.heat_approach_c:g} C)"
+        + (" and no heat pump is set" if st.heat_pump is None else f" and no heat pump can make the lift (max {st.heat_pump.max_lift_c:g} K, COP > 1)"),
+    )
     s_arr, d_arr, rho_arr, dist_arr, cop = s_arr[keep], d_arr[keep], rho_arr[keep], dist_arr[keep], cop[keep]
 
     # Forbid rules.
     forbids = [(r.source, r.target) for r in scenario.rules if r.rule == "forbid"]
     if forbids:
         keep = np.array([not any(_matches(a, s) and _matches(b, d) for a, b in forbids) for s, d in zip(s_arr, d_arr)], dtype=bool)
+        note(keep, lambda i: "a forbid rule: " + ", ".join(f"forbid {a} -> {b}" for a, b in forbids if _matches(a, s_arr[i]) and _matches(b, d_arr[i])))
         s_arr, d_arr, rho_arr, dist_arr, cop = s_arr[keep], d_arr[keep], rho_arr[keep], dist_arr[keep], cop[keep]
 
     res_s = [resources[s.resource] for s in s_arr]
@@ -219,6 +256,17 @@ def build_candidates(scenario: Scenario) -> Candidates:
     # Arcs that can never help the objective are dropped, unless a rule needs them.
     useful = np.where(peak, peak_weight > 0, weight > 0) & (cap > 0) & (min_flow <= cap * (1 + 1e-9))
     keep = useful | required
+
+    def why_useless(i: int) -> str:
+        if cap[i] <= 0:
+            return "the supply and the demand never overlap in any slot"
+        if min_flow[i] > cap[i] * (1 + 1e-9):
+            return f"its minimum quantity {min_flow[i]:g} exceeds the most it could carry ({cap[i]:g})"
+        if peak[i]:
+            return f"the demand's price ({d_arr[i].price_eur_per_unit:g} EUR/unit, carbon valued) gives it no value"
+        return f"it can never pay: each unit is worth {weight[i]:.4g} EUR (carbon valued) before the fixed cost"
+
+    note(keep, why_useless)
     idx = np.flatnonzero(keep)
 
     arcs = pd.DataFrame(
@@ -272,6 +320,7 @@ def build_candidates(scenario: Scenario) -> Candidates:
         requires,
         options,
         memberships,
+        excluded,
     )
 
 

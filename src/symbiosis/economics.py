@@ -69,6 +69,13 @@ class ExchangeTerms:
     co2_kg_per_unit: np.ndarray  # avoided per supply unit (0 for peak arcs)
     fixed_cost_eur_per_year: np.ndarray  # F_a
     heat_pump_cop: np.ndarray  # NaN where no heat pump
+    parts: dict[str, np.ndarray]  # the terms that add up to the three above, for explanations
+
+
+# Labels of ExchangeTerms.parts: per supply unit (EUR, kg CO2) or per year (fixed).
+VALUE_PARTS = ("avoided_disposal", "avoided_purchase", "road_transport", "heat_pump")
+CO2_PARTS = ("co2_supply_route", "co2_demand_route", "co2_road_transport", "co2_heat_pump")
+FIXED_PARTS = ("link_fixed_cost", "pipe_cost")
 
 
 def exchange_terms(
@@ -108,22 +115,35 @@ def exchange_terms(
     if hp is not None:
         hp_cost = np.where(has_hp, hp.electricity_price_eur_per_mwh * per_supply + hp.cost_eur_per_mwh * rho_eff, 0.0)
         hp_co2 = np.where(has_hp, hp.electricity_co2_kg_per_mwh * per_supply, 0.0)
-    road_cost = settings.road_cost_eur_per_tkm * kg / 1000.0 * d
-    road_co2 = settings.road_co2_kg_per_tkm * kg / 1000.0 * d
-    value = np.asarray(supply_price, dtype=float) + rho_eff * np.asarray(demand_price, dtype=float) - road_cost - hp_cost
-    co2 = np.asarray(supply_co2, dtype=float) + rho_eff * np.asarray(demand_co2, dtype=float) - road_co2 - hp_co2
-    peak_a = np.asarray(peak, dtype=bool)
-    value = np.where(peak_a, 0.0, value)
-    co2 = np.where(peak_a, 0.0, co2)
     a = settings.annualisation
-    fixed = settings.link_fixed_cost_eur_per_year + crf(a.rate, a.years) * np.asarray(pipe_capex_eur_per_m, dtype=float) * 1000.0 * d
+    live = ~np.asarray(peak, dtype=bool)  # a peak arc's value is the demand's peak cut, not per unit
+    parts = {
+        "avoided_disposal": np.asarray(supply_price, dtype=float) * live,
+        "avoided_purchase": rho_eff * np.asarray(demand_price, dtype=float) * live,
+        "road_transport": -settings.road_cost_eur_per_tkm * kg / 1000.0 * d * live,
+        "heat_pump": -hp_cost * live,
+        "co2_supply_route": np.asarray(supply_co2, dtype=float) * live,
+        "co2_demand_route": rho_eff * np.asarray(demand_co2, dtype=float) * live,
+        "co2_road_transport": -settings.road_co2_kg_per_tkm * kg / 1000.0 * d * live,
+        "co2_heat_pump": -hp_co2 * live,
+        "link_fixed_cost": np.asarray(settings.link_fixed_cost_eur_per_year, dtype=float),
+        "pipe_cost": crf(a.rate, a.years) * np.asarray(pipe_capex_eur_per_m, dtype=float) * 1000.0 * d,
+    }
+    value = sum(parts[k] for k in VALUE_PARTS)
+    co2 = sum(parts[k] for k in CO2_PARTS)
+    fixed = sum(parts[k] for k in FIXED_PARTS)
     shape = np.broadcast(rho_eff, value, co2, fixed, cop_a).shape
+
+    def full(x: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(x, shape).copy()
+
     return ExchangeTerms(
-        rho=np.broadcast_to(rho_eff, shape).copy(),
-        value_eur_per_unit=np.broadcast_to(value, shape).copy(),
-        co2_kg_per_unit=np.broadcast_to(co2, shape).copy(),
-        fixed_cost_eur_per_year=np.broadcast_to(fixed, shape).copy(),
-        heat_pump_cop=np.broadcast_to(cop_a, shape).copy(),
+        rho=full(rho_eff),
+        value_eur_per_unit=full(value),
+        co2_kg_per_unit=full(co2),
+        fixed_cost_eur_per_year=full(fixed),
+        heat_pump_cop=full(cop_a),
+        parts={k: full(v) for k, v in parts.items()},
     )
 
 

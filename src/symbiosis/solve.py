@@ -119,3 +119,28 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
         z=z,
         w=w,
     )
+
+
+def lp_conflict(handle: ExchangeModel, options: SolverSettings) -> list[tuple[str, object]] | None:
+    """An irreducible infeasible set of the model's LP relaxation, as (constraint family, index).
+
+    None when the relaxation is feasible (only the integer model clashes) or HiGHS
+    finds no set. Uses HiGHS's IIS on the LP relaxation (iis_strategy 22).
+    """
+    opt = Highs(only_child_vars=True)
+    opt.config.load_solution = False
+    opt.config.time_limit = float(options.time_limit_s)
+    opt.highs_options = {"threads": int(options.threads), "random_seed": int(options.seed), "output_flag": False}
+    with PauseGC():
+        opt.solve(handle.model)
+    highs = opt._solver_model
+    highs.setOptionValue("iis_strategy", 22)
+    _, iis = highs.getIis()
+    if not iis.valid_ or len(iis.row_index_) == 0:
+        return None
+    rows = opt._solver_con_to_pyomo_con_map
+    out: list[tuple[str, object]] = []
+    for i in iis.row_index_:
+        con = rows[int(i)]
+        out.append((con.parent_component().local_name, con.index()))
+    return out

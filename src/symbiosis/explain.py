@@ -1,0 +1,483 @@
+"""Why a match, and why not: explanations an analyst can defend in a meeting.
+
+Everything here re-solves the model rather than reading duals: a break-even value
+is found by moving one input (a price, a quantity, a distance) and solving again,
+by bisection, until the match leaves the optimum. Only the independent part of the
+problem that holds the match is re-solved, which is exact and keeps this fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from symbiosis import economics
+from symbiosis.candidates import Candidates, Part, RequireRule, build_candidates, split_components
+from symbiosis.errors import SettingsError
+from symbiosis.model import build_model
+from symbiosis.scenario import Direction, Pricing, Rule, Scenario, Stream, Transport, load_scenario
+from symbiosis.solve import Status, lp_conflict, solve_model
+
+TOLERANCE = 1e-3  # relative precision of a break-even value
+MAX_STEPS = 40
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """The value of one input at which the match leaves the optimum."""
+
+    parameter: str  # e.g. "demand price"
+    stream: str
+    unit: str
+    current: float
+    threshold: float | None  # None: the match stays over the whole range tried
+    note: str
+
+
+@dataclass
+class MatchExplanation:
+    """A match's savings broken down, and what would make it disappear."""
+
+    key: str
+    kind: str
+    source: str
+    target: str
+    resource: str
+    quantity: float
+    unit: str
+    distance_km: float
+    savings_eur_per_year: float
+    co2_avoided_t_per_year: float
+    breakdown: list[tuple[str, float]]  # EUR/yr, adding up to the savings
+    co2_breakdown: list[tuple[str, float]]  # t/yr
+    break_even: list[BreakEven] = field(default_factory=list)
+
+
+@dataclass
+class WhyNot:
+    """Why a source does not serve a target, and what forcing it would cost."""
+
+    source: str
+    target: str
+    excluded: list[tuple[str, str, str]]  # (supply stream, demand stream, reason)
+    candidates: list[tuple[str, str]]  # pairs that were candidates but not chosen
+    objective_before: float | None = None
+    objective_after: float | None = None
+    status_after: str | None = None
+    forced: pd.DataFrame | None = None  # the matches the rule brought in
+    pushed_out: pd.DataFrame | None = None  # matches of the optimum that had to go
+
+    @property
+    def cost_eur_per_year(self) -> float | None:
+        if self.objective_before is None or self.objective_after is None:
+            return None
+        return self.objective_before - self.objective_after
+
+
+def load_result(result_dir: str | Path) -> tuple[Scenario, pd.DataFrame, dict[str, object]]:
+    """The scenario snapshot, matches and summary of a result folder."""
+    import json
+
+    folder = Path(result_dir)
+    snapshot = folder / "scenario.json"
+    if not snapshot.is_file():
+        raise SettingsError(f"'{folder}' holds no scenario.json; solve again with this version of symbiosis")
+    scenario = load_scenario(snapshot)
+    matches = pd.read_csv(folder / "matches.csv", dtype=str, keep_default_na=False)
+    for col in ("quantity", "distance_km", "savings_eur_per_year", "co2_avoided_t_per_year"):
+        matches[col] = matches[col].astype(float)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return scenario, matches, summary
+
+
+# --------------------------------------------------------------------------- match
+
+
+def explain_match(result_dir: str | Path, key: str, break_even: bool = True) -> MatchExplanation:
+    """Explain the match ``SUPPLY->DEMAND`` (an exchange) or ``FACILITY->DEMAND`` (a pool member)."""
+    scenario, matches, _ = load_result(result_dir)
+    left, sep, right = key.partition("->")
+    if not sep:
+        raise SettingsError(f"match '{key}': write it as SUPPLY_STREAM->DEMAND_STREAM or FACILITY->DEMAND_STREAM")
+    rows = matches[((matches["supply_stream"] == left) | ((matches["kind"] == "pool") & (matches["source"] == left))) & (matches["demand_stream"] == right)]
+    if rows.empty:
+        raise SettingsError(f"match '{key}' is not in matches.csv of '{result_dir}'")
+    row = rows.iloc[0]
+    if row["kind"] == "pool":
+        return _explain_member(scenario, row, key, break_even)
+    return _explain_exchange(scenario, matches, row, key, break_even)
+
+
+def _arc_terms(scenario: Scenario, c: Candidates, supply: str, demand: str) -> tuple[int, economics.ExchangeTerms]:
+    arcs = c.arcs
+    hit = np.flatnonzero((arcs["supply_stream"] == supply).to_numpy() & (arcs["demand_stream"] == demand).to_numpy())
+    a = int(hit[0])
+    row = arcs.iloc[a]
+    res = scenario.resource_by_id[row["resource"]]
+    s, d = scenario.stream_by_id[supply], scenario.stream_by_id[demand]
+    ratio = 1.0 if s.resource == d.resource else next(
+        x.ratio for x in scenario.substitutions if x.supply_resource == s.resource and x.demand_resource == d.resource
+    )
+    terms = economics.exchange_terms(
+        settings=scenario.settings,
+        rho=ratio,
+        distance_km=float(row["distance_km"]),
+        supply_price=s.price_eur_per_unit,
+        demand_price=d.price_eur_per_unit,
+        supply_co2=s.co2_kg_per_unit,
+        demand_co2=d.co2_kg_per_unit,
+        road_kg_per_unit=(res.kg_per_unit or 0.0) if res.transport is Transport.road else 0.0,
+        pipe_capex_eur_per_m=(res.pipe_capex_eur_per_m or 0.0) if res.transport is Transport.pipe else 0.0,
+        peak=res.pricing is Pricing.peak,
+        cop=float(row["heat_pump_cop"]),
+    )
+    return a, terms
+
+
+LABELS = {
+    "avoided_disposal": "avoided disposal (the supplier's cost today)",
+    "avoided_purchase": "avoided purchase (the buyer's price today)",
+    "road_transport": "road transport",
+    "heat_pump": "heat pump (electricity and running cost)",
+    "link_fixed_cost": "fixed cost of the link",
+    "pipe_cost": "pipe (annualised capex)",
+    "co2_supply_route": "supplier's route today",
+    "co2_demand_route": "buyer's route today",
+    "co2_road_transport": "road transport",
+    "co2_heat_pump": "heat pump electricity",
+}
+
+
+def _explain_exchange(scenario: Scenario, matches: pd.DataFrame, row: pd.Series, key: str, with_break_even: bool) -> MatchExplanation:
+    supply, demand = row["supply_stream"], row["demand_stream"]
+    c = build_candidates(scenario)
+    _, terms = _arc_terms(scenario, c, supply, demand)
+    res = scenario.resource_by_id[row["resource"]]
+    if res.pricing is Pricing.peak:
+        fixed = float(terms.fixed_cost_eur_per_year)
+        breakdown = [
+            ("share of the buyer's peak cut (its price x spaces no longer needed)", float(row["savings_eur_per_year"]) + fixed),
+            (LABELS["link_fixed_cost"], -fixed),
+        ]
+        co2 = [("buyer's route today (peak cut)", float(row["co2_avoided_t_per_year"]))]
+    else:
+        flow = _yearly_flow(row)
+        breakdown = [(LABELS[k], float(terms.parts[k]) * flow) for k in economics.VALUE_PARTS if float(terms.parts[k]) != 0]
+        breakdown += [(LABELS[k], -float(terms.parts[k])) for k in economics.FIXED_PARTS if float(terms.parts[k]) != 0]
+        co2 = [(LABELS[k], float(terms.parts[k]) * flow / 1000.0) for k in economics.CO2_PARTS if float(terms.parts[k]) != 0]
+    out = MatchExplanation(
+        key, "exchange", row["source"], row["target"], row["resource"], float(row["quantity"]), row["unit"], float(row["distance_km"]),
+        float(row["savings_eur_per_year"]), float(row["co2_avoided_t_per_year"]), breakdown, co2,
+    )
+    if with_break_even:
+        out.break_even = _exchange_break_even(scenario, supply, demand, res.transport, float(row["distance_km"]))
+    return out
+
+
+def _yearly_flow(row: pd.Series) -> float:
+    return float(row["quantity"])  # a volume exchange's quantity is its yearly flow
+
+
+def _explain_member(scenario: Scenario, row: pd.Series, key: str, with_break_even: bool) -> MatchExplanation:
+    facility, demand = row["source"], row["demand_stream"]
+    site = next(f for f in scenario.facilities if f.id == facility)
+    d = scenario.stream_by_id[demand]
+    value = economics.pool_member_value(d.price_eur_per_unit, site.cost_eur_per_unit, d.quantity)
+    share = float(row["savings_eur_per_year"])
+    breakdown = [
+        ("avoided own provision (price x quantity)", d.price_eur_per_unit * d.quantity),
+        ("the facility's cost per unit served", -site.cost_eur_per_unit * d.quantity),
+        ("share of the facility's fixed cost and of the pool's gain from sharing", share - value),
+    ]
+    co2 = [("member's route today", float(row["co2_avoided_t_per_year"]))]
+    out = MatchExplanation(
+        key, "pool", facility, row["target"], row["resource"], float(row["quantity"]), row["unit"], float(row["distance_km"]),
+        share, float(row["co2_avoided_t_per_year"]), breakdown, co2,
+    )
+    if with_break_even:
+        present = _member_present(facility, demand)
+        out.break_even = [
+            _search_down(scenario, d, "price_eur_per_unit", "member's price today", f"EUR/{row['unit']}", present),
+            _search_down(scenario, d, "quantity", "member's quantity", row["unit"], present),
+        ]
+    return out
+
+
+# --------------------------------------------------------------------------- break-even search
+
+
+Present = Callable[[Scenario, dict[tuple[str, str], float] | None], bool]
+
+
+def _part_solution(scenario: Scenario, c: Candidates, arc: int | None = None, membership: int | None = None) -> tuple[bool, object]:
+    parts = split_components(c)
+    for part in parts:
+        if (arc is not None and arc in set(part.arcs.tolist())) or (membership is not None and membership in set(part.memberships.tolist())):
+            handle = build_model(part.candidates, scenario.settings)
+            sol = solve_model(handle, scenario.settings.solver)
+            return sol.has_values, (part, handle, sol)
+    return False, None
+
+
+def _exchange_present(supply: str, demand: str) -> Present:
+    def present(scenario: Scenario, distance: dict[tuple[str, str], float] | None) -> bool:
+        c = build_candidates(scenario, distance_override=distance)
+        arcs = c.arcs
+        hit = np.flatnonzero((arcs["supply_stream"] == supply).to_numpy() & (arcs["demand_stream"] == demand).to_numpy())
+        if not len(hit):
+            return False
+        a = int(hit[0])
+        ok, solved = _part_solution(scenario, c, arc=a)
+        if not ok:
+            return False
+        part, handle, sol = solved  # type: ignore[misc]
+        local = int(np.flatnonzero(part.arcs == a)[0])
+        if sol.y[local] <= 0.5:
+            return False
+        flow = sum(sol.x[f] for f, arc in enumerate(handle.flow_arc) if arc == local)
+        return bool(flow > 1e-9 or float(arcs.iloc[a]["fixed_cost_eur_per_year"]) > 0)
+
+    return present
+
+
+def _member_present(facility: str, demand: str) -> Present:
+    def present(scenario: Scenario, distance: dict[tuple[str, str], float] | None) -> bool:
+        c = build_candidates(scenario)
+        mem = c.memberships
+        hit = np.flatnonzero((mem["facility"] == facility).to_numpy() & (mem["demand_stream"] == demand).to_numpy())
+        if not len(hit):
+            return False
+        ok, solved = _part_solution(scenario, c, membership=int(hit[0]))
+        if not ok:
+            return False
+        part, _, sol = solved  # type: ignore[misc]
+        local = int(np.flatnonzero(part.memberships == int(hit[0]))[0])
+        return bool(sol.w[local] > 0.5)
+
+    return present
+
+
+def _with_stream(scenario: Scenario, stream: Stream) -> Scenario:
+    streams = tuple(stream if s.id == stream.id else s for s in scenario.streams)
+    out = scenario.model_copy(update={"streams": streams})
+    out.__dict__.pop("stream_by_id", None)  # a cached lookup of the old streams
+    return out
+
+
+def _bisect(present: Callable[[float], bool], inside: float, outside: float) -> float:
+    """The boundary between ``inside`` (match present) and ``outside`` (absent)."""
+    for _ in range(MAX_STEPS):
+        if abs(outside - inside) <= TOLERANCE * max(abs(inside), abs(outside), 1e-9):
+            break
+        mid = (inside + outside) / 2
+        if present(mid):
+            inside = mid
+        else:
+            outside = mid
+    return (inside + outside) / 2
+
+
+def _search_down(scenario: Scenario, stream: Stream, attr: str, label: str, unit: str, present: Present) -> BreakEven:
+    """Lower one of a stream's numbers until the match leaves the optimum."""
+    current = float(getattr(stream, attr))
+
+    def at(value: float) -> bool:
+        if attr == "quantity" and value <= 0:
+            return False
+        return present(_with_stream(scenario, stream.model_copy(update={attr: value})), None)
+
+    if attr == "quantity":
+        outside = current * 1e-6
+        if at(outside):
+            return BreakEven(label, stream.id, unit, current, None, "the match stays even with almost no quantity")
+        return BreakEven(label, stream.id, unit, current, _bisect(at, current, outside), "below this the match leaves the optimum")
+    step = max(abs(current), 1.0)
+    outside = current - step
+    for _ in range(30):
+        if not at(outside):
+            return BreakEven(label, stream.id, unit, current, _bisect(at, current, outside), "below this the match leaves the optimum")
+        step *= 2
+        outside = current - step
+    return BreakEven(label, stream.id, unit, current, None, "the match stays at any price tried")
+
+
+def _exchange_break_even(scenario: Scenario, supply: str, demand: str, transport: Transport, distance: float) -> list[BreakEven]:
+    present = _exchange_present(supply, demand)
+    s, d = scenario.stream_by_id[supply], scenario.stream_by_id[demand]
+    res = scenario.resource_by_id[s.resource]
+    unit_d = scenario.resource_by_id[d.resource].unit
+    out = [
+        _search_down(scenario, d, "price_eur_per_unit", "buyer's price today", f"EUR/{unit_d}", present),
+        _search_down(scenario, s, "quantity", "supplier's quantity", res.unit, present),
+    ]
+    limit = res.max_distance_km if res.max_distance_km is not None else scenario.settings.max_distance_km
+    if transport in (Transport.walk, Transport.none):
+        out.append(BreakEven("distance", supply, "km", distance, None, f"distance costs nothing for {res.transport.value}; the match holds up to the limit of {limit:g} km"))
+        return out
+
+    def at(km: float) -> bool:
+        return present(scenario, {(supply, demand): km})
+
+    if at(limit):
+        out.append(BreakEven("distance", supply, "km", distance, None, f"the match holds up to the limit of {limit:g} km"))
+    else:
+        out.append(BreakEven("distance", supply, "km", distance, _bisect(at, distance, limit), "beyond this distance the match leaves the optimum"))
+    return out
+
+
+# --------------------------------------------------------------------------- why not
+
+
+def _streams_of(scenario: Scenario, ref: str, direction: Direction) -> list[Stream]:
+    return [s for s in scenario.streams if s.direction is direction and ref in (s.id, s.company)]
+
+
+def why_not(result_dir: str | Path, source: str, target: str, force: bool = True) -> WhyNot:
+    """Why ``source`` (company or supply stream) does not serve ``target`` (company or demand stream)."""
+    from symbiosis.api import solve
+
+    scenario, matches, summary = load_result(result_dir)
+    supplies = _streams_of(scenario, source, Direction.supply)
+    demands = _streams_of(scenario, target, Direction.demand)
+    if not supplies:
+        raise SettingsError(f"'{source}' is neither a company with supply streams nor a supply stream of the scenario")
+    if not demands:
+        raise SettingsError(f"'{target}' is neither a company with demand streams nor a demand stream of the scenario")
+    pairs = {(s.id, d.id) for s in supplies for d in demands}
+    excluded, present = exclusion_reasons(scenario, source, target)
+    chosen = matches[(matches["kind"] == "exchange") & matches["supply_stream"].isin([s.id for s in supplies]) & matches["demand_stream"].isin([d.id for d in demands])]
+    out = WhyNot(source, target, sorted(excluded), sorted(p for p in pairs if p in present))
+    if not chosen.empty:
+        out.forced = chosen.reset_index(drop=True)
+        out.objective_before = out.objective_after = float(summary["objective"])  # type: ignore[arg-type]
+        out.status_after = "already matched"
+        return out
+    if not out.candidates or not force:
+        return out
+    rule = Rule(rule="require", source=source, target=target)
+    forced_scenario = scenario.model_copy(update={"rules": scenario.rules + (rule,)})
+    after = solve(forced_scenario)
+    out.objective_before = float(summary["objective"])  # type: ignore[arg-type]
+    out.status_after = after.status
+    if after.ok:
+        out.objective_after = float(after.summary["objective"])
+        key = ["kind", "source", "target", "supply_stream", "demand_stream"]
+        before_keys = set(map(tuple, matches[key].to_numpy().tolist()))
+        after_keys = set(map(tuple, after.matches[key].to_numpy().tolist()))
+        m = after.matches
+        out.forced = m[m["supply_stream"].isin([s.id for s in supplies]) & m["demand_stream"].isin([d.id for d in demands])].reset_index(drop=True)
+        out.pushed_out = matches[[tuple(r) not in after_keys for r in matches[key].to_numpy().tolist()]].reset_index(drop=True)
+        del before_keys
+    return out
+
+
+def exclusion_reasons(scenario: Scenario, source: str, target: str) -> tuple[list[tuple[str, str, str]], set[tuple[str, str]]]:
+    """Why each (supply of source, demand of target) pair is not a candidate; and the pairs that are."""
+    supplies = _streams_of(scenario, source, Direction.supply)
+    demands = _streams_of(scenario, target, Direction.demand)
+    pairs = {(s.id, d.id) for s in supplies for d in demands}
+    c = build_candidates(scenario, trace=pairs)
+    present = set(zip(c.arcs["supply_stream"], c.arcs["demand_stream"])) & pairs
+    excluded = [
+        (s.id, d.id, c.excluded.get((s.id, d.id)) or _not_generated(scenario, s, d))
+        for s in supplies
+        for d in demands
+        if (s.id, d.id) not in present
+    ]
+    if not supplies:
+        excluded.append((source, target, f"'{source}' has no supply stream"))
+    if not demands:
+        excluded.append((source, target, f"'{target}' has no demand stream"))
+    return sorted(excluded), present
+
+
+def _not_generated(scenario: Scenario, s: Stream, d: Stream) -> str:
+    """Why a pair never became a candidate before any filter ran: resources or distance."""
+    st = scenario.settings
+    if s.resource != d.resource and not any(x.supply_resource == s.resource and x.demand_resource == d.resource for x in scenario.substitutions):
+        return f"resource {s.resource} cannot serve {d.resource} (no substitution row)"
+    res = scenario.resource_by_id[s.resource]
+    limit = res.max_distance_km if res.max_distance_km is not None else st.max_distance_km
+    a, b = scenario.company_by_id[s.company], scenario.company_by_id[d.company]
+    km = float(economics.distance_km(a.lat, a.lon, b.lat, b.lon, st))
+    if km > limit:
+        return f"distance {km:.3f} km exceeds the limit of {limit:g} km for {s.resource}"
+    return "not a candidate"
+
+
+# --------------------------------------------------------------------------- infeasibility
+
+
+def diagnose_infeasible(scenario: Scenario, part: Part) -> list[str]:
+    """Name the smallest set of require rules, and the limits, that clash in an infeasible part.
+
+    A deletion filter drops each require rule in turn and keeps it dropped when the
+    rest still clash, so every rule named is needed for the clash. HiGHS's IIS of
+    the LP relaxation then names the limits involved; when only the integer model
+    clashes, the minimum quantities and supplies of the rules' streams are named.
+    """
+    st = scenario.settings
+    c = part.candidates
+    keep = list(c.requires)
+
+    def feasible(rules: list[RequireRule]) -> bool:
+        trial = replace(c, requires=rules)
+        return solve_model(build_model(trial, st), st.solver).status is not Status.infeasible
+
+    if feasible(keep):
+        return []
+    for r in list(keep):
+        rest = [x for x in keep if x is not r]
+        if not feasible(rest):
+            keep = rest
+    core = replace(c, requires=keep)
+    lines = []
+    for r in keep:
+        file, row = scenario.origin("rules", r.index)
+        lines.append(f"{file}: row {row}: require {r.source} -> {r.target}")
+    conflict = lp_conflict(build_model(core, st), st.solver)
+    if conflict is None:
+        arcs = sorted({a for r in keep for a in r.arcs})
+        lines += _limits_of(scenario, core, arcs)
+    else:
+        lines += [t for t in (_describe(scenario, core, name, index) for name, index in conflict) if t]
+    return list(dict.fromkeys(lines))  # the rules come first; the IIS names them again
+
+
+def _limits_of(scenario: Scenario, c: Candidates, arcs: list[int]) -> list[str]:
+    out = []
+    for a in arcs:
+        row = c.arcs.iloc[a]
+        if row["min_flow"] > 0:
+            out.append(f"minimum quantity {row['min_flow']:g} of {row['supply_stream']} -> {row['demand_stream']}")
+    for s in sorted({c.arcs.iloc[a]["supply_stream"] for a in arcs}):
+        out.append(f"supply {s}: {scenario.stream_by_id[s].quantity:g} {scenario.resource_by_id[scenario.stream_by_id[s].resource].unit}")
+    return out
+
+
+def _describe(scenario: Scenario, c: Candidates, name: str, index: object) -> str | None:
+    """A constraint of the model in the analyst's terms; None for structural rows."""
+    unit = lambda sid: scenario.resource_by_id[scenario.stream_by_id[sid].resource].unit  # noqa: E731
+    if name == "require":
+        r = c.requires[int(index)]  # type: ignore[call-overload]
+        file, row = scenario.origin("rules", r.index)
+        return f"{file}: row {row}: require {r.source} -> {r.target}"
+    if name in ("supply_limit", "demand_limit"):
+        sid, t = index  # type: ignore[misc]
+        qty = (c.supply_slots if name == "supply_limit" else c.demand_slots)[sid][t]
+        what = "supply" if name == "supply_limit" else "demand"
+        return f"{what} {sid}: {qty:g} {unit(sid)} in slot {c.slots[sid][t]}"
+    if name == "min_quantity":
+        row = c.arcs.iloc[int(index)]  # type: ignore[call-overload]
+        return f"minimum quantity {row['min_flow']:g} {unit(row['supply_stream'])} of {row['supply_stream']} -> {row['demand_stream']}"
+    if name == "pool_capacity":
+        f, t = index  # type: ignore[misc]
+        return f"capacity of facility {f} in slot {t}"
+    if name == "member_takes_no_exchange":
+        row = c.arcs.iloc[int(index)]  # type: ignore[call-overload]
+        return f"a pool member takes no exchanges ({row['demand_stream']})"
+    return None
