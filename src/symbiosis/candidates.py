@@ -246,6 +246,7 @@ def build_candidates(
         dtype=float,
     )
     upper = [np.minimum(supply_slots[s.id], demand_slots[d.id] / r) for s, d, r in zip(s_arr, d_arr, terms.rho)]
+    _drop_idle_peak_slots(upper, d_arr, terms.rho, peak, demand_slots)
     cap = np.array([u.sum() for u in upper], dtype=float)
 
     requires_raw = [(i, r.source, r.target) for i, r in enumerate(scenario.rules) if r.rule == "require"]
@@ -322,6 +323,29 @@ def build_candidates(
         memberships,
         excluded,
     )
+
+
+def _drop_idle_peak_slots(
+    upper: list[np.ndarray], d_arr: np.ndarray, rho: np.ndarray, peak: np.ndarray, demand_slots: dict[str, np.ndarray]
+) -> None:
+    """Zero the flow bounds of peak arcs in slots that can never set the demand's peak.
+
+    Even if every arc into peak demand d ran at its bound, d would still cover
+    k_lb = max_t (D_t - sum_a rho_a U_{a,t}) itself. A slot with D_t <= k_lb can then
+    never bind k_d >= D_t - inflow_t, so flow there is worth nothing and only uses
+    supply: dropping it changes no optimum, and removes most of the hourly flow
+    variables of a car park.
+    """
+    into: dict[str, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(peak):
+        into[d_arr[i].id].append(int(i))
+    for d, arcs in into.items():
+        need = demand_slots[d]
+        k_lb = float(np.max(need - sum(rho[i] * upper[i] for i in arcs)))
+        idle = need <= k_lb + 1e-9 * max(1.0, float(need.max()))
+        if idle.any():
+            for i in arcs:
+                upper[i] = np.where(idle, 0.0, upper[i])
 
 
 def build_pool_candidates(scenario: Scenario, demands: list[Stream]) -> tuple[pd.DataFrame, pd.DataFrame]:
