@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from symbiosis.candidates import RequireRule, build_candidates, split_components, whole
-from symbiosis.model import build_model
+from symbiosis import baselines
+from symbiosis.model import build_model, set_start
 from symbiosis.results import Outcome, Result, assign, build_result
 from symbiosis.scenario import Scenario, load_scenario
 from symbiosis.solve import Status, solve_model
 
-__all__ = ["load_scenario", "solve", "Scenario", "Result"]
+__all__ = ["load_scenario", "solve", "run_baseline", "Scenario", "Result"]
 
 
 def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
@@ -44,9 +45,12 @@ def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
     for part in parts:
         t0 = time.perf_counter()
         handle = build_model(part.candidates, scenario.settings)
+        if options.warm_start:
+            start_from = baselines.greedy(part.candidates, scenario.settings)
+            set_start(handle, part.candidates, start_from.flows, start_from.y, start_from.z, start_from.w)
         build_seconds += time.perf_counter() - t0
         remaining = max(deadline - time.perf_counter(), 0.01)
-        solved.append((part, handle, solve_model(handle, options, time_limit_s=remaining)))
+        solved.append((part, handle, solve_model(handle, options, time_limit_s=remaining, warm_start=options.warm_start)))
     decisions, outcome = assign(candidates, solved)
     problems = []
     if outcome.status is Status.infeasible:
@@ -57,6 +61,25 @@ def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
                 lines = diagnose_infeasible(scenario, part)
                 problems.append("these rules and limits clash: " + "; ".join(lines) if lines else "the require rules cannot all hold together")
     return build_result(scenario, candidates, decisions, outcome, build_seconds, problems)
+
+
+def run_baseline(scenario: Scenario | str | Path, method: str, **settings: Any) -> Result:
+    """The result of a baseline: ``greedy`` (best value first) or ``type_only`` (every compatible pair in listing order)."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    scenario = scenario.with_settings(**settings)
+    start = time.perf_counter()
+    if method == "greedy":
+        candidates = build_candidates(scenario)
+        decisions = baselines.greedy(candidates, scenario.settings)
+    elif method == "type_only":
+        candidates = build_candidates(scenario, prune=False)
+        decisions = baselines.type_only(candidates)
+    else:
+        raise ValueError(f"unknown baseline '{method}' (greedy or type_only)")
+    seconds = time.perf_counter() - start
+    outcome = Outcome(Status.heuristic, None, None, None, seconds, 1)
+    return build_result(scenario, candidates, decisions, outcome, 0.0)
 
 
 def _unmet_message(scenario: Scenario, rule: RequireRule) -> str:

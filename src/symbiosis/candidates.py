@@ -103,12 +103,14 @@ def build_candidates(
     *,
     trace: set[tuple[str, str]] | None = None,
     distance_override: dict[tuple[str, str], float] | None = None,
+    prune: bool = True,
 ) -> Candidates:
     """Every feasible, possibly profitable arc of the scenario, with its coefficients.
 
     ``trace`` names (supply, demand) stream pairs whose exclusion, if any, is
     recorded in ``Candidates.excluded`` with the reason; ``distance_override`` sets
-    the distance of some pairs (for what-if questions).
+    the distance of some pairs (for what-if questions); ``prune=False`` keeps arcs
+    that can never pay (for the type-only baseline, which does not look at value).
     """
     excluded: dict[tuple[str, str], str] = {}
 
@@ -256,7 +258,7 @@ def build_candidates(
 
     # Arcs that can never help the objective are dropped, unless a rule needs them.
     useful = np.where(peak, peak_weight > 0, weight > 0) & (cap > 0) & (min_flow <= cap * (1 + 1e-9))
-    keep = useful | required
+    keep = (useful if prune else cap > 0) | required
 
     def why_useless(i: int) -> str:
         if cap[i] <= 0:

@@ -251,3 +251,25 @@ def add_objective(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, setting
         constant += wd * float(c.demand_slots[d].max())
         terms.append(-wd * m.k[i])
     m.objective = pyo.Objective(expr=pyo.quicksum(terms) + constant, sense=pyo.maximize)
+
+
+def set_start(h: ExchangeModel, c: Candidates, flows: list[np.ndarray], y: np.ndarray, z: np.ndarray, w: np.ndarray) -> None:
+    """Give every variable a starting value (a warm start), e.g. from the greedy baseline.
+
+    k_d is set to the remaining peak that the flows leave, so the start is consistent.
+    """
+    m = h.model
+    for f, (a, t) in enumerate(zip(h.flow_arc, h.flow_slot)):
+        m.x[f].set_value(float(min(flows[a][t], m.x[f].ub)), skip_validation=True)
+    for a in range(len(y)):
+        m.y[a].set_value(float(round(y[a])), skip_validation=True)
+    for o in range(len(z)):
+        m.z[o].set_value(float(round(z[o])), skip_validation=True)
+    for j in range(len(w)):
+        m.w[j].set_value(float(round(w[j])), skip_validation=True)
+    rho = c.arcs["rho"].to_numpy(dtype=float)
+    demand = c.arcs["demand_stream"].to_numpy()
+    for i, d in enumerate(h.peak_demands):
+        need = c.demand_slots[d]
+        inflow = sum((rho[a] * flows[a] for a in np.flatnonzero(demand == d)), np.zeros_like(need))
+        m.k[i].set_value(float(max(0.0, np.max(need - inflow))), skip_validation=True)

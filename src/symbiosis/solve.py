@@ -30,6 +30,7 @@ class Status(str, Enum):
     no_solution = "no_solution"  # stopped by the time limit before any solution
     infeasible = "infeasible"
     error = "error"
+    heuristic = "heuristic"  # a baseline's result: feasible, with no bound
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Solution:
 
     @property
     def has_values(self) -> bool:
-        return self.status in (Status.optimal, Status.time_limit)
+        return self.status in (Status.optimal, Status.time_limit, Status.heuristic)
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -60,10 +61,11 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(bound - objective) / max(abs(objective), 1.0)
 
 
-def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: float | None = None) -> Solution:
+def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: float | None = None, warm_start: bool = False) -> Solution:
     """Solve with HiGHS under the time limit, gap, threads and seed of ``options``.
 
-    ``time_limit_s`` overrides the limit (for one part of a decomposed problem).
+    ``time_limit_s`` overrides the limit (for one part of a decomposed problem);
+    ``warm_start`` hands HiGHS the variables' current values as a first solution.
     """
     m = handle.model
     n_flows, n_arcs, n_peaks = len(handle.flow_arc), len(m.y), len(handle.peak_demands)
@@ -78,6 +80,7 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
     opt.config.stream_solver = False
     opt.config.time_limit = float(time_limit_s if time_limit_s is not None else options.time_limit_s)
     opt.config.mip_gap = float(options.mip_rel_gap)
+    opt.config.warmstart = warm_start
     opt.highs_options = {"threads": int(options.threads), "random_seed": int(options.seed), "output_flag": False}
     with PauseGC():
         result = opt.solve(m)

@@ -1,0 +1,143 @@
+"""Baselines: matchmaking the way it is done today, for the benchmarks.
+
+- ``greedy``: a facilitator working down a list, best value per unit first. Each
+  arc takes what is left of its supply and demand, slot by slot, and is kept when
+  it pays its fixed cost. Shared facilities come after, each taking the best members
+  not yet served while the pool's surplus grows.
+- ``type_only``: a platform of "haves" and "wants". Every compatible pair is
+  proposed and realised in listing order, whatever it is worth: no optimisation.
+
+Both return ``Decisions`` on the candidate arcs, so their results go through the
+same ``build_result`` and the same checker as the optimiser's. ``greedy`` also gives
+the optimiser its warm start.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from symbiosis import economics
+from symbiosis.candidates import Candidates
+from symbiosis.results import Decisions
+from symbiosis.scenario import Settings
+
+EPS = 1e-9
+
+
+class _Ledger:
+    """What is left of each supply and demand, per slot, as arcs are taken."""
+
+    def __init__(self, c: Candidates):
+        self.c = c
+        self.sup = c.arcs["supply_stream"].to_numpy()
+        self.dem = c.arcs["demand_stream"].to_numpy()
+        self.rho = c.arcs["rho"].to_numpy(dtype=float)
+        self.supply = {k: v.copy() for k, v in c.supply_slots.items()}
+        self.demand = {k: v.copy() for k, v in c.demand_slots.items()}
+        self.inflow = {k: np.zeros_like(v) for k, v in c.demand_slots.items()}  # rho x into each demand
+        self.d = Decisions([np.zeros(len(u)) for u in c.upper], np.zeros(len(c.arcs)), np.zeros(len(c.options)), np.zeros(len(c.memberships)))
+        self.closed: set[str] = set()  # demands served by a pool
+
+    def room(self, a: int) -> np.ndarray:
+        limit = np.minimum(self.supply[self.sup[a]], self.demand[self.dem[a]] / self.rho[a])
+        return np.maximum(0.0, np.minimum(limit, self.c.upper[a]))
+
+    def take(self, a: int, x: np.ndarray) -> None:
+        self.supply[self.sup[a]] -= x
+        self.demand[self.dem[a]] -= self.rho[a] * x
+        self.inflow[self.dem[a]] += self.rho[a] * x
+        self.d.flows[a] = self.d.flows[a] + x
+        self.d.y[a] = 1.0
+
+    def peak_cut(self, a: int, x: np.ndarray) -> tuple[float, np.ndarray]:
+        """How far flows x on peak arc a lower the demand's remaining peak, and the flow that does it."""
+        d = self.dem[a]
+        need, inflow = self.c.demand_slots[d], self.inflow[d]
+        before = economics.remaining_peak(need, inflow)
+        after = economics.remaining_peak(need, inflow + self.rho[a] * x)
+        useful = np.clip((need - inflow - after) / self.rho[a], 0.0, x)  # only slots above the new peak
+        return before - after, useful
+
+
+def greedy(c: Candidates, settings: Settings) -> Decisions:
+    """Best value per unit first; keep an arc when it pays its fixed cost."""
+    led = _Ledger(c)
+    arcs = c.arcs
+    peak = arcs["peak"].to_numpy(dtype=bool)
+    w_peak = np.array([float(economics.objective_weight(c.demand_price[d], c.demand_co2[d], settings)) for d in led.dem])
+    weight = np.where(peak, w_peak * led.rho, arcs["weight_eur_per_unit"].to_numpy(dtype=float))
+    fixed = arcs["fixed_cost_eur_per_year"].to_numpy(dtype=float)
+    min_flow = arcs["min_flow"].to_numpy(dtype=float)
+    required = {int(r.arcs[0]) for r in c.requires if r.arcs}  # one arc per rule, taken first
+    order = sorted(range(len(arcs)), key=lambda a: (a not in required, -float(weight[a]), a))
+    for a in order:
+        x = led.room(a)
+        total = float(x.sum())
+        if total < min_flow[a] - EPS:
+            continue
+        if peak[a]:
+            cut, x = led.peak_cut(a, x)
+            gain = w_peak[a] * cut - fixed[a]
+        else:
+            gain = float(weight[a]) * total - fixed[a]
+        if gain > EPS or a in required:
+            led.take(a, x)
+    _greedy_pools(c, led, settings)
+    return led.d
+
+
+def _greedy_pools(c: Candidates, led: _Ledger, settings: Settings) -> None:
+    """Each facility, best potential first, takes the best members still unserved."""
+    if not len(c.options):
+        return
+    served = {led.dem[a] for a in np.flatnonzero(led.d.y > 0.5)}
+    mem = c.memberships
+    by_fac: dict[str, list[int]] = defaultdict(list)
+    for j, f in enumerate(mem["facility"]):
+        by_fac[f].append(j)
+    opts: dict[str, list[int]] = defaultdict(list)
+    for o, f in enumerate(c.options["facility"]):
+        opts[f].append(o)
+    potential = {f: sum(float(mem.iloc[j]["weight_eur_per_year"]) for j in js) for f, js in by_fac.items()}
+    for f in sorted(by_fac, key=lambda f: (-potential[f], f)):
+        joined: list[int] = []
+        load = None
+        best = (0.0, None, [])
+        for j in sorted(by_fac[f], key=lambda j: (-float(mem.iloc[j]["weight_eur_per_year"]), j)):
+            d = mem.iloc[j]["demand_stream"]
+            if d in served or d in led.closed:
+                continue
+            trial_load = c.demand_slots[d] if load is None else load + c.demand_slots[d]
+            peak = float(trial_load.max())
+            fits = [o for o in opts[f] if float(c.options.iloc[o]["capacity"]) >= peak - EPS]
+            if not fits:
+                continue
+            joined.append(j)
+            load = trial_load
+            o = min(fits, key=lambda o: (float(c.options.iloc[o]["fixed_cost_eur_per_year"]), o))
+            surplus = sum(float(mem.iloc[i]["weight_eur_per_year"]) for i in joined) - float(c.options.iloc[o]["fixed_cost_eur_per_year"])
+            if surplus > best[0] + EPS:
+                best = (surplus, o, list(joined))
+        if best[1] is not None:
+            led.d.z[best[1]] = 1.0
+            for j in best[2]:
+                led.d.w[j] = 1.0
+                led.closed.add(mem.iloc[j]["demand_stream"])
+
+
+def type_only(c: Candidates) -> Decisions:
+    """Every compatible pair, in listing order, takes what is left: no value judgement, no pools."""
+    led = _Ledger(c)
+    min_flow = c.arcs["min_flow"].to_numpy(dtype=float)
+    for a in range(len(c.arcs)):  # the arc table is sorted by supply, then demand stream
+        x = led.room(a)
+        if float(x.sum()) > EPS and float(x.sum()) >= min_flow[a] - EPS:
+            led.take(a, x)
+    return led.d
+
+
+def proposals(c: Candidates) -> set[tuple[str, str]]:
+    """The (supply company, demand company) pairs a type-only platform would list."""
+    return set(zip(c.arcs["supply_company"], c.arcs["demand_company"]))
