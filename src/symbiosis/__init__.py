@@ -5,16 +5,37 @@
     result = symbiosis.solve(scenario, carbon_price_eur_per_t=67)
     result.matches, result.companies, result.network, result.summary
     result.write("out/haasrode")
+
+The public names are imported on first use, so that ``symbiosis --help`` and
+``symbiosis validate`` start without loading Pyomo, and Ctrl-C during start-up is
+handled by the command line like everywhere else.
 """
 
-from symbiosis.api import solve
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from symbiosis.errors import OutputError, Problem, ScenarioError, SettingsError, SymbiosisError
-from symbiosis.results import Result
-from symbiosis.scenario import Scenario, Settings, load_scenario
+
+if TYPE_CHECKING:
+    from symbiosis.api import run_baseline, solve
+    from symbiosis.results import Result
+    from symbiosis.scenario import Scenario, Settings, load_scenario
+
+_LAZY = {
+    "solve": "symbiosis.api",
+    "run_baseline": "symbiosis.api",
+    "Result": "symbiosis.results",
+    "Scenario": "symbiosis.scenario",
+    "Settings": "symbiosis.scenario",
+    "load_scenario": "symbiosis.scenario",
+}
 
 __all__ = [
     "load_scenario",
     "solve",
+    "run_baseline",
     "Scenario",
     "Settings",
     "Result",
@@ -25,3 +46,11 @@ __all__ = [
     "SymbiosisError",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'symbiosis' has no attribute {name!r}")

@@ -83,7 +83,7 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
     opt.config.warmstart = warm_start
     opt.highs_options = {"threads": int(options.threads), "random_seed": int(options.seed), "output_flag": False}
     with PauseGC():
-        result = opt.solve(m)
+        result = _interruptible(opt, m)
     seconds = time.perf_counter() - start
     tc = result.termination_condition
     has_solution = result.best_feasible_objective is not None
@@ -147,3 +147,38 @@ def lp_conflict(handle: ExchangeModel, options: SolverSettings) -> list[tuple[st
         con = rows[int(i)]
         out.append((con.parent_component().local_name, con.index()))
     return out
+
+
+def _interruptible(opt: Highs, model: object) -> object:
+    """Solve so that Ctrl-C stops HiGHS and then raises KeyboardInterrupt here.
+
+    HiGHS keeps the signal from Python while it runs; with its user-interrupt
+    callbacks on, Python gets control often enough for our handler to cancel it.
+    """
+    import logging
+    import signal
+    import threading
+
+    opt.set_instance(model)
+    highs = opt._solver_model
+    highs.HandleUserInterrupt = True
+    interrupted: list[bool] = []
+
+    def on_sigint(signum: int, frame: object) -> None:
+        interrupted.append(True)
+        highs.cancelSolve()
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_sigint) if main else None
+    log = logging.getLogger("pyomo.contrib.appsi.solvers.highs")
+    level = log.level
+    log.setLevel(logging.ERROR)  # appsi warns about HiGHS's interrupt status; we raise instead
+    try:
+        result = opt.solve(model)
+    finally:
+        log.setLevel(level)
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
+    return result
