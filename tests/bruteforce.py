@@ -16,7 +16,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from symbiosis import economics
-from symbiosis.scenario import Direction, Pricing, Scenario, Stream, Transport
+from symbiosis.scenario import Direction, Pricing, Scenario, Stream
 
 
 @dataclass
@@ -60,19 +60,7 @@ def eligible_arcs(sc: Scenario) -> list[Arc]:
                     continue
             if any(r.rule == "forbid" and r.source in (s.id, s.company) and r.target in (d.id, d.company) for r in sc.rules):
                 continue
-            t = economics.exchange_terms(
-                settings=st,
-                rho=rho,
-                distance_km=dist,
-                supply_price=s.price_eur_per_unit,
-                demand_price=d.price_eur_per_unit,
-                supply_co2=s.co2_kg_per_unit,
-                demand_co2=d.co2_kg_per_unit,
-                road_kg_per_unit=(rs.kg_per_unit or 0.0) if rs.transport is Transport.road else 0.0,
-                pipe_capex_eur_per_m=(rs.pipe_capex_eur_per_m or 0.0) if rs.transport is Transport.pipe else 0.0,
-                peak=rs.pricing is Pricing.peak,
-                cop=cop,
-            )
+            t = economics.pair_terms(st, rs, s, d, rho, dist, cop)
             rho_eff = float(t.rho)
             arcs.append(
                 Arc(s, d, rho_eff, float(t.value_eur_per_unit), float(t.co2_kg_per_unit), float(t.fixed_cost_eur_per_year),

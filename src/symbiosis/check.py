@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis import economics
-from symbiosis.scenario import Direction, Pricing, Scenario, Settings, Transport
+from symbiosis.scenario import Direction, Pricing, Scenario, Settings
 
 REL = 1e-6
 ABS = 1e-4  # EUR, t, units: outputs carry 10 significant digits
@@ -122,19 +122,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         for rule in scenario.rules:
             if rule.rule == "forbid" and rule.source in (s.id, s.company) and rule.target in (d.id, d.company):
                 v.append(f"{tag}: forbidden by rule forbid {rule.source} -> {rule.target}")
-        terms = economics.exchange_terms(
-            settings=st,
-            rho=rho,
-            distance_km=dist,
-            supply_price=s.price_eur_per_unit,
-            demand_price=d.price_eur_per_unit,
-            supply_co2=s.co2_kg_per_unit,
-            demand_co2=d.co2_kg_per_unit,
-            road_kg_per_unit=(rs.kg_per_unit or 0.0) if rs.transport is Transport.road else 0.0,
-            pipe_capex_eur_per_m=(rs.pipe_capex_eur_per_m or 0.0) if rs.transport is Transport.pipe else 0.0,
-            peak=rs.pricing is Pricing.peak,
-            cop=cop,
-        )
+        terms = economics.pair_terms(st, rs, s, d, rho, dist, cop)
         slots = scenario.slots(s.resource)
         per_slot = flow_map.get((s.id, d.id), {})
         unknown = set(per_slot) - set(slots)

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from symbiosis.scenario import HeatPump, Settings
+from symbiosis.scenario import HeatPump, Pricing, Resource, Settings, Stream, Transport
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 KELVIN = 273.15
@@ -144,6 +144,23 @@ def exchange_terms(
         fixed_cost_eur_per_year=full(fixed),
         heat_pump_cop=full(cop_a),
         parts={k: full(v) for k, v in parts.items()},
+    )
+
+
+def pair_terms(settings: Settings, resource: Resource, supply: Stream, demand: Stream, rho: float, distance_km: float, cop: float) -> ExchangeTerms:
+    """``exchange_terms`` for one supply-demand pair, read from their streams and the supply's resource."""
+    return exchange_terms(
+        settings=settings,
+        rho=rho,
+        distance_km=distance_km,
+        supply_price=supply.price_eur_per_unit,
+        demand_price=demand.price_eur_per_unit,
+        supply_co2=supply.co2_kg_per_unit,
+        demand_co2=demand.co2_kg_per_unit,
+        road_kg_per_unit=(resource.kg_per_unit or 0.0) if resource.transport is Transport.road else 0.0,
+        pipe_capex_eur_per_m=(resource.pipe_capex_eur_per_m or 0.0) if resource.transport is Transport.pipe else 0.0,
+        peak=resource.pricing is Pricing.peak,
+        cop=cop,
     )
 
 

@@ -122,19 +122,7 @@ def _arc_terms(scenario: Scenario, c: Candidates, supply: str, demand: str) -> t
     ratio = 1.0 if s.resource == d.resource else next(
         x.ratio for x in scenario.substitutions if x.supply_resource == s.resource and x.demand_resource == d.resource
     )
-    terms = economics.exchange_terms(
-        settings=scenario.settings,
-        rho=ratio,
-        distance_km=float(row["distance_km"]),
-        supply_price=s.price_eur_per_unit,
-        demand_price=d.price_eur_per_unit,
-        supply_co2=s.co2_kg_per_unit,
-        demand_co2=d.co2_kg_per_unit,
-        road_kg_per_unit=(res.kg_per_unit or 0.0) if res.transport is Transport.road else 0.0,
-        pipe_capex_eur_per_m=(res.pipe_capex_eur_per_m or 0.0) if res.transport is Transport.pipe else 0.0,
-        peak=res.pricing is Pricing.peak,
-        cop=float(row["heat_pump_cop"]),
-    )
+    terms = economics.pair_terms(scenario.settings, res, s, d, ratio, float(row["distance_km"]), float(row["heat_pump_cop"]))
     return a, terms
 
 

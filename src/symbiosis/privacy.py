@@ -116,4 +116,3 @@ def anonymise(result: Result, key: bytes | None = None) -> Result:
         network=build_network(scenario, matches),
         candidates=None,
     )
-    return out
