@@ -19,9 +19,9 @@ runner = CliRunner()
 
 # Hand-computed optimum of the BASE scenario (tests/conftest.py):
 # cardboard: A -> B, 40 t (demand-limited). d = haversine(0.005 deg lat) x 1.3
-#   = 0.555987 km x 1.3 = 0.722783 km (R = 6371.0088 km).
-#   v = 30 + 20 - 0.15 x 1000/1000 x 0.722783 = 49.891583 EUR/t; 40 t x v - 100 = 1895.663 EUR/yr.
-#   CO2: 40 x (0 + 100 - 0.10 x 1 x 0.722783)/1000 = 3.997109 t.
+#   = 0.555975 km x 1.3 = 0.722768 km (R = 6371.0088 km).
+#   v = 30 + 20 - 0.15 x 1000/1000 x 0.722768 = 49.891585 EUR/t; 40 t x v - 100 = 1895.663 EUR/yr.
+#   CO2: 40 x (0 + 100 - 0.10 x 1 x 0.722768)/1000 = 3.997109 t.
 # parking: the event hall C needs 10 (day) and 40 (night); A spares 0 (day) and 30 (night).
 #   Remaining own peak max(10, 40 - 30) = 10, so 30 spaces x 500 - 100 = 14,900 EUR/yr.
 TINY_NET = 1895.663392 + 14900.0

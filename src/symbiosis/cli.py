@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -32,8 +33,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 T = TypeVar("T")
 
@@ -48,7 +49,8 @@ def _guard(fn: Callable[[], T]) -> T:
             err.print(f"  {p}", highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except (SettingsError, OutputError) as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        err.print("[bold red]Error:[/] ", end="", highlight=False)
+        err.print(str(exc), highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except KeyboardInterrupt:
         err.print("Interrupted; no output was written.")
@@ -58,9 +60,17 @@ def _guard(fn: Callable[[], T]) -> T:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("SYMBIOSIS_DEBUG"):
             raise
-        err.print(f"[bold red]Internal error:[/] {type(exc).__name__}: {exc}", highlight=False)
+        err.print("[bold red]Internal error:[/] ", end="", highlight=False)
+        err.print(f"{type(exc).__name__}: {exc}", highlight=False, markup=False)
         err.print("Set SYMBIOSIS_DEBUG=1 to see the traceback, and please report it.")
         raise typer.Exit(EXIT_VIOLATIONS) from None
+
+
+def _progress(message: str, quiet: bool = False) -> Any:
+    """A spinner while a long step runs, on a terminal only: nothing when piped or quiet."""
+    if quiet or not out.is_terminal:
+        return nullcontext()
+    return out.status(message, spinner="dots")
 
 
 def parse_overrides(items: list[str] | None) -> dict[str, Any]:
@@ -77,7 +87,7 @@ def parse_overrides(items: list[str] | None) -> dict[str, Any]:
     return overrides
 
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario folder (with scenario.yaml) or a single YAML file.", show_default=False)]
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario folder (with scenario.yaml), a single YAML file, or an Excel workbook (see 'symbiosis template').", show_default=False)]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", "-s", help="Override a setting, e.g. --set carbon_price_eur_per_t=100 or --set solver.time_limit_s=10. Repeatable."),
@@ -91,6 +101,11 @@ def solve(
     set_: SetOpt = None,
     top: Annotated[int, typer.Option(help="How many of the best matches to list.")] = 10,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    anonymise: Annotated[
+        bool, typer.Option("--anonymise", help="Replace company names, company ids and stream ids in every output with stable pseudonyms.")
+    ] = False,
+    report: Annotated[bool, typer.Option("--report", help="Also write report.html (map, charts, tables; opens offline) and its pictures.")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write the result tables as one Excel workbook, results.xlsx.")] = False,
 ) -> None:
     """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv and the network."""
     from symbiosis import api
@@ -98,10 +113,16 @@ def solve(
     def run() -> int:
         overrides = parse_overrides(set_)
         sc = api.load_scenario(scenario)
-        result = api.solve(sc, **overrides)
-        result.write(out_dir)
+        with _progress("Solving ...", quiet):
+            result = api.solve(sc, **overrides)
+        if anonymise:
+            result = result.anonymised()
+        with _progress("Writing the results ...", quiet or not report):
+            result.write(out_dir, xlsx=xlsx, report=report)
         if not quiet:
             _print_summary(result.summary, result.matches, result.facilities, top, out_dir)
+            if report:
+                out.print(f"report: {out_dir / 'report.html'}", highlight=False)
         status = result.summary["status"]
         if status == "infeasible":
             for p in result.summary.get("problems", []):
@@ -160,6 +181,146 @@ def check(
         for line in report.violations:
             err.print(f"  {line}", highlight=False, markup=False)
         return EXIT_VIOLATIONS
+
+    raise typer.Exit(_guard(run))
+
+
+@app.command()
+def explain(
+    result_dir: Annotated[Path, typer.Argument(help="A folder written by 'symbiosis solve'.", show_default=False)],
+    match: Annotated[str | None, typer.Argument(help="SUPPLY_STREAM->DEMAND_STREAM, or FACILITY->DEMAND_STREAM for a pool member.", show_default=False)] = None,
+    why_not: Annotated[tuple[str, str] | None, typer.Option("--why-not", help="SOURCE TARGET (company or stream ids): why they are not matched.", show_default=False)] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="Skip the re-solves (no break-even, no forcing).")] = False,
+) -> None:
+    """Explain a match (savings broken down, and the break-even price, quantity and distance) or why a pair is not matched."""
+    from symbiosis import explain as ex
+
+    def run() -> int:
+        if why_not is not None:
+            _print_why_not(ex.why_not(result_dir, why_not[0], why_not[1], force=not quick))
+            return EXIT_OK
+        if match is None:
+            raise SettingsError("name a match (SUPPLY->DEMAND) or use --why-not SOURCE TARGET")
+        _print_explanation(ex.explain_match(result_dir, match, break_even=not quick))
+        return EXIT_OK
+
+    raise typer.Exit(_guard(run))
+
+
+@app.command()
+def bench(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for results.csv, results.md, results.png and the runs.")] = Path("benchmarks/results"),
+    quick: Annotated[bool, typer.Option("--quick", help="Only the two smallest generated parks, with short time limits.")] = False,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this instance (repeatable), e.g. --only gen-150.")] = None,
+) -> None:
+    """Benchmark the optimiser against the greedy and type-only baselines (quality, time, memory, gap)."""
+    from symbiosis import bench as b
+
+    def run() -> int:
+        show = out.print if out.is_terminal else None
+        table = b.run(out_dir, quick=quick, only=only, progress=show)
+        out.print(b.markdown(table), highlight=False, markup=False)
+        out.print(f"written to {out_dir}", highlight=False)
+        return EXIT_OK if bool(table["check_ok"].all()) else EXIT_VIOLATIONS
+
+    raise typer.Exit(_guard(run))
+
+
+def _print_explanation(e: Any) -> None:
+    out.print(f"[bold]{e.key}[/]: {e.kind} {e.source} -> {e.target}, {e.quantity:,.2f} {e.unit} of {e.resource} over {e.distance_km:.2f} km", highlight=False)
+    table = Table(title="Savings, EUR/yr", title_justify="left")
+    table.add_column("term")
+    table.add_column("EUR/yr", justify="right")
+    for label, value in e.breakdown:
+        table.add_row(label, f"{value:,.0f}")
+    table.add_row("[bold]savings[/]", f"[bold]{e.savings_eur_per_year:,.0f}[/]")
+    out.print(table)
+    for label, value in e.co2_breakdown:
+        out.print(f"CO2 {label}: {value:,.2f} t/yr", highlight=False)
+    out.print(f"CO2 avoided: {e.co2_avoided_t_per_year:,.2f} t/yr", highlight=False)
+    for b in e.break_even:
+        if b.threshold is None:
+            out.print(f"{b.parameter} ({b.stream}, now {b.current:,.4g} {b.unit}): {b.note}", highlight=False)
+        else:
+            out.print(f"{b.parameter} ({b.stream}): now {b.current:,.4g} {b.unit}; break-even about {b.threshold:,.4g} {b.unit} ({b.note})", highlight=False)
+
+
+def _print_why_not(w: Any) -> None:
+    out.print(f"[bold]Why not {w.source} -> {w.target}?[/]", highlight=False)
+    for s, d, why in w.excluded:
+        out.print(f"  {s} -> {d}: not a candidate: {why}", highlight=False, markup=False)
+    if w.status_after == "already matched":
+        out.print("  they are matched in this result:", highlight=False)
+        for r in w.forced.itertuples(index=False):
+            out.print(f"    {r.supply_stream} -> {r.demand_stream}: {r.savings_eur_per_year:,.0f} EUR/yr", highlight=False)
+        return
+    if not w.candidates:
+        out.print("  no pair of their streams can be linked, so nothing was forced.", highlight=False)
+        return
+    out.print(f"  candidates that were not chosen: {', '.join(f'{s} -> {d}' for s, d in w.candidates)}", highlight=False)
+    if w.status_after is None:
+        return
+    if w.objective_after is None:
+        out.print(f"  forcing the link makes the scenario {w.status_after}.", highlight=False)
+        return
+    out.print(f"  forcing it costs {w.cost_eur_per_year:,.0f} EUR/yr (objective {w.objective_before:,.0f} -> {w.objective_after:,.0f})", highlight=False)
+    for r in w.forced.itertuples(index=False):
+        out.print(f"    forced: {r.supply_stream} -> {r.demand_stream}, {r.quantity:,.2f} {r.unit}, {r.savings_eur_per_year:,.0f} EUR/yr", highlight=False)
+    for r in w.pushed_out.itertuples(index=False):
+        out.print(f"    pushed out: {r.kind} {r.source} -> {r.target} ({r.supply_stream or r.source} -> {r.demand_stream}), {r.savings_eur_per_year:,.0f} EUR/yr", highlight=False)
+
+
+@app.command()
+def report(
+    result_dir: Annotated[Path, typer.Argument(help="A folder written by 'symbiosis solve'.", show_default=False)],
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The HTML file to write (default: RESULT_DIR/report.html); pictures go beside it.", show_default=False)] = None,
+) -> None:
+    """Write a self-contained HTML report of a result: headline figures, map, savings, flows, facility loads and sortable tables."""
+    from symbiosis.report import write_report
+
+    def run() -> int:
+        with _progress("Drawing the report ..."):
+            path = write_report(result_dir, out_file)
+        out.print(f"report written to {path}", highlight=False)
+        return EXIT_OK
+
+    raise typer.Exit(_guard(run))
+
+
+@app.command()
+def template(
+    out_file: Annotated[Path, typer.Argument(help="The workbook to write, e.g. park.xlsx.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+) -> None:
+    """Write an empty scenario workbook (one sheet per table, settings, instructions); solve it with 'symbiosis solve BOOK.xlsx'."""
+    from symbiosis.excel import write_template
+
+    def run() -> int:
+        path = write_template(out_file, overwrite=force)
+        out.print(f"template written to {path}; fill it in, then run 'symbiosis validate {path}'", highlight=False)
+        return EXIT_OK
+
+    raise typer.Exit(_guard(run))
+
+
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the scenario (created; replaced only if it holds an earlier generated scenario).", show_default=False)],
+    companies: Annotated[int, typer.Option("--companies", "-n", min=2, help="Number of companies (at least 2).", show_default=False)],
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same companies, seed and switches give byte-identical files.")] = 0,
+    profiles: Annotated[bool, typer.Option("--profiles/--no-profiles", help="Monthly heat and hourly parking profiles (else every stream is flat).")] = True,
+    pools: Annotated[bool, typer.Option("--pools/--no-pools", help="Candidate shared facilities: parking hubs, waste hubs, canteens, heat loops.")] = True,
+    heat_pumps: Annotated[bool, typer.Option("--heat-pumps/--no-heat-pumps", help="The settings.heat_pump block.")] = True,
+    substitutions: Annotated[bool, typer.Option("--substitutions/--no-substitutions", help="Regrind replaces virgin PP.")] = True,
+) -> None:
+    """Write a synthetic business park of N companies (Haasrode-like sectors, streams and prices) as a scenario folder."""
+    from symbiosis.generate import write_park
+
+    def run() -> int:
+        path = write_park(out_dir, companies, seed, profiles=profiles, pools=pools, heat_pumps=heat_pumps, substitutions=substitutions)
+        off = [n for n, on in (("profiles", profiles), ("pools", pools), ("heat-pumps", heat_pumps), ("substitutions", substitutions)) if not on]
+        out.print(f"wrote a generated park of {companies} companies (seed {seed}{''.join(f', no {x}' for x in off)}) to {path}", highlight=False)
+        return EXIT_OK
 
     raise typer.Exit(_guard(run))
 

@@ -6,7 +6,35 @@ record is row 2. For inline YAML records the row is the record's position from 1
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+
+class SheetLabel(str):
+    """The file label of one sheet of a workbook (``book.xlsx, sheet 'streams'``).
+
+    It is text like any other file label, and also knows the letter of each column,
+    so that a problem can name the spreadsheet cell (``cell E5``). ``keys`` maps a
+    problem column that has no row (a setting, ``settings.solver.seed``) to its cell.
+    """
+
+    letters: dict[str, str]
+    keys: dict[str, str]
+
+    def __new__(cls, text: str, letters: Mapping[str, str] | None = None, keys: Mapping[str, str] | None = None) -> SheetLabel:
+        label = super().__new__(cls, text)
+        label.letters = dict(letters or {})
+        label.keys = dict(keys or {})
+        return label
+
+    def cell(self, row: int | None, column: str | None) -> str | None:
+        """The cell of a problem at (row, column), when it is known."""
+        if column is None:
+            return None
+        if row is None:
+            return self.keys.get(column)
+        letter = self.letters.get(column)
+        return f"{letter}{row}" if letter else None
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +52,9 @@ class Problem:
             where += f": row {self.row}"
         if self.column is not None:
             where += f", column '{self.column}'" if self.row is not None else f": column '{self.column}'"
+        cell = self.file.cell(self.row, self.column) if isinstance(self.file, SheetLabel) else None
+        if cell is not None:
+            where += f" (cell {cell})"
         return f"{where}: {self.message}"
 
 

@@ -32,6 +32,19 @@ OUTPUT_FILES = (
     "facility_loads.csv",
     "network.graphml",
     "network.json",
+    "scenario.json",
+    "network.geojson",
+    "results.xlsx",
+    # symbiosis.report (solve --report, or symbiosis report DIR)
+    "report.html",
+    "report_map.png",
+    "report_map.svg",
+    "report_savings.png",
+    "report_savings.svg",
+    "report_flows.png",
+    "report_flows.svg",
+    "report_loads.png",
+    "report_loads.svg",
 )
 SIGNIFICANT = 10
 
@@ -63,6 +76,17 @@ def network_json(g: nx.MultiDiGraph) -> dict[str, Any]:
     return nx.node_link_data(g, edges="links")  # type: ignore[no-any-return]
 
 
+def scenario_snapshot(scenario: Any) -> dict[str, Any]:
+    """The scenario as solved (effective settings included), as one inline document.
+
+    JSON is YAML, so ``load_scenario(result_dir / "scenario.json")`` reads it back;
+    ``symbiosis explain`` re-solves from it.
+    """
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    tables = {t: data[t] for t in ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities") if data[t]}
+    return {"format": 1, "name": data["name"], "tables": tables, "settings": data["settings"]}
+
+
 def check_target(out_dir: Path, inputs: tuple[Path, ...]) -> None:
     """Refuse a target that is, or would replace, an input, or a folder that is not ours."""
     target = out_dir.resolve()
@@ -81,8 +105,11 @@ def check_target(out_dir: Path, inputs: tuple[Path, ...]) -> None:
             )
 
 
-def write_result(result: Result, out_dir: Path, overwrite: bool = True) -> Path:
-    """Write the result's files into ``out_dir`` atomically; return the folder."""
+def write_result(result: Result, out_dir: Path, overwrite: bool = True, xlsx: bool = False, report: bool = False) -> Path:
+    """Write the result's files into ``out_dir`` atomically; return the folder.
+
+    ``xlsx`` adds ``results.xlsx``; ``report`` adds ``report.html`` and its pictures.
+    """
     check_target(out_dir, result.scenario.input_files)
     target = out_dir.resolve()
     if target.exists() and any(target.iterdir()) and not overwrite:
@@ -90,7 +117,7 @@ def write_result(result: Result, out_dir: Path, overwrite: bool = True) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
-        fill_folder(result, tmp)
+        fill_folder(result, tmp, xlsx=xlsx, report=report)
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
             os.rename(target, old / "previous")
@@ -104,8 +131,10 @@ def write_result(result: Result, out_dir: Path, overwrite: bool = True) -> Path:
     return target
 
 
-def fill_folder(result: Result, folder: Path) -> None:
+def fill_folder(result: Result, folder: Path, xlsx: bool = False, report: bool = False) -> None:
     """Write every output file into an existing (temporary) folder."""
+    from symbiosis.geo import network_geojson
+
     write_json(result.summary, folder / "summary.json")
     write_csv(result.matches, folder / "matches.csv")
     write_csv(result.flows, folder / "flows.csv")
@@ -114,3 +143,13 @@ def fill_folder(result: Result, folder: Path) -> None:
     write_csv(result.facility_loads, folder / "facility_loads.csv")
     write_json(network_json(result.network), folder / "network.json")
     nx.write_graphml(result.network, folder / "network.graphml")
+    write_json(scenario_snapshot(result.scenario), folder / "scenario.json")
+    write_json(network_geojson(result.network, result.matches), folder / "network.geojson")
+    if xlsx:
+        from symbiosis.excel import write_results_workbook
+
+        write_results_workbook(result, folder / "results.xlsx")
+    if report:  # last: the report reads the files above
+        from symbiosis.report import write_report
+
+        write_report(folder)

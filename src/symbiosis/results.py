@@ -20,7 +20,7 @@ from symbiosis import economics
 from symbiosis.candidates import Candidates, Part
 from symbiosis.model import ExchangeModel
 from symbiosis.scenario import Scenario
-from symbiosis.solve import Solution, Status, relative_gap
+from symbiosis.solver import Solution, Status, relative_gap
 
 MATCH_COLUMNS = [
     "kind",
@@ -81,14 +81,23 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        """True when the result holds a solution (optimal or stopped by the time limit)."""
-        return self.status in (Status.optimal.value, Status.time_limit.value)
+        """True when the result holds a solution (optimal, stopped by the time limit, or a baseline's)."""
+        return self.status in (Status.optimal.value, Status.time_limit.value, Status.heuristic.value)
 
-    def write(self, out_dir: str | Path, overwrite: bool = True) -> Path:
-        """Write every output file into ``out_dir``, whole or not at all."""
+    def anonymised(self, key: bytes | None = None) -> Result:
+        """A copy with company names, company ids and stream ids replaced by stable pseudonyms."""
+        from symbiosis.privacy import anonymise
+
+        return anonymise(self, key)
+
+    def write(self, out_dir: str | Path, overwrite: bool = True, xlsx: bool = False, report: bool = False) -> Path:
+        """Write every output file into ``out_dir``, whole or not at all.
+
+        ``xlsx`` adds ``results.xlsx``; ``report`` adds ``report.html`` with its pictures.
+        """
         from symbiosis.io import write_result
 
-        return write_result(self, Path(out_dir), overwrite=overwrite)
+        return write_result(self, Path(out_dir), overwrite=overwrite, xlsx=xlsx, report=report)
 
 
 @dataclass
@@ -114,7 +123,7 @@ class Outcome:
 
     @property
     def has_values(self) -> bool:
-        return self.status in (Status.optimal, Status.time_limit)
+        return self.status in (Status.optimal, Status.time_limit, Status.heuristic)
 
 
 def assign(candidates: Candidates, solved: list[tuple[Part, ExchangeModel, Solution]]) -> tuple[Decisions, Outcome]:

@@ -1,0 +1,136 @@
+"""Hostile and broken scenarios (``tests/hostile/``) through the real CLI.
+
+Every case folder holds a scenario with one thing wrong and ``expected.toml`` with the
+exit code and the fragments of the message (file, row, column, what is wrong) that
+must appear together on one line. No case may print a traceback or an internal error;
+cases marked ``solve = true`` also go through ``solve --out`` and must leave no output.
+See ``tests/hostile/build_corpus.py`` for how the corpus is made.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import BASE, write_scenario
+from symbiosis.cli import app
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+CASE_DIRS = sorted(p for p in HOSTILE.iterdir() if (p / "expected.toml").is_file())
+
+runner = CliRunner()
+
+
+def _expected(case: Path) -> dict[str, Any]:
+    with (case / "expected.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _materialise(case: Path, tmp_path: Path) -> Path:
+    """Copy a case into ``tmp_path`` and make what git cannot hold (links, folders)."""
+    folder = tmp_path / case.name
+    shutil.copytree(case, folder, symlinks=True, ignore=shutil.ignore_patterns("expected.toml"))
+    setup = _expected(case).get("setup", {})
+    if setup.get("outside"):
+        write_scenario(tmp_path / "outside", BASE)
+    for name, target in setup.get("symlinks", []):
+        os.symlink(target, folder / name)
+    for name in setup.get("mkdirs", []):
+        (folder / name).mkdir()
+    return folder
+
+
+def _assert_output(text: str, exit_code: int, expected: dict[str, Any]) -> None:
+    assert exit_code == expected["exit_code"], text
+    assert "Traceback" not in text, text
+    assert "Internal error" not in text, text
+    lines = text.splitlines()
+    for fragments in expected["messages"]:
+        assert any(all(f in line for f in fragments) for line in lines), f"no line holds all of {fragments}:\n{text}"
+
+
+def test_corpus_is_large_enough() -> None:
+    broken = [c for c in CASE_DIRS if _expected(c)["exit_code"] == 2]
+    assert len(broken) >= 40, len(broken)
+    assert any(_expected(c)["exit_code"] == 0 for c in CASE_DIRS), "the corpus also holds inputs that must be accepted"
+
+
+@pytest.mark.parametrize("case", CASE_DIRS, ids=[c.name for c in CASE_DIRS])
+def test_validate(case: Path, tmp_path: Path) -> None:
+    """`symbiosis validate CASE` exits as expected and names file, row, column and what is wrong."""
+    folder = _materialise(case, tmp_path)
+    result = runner.invoke(app, ["validate", str(folder)])
+    _assert_output(result.output, result.exit_code, _expected(case))
+
+
+SOLVE_CASES = [c for c in CASE_DIRS if _expected(c).get("solve")]
+
+
+@pytest.mark.parametrize("case", SOLVE_CASES, ids=[c.name for c in SOLVE_CASES])
+def test_solve(case: Path, tmp_path: Path) -> None:
+    """`symbiosis solve CASE --out OUT` gives the same message, and writes no output for a broken case."""
+    folder = _materialise(case, tmp_path)
+    out = tmp_path / "result"
+    result = runner.invoke(app, ["solve", str(folder), "--out", str(out), "--set", "solver.time_limit_s=5"])
+    expected = _expected(case)
+    if expected["exit_code"] == 0:
+        assert result.exit_code == 0, result.output
+        assert (out / "summary.json").is_file()
+        return
+    _assert_output(result.output, result.exit_code, expected)
+    assert not out.exists(), f"{case.name}: solve wrote {out} for a broken scenario"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([case.name] + (["outside"] if (tmp_path / "outside").exists() else []))
+
+
+def test_single_yaml_file_with_inline_tables(tmp_path: Path) -> None:
+    """A scenario given as one YAML file (not a folder) goes through the same checks."""
+    src = (HOSTILE / "inline_numeric_id" / "scenario.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "park.yaml"
+    path.write_text(src, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "park.yaml (tables.companies): row 2, column 'id': expected text, got the number 7" in result.output
+
+
+def test_yaml_loader_never_constructs_python_objects(tmp_path: Path) -> None:
+    """The python/object tag is refused before anything is constructed (no side effect)."""
+    marker = tmp_path / "pwned"
+    files = dict(BASE)
+    files["scenario.yaml"] = str(BASE["scenario.yaml"]) + f'description: !!python/object/apply:os.system ["touch {marker}"]\n'
+    result = runner.invoke(app, ["validate", str(write_scenario(tmp_path / "s", files))])
+    assert result.exit_code == 2
+    assert not marker.exists()
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
+    """Nested aliases are refused at the first alias, long before any expansion."""
+    lol = ['a0: &a0 ["lol"]'] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    files = dict(BASE)
+    files["scenario.yaml"] = str(BASE["scenario.yaml"]) + "description:\n" + "".join(f"  {line}\n" for line in lol)
+    result = runner.invoke(app, ["validate", str(write_scenario(tmp_path / "s", files))])
+    assert result.exit_code == 2
+    assert "scenario.yaml: row 7: " in result.output and "anchor" in result.output
+
+
+# The CLI prints cell text and setting keys verbatim: no Rich emoji codes or markup.
+
+
+def test_cell_text_is_printed_verbatim(tmp_path: Path) -> None:
+    files = dict(BASE)
+    files["streams.csv"] = str(BASE["streams.csv"]).replace("cb_b,B,", "cb_b,:warning:,")
+    result = runner.invoke(app, ["validate", str(write_scenario(tmp_path / "s", files))])
+    assert result.exit_code == 2
+    assert "unknown company ':warning:'" in result.output
+
+
+def test_setting_key_with_markup_is_printed_verbatim(tmp_path: Path) -> None:
+    folder = write_scenario(tmp_path / "s", dict(BASE))
+    result = runner.invoke(app, ["solve", str(folder), "--out", str(tmp_path / "o"), "--set", "[/x]=1"])
+    assert result.exit_code == 2
+    assert "setting '[/x]'" in result.output
