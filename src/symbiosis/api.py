@@ -7,17 +7,25 @@ results. A non-optimal outcome is a value (``result.status``), not an exception.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from symbiosis.candidates import RequireRule, build_candidates, split_components, whole
 from symbiosis import baselines
-from symbiosis.model import build_model, set_start
+from symbiosis.candidates import (
+    Candidates,
+    Part,
+    RequireRule,
+    build_candidates,
+    split_components,
+    whole,
+)
+from symbiosis.model import ExchangeModel, build_model, set_start
 from symbiosis.results import Outcome, Result, assign, build_result
-from symbiosis.scenario import Scenario, load_scenario
-from symbiosis.solve import Status, solve_model
+from symbiosis.scenario import Scenario, Settings, load_scenario
+from symbiosis.solver import Solution, Status, solve_model
 
-__all__ = ["load_scenario", "solve", "run_baseline", "Scenario", "Result"]
+__all__ = ["Result", "Scenario", "load_scenario", "run_baseline", "solve"]
 
 
 def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
@@ -40,17 +48,13 @@ def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
     options = scenario.settings.solver
     parts = split_components(candidates) if options.decompose else [whole(candidates)]
     build_seconds = time.perf_counter() - start
-    solved = []
-    deadline = time.perf_counter() + options.time_limit_s
-    for part in parts:
-        t0 = time.perf_counter()
-        handle = build_model(part.candidates, scenario.settings)
-        if options.warm_start:
-            start_from = baselines.greedy(part.candidates, scenario.settings)
-            set_start(handle, part.candidates, start_from.flows, start_from.y, start_from.z, start_from.w)
-        build_seconds += time.perf_counter() - t0
-        remaining = max(deadline - time.perf_counter(), 0.01)
-        solved.append((part, handle, solve_model(handle, options, time_limit_s=remaining, warm_start=options.warm_start)))
+    deadline = time.monotonic() + options.time_limit_s
+    if options.processes > 1 and len(parts) > 1:
+        outs = _solve_parallel(parts, scenario, deadline)
+    else:
+        outs = _solve_in_turn(parts, scenario.settings, deadline)
+    solved = [(part, handle, sol) for part, (handle, sol, _) in zip(parts, outs)]
+    build_seconds += sum(b for _, _, b in outs)
     decisions, outcome = assign(candidates, solved)
     problems = []
     if outcome.status is Status.infeasible:
@@ -61,6 +65,74 @@ def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
                 lines = diagnose_infeasible(scenario, part)
                 problems.append("these rules and limits clash: " + "; ".join(lines) if lines else "the require rules cannot all hold together")
     return build_result(scenario, candidates, decisions, outcome, build_seconds, problems)
+
+
+def _solve_part(c: Candidates, settings: Settings, deadline: float) -> tuple[ExchangeModel, Solution, float]:
+    """Build, warm-start and solve one part; returns its handle (without the Pyomo model), solution and build seconds.
+
+    ``deadline`` is on ``time.monotonic()``, which worker processes share.
+    """
+    t0 = time.perf_counter()
+    handle = build_model(c, settings)
+    options = settings.solver
+    if options.warm_start:
+        start_from = baselines.greedy(c, settings)
+        set_start(handle, c, start_from.flows, start_from.y, start_from.z, start_from.w)
+    build = time.perf_counter() - t0
+    remaining = max(deadline - time.monotonic(), 0.01)
+    sol = solve_model(handle, options, time_limit_s=remaining, warm_start=options.warm_start)
+    light = ExchangeModel(None, handle.flow_arc, handle.flow_slot, handle.flows_of_arc, handle.peak_demands)  # type: ignore[arg-type]
+    return light, sol, build
+
+
+def _solve_in_turn(parts: list[Part], settings: Settings, deadline: float) -> list[tuple[ExchangeModel, Solution, float]]:
+    """Solve the parts one by one, smallest first, each within its share of the time left.
+
+    A part's share is the time left times its size over the size of the parts still
+    to solve, so a large part at the end is not starved; time a part does not use
+    passes on. Its build counts against its share.
+    """
+    sizes = [len(p.candidates.arcs) + len(p.candidates.memberships) + 1 for p in parts]
+    left = sum(sizes)
+    outs: list[tuple[ExchangeModel, Solution, float] | None] = [None] * len(parts)
+    for i in sorted(range(len(parts)), key=lambda i: (sizes[i], i)):
+        now = time.monotonic()
+        share = max(deadline - now, 0.0) * sizes[i] / left
+        outs[i] = _solve_part(parts[i].candidates, settings, now + share)
+        left -= sizes[i]
+    return [o for o in outs if o is not None]
+
+
+def _solve_parallel(parts: list[Part], scenario: Scenario, deadline: float) -> list[tuple[ExchangeModel, Solution, float]]:
+    """Solve the parts in ``solver.processes`` worker processes, biggest first.
+
+    Each part is solved exactly as it would be alone, and the answers are kept in
+    part order, so the result does not depend on which worker finishes first.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    order = sorted(range(len(parts)), key=lambda i: -(len(parts[i].candidates.arcs) + len(parts[i].candidates.memberships)))
+    workers = min(scenario.settings.solver.processes, len(parts))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {i: pool.submit(_solve_part, _trim(parts[i].candidates), scenario.settings, deadline) for i in order}
+        return [futures[i].result() for i in range(len(parts))]
+
+
+def _trim(c: Candidates) -> Candidates:
+    """The part's candidates with the per-stream tables cut down to its own streams (less to send to a worker)."""
+    supply = set(c.arcs["supply_stream"])
+    demand = set(c.arcs["demand_stream"]) | set(c.memberships["demand_stream"])
+    return replace(
+        c,
+        supply_slots={k: c.supply_slots[k] for k in supply},
+        demand_slots={k: c.demand_slots[k] for k in demand},
+        slots={k: c.slots[k] for k in supply | demand},
+        demand_price={k: c.demand_price[k] for k in demand},
+        demand_co2={k: c.demand_co2[k] for k in demand},
+    )
 
 
 def run_baseline(scenario: Scenario | str | Path, method: str, **settings: Any) -> Result:

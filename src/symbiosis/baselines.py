@@ -93,38 +93,44 @@ def _greedy_pools(c: Candidates, led: _Ledger, settings: Settings) -> None:
     if not len(c.options):
         return
     served = {led.dem[a] for a in np.flatnonzero(led.d.y > 0.5)}
-    mem = c.memberships
+    mem_fac = c.memberships["facility"].to_numpy()
+    mem_dem = c.memberships["demand_stream"].to_numpy()
+    mem_w = c.memberships["weight_eur_per_year"].to_numpy(dtype=float)
+    opt_fac = c.options["facility"].to_numpy()
+    opt_cap = c.options["capacity"].to_numpy(dtype=float)
+    opt_cost = c.options["fixed_cost_eur_per_year"].to_numpy(dtype=float)
     by_fac: dict[str, list[int]] = defaultdict(list)
-    for j, f in enumerate(mem["facility"]):
+    for j, f in enumerate(mem_fac):
         by_fac[f].append(j)
     opts: dict[str, list[int]] = defaultdict(list)
-    for o, f in enumerate(c.options["facility"]):
+    for o, f in enumerate(opt_fac):
         opts[f].append(o)
-    potential = {f: sum(float(mem.iloc[j]["weight_eur_per_year"]) for j in js) for f, js in by_fac.items()}
+    potential = {f: float(mem_w[js].sum()) for f, js in by_fac.items()}
     for f in sorted(by_fac, key=lambda f: (-potential[f], f)):
+        value = 0.0
+        load: np.ndarray | None = None
         joined: list[int] = []
-        load = None
-        best = (0.0, None, [])
-        for j in sorted(by_fac[f], key=lambda j: (-float(mem.iloc[j]["weight_eur_per_year"]), j)):
-            d = mem.iloc[j]["demand_stream"]
+        best: tuple[float, int | None, list[int]] = (0.0, None, [])
+        for j in sorted(by_fac[f], key=lambda j: (-mem_w[j], j)):
+            d = mem_dem[j]
             if d in served or d in led.closed:
                 continue
-            trial_load = c.demand_slots[d] if load is None else load + c.demand_slots[d]
-            peak = float(trial_load.max())
-            fits = [o for o in opts[f] if float(c.options.iloc[o]["capacity"]) >= peak - EPS]
+            trial = c.demand_slots[d] if load is None else load + c.demand_slots[d]
+            peak = float(trial.max())
+            fits = [o for o in opts[f] if opt_cap[o] >= peak - EPS]
             if not fits:
                 continue
             joined.append(j)
-            load = trial_load
-            o = min(fits, key=lambda o: (float(c.options.iloc[o]["fixed_cost_eur_per_year"]), o))
-            surplus = sum(float(mem.iloc[i]["weight_eur_per_year"]) for i in joined) - float(c.options.iloc[o]["fixed_cost_eur_per_year"])
-            if surplus > best[0] + EPS:
-                best = (surplus, o, list(joined))
+            load = trial
+            value += float(mem_w[j])
+            o = min(fits, key=lambda o: (opt_cost[o], o))
+            if value - opt_cost[o] > best[0] + EPS:
+                best = (value - opt_cost[o], o, list(joined))
         if best[1] is not None:
             led.d.z[best[1]] = 1.0
             for j in best[2]:
                 led.d.w[j] = 1.0
-                led.closed.add(mem.iloc[j]["demand_stream"])
+                led.closed.add(mem_dem[j])
 
 
 def type_only(c: Candidates) -> Decisions:

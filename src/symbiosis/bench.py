@@ -45,9 +45,9 @@ def suite(quick: bool = False) -> list[Instance]:
         Instance("gen-20", 20, 20, 60),
         Instance("gen-60", 60, 60, 60),
         Instance("gen-150", 150, 150, 60),
-        Instance("gen-500", 500, 500, 300),
+        Instance("gen-500", 500, 500, 120),
         Instance("gen-1000", 1000, 1000, 600),
-        Instance("gen-3000", 3000, 3000, 1800),
+        Instance("gen-3000", 3000, 3000, 900),
     ]
 
 

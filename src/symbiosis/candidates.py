@@ -113,15 +113,6 @@ def build_candidates(
     that can never pay (for the type-only baseline, which does not look at value).
     """
     excluded: dict[tuple[str, str], str] = {}
-
-    def note(mask: np.ndarray, why: Callable[[int], str]) -> None:
-        # Record why traced pairs are dropped where ``mask`` is False.
-        if trace:
-            for i in np.flatnonzero(~mask):
-                key = (s_arr[i].id, d_arr[i].id)
-                if key in trace:
-                    excluded[key] = why(int(i))
-
     st = scenario.settings
     companies = scenario.company_by_id
     resources = scenario.resource_by_id
@@ -131,12 +122,17 @@ def build_candidates(
     demand_slots = {d.id: scenario.slot_quantities(d) for d in demands}
     slots = {s.id: scenario.slots(s.resource) for s in scenario.streams}
 
-    by_resource_d: dict[str, list[Stream]] = defaultdict(list)
-    for d in demands:
-        by_resource_d[d.resource].append(d)
-    by_resource_s: dict[str, list[Stream]] = defaultdict(list)
-    for s in supplies:
-        by_resource_s[s.resource].append(s)
+    # Column arrays, one entry per supply (S) or demand (D) stream: arcs below are
+    # pairs of integer positions into them, never Stream objects.
+    company_code = {c: k for k, c in enumerate(sorted(companies))}
+    S, D = _columns(supplies, companies, company_code), _columns(demands, companies, company_code)
+
+    by_resource_d: dict[str, list[int]] = defaultdict(list)
+    for j, d in enumerate(demands):
+        by_resource_d[d.resource].append(j)
+    by_resource_s: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(supplies):
+        by_resource_s[s.resource].append(i)
 
     targets: dict[str, list[tuple[str, float]]] = {r.id: [(r.id, 1.0)] for r in scenario.resources}
     for sub in scenario.substitutions:
@@ -148,17 +144,15 @@ def build_candidates(
     pair_rho: list[np.ndarray] = []
     pair_dist: list[np.ndarray] = []
     for r_s in sorted(by_resource_s):
-        sup = by_resource_s[r_s]
+        sup = np.array(by_resource_s[r_s], dtype=np.int64)
         res = resources[r_s]
         max_km = res.max_distance_km if res.max_distance_km is not None else st.max_distance_km
-        s_lat = np.array([companies[s.company].lat for s in sup])
-        s_lon = np.array([companies[s.company].lon for s in sup])
+        s_lat, s_lon = S["lat"][sup], S["lon"][sup]
         for r_d, rho in targets[r_s]:
-            dem = by_resource_d.get(r_d, [])
-            if not dem:
+            if not by_resource_d.get(r_d):
                 continue
-            d_lat = np.array([companies[d.company].lat for d in dem])
-            d_lon = np.array([companies[d.company].lon for d in dem])
+            dem = np.array(by_resource_d[r_d], dtype=np.int64)
+            d_lat, d_lon = D["lat"][dem], D["lon"][dem]
             tree = cKDTree(_unit_vectors(d_lat, d_lon))
             # A little slack on the radius; the exact haversine test follows.
             hits = tree.query_ball_point(_unit_vectors(s_lat, s_lon), _chord(max_km / st.detour_factor) * (1 + 1e-9) + 1e-12)
@@ -167,42 +161,47 @@ def build_candidates(
             if len(si) == 0:
                 continue
             dist = economics.distance_km(s_lat[si], s_lon[si], d_lat[di], d_lon[di], st)
+            gs, gd = sup[si], dem[di]
             if distance_override:
-                for n, (i, j) in enumerate(zip(si, di)):
-                    dist[n] = distance_override.get((sup[i].id, dem[j].id), dist[n])
+                for n, (i, j) in enumerate(zip(S["id"][gs], D["id"][gd])):
+                    dist[n] = distance_override.get((i, j), dist[n])
             keep = dist <= max_km
             if trace:
                 for n in np.flatnonzero(~keep):
-                    key = (sup[si[n]].id, dem[di[n]].id)
+                    key = (S["id"][gs[n]], D["id"][gd[n]])
                     if key in trace:
                         excluded[key] = f"distance {dist[n]:.3f} km exceeds the limit of {max_km:g} km for {r_s}"
-            si, di, dist = si[keep], di[keep], dist[keep]
-            pair_s.append(np.array([sup[i] for i in si], dtype=object))
-            pair_d.append(np.array([dem[j] for j in di], dtype=object))
-            pair_rho.append(np.full(len(si), rho))
-            pair_dist.append(dist)
+            pair_s.append(gs[keep])
+            pair_d.append(gd[keep])
+            pair_rho.append(np.full(int(keep.sum()), rho))
+            pair_dist.append(dist[keep])
 
     if pair_s:
-        s_arr = np.concatenate(pair_s)
-        d_arr = np.concatenate(pair_d)
-        rho_arr = np.concatenate(pair_rho)
-        dist_arr = np.concatenate(pair_dist)
+        ps, pd_ = np.concatenate(pair_s), np.concatenate(pair_d)
+        rho_arr, dist_arr = np.concatenate(pair_rho), np.concatenate(pair_dist)
     else:
-        s_arr = d_arr = np.array([], dtype=object)
-        rho_arr = dist_arr = np.array([], dtype=float)
+        ps = pd_ = np.zeros(0, dtype=np.int64)
+        rho_arr = dist_arr = np.zeros(0, dtype=float)
+
+    def note(mask: np.ndarray, why: Callable[[int], str]) -> None:
+        # Record why traced pairs are dropped where ``mask`` is False.
+        if trace:
+            for i in np.flatnonzero(~mask):
+                key = (S["id"][ps[i]], D["id"][pd_[i]])
+                if key in trace:
+                    excluded[key] = why(int(i))
 
     # Different companies only.
-    keep = np.array([s.company != d.company for s, d in zip(s_arr, d_arr)], dtype=bool)
-    note(keep, lambda i: f"both streams belong to company {s_arr[i].company}")
-    s_arr, d_arr, rho_arr, dist_arr = s_arr[keep], d_arr[keep], rho_arr[keep], dist_arr[keep]
+    keep = S["company_code"][ps] != D["company_code"][pd_]
+    note(keep, lambda i: f"both streams belong to company {S['company'][ps[i]]}")
+    ps, pd_, rho_arr, dist_arr = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep]
 
     # Temperature: direct when hot enough, else a heat pump where settings allow.
-    t_s = np.array([np.nan if s.temperature_c is None else s.temperature_c for s in s_arr], dtype=float)
-    t_d = np.array([np.nan if d.temperature_c is None else d.temperature_c for d in d_arr], dtype=float)
+    t_s, t_d = S["temperature"][ps], D["temperature"][pd_]
     both = ~np.isnan(t_s) & ~np.isnan(t_d)
     direct = ~both | (t_s >= t_d + st.heat_approach_c)
-    cop = np.full(len(s_arr), np.nan)
-    if st.heat_pump is not None and len(s_arr):
+    cop = np.full(len(ps), np.nan)
+    if st.heat_pump is not None and len(ps):
         cop = np.where(both & ~direct, economics.heat_pump_cop(t_s, t_d, st.heat_approach_c, st.heat_pump), np.nan)
     keep = direct | ~np.isnan(cop)
     note(
@@ -210,51 +209,48 @@ def build_candidates(
         lambda i: f"supply at {t_s[i]:g} C is too cold for a demand at {t_d[i]:g} C (needs {t_d[i] + st.heat_approach_c:g} C)"
         + (" and no heat pump is set" if st.heat_pump is None else f" and no heat pump can make the lift (max {st.heat_pump.max_lift_c:g} K, COP > 1)"),
     )
-    s_arr, d_arr, rho_arr, dist_arr, cop = s_arr[keep], d_arr[keep], rho_arr[keep], dist_arr[keep], cop[keep]
+    ps, pd_, rho_arr, dist_arr, cop = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], cop[keep]
 
     # Forbid rules.
     forbids = [(r.source, r.target) for r in scenario.rules if r.rule == "forbid"]
     if forbids:
-        keep = np.array([not any(_matches(a, s) and _matches(b, d) for a, b in forbids) for s, d in zip(s_arr, d_arr)], dtype=bool)
-        note(keep, lambda i: "a forbid rule: " + ", ".join(f"forbid {a} -> {b}" for a, b in forbids if _matches(a, s_arr[i]) and _matches(b, d_arr[i])))
-        s_arr, d_arr, rho_arr, dist_arr, cop = s_arr[keep], d_arr[keep], rho_arr[keep], dist_arr[keep], cop[keep]
+        hit = [_rule_hits(S, D, ps, pd_, a, b) for a, b in forbids]
+        keep = ~np.logical_or.reduce(hit)
+        note(keep, lambda i: "a forbid rule: " + ", ".join(f"forbid {a} -> {b}" for (a, b), h in zip(forbids, hit) if h[i]))
+        ps, pd_, rho_arr, dist_arr, cop = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], cop[keep]
 
-    res_s = [resources[s.resource] for s in s_arr]
-    peak = np.array([r.pricing is Pricing.peak for r in res_s], dtype=bool)
+    # Per supply resource: pricing and transport terms.
+    r_ids = sorted(resources)
+    r_code = {r: k for k, r in enumerate(r_ids)}
+    r_peak = np.array([resources[r].pricing is Pricing.peak for r in r_ids], dtype=bool)
+    r_kg = np.array([(resources[r].kg_per_unit or 0.0) if resources[r].transport is Transport.road else 0.0 for r in r_ids], dtype=float)
+    r_pipe = np.array([(resources[r].pipe_capex_eur_per_m or 0.0) if resources[r].transport is Transport.pipe else 0.0 for r in r_ids], dtype=float)
+    s_res = np.array([r_code[s.resource] for s in supplies], dtype=np.int64)[ps] if len(ps) else np.zeros(0, dtype=np.int64)
+    peak = r_peak[s_res]
     terms = economics.exchange_terms(
         settings=st,
         rho=rho_arr,
         distance_km=dist_arr,
-        supply_price=np.array([s.price_eur_per_unit for s in s_arr], dtype=float),
-        demand_price=np.array([d.price_eur_per_unit for d in d_arr], dtype=float),
-        supply_co2=np.array([s.co2_kg_per_unit for s in s_arr], dtype=float),
-        demand_co2=np.array([d.co2_kg_per_unit for d in d_arr], dtype=float),
-        road_kg_per_unit=np.array([(r.kg_per_unit or 0.0) if r.transport is Transport.road else 0.0 for r in res_s], dtype=float),
-        pipe_capex_eur_per_m=np.array([(r.pipe_capex_eur_per_m or 0.0) if r.transport is Transport.pipe else 0.0 for r in res_s], dtype=float),
+        supply_price=S["price"][ps],
+        demand_price=D["price"][pd_],
+        supply_co2=S["co2"][ps],
+        demand_co2=D["co2"][pd_],
+        road_kg_per_unit=r_kg[s_res],
+        pipe_capex_eur_per_m=r_pipe[s_res],
         peak=peak,
         cop=cop,
     )
     weight = economics.objective_weight(terms.value_eur_per_unit, terms.co2_kg_per_unit, st)
-    peak_weight = economics.objective_weight(
-        np.array([d.price_eur_per_unit for d in d_arr], dtype=float),
-        np.array([d.co2_kg_per_unit for d in d_arr], dtype=float),
-        st,
-    )
-    min_flow = np.array(
-        [
-            max(s.min_quantity or 0.0, (d.min_quantity or 0.0) / r)
-            for s, d, r in zip(s_arr, d_arr, terms.rho)
-        ],
-        dtype=float,
-    )
-    upper = [np.minimum(supply_slots[s.id], demand_slots[d.id] / r) for s, d, r in zip(s_arr, d_arr, terms.rho)]
-    _drop_idle_peak_slots(upper, d_arr, terms.rho, peak, demand_slots)
-    cap = np.array([u.sum() for u in upper], dtype=float)
+    peak_weight = economics.objective_weight(D["price"][pd_], D["co2"][pd_], st)
+    min_flow = np.maximum(S["min_quantity"][ps], D["min_quantity"][pd_] / terms.rho)
+    upper, cap = _upper_bounds(supplies, demands, supply_slots, demand_slots, ps, pd_, terms.rho)
+    for i in _drop_idle_peak_slots(upper, D["id"][pd_], terms.rho, peak, demand_slots):
+        cap[i] = upper[i].sum()
 
     requires_raw = [(i, r.source, r.target) for i, r in enumerate(scenario.rules) if r.rule == "require"]
-    required = np.zeros(len(s_arr), dtype=bool)
+    required = np.zeros(len(ps), dtype=bool)
     for _, a, b in requires_raw:
-        required |= np.array([_matches(a, s) and _matches(b, d) for s, d in zip(s_arr, d_arr)], dtype=bool)
+        required |= _rule_hits(S, D, ps, pd_, a, b)
 
     # Arcs that can never help the objective are dropped, unless a rule needs them.
     useful = np.where(peak, peak_weight > 0, weight > 0) & (cap > 0) & (min_flow <= cap * (1 + 1e-9))
@@ -266,20 +262,20 @@ def build_candidates(
         if min_flow[i] > cap[i] * (1 + 1e-9):
             return f"its minimum quantity {min_flow[i]:g} exceeds the most it could carry ({cap[i]:g})"
         if peak[i]:
-            return f"the demand's price ({d_arr[i].price_eur_per_unit:g} EUR/unit, carbon valued) gives it no value"
+            return f"the demand's price ({D['price'][pd_[i]]:g} EUR/unit, carbon valued) gives it no value"
         return f"it can never pay: each unit is worth {weight[i]:.4g} EUR (carbon valued) before the fixed cost"
 
     note(keep, why_useless)
     idx = np.flatnonzero(keep)
-
+    ks, kd = ps[idx], pd_[idx]
     arcs = pd.DataFrame(
         {
-            "supply_stream": [s_arr[i].id for i in idx],
-            "demand_stream": [d_arr[i].id for i in idx],
-            "supply_company": [s_arr[i].company for i in idx],
-            "demand_company": [d_arr[i].company for i in idx],
-            "resource": [s_arr[i].resource for i in idx],
-            "demand_resource": [d_arr[i].resource for i in idx],
+            "supply_stream": S["id"][ks],
+            "demand_stream": D["id"][kd],
+            "supply_company": S["company"][ks],
+            "demand_company": D["company"][kd],
+            "resource": S["resource"][ks],
+            "demand_resource": D["resource"][kd],
             "rho": terms.rho[idx],
             "distance_km": dist_arr[idx],
             "value_eur_per_unit": terms.value_eur_per_unit[idx],
@@ -294,23 +290,18 @@ def build_candidates(
         columns=ARC_COLUMNS,
     )
     # A stable order makes the model, and so HiGHS's path, the same on every run.
-    arcs = arcs.sort_values(["supply_stream", "demand_stream"], kind="stable").reset_index(drop=True)
-    order = {(a, b): i for i, (a, b) in enumerate(zip(arcs["supply_stream"], arcs["demand_stream"]))}
-    upper_kept = {(s_arr[i].id, d_arr[i].id): upper[i] for i in idx}
-    upper_sorted = [upper_kept[k] for k in sorted(order, key=order.__getitem__)]
+    arcs = arcs.sort_values(["supply_stream", "demand_stream"], kind="stable")
+    perm = arcs.index.to_numpy()
+    arcs = arcs.reset_index(drop=True)
+    upper_sorted = [upper[int(idx[p])] for p in perm]
 
     requires = []
-    for i, a, b in requires_raw:
-        hit = tuple(
-            int(k)
-            for k in np.flatnonzero(
-                [
-                    a in (s, sc) and b in (d, dc)
-                    for s, sc, d, dc in zip(arcs["supply_stream"], arcs["supply_company"], arcs["demand_stream"], arcs["demand_company"])
-                ]
-            )
-        )
-        requires.append(RequireRule(i, a, b, hit))
+    if requires_raw:
+        sa, sc_ = arcs["supply_stream"].to_numpy(), arcs["supply_company"].to_numpy()
+        da, dc = arcs["demand_stream"].to_numpy(), arcs["demand_company"].to_numpy()
+        for i, a, b in requires_raw:
+            hit = ((sa == a) | (sc_ == a)) & ((da == b) | (dc == b))
+            requires.append(RequireRule(i, a, b, tuple(int(k) for k in np.flatnonzero(hit))))
     options, memberships = build_pool_candidates(scenario, demands)
     return Candidates(
         arcs,
@@ -327,20 +318,84 @@ def build_candidates(
     )
 
 
+def _columns(streams: list[Stream], companies: dict, code: dict[str, int]) -> dict[str, np.ndarray]:
+    """The fields of some streams as numpy columns (object arrays for strings)."""
+
+    def obj(values: list) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+
+    return {
+        "id": obj([s.id for s in streams]),
+        "company": obj([s.company for s in streams]),
+        "company_code": np.array([code[s.company] for s in streams], dtype=np.int64),
+        "resource": obj([s.resource for s in streams]),
+        "lat": np.array([companies[s.company].lat for s in streams], dtype=float),
+        "lon": np.array([companies[s.company].lon for s in streams], dtype=float),
+        "temperature": np.array([np.nan if s.temperature_c is None else s.temperature_c for s in streams], dtype=float),
+        "price": np.array([s.price_eur_per_unit for s in streams], dtype=float),
+        "co2": np.array([s.co2_kg_per_unit for s in streams], dtype=float),
+        "min_quantity": np.array([s.min_quantity or 0.0 for s in streams], dtype=float),
+    }
+
+
+def _rule_hits(S: dict, D: dict, ps: np.ndarray, pd_: np.ndarray, source: str, target: str) -> np.ndarray:
+    """Pairs matched by a rule: the source names the supply stream or its company, the target the demand's."""
+    src = (S["id"] == source) | (S["company"] == source)
+    dst = (D["id"] == target) | (D["company"] == target)
+    return src[ps] & dst[pd_]
+
+
+def _upper_bounds(
+    supplies: list[Stream],
+    demands: list[Stream],
+    supply_slots: dict[str, np.ndarray],
+    demand_slots: dict[str, np.ndarray],
+    ps: np.ndarray,
+    pd_: np.ndarray,
+    rho: np.ndarray,
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """U_{a,t} = min(S_{s,t}, D_{d,t} / rho_a), and sum_t U_{a,t}, a slot-count group at a time."""
+    n_s = np.array([len(supply_slots[s.id]) for s in supplies], dtype=np.int64)
+    n_d = np.array([len(demand_slots[d.id]) for d in demands], dtype=np.int64)
+    upper: list[np.ndarray] = [np.zeros(0)] * len(ps)
+    cap = np.zeros(len(ps))
+    if not len(ps):
+        return upper, cap
+    lengths = n_s[ps]
+    for n in np.unique(lengths):
+        sel = np.flatnonzero(lengths == n)
+        if np.any(n_d[pd_[sel]] != n):
+            raise ValueError("a substitution joins resources with different slot sets")
+        s_mat = np.zeros((len(supplies), n))
+        d_mat = np.zeros((len(demands), n))
+        for i in np.unique(ps[sel]):
+            s_mat[i] = supply_slots[supplies[i].id]
+        for j in np.unique(pd_[sel]):
+            d_mat[j] = demand_slots[demands[j].id]
+        u = np.minimum(s_mat[ps[sel]], d_mat[pd_[sel]] / rho[sel, None])
+        cap[sel] = u.sum(axis=1)
+        for k, row in zip(sel.tolist(), u):
+            upper[k] = row
+    return upper, cap
+
+
 def _drop_idle_peak_slots(
     upper: list[np.ndarray], d_arr: np.ndarray, rho: np.ndarray, peak: np.ndarray, demand_slots: dict[str, np.ndarray]
-) -> None:
+) -> list[int]:
     """Zero the flow bounds of peak arcs in slots that can never set the demand's peak.
 
     Even if every arc into peak demand d ran at its bound, d would still cover
     k_lb = max_t (D_t - sum_a rho_a U_{a,t}) itself. A slot with D_t <= k_lb can then
     never bind k_d >= D_t - inflow_t, so flow there is worth nothing and only uses
     supply: dropping it changes no optimum, and removes most of the hourly flow
-    variables of a car park.
+    variables of a car park. Returns the arcs whose bounds changed.
     """
+    changed: list[int] = []
     into: dict[str, list[int]] = defaultdict(list)
     for i in np.flatnonzero(peak):
-        into[d_arr[i].id].append(int(i))
+        into[d_arr[i]].append(int(i))
     for d, arcs in into.items():
         need = demand_slots[d]
         k_lb = float(np.max(need - sum(rho[i] * upper[i] for i in arcs)))
@@ -348,6 +403,8 @@ def _drop_idle_peak_slots(
         if idle.any():
             for i in arcs:
                 upper[i] = np.where(idle, 0.0, upper[i])
+            changed += arcs
+    return changed
 
 
 def build_pool_candidates(scenario: Scenario, demands: list[Stream]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -108,9 +108,9 @@ def solve(
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write the result tables as one Excel workbook, results.xlsx.")] = False,
 ) -> None:
     """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv and the network."""
-    from symbiosis import api
-
     def run() -> int:
+        from symbiosis import api
+
         overrides = parse_overrides(set_)
         sc = api.load_scenario(scenario)
         with _progress("Solving ...", quiet):
@@ -140,9 +140,9 @@ def solve(
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario and list every problem found (file, row, column), without solving."""
-    from symbiosis import api
-
     def run() -> int:
+        from symbiosis import api
+
         sc = api.load_scenario(scenario)
         n_sup = sum(1 for s in sc.streams if s.direction.value == "supply")
         out.print(
@@ -162,10 +162,10 @@ def check(
     result_dir: Annotated[Path, typer.Argument(help="A folder written by 'symbiosis solve'.", show_default=False)],
 ) -> None:
     """Recompute feasibility and every savings figure of a result from its files; exit 1 on any violation."""
-    from symbiosis import api
-    from symbiosis.check import check_result
-
     def run() -> int:
+        from symbiosis import api
+        from symbiosis.check import check_result
+
         sc = api.load_scenario(scenario)
         if not (result_dir / "summary.json").is_file():
             raise OutputError(f"'{result_dir}' holds no summary.json; is it a result folder?")
@@ -193,9 +193,9 @@ def explain(
     quick: Annotated[bool, typer.Option("--quick", help="Skip the re-solves (no break-even, no forcing).")] = False,
 ) -> None:
     """Explain a match (savings broken down, and the break-even price, quantity and distance) or why a pair is not matched."""
-    from symbiosis import explain as ex
-
     def run() -> int:
+        from symbiosis import explain as ex
+
         if why_not is not None:
             _print_why_not(ex.why_not(result_dir, why_not[0], why_not[1], force=not quick))
             return EXIT_OK
@@ -214,9 +214,9 @@ def bench(
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this instance (repeatable), e.g. --only gen-150.")] = None,
 ) -> None:
     """Benchmark the optimiser against the greedy and type-only baselines (quality, time, memory, gap)."""
-    from symbiosis import bench as b
-
     def run() -> int:
+        from symbiosis import bench as b
+
         show = out.print if out.is_terminal else None
         table = b.run(out_dir, quick=quick, only=only, progress=show)
         out.print(b.markdown(table), highlight=False, markup=False)
@@ -276,9 +276,9 @@ def report(
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The HTML file to write (default: RESULT_DIR/report.html); pictures go beside it.", show_default=False)] = None,
 ) -> None:
     """Write a self-contained HTML report of a result: headline figures, map, savings, flows, facility loads and sortable tables."""
-    from symbiosis.report import write_report
-
     def run() -> int:
+        from symbiosis.report import write_report
+
         with _progress("Drawing the report ..."):
             path = write_report(result_dir, out_file)
         out.print(f"report written to {path}", highlight=False)
@@ -293,9 +293,9 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
 ) -> None:
     """Write an empty scenario workbook (one sheet per table, settings, instructions); solve it with 'symbiosis solve BOOK.xlsx'."""
-    from symbiosis.excel import write_template
-
     def run() -> int:
+        from symbiosis.excel import write_template
+
         path = write_template(out_file, overwrite=force)
         out.print(f"template written to {path}; fill it in, then run 'symbiosis validate {path}'", highlight=False)
         return EXIT_OK
@@ -314,9 +314,9 @@ def generate(
     substitutions: Annotated[bool, typer.Option("--substitutions/--no-substitutions", help="Regrind replaces virgin PP.")] = True,
 ) -> None:
     """Write a synthetic business park of N companies (Haasrode-like sectors, streams and prices) as a scenario folder."""
-    from symbiosis.generate import write_park
-
     def run() -> int:
+        from symbiosis.generate import write_park
+
         path = write_park(out_dir, companies, seed, profiles=profiles, pools=pools, heat_pumps=heat_pumps, substitutions=substitutions)
         off = [n for n, on in (("profiles", profiles), ("pools", pools), ("heat-pumps", heat_pumps), ("substitutions", substitutions)) if not on]
         out.print(f"wrote a generated park of {companies} companies (seed {seed}{''.join(f', no {x}' for x in off)}) to {path}", highlight=False)

@@ -20,7 +20,7 @@ from symbiosis.candidates import Candidates, Part, RequireRule, build_candidates
 from symbiosis.errors import SettingsError
 from symbiosis.model import build_model
 from symbiosis.scenario import Direction, Pricing, Rule, Scenario, Stream, Transport, load_scenario
-from symbiosis.solve import Status, lp_conflict, solve_model
+from symbiosis.solver import Status, lp_conflict, solve_model
 
 TOLERANCE = 1e-3  # relative precision of a break-even value
 MAX_STEPS = 40

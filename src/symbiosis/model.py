@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.relational_expr import InequalityExpression
 
 from symbiosis import economics
 from symbiosis.candidates import Candidates
@@ -30,10 +33,33 @@ class ExchangeModel:
     flow_slot: np.ndarray  # flow variable f -> slot position
     flows_of_arc: dict[int, list[int]] = field(default_factory=dict)  # arc -> its flow variables
     peak_demands: list[str] = field(default_factory=list)  # k index -> demand stream
+    xs: list = field(default_factory=list)  # x variables in index order (no lookups while building)
+    upper: list[float] = field(default_factory=list)  # x upper bounds U_{a,t}, by flow variable
+    ys: list = field(default_factory=list)  # y variables in index order
+
+
+def _linear(coefs: list[float], variables: list) -> LinearExpression:
+    """sum_i coefs_i variables_i as one flat LinearExpression (no operator overloading)."""
+    return LinearExpression([v if c == 1.0 else MonomialTermExpression((c, v)) for c, v in zip(coefs, variables)])
+
+
+def _le(body: LinearExpression, ub: float) -> InequalityExpression:
+    """body <= ub, made directly (Pyomo's tuple form costs a second pass per row)."""
+    return InequalityExpression((body, ub), False)
+
+
+def _ge(body: LinearExpression, lb: float) -> InequalityExpression:
+    """body >= lb, as lb <= body."""
+    return InequalityExpression((lb, body), False)
 
 
 def build_model(candidates: Candidates, settings: Settings) -> ExchangeModel:
     """Create the MILP for the candidate arcs: variables, constraints, objective."""
+    with PauseGC():
+        return _build(candidates, settings)
+
+
+def _build(candidates: Candidates, settings: Settings) -> ExchangeModel:
     m = pyo.ConcreteModel(name="symbiosis")
     handle = add_flow_variables(m, candidates)
     add_supply_limit(m, candidates, handle)
@@ -61,15 +87,20 @@ def add_flow_variables(m: pyo.ConcreteModel, c: Candidates) -> ExchangeModel:
     flow_slot: list[int] = []
     bounds: list[float] = []
     for a, u in enumerate(c.upper):
-        for t in np.flatnonzero(u > 0):
-            flow_arc.append(a)
-            flow_slot.append(int(t))
-            bounds.append(float(u[t]))
+        ts = np.flatnonzero(u > 0)
+        flow_arc += [a] * len(ts)
+        flow_slot += ts.tolist()
+        bounds += u[ts].tolist()
     m.F = pyo.RangeSet(0, len(flow_arc) - 1) if flow_arc else pyo.Set(initialize=[])
     m.A = pyo.RangeSet(0, len(c) - 1) if len(c) else pyo.Set(initialize=[])
-    m.x = pyo.Var(m.F, domain=pyo.NonNegativeReals, bounds=lambda _m, f: (0.0, bounds[f]))
+    m.x = pyo.Var(m.F, domain=pyo.NonNegativeReals, bounds=(0.0, None))
     m.y = pyo.Var(m.A, domain=pyo.Binary)
-    return ExchangeModel(m, np.array(flow_arc, dtype=np.int64), np.array(flow_slot, dtype=np.int64), _group(flow_arc))
+    xs = list(m.x.values())
+    for v, ub in zip(xs, bounds):
+        v.setub(ub)
+    h = ExchangeModel(m, np.array(flow_arc, dtype=np.int64), np.array(flow_slot, dtype=np.int64), _group(flow_arc))
+    h.xs, h.ys, h.upper = xs, list(m.y.values()), bounds
+    return h
 
 
 def _group(keys: list[int]) -> dict[int, list[int]]:
@@ -91,8 +122,9 @@ def add_supply_limit(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> N
     """supply_limit[s,t]:  sum_{a from s} x_{a,t} <= S_{s,t}."""
     rows = _flows_by(c, h, "supply_stream")
     keys = sorted(k for k, fs in rows.items() if len(fs) > 1)  # one flow: its bound already holds
+    xs = h.xs
     m.supply_limit = pyo.Constraint(
-        keys, rule=lambda _m, s, t: sum(_m.x[f] for f in rows[(s, t)]) <= float(c.supply_slots[s][t])
+        keys, rule=lambda _m, s, t: _le(_linear([1.0] * len(rows[(s, t)]), [xs[f] for f in rows[(s, t)]]), float(c.supply_slots[s][t]))
     )
 
 
@@ -105,15 +137,18 @@ def add_demand_limit(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> N
     rows = _flows_by(c, h, "demand_stream")
     rho = c.arcs["rho"].to_numpy()
     keys = sorted(k for k, fs in rows.items() if len(fs) > 1)
+    rho_f = rho[h.flow_arc].tolist() if len(h.flow_arc) else []
+    xs = h.xs
     m.demand_limit = pyo.Constraint(
         keys,
-        rule=lambda _m, d, t: sum(float(rho[h.flow_arc[f]]) * _m.x[f] for f in rows[(d, t)]) <= float(c.demand_slots[d][t]),
+        rule=lambda _m, d, t: _le(_linear([rho_f[f] for f in rows[(d, t)]], [xs[f] for f in rows[(d, t)]]), float(c.demand_slots[d][t])),
     )
 
 
 def add_link_bound(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
     """link_bound[f]:  x_{a,t} <= U_{a,t} y_a: no flow without the link."""
-    m.link_bound = pyo.Constraint(m.F, rule=lambda _m, f: _m.x[f] <= _m.x[f].ub * _m.y[int(h.flow_arc[f])])
+    xs, ys, arc, ub = h.xs, h.ys, h.flow_arc.tolist(), h.upper
+    m.link_bound = pyo.Constraint(m.F, rule=lambda _m, f: _le(_linear([1.0, -ub[f]], [xs[f], ys[arc[f]]]), 0.0))
 
 
 def add_min_quantity(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
@@ -121,8 +156,10 @@ def add_min_quantity(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> N
     mins = c.arcs["min_flow"].to_numpy()
     flows = h.flows_of_arc
     keys = [a for a in range(len(c)) if mins[a] > 0]
+    xs, ys = h.xs, h.ys
     m.min_quantity = pyo.Constraint(
-        keys, rule=lambda _m, a: sum(_m.x[f] for f in flows.get(a, [])) >= float(mins[a]) * _m.y[a]
+        keys,
+        rule=lambda _m, a: _ge(_linear([1.0] * len(flows.get(a, [])) + [-float(mins[a])], [xs[f] for f in flows.get(a, [])] + [ys[a]]), 0.0),
     )
 
 
@@ -139,12 +176,14 @@ def add_remaining_peak(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, se
     m.K = pyo.RangeSet(0, len(peak_demands) - 1) if peak_demands else pyo.Set(initialize=[])
     m.k = pyo.Var(m.K, domain=pyo.NonNegativeReals, bounds=lambda _m, i: (0.0, float(c.demand_slots[peak_demands[i]].max())))
     keys = [(i, t) for i, d in enumerate(peak_demands) for t in range(len(c.demand_slots[d]))]
-    m.remaining_peak = pyo.Constraint(
-        keys,
-        rule=lambda _m, i, t: _m.k[i]
-        + sum(float(rho[h.flow_arc[f]]) * _m.x[f] for f in rows.get((peak_demands[i], t), []))
-        >= float(c.demand_slots[peak_demands[i]][t]),
-    )
+    rho_f = rho[h.flow_arc].tolist() if len(h.flow_arc) else []
+    xs, ks = h.xs, list(m.k.values())
+
+    def body(i: int, t: int) -> LinearExpression:
+        fs = rows.get((peak_demands[i], t), [])
+        return _linear([1.0] + [rho_f[f] for f in fs], [ks[i]] + [xs[f] for f in fs])
+
+    m.remaining_peak = pyo.Constraint(keys, rule=lambda _m, i, t: _ge(body(i, t), float(c.demand_slots[peak_demands[i]][t])))
 
 
 def add_require(m: pyo.ConcreteModel, c: Candidates) -> None:
@@ -239,18 +278,33 @@ def add_objective(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, setting
     w = c.arcs["weight_eur_per_unit"].to_numpy()
     peak = c.arcs["peak"].to_numpy()
     fixed = c.arcs["fixed_cost_eur_per_year"].to_numpy()
-    terms = [float(w[a]) * m.x[f] for f, a in enumerate(h.flow_arc) if not peak[a] and w[a] != 0]
-    terms += [-float(fixed[a]) * m.y[a] for a in range(len(c)) if fixed[a] != 0]
+    coefs: list[float] = []
+    variables: list = []
+
+    def term(coef: float, var: object) -> None:
+        coefs.append(coef)
+        variables.append(var)
+
+    for f, a in enumerate(h.flow_arc.tolist()):
+        if not peak[a] and w[a] != 0:
+            term(float(w[a]), h.xs[f])
+    for a in range(len(c)):
+        if fixed[a] != 0:
+            term(-float(fixed[a]), h.ys[a])
     weight = c.memberships["weight_eur_per_year"].to_numpy()
-    terms += [float(weight[j]) * m.w[j] for j in range(len(weight))]
+    for j in range(len(weight)):
+        term(float(weight[j]), m.w[j])
     g = c.options["fixed_cost_eur_per_year"].to_numpy()
-    terms += [-float(g[o]) * m.z[o] for o in range(len(g)) if g[o] != 0]
+    for o in range(len(g)):
+        if g[o] != 0:
+            term(-float(g[o]), m.z[o])
     constant = 0.0
     for i, d in enumerate(h.peak_demands):
         wd = float(economics.objective_weight(c.demand_price[d], c.demand_co2[d], settings))
         constant += wd * float(c.demand_slots[d].max())
-        terms.append(-wd * m.k[i])
-    m.objective = pyo.Objective(expr=pyo.quicksum(terms) + constant, sense=pyo.maximize)
+        term(-wd, m.k[i])
+    expr = LinearExpression([MonomialTermExpression((cf, v)) for cf, v in zip(coefs, variables)])
+    m.objective = pyo.Objective(expr=expr + constant if constant else expr, sense=pyo.maximize)
 
 
 def set_start(h: ExchangeModel, c: Candidates, flows: list[np.ndarray], y: np.ndarray, z: np.ndarray, w: np.ndarray) -> None:

@@ -1,8 +1,10 @@
 """The one module that touches HiGHS.
 
-It hands a built Pyomo model to HiGHS through Pyomo's ``appsi_highs`` interface (the
-one with a MIP warm start) and returns the project's own ``Solution``, never a
-solver object. HiGHS runs are repeatable for a fixed model order, options and
+It reads the built Pyomo model's rows straight from their linear expressions into
+one sparse matrix and passes it to HiGHS (highspy) in a single call, which is much
+faster than Pyomo's persistent ``appsi_highs`` interface on large models (that one
+is still used for the IIS of ``lp_conflict``). It returns the project's own
+``Solution``, never a solver object. HiGHS runs are repeatable for a fixed model order, options and
 ``threads`` when they stop on the gap; runs that stop on the time limit are not.
 """
 
@@ -12,11 +14,14 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 
+import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.contrib.appsi.base import TerminationCondition
+from pyomo.common.tee import capture_output
 from pyomo.contrib.appsi.solvers import Highs
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.repn import generate_standard_repn
 
 from symbiosis.model import ExchangeModel
 from symbiosis.scenario import SolverSettings
@@ -75,40 +80,57 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
         # Nothing to choose: the optimum is the objective's constant (no matches).
         value = float(pyo.value(m.objective.expr, exception=False) or 0.0)
         return Solution(Status.optimal, value, value, 0.0, np.zeros(0), np.zeros(0), np.zeros(n_peaks), 0.0)
-    opt = Highs(only_child_vars=True)
-    opt.config.load_solution = False
-    opt.config.stream_solver = False
-    opt.config.time_limit = float(time_limit_s if time_limit_s is not None else options.time_limit_s)
-    opt.config.mip_gap = float(options.mip_rel_gap)
-    opt.config.warmstart = warm_start
-    opt.highs_options = {"threads": int(options.threads), "random_seed": int(options.seed), "output_flag": False}
     with PauseGC():
-        result = _interruptible(opt, m)
+        lp, columns = _to_highs(m)
+        with capture_output(capture_fd=True):  # HiGHS prints a banner when created
+            highs = highspy.Highs()
+            highs.setOptionValue("output_flag", False)
+        highs.passModel(lp)
+        highs.setOptionValue("time_limit", float(time_limit_s if time_limit_s is not None else options.time_limit_s))
+        highs.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
+        highs.setOptionValue("threads", int(options.threads))
+        highs.setOptionValue("random_seed", int(options.seed))
+        if warm_start:
+            start_values = np.array([0.0 if v.value is None else float(v.value) for v in columns], dtype=float)
+            sol = highspy.HighsSolution()
+            sol.col_value = start_values
+            sol.value_valid = True
+            sol.dual_valid = False
+            highs.setSolution(sol)
+        _interruptible(highs)
     seconds = time.perf_counter() - start
-    tc = result.termination_condition
-    has_solution = result.best_feasible_objective is not None
-    if tc == TerminationCondition.optimal:
-        status = Status.optimal
-    elif tc in (TerminationCondition.maxTimeLimit, TerminationCondition.maxIterations, TerminationCondition.objectiveLimit, TerminationCondition.interrupted):
+    ms = highs.getModelStatus()
+    hs = highspy.HighsModelStatus
+    sol = highs.getSolution()
+    info = highs.getInfo()
+    if ms == hs.kOptimal:
+        status, has_solution = Status.optimal, True
+    elif ms in (hs.kTimeLimit, hs.kIterationLimit, hs.kObjectiveBound, hs.kObjectiveTarget, hs.kInterrupt, getattr(hs, "kSolutionLimit", hs.kIterationLimit)):
+        has_solution = bool(sol.value_valid)
         status = Status.time_limit if has_solution else Status.no_solution
-    elif tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
-        status = Status.infeasible
+    elif ms in (hs.kInfeasible, hs.kUnboundedOrInfeasible):
+        status, has_solution = Status.infeasible, False
     else:
-        status = Status.error
+        status, has_solution = Status.error, False
     x = np.zeros(n_flows)
     y = np.zeros(n_arcs)
     k = np.zeros(n_peaks)
     z = np.zeros(n_options)
     w = np.zeros(n_members)
+    objective = bound = None
     if status in (Status.optimal, Status.time_limit) and has_solution:
-        primals = result.solution_loader.get_primals()
-        x = np.array([primals[m.x[f]] for f in range(n_flows)], dtype=float)
-        y = np.array([primals[m.y[a]] for a in range(n_arcs)], dtype=float)
-        k = np.array([primals[m.k[i]] for i in range(n_peaks)], dtype=float)
-        z = np.array([primals[m.z[o]] for o in range(n_options)], dtype=float)
-        w = np.array([primals[m.w[j]] for j in range(n_members)], dtype=float)
-    objective = result.best_feasible_objective
-    bound = result.best_objective_bound
+        values = np.asarray(sol.col_value, dtype=float)
+        col = {id(v): i for i, v in enumerate(columns)}
+
+        def pick(var: pyo.Var, n: int) -> np.ndarray:
+            return values[[col[id(var[i])] for i in range(n)]] if n else np.zeros(0)
+
+        x, y, k, z, w = pick(m.x, n_flows), pick(m.y, n_arcs), pick(m.k, n_peaks), pick(m.z, n_options), pick(m.w, n_members)
+        objective = float(info.objective_function_value)
+        bound = float(info.mip_dual_bound) if info.mip_node_count != -1 else objective
+    elif status is Status.no_solution and info.mip_node_count != -1:
+        bound = float(info.mip_dual_bound)
+    tc_name = {Status.optimal: "optimal", Status.infeasible: "infeasible"}.get(status, str(ms).split(".")[-1])
     return Solution(
         status=status,
         objective=objective,
@@ -118,10 +140,97 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
         y=y,
         k=k,
         solve_seconds=seconds,
-        message=str(tc.name),
+        message=tc_name,
         z=z,
         w=w,
     )
+
+
+def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
+    """The model as a HiGHS LP (row-wise matrix), and its columns (Pyomo variables) in order.
+
+    Columns are the model's variables in declaration order; rows its active
+    constraints in declaration order, so the same model always gives the same
+    matrix. Bodies built as flat ``LinearExpression``s are read term by term;
+    anything else goes through Pyomo's standard repn.
+    """
+    columns = list(m.component_data_objects(pyo.Var, active=True, descend_into=True, sort=False))
+    col = {id(v): i for i, v in enumerate(columns)}
+    inf = highspy.kHighsInf
+    row_lower: list[float] = []
+    row_upper: list[float] = []
+    starts: list[int] = [0]
+    index: list[int] = []
+    value: list[float] = []
+
+    def linear(expr: object) -> tuple[float, list[int], list[float]]:
+        if expr.__class__ is LinearExpression:
+            idx: list[int] = []
+            val: list[float] = []
+            for a in expr.args:
+                if a.__class__ is MonomialTermExpression:
+                    coef, var = a.args
+                    j = col.get(id(var))
+                    coef = coef if coef.__class__ is float else pyo.value(coef)
+                else:
+                    j, coef = col.get(id(a)), 1.0
+                if j is None:  # a constant or another kind of term: take the general path
+                    break
+                idx.append(j)
+                val.append(float(coef))
+            else:
+                return 0.0, idx, val
+        repn = generate_standard_repn(expr, quadratic=False, compute_values=True)
+        if repn.nonlinear_expr is not None:
+            raise ValueError("the model is not linear")
+        return float(repn.constant), [col[id(v)] for v in repn.linear_vars], [float(c) for c in repn.linear_coefs]
+
+    for con in m.component_data_objects(pyo.Constraint, active=True, descend_into=True, sort=False):
+        lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
+        constant, idx, val = linear(body)
+        row_lower.append(-inf if lb is None else float(lb) - constant)
+        row_upper.append(inf if ub is None else float(ub) - constant)
+        index += idx
+        value += val
+        starts.append(len(index))
+    objectives = list(m.component_data_objects(pyo.Objective, active=True, descend_into=True))
+    cost = np.zeros(len(columns))
+    offset = 0.0
+    sense = highspy.ObjSense.kMinimize
+    if objectives:
+        obj = objectives[0]
+        offset, idx, val = linear(obj.expr)
+        np.add.at(cost, np.array(idx, dtype=np.int64), np.array(val, dtype=float))
+        if obj.sense == pyo.maximize:
+            sense = highspy.ObjSense.kMaximize
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(columns)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = cost
+    lp.offset_ = offset
+    lp.sense_ = sense
+    lower, upper, integer = [], [], []
+    for v in columns:
+        if v.fixed:
+            lower.append(float(v.value))
+            upper.append(float(v.value))
+        else:
+            lower.append(-inf if v.lb is None else float(v.lb))
+            upper.append(inf if v.ub is None else float(v.ub))
+        integer.append(highspy.HighsVarType.kInteger if v.is_integer() else highspy.HighsVarType.kContinuous)
+    lp.col_lower_ = np.array(lower, dtype=float)
+    lp.col_upper_ = np.array(upper, dtype=float)
+    lp.row_lower_ = np.array(row_lower, dtype=float)
+    lp.row_upper_ = np.array(row_upper, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = len(columns)
+    lp.a_matrix_.num_row_ = len(row_lower)
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(value, dtype=float)
+    if any(t == highspy.HighsVarType.kInteger for t in integer):
+        lp.integrality_ = integer
+    return lp, columns
 
 
 def lp_conflict(handle: ExchangeModel, options: SolverSettings) -> list[tuple[str, object]] | None:
@@ -149,18 +258,15 @@ def lp_conflict(handle: ExchangeModel, options: SolverSettings) -> list[tuple[st
     return out
 
 
-def _interruptible(opt: Highs, model: object) -> object:
-    """Solve so that Ctrl-C stops HiGHS and then raises KeyboardInterrupt here.
+def _interruptible(highs: highspy.Highs) -> None:
+    """Run HiGHS so that Ctrl-C stops it and then raises KeyboardInterrupt here.
 
     HiGHS keeps the signal from Python while it runs; with its user-interrupt
     callbacks on, Python gets control often enough for our handler to cancel it.
     """
-    import logging
     import signal
     import threading
 
-    opt.set_instance(model)
-    highs = opt._solver_model
     highs.HandleUserInterrupt = True
     interrupted: list[bool] = []
 
@@ -170,15 +276,10 @@ def _interruptible(opt: Highs, model: object) -> object:
 
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, on_sigint) if main else None
-    log = logging.getLogger("pyomo.contrib.appsi.solvers.highs")
-    level = log.level
-    log.setLevel(logging.ERROR)  # appsi warns about HiGHS's interrupt status; we raise instead
     try:
-        result = opt.solve(model)
+        highs.run()
     finally:
-        log.setLevel(level)
         if main:
             signal.signal(signal.SIGINT, previous)
     if interrupted:
         raise KeyboardInterrupt
-    return result
