@@ -183,3 +183,13 @@ def test_rewriting_a_result_folder_replaces_it_whole(tiny: Path, tmp_path: Path)
     symbiosis.solve(tiny, carbon_price_eur_per_t=10).write(out)
     assert json.loads((out / "summary.json").read_text())["settings"]["carbon_price_eur_per_t"] == 10
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no temporary leftovers
+
+
+def test_progress_reports_each_part(tiny: Path) -> None:
+    """The tiny scenario has two independent parts (cardboard, parking); the last report holds both."""
+    seen: list = []
+    result = symbiosis.solve(tiny, progress=seen.append)
+    assert [p.parts_done for p in seen] == [1, 2] and {p.parts_total for p in seen} == {2}
+    assert seen[-1].objective == pytest.approx(TINY_NET, abs=1e-3)
+    assert seen[-1].mip_gap == pytest.approx(0.0, abs=1e-4)
+    assert result.summary["n_parts"] == 2

@@ -164,3 +164,13 @@ def test_anonymised_outputs_hold_no_input_name_or_id(tmp_path: Path) -> None:
     assert (out / "matches.csv").read_bytes() == (again / "matches.csv").read_bytes()
     checked = runner.invoke(app, ["check", str(out / "scenario.json"), str(out)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_haasrode_opens_a_shared_car_park_and_another_pool(haasrode: Path) -> None:
+    """Issue 3's acceptance: at least one parking facility and one other pool are built."""
+    facilities = pd.read_csv(haasrode / "facilities.csv")
+    assert (facilities["resource"] == "parking").any()
+    assert (facilities["resource"] != "parking").any()
+    result = runner.invoke(app, ["solve", str(HAASRODE), "--out", str(haasrode.parent / "again"), "--top", "3"])
+    assert result.exit_code == 0
+    assert "Shared facilities built" in result.output and "parking" in result.output

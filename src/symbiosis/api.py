@@ -7,7 +7,8 @@ results. A non-optimal outcome is a value (``result.status``), not an exception.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +24,32 @@ from symbiosis.candidates import (
 from symbiosis.model import ExchangeModel, build_model, set_start
 from symbiosis.results import Outcome, Result, assign, build_result
 from symbiosis.scenario import Scenario, Settings, load_scenario
-from symbiosis.solver import Solution, Status, solve_model
+from symbiosis.solver import Solution, Status, relative_gap, solve_model
 
 __all__ = ["Result", "Scenario", "load_scenario", "run_baseline", "solve"]
 
 
-def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
+@dataclass(frozen=True)
+class Progress:
+    """Where a solve stands: parts done, and the incumbent and bound over those parts."""
+
+    parts_done: int
+    parts_total: int
+    objective: float  # sum of the incumbents of the parts done
+    best_bound: float | None  # sum of their bounds (None while one is unknown)
+
+    @property
+    def mip_gap(self) -> float | None:
+        return relative_gap(self.objective, self.best_bound)
+
+
+def solve(scenario: Scenario | str | Path, progress: Callable[[Progress], None] | None = None, **settings: Any) -> Result:
     """Find the best network of exchanges and pools for a scenario.
 
     ``scenario`` is a ``Scenario`` or a path to load. Keyword arguments override
     settings, e.g. ``solve(s, carbon_price_eur_per_t=100, time_limit_s=10)``; dotted
-    keys go through ``**{"heat_pump.max_lift_c": 40}``.
+    keys go through ``**{"heat_pump.max_lift_c": 40}``. ``progress`` is called after
+    each independent part is solved.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -52,7 +68,7 @@ def solve(scenario: Scenario | str | Path, **settings: Any) -> Result:
     if options.processes > 1 and len(parts) > 1:
         outs = _solve_parallel(parts, scenario, deadline)
     else:
-        outs = _solve_in_turn(parts, scenario.settings, deadline)
+        outs = _solve_in_turn(parts, scenario.settings, deadline, progress)
     solved = [(part, handle, sol) for part, (handle, sol, _) in zip(parts, outs)]
     build_seconds += sum(b for _, _, b in outs)
     decisions, outcome = assign(candidates, solved)
@@ -85,7 +101,9 @@ def _solve_part(c: Candidates, settings: Settings, deadline: float) -> tuple[Exc
     return light, sol, build
 
 
-def _solve_in_turn(parts: list[Part], settings: Settings, deadline: float) -> list[tuple[ExchangeModel, Solution, float]]:
+def _solve_in_turn(
+    parts: list[Part], settings: Settings, deadline: float, progress: Callable[[Progress], None] | None = None
+) -> list[tuple[ExchangeModel, Solution, float]]:
     """Solve the parts one by one, smallest first, each within its share of the time left.
 
     A part's share is the time left times its size over the size of the parts still
@@ -95,11 +113,18 @@ def _solve_in_turn(parts: list[Part], settings: Settings, deadline: float) -> li
     sizes = [len(p.candidates.arcs) + len(p.candidates.memberships) + 1 for p in parts]
     left = sum(sizes)
     outs: list[tuple[ExchangeModel, Solution, float] | None] = [None] * len(parts)
-    for i in sorted(range(len(parts)), key=lambda i: (sizes[i], i)):
+    objective, bound = 0.0, 0.0
+    for done, i in enumerate(sorted(range(len(parts)), key=lambda i: (sizes[i], i)), start=1):
         now = time.monotonic()
         share = max(deadline - now, 0.0) * sizes[i] / left
-        outs[i] = _solve_part(parts[i].candidates, settings, now + share)
+        out = _solve_part(parts[i].candidates, settings, now + share)
+        outs[i] = out
         left -= sizes[i]
+        if progress is not None:
+            sol = out[1]
+            objective += sol.objective or 0.0
+            bound = bound + sol.best_bound if (bound is not None and sol.best_bound is not None) else None  # type: ignore[operator]
+            progress(Progress(done, len(parts), objective, bound))
     return [o for o in outs if o is not None]
 
 

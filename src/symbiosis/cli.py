@@ -113,8 +113,14 @@ def solve(
 
         overrides = parse_overrides(set_)
         sc = api.load_scenario(scenario)
-        with _progress("Solving ...", quiet):
-            result = api.solve(sc, **overrides)
+        with _progress("Solving ...", quiet) as status:
+
+            def show(p: Any) -> None:
+                if status is not None:
+                    gap = "" if p.mip_gap is None else f", gap {p.mip_gap:.3%}"
+                    status.update(f"Solving: {p.parts_done}/{p.parts_total} independent parts done, incumbent {p.objective:,.0f} EUR/yr{gap}")
+
+            result = api.solve(sc, progress=show, **overrides)
         if anonymise:
             result = result.anonymised()
         with _progress("Writing the results ...", quiet or not report):
