@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from symbiosis import baselines
 from symbiosis.candidates import (
     Candidates,
@@ -22,7 +24,7 @@ from symbiosis.candidates import (
     whole,
 )
 from symbiosis.model import ExchangeModel, build_model, set_start
-from symbiosis.results import Outcome, Result, assign, build_result
+from symbiosis.results import Decisions, Outcome, Result, assign, build_result
 from symbiosis.scenario import Scenario, Settings, load_scenario
 from symbiosis.solver import Solution, Status, relative_gap, solve_model
 
@@ -83,20 +85,21 @@ def solve(scenario: Scenario | str | Path, progress: Callable[[Progress], None] 
     return build_result(scenario, candidates, decisions, outcome, build_seconds, problems)
 
 
-def _solve_part(c: Candidates, settings: Settings, deadline: float) -> tuple[ExchangeModel, Solution, float]:
+def _solve_part(c: Candidates, settings: Settings, deadline: float, start: Decisions | None = None) -> tuple[ExchangeModel, Solution, float]:
     """Build, warm-start and solve one part; returns its handle (without the Pyomo model), solution and build seconds.
 
-    ``deadline`` is on ``time.monotonic()``, which worker processes share.
+    ``deadline`` is on ``time.monotonic()``, which worker processes share. The warm
+    start is ``start`` when given (an earlier incumbent), else the greedy baseline.
     """
     t0 = time.perf_counter()
     handle = build_model(c, settings)
     options = settings.solver
-    if options.warm_start:
-        start_from = baselines.greedy(c, settings)
+    if options.warm_start or start is not None:
+        start_from = start if start is not None else baselines.greedy(c, settings)
         set_start(handle, c, start_from.flows, start_from.y, start_from.z, start_from.w)
     build = time.perf_counter() - t0
     remaining = max(deadline - time.monotonic(), 0.01)
-    sol = solve_model(handle, options, time_limit_s=remaining, warm_start=options.warm_start)
+    sol = solve_model(handle, options, time_limit_s=remaining, warm_start=options.warm_start or start is not None)
     light = ExchangeModel(None, handle.flow_arc, handle.flow_slot, handle.flows_of_arc, handle.peak_demands)  # type: ignore[arg-type]
     return light, sol, build
 
@@ -125,7 +128,59 @@ def _solve_in_turn(
             objective += sol.objective or 0.0
             bound = bound + sol.best_bound if (bound is not None and sol.best_bound is not None) else None  # type: ignore[operator]
             progress(Progress(done, len(parts), objective, bound))
-    return [o for o in outs if o is not None]
+    solved = [o for o in outs if o is not None]
+    _use_time_left(parts, solved, settings, deadline)
+    return solved
+
+
+def _use_time_left(parts: list[Part], outs: list[tuple[ExchangeModel, Solution, float]], settings: Settings, deadline: float) -> None:
+    """Give the time that parts did not use to the parts the limit stopped, largest gap first.
+
+    Each is solved again from its incumbent; it keeps the better incumbent and the
+    tighter of the two bounds (both are valid).
+    """
+    unfinished = (Status.time_limit, Status.no_solution)
+    while deadline - time.monotonic() > 1.0:
+        pending = [i for i, o in enumerate(outs) if o[1].status in unfinished]
+        if not pending:
+            return
+        i = max(pending, key=lambda i: (_abs_gap(outs[i][1]), -i))
+        handle, old, build = outs[i]
+        start = _decisions(parts[i].candidates, handle, old) if old.has_values else None
+        new_handle, new, more = _solve_part(parts[i].candidates, settings, deadline, start)
+        outs[i] = (new_handle, _better(old, new), build + more)
+        if new.status in unfinished:
+            return  # it used all the time there was
+
+
+def _abs_gap(sol: Solution) -> float:
+    if sol.best_bound is None or sol.objective is None:
+        return float("inf")
+    return sol.best_bound - sol.objective
+
+
+def _better(old: Solution, new: Solution) -> Solution:
+    """The better incumbent of two solves of one part, with the tighter bound."""
+    if new.status is Status.optimal or not old.has_values:
+        best = new
+    elif not new.has_values:
+        best = old
+    else:
+        best = new if (new.objective or 0.0) >= (old.objective or 0.0) else old
+    bounds = [b for b in (old.best_bound, new.best_bound) if b is not None]
+    bound = min(bounds) if bounds else None
+    if best.status is Status.optimal:
+        bound = best.best_bound
+    seconds = old.solve_seconds + new.solve_seconds
+    return replace(best, best_bound=bound, mip_gap=relative_gap(best.objective, bound), solve_seconds=seconds)
+
+
+def _decisions(c: Candidates, handle: ExchangeModel, sol: Solution) -> Decisions:
+    """A part's solution as per-arc flows and choices, to start from."""
+    flows = [np.zeros(len(u)) for u in c.upper]
+    for f, (a, t) in enumerate(zip(handle.flow_arc, handle.flow_slot)):
+        flows[a][t] = sol.x[f]
+    return Decisions(flows, sol.y, sol.z, sol.w)
 
 
 def _solve_parallel(parts: list[Part], scenario: Scenario, deadline: float) -> list[tuple[ExchangeModel, Solution, float]]:
