@@ -176,6 +176,8 @@ def check(
         if not (result_dir / "summary.json").is_file():
             raise OutputError(f"'{result_dir}' holds no summary.json; is it a result folder?")
         report = check_result(sc, result_dir)
+        for line in report.notes:
+            err.print(f"  note: {line}", highlight=False, markup=False)
         if report.ok:
             out.print(
                 f"[green]OK[/]: {report.n_matches} matches and {report.n_flows} flows hold every limit and rule; "
