@@ -117,7 +117,8 @@ def machine() -> dict[str, Any]:
         mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     except (ValueError, OSError):
         mem_gb = float("nan")
-    import highspy
+    from importlib import metadata
+
     import pyomo
 
     return {
@@ -126,7 +127,7 @@ def machine() -> dict[str, Any]:
         "memory_gb": round(mem_gb, 1),
         "python": platform.python_version(),
         "pyomo": pyomo.__version__,
-        "highspy": getattr(highspy, "__version__", "?"),
+        "highspy": metadata.version("highspy"),
         "platform": platform.platform(),
     }
 
