@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import types
-import uuid
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -646,18 +644,9 @@ def workbook_bytes(wb: OpenpyxlWorkbook) -> bytes:
 
 def save_workbook(wb: OpenpyxlWorkbook, path: Path) -> None:
     """Write a workbook whole or not at all (temporary file beside it, then rename)."""
-    data = workbook_bytes(wb)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write '{path}': {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    from symbiosis.io import write_bytes_atomic
+
+    write_bytes_atomic(path, workbook_bytes(wb))
 
 
 def write_results_workbook(result: Result, path: Path) -> None:

@@ -93,6 +93,7 @@ import yaml
 
 from symbiosis.economics import haversine_km
 from symbiosis.errors import OutputError
+from symbiosis.io import replace_folder
 from symbiosis.scenario import Scenario
 
 __all__ = ["ARCHETYPES", "FACTORS", "GeneratedPark", "generate_park", "generate_tables", "write_park"]
@@ -1140,13 +1141,7 @@ def _write_folder(park: GeneratedPark, out_dir: Path) -> Path:
         (tmp / "scenario.yaml").write_text(park.yaml_text(), encoding="utf-8")
         for tname, rows in park.tables().items():
             (tmp / f"{tname}.csv").write_text(_csv_text(COLUMNS[tname], rows), encoding="utf-8")
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-            os.rename(target, old / "previous")
-            os.rename(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, target)
+        replace_folder(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

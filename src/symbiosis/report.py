@@ -21,8 +21,6 @@ import html
 import io
 import json
 import math
-import os
-import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -772,17 +770,9 @@ def build_report(result_dir: str | Path, stem: str = "report") -> Report:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write '{path}': {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    from symbiosis.io import write_bytes_atomic
+
+    write_bytes_atomic(path, data)
 
 
 def report_paths(out: Path) -> dict[str, Path]:
