@@ -364,7 +364,7 @@ def _print_summary(summary: dict[str, Any], matches: Any, facilities: Any, top: 
             table.add_column(col, justify=just)  # type: ignore[arg-type]
         for f in facilities.itertuples(index=False):
             table.add_row(
-                f"{f.name} ({f.facility})", str(f.resource), f"{f.capacity:,.0f}", f"{f.peak_load:,.0f}", str(f.n_members), _money(f.cost_eur_per_year), _money(f.surplus_eur_per_year)
+                str(f.facility), str(f.resource), f"{f.capacity:,.0f}", f"{f.peak_load:,.0f}", str(f.n_members), _money(f.cost_eur_per_year), _money(f.surplus_eur_per_year)
             )
         out.print(table)
     exchanges = matches[matches["kind"] == "exchange"] if len(matches) else matches
