@@ -143,7 +143,3 @@ def type_only(c: Candidates) -> Decisions:
             led.take(a, x)
     return led.d
 
-
-def proposals(c: Candidates) -> set[tuple[str, str]]:
-    """The (supply company, demand company) pairs a type-only platform would list."""
-    return set(zip(c.arcs["supply_company"], c.arcs["demand_company"]))

@@ -163,7 +163,7 @@ def add_quality(table: pd.DataFrame) -> pd.DataFrame:
     table["ratio_to_bound"] = float("nan")
     table["precision"] = float("nan")
     table["recall"] = float("nan")
-    for name, group in table.groupby("instance", sort=False):
+    for _, group in table.groupby("instance", sort=False):
         opt = group[group["method"] == "optimal"]
         if opt.empty:
             continue

@@ -335,10 +335,9 @@ def why_not(result_dir: str | Path, source: str, target: str, force: bool = True
         raise SettingsError(f"'{source}' is neither a company with supply streams nor a supply stream of the scenario")
     if not demands:
         raise SettingsError(f"'{target}' is neither a company with demand streams nor a demand stream of the scenario")
-    pairs = {(s.id, d.id) for s in supplies for d in demands}
     excluded, present = exclusion_reasons(scenario, source, target)
     chosen = matches[(matches["kind"] == "exchange") & matches["supply_stream"].isin([s.id for s in supplies]) & matches["demand_stream"].isin([d.id for d in demands])]
-    out = WhyNot(source, target, sorted(excluded), sorted(p for p in pairs if p in present))
+    out = WhyNot(source, target, excluded, sorted(present))
     if not chosen.empty:
         out.forced = chosen.reset_index(drop=True)
         out.objective_before = out.objective_after = float(summary["objective"])  # type: ignore[arg-type]
@@ -354,12 +353,10 @@ def why_not(result_dir: str | Path, source: str, target: str, force: bool = True
     if after.ok:
         out.objective_after = float(after.summary["objective"])
         key = ["kind", "source", "target", "supply_stream", "demand_stream"]
-        before_keys = set(map(tuple, matches[key].to_numpy().tolist()))
         after_keys = set(map(tuple, after.matches[key].to_numpy().tolist()))
         m = after.matches
         out.forced = m[m["supply_stream"].isin([s.id for s in supplies]) & m["demand_stream"].isin([d.id for d in demands])].reset_index(drop=True)
         out.pushed_out = matches[[tuple(r) not in after_keys for r in matches[key].to_numpy().tolist()]].reset_index(drop=True)
-        del before_keys
     return out
 
 

@@ -11,6 +11,7 @@ supply units, link choices y_a in {0, 1}, remaining own peak k_d of a peak deman
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TypeVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,9 @@ from pyomo.core.expr.relational_expr import InequalityExpression
 from symbiosis import economics
 from symbiosis.candidates import Candidates
 from symbiosis.scenario import Settings
+
+
+K = TypeVar("K")
 
 
 @dataclass
@@ -98,16 +102,9 @@ def add_flow_variables(m: pyo.ConcreteModel, c: Candidates) -> ExchangeModel:
     xs = list(m.x.values())
     for v, ub in zip(xs, bounds):
         v.setub(ub)
-    h = ExchangeModel(m, np.array(flow_arc, dtype=np.int64), np.array(flow_slot, dtype=np.int64), _group(flow_arc))
+    h = ExchangeModel(m, np.array(flow_arc, dtype=np.int64), np.array(flow_slot, dtype=np.int64), _group_by_key(flow_arc))
     h.xs, h.ys, h.upper = xs, list(m.y.values()), bounds
     return h
-
-
-def _group(keys: list[int]) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = defaultdict(list)
-    for f, k in enumerate(keys):
-        out[k].append(f)
-    return out
 
 
 def _flows_by(c: Candidates, h: ExchangeModel, column: str) -> dict[tuple[str, int], list[int]]:
@@ -207,8 +204,9 @@ def _options_of(c: Candidates) -> dict[str, list[int]]:
     return _group_by_key(list(c.options["facility"]))
 
 
-def _group_by_key(keys: list[str]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = defaultdict(list)
+def _group_by_key(keys: list[K]) -> dict[K, list[int]]:
+    """The positions at which each key occurs."""
+    out: dict[K, list[int]] = defaultdict(list)
     for i, k in enumerate(keys):
         out[k].append(i)
     return dict(out)
