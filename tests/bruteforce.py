@@ -16,7 +16,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from symbiosis import economics
-from symbiosis.scenario import Direction, Pricing, Scenario, Stream
+from symbiosis.schema import Direction, Pricing, Scenario, Stream
 
 
 @dataclass

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 import symbiosis
 from conftest import BASE, write_scenario
-from symbiosis.check import check_result
-from symbiosis.cli import app
+from symbiosis.analysis.check import check_result
+from symbiosis.cli.commands import app
 
 runner = CliRunner()
 

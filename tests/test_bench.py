@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import symbiosis
-from symbiosis.cli import app
+from symbiosis.cli.commands import app
 from symbiosis.generate import write_park
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from symbiosis import economics
-from symbiosis.scenario import HeatPump, Settings
+from symbiosis.schema import HeatPump, Settings
 
 
 def test_crf_by_hand() -> None:

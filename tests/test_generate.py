@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 import symbiosis
 from symbiosis.api import solve
 from symbiosis.candidates import build_candidates
-from symbiosis.check import check_result
-from symbiosis.cli import app
+from symbiosis.analysis.check import check_result
+from symbiosis.cli.commands import app
 from symbiosis.errors import OutputError
 from symbiosis.generate import (
     ARCHETYPES,

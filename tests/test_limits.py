@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import symbiosis
-from symbiosis.check import check_result
+from symbiosis.analysis.check import check_result
 from symbiosis.generate import write_park
 
 

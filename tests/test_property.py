@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import symbiosis
 from bruteforce import brute_force_optimum, eligible_arcs, eligible_members
-from symbiosis.check import check_result
+from symbiosis.analysis.check import check_result
 
 RESOURCES = [
     {"id": "mat", "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000},

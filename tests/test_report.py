@@ -25,11 +25,11 @@ from matplotlib.colors import to_hex
 from typer.testing import CliRunner
 
 from conftest import BASE, CASES, HAASRODE, write_scenario
-from symbiosis import cli
-from symbiosis import report as rp
+from symbiosis.cli import commands as cli
+from symbiosis.io.write import report as rp
 from symbiosis.api import solve
-from symbiosis.cli import app
-from symbiosis.io import OUTPUT_FILES
+from symbiosis.cli.commands import app
+from symbiosis.io.write.files import OUTPUT_FILES
 
 runner = CliRunner()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import BASE, write_scenario
-from symbiosis.cli import app
+from symbiosis.cli.commands import app
 
 runner = CliRunner()
 

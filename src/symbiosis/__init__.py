@@ -21,15 +21,15 @@ from symbiosis.errors import OutputError, Problem, ScenarioError, SettingsError,
 if TYPE_CHECKING:
     from symbiosis.api import run_baseline, solve
     from symbiosis.results import Result
-    from symbiosis.scenario import Scenario, Settings, load_scenario
+    from symbiosis.schema import Scenario, Settings, load_scenario
 
 _LAZY = {
     "solve": "symbiosis.api",
     "run_baseline": "symbiosis.api",
     "Result": "symbiosis.results",
-    "Scenario": "symbiosis.scenario",
-    "Settings": "symbiosis.scenario",
-    "load_scenario": "symbiosis.scenario",
+    "Scenario": "symbiosis.schema",
+    "Settings": "symbiosis.schema",
+    "load_scenario": "symbiosis.schema",
 }
 
 __all__ = [

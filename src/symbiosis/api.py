@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from symbiosis import baselines
+from symbiosis.analysis import baselines
 from symbiosis.candidates import (
     Candidates,
     Part,
@@ -25,8 +25,8 @@ from symbiosis.candidates import (
 )
 from symbiosis.model import ExchangeModel, build_model, set_start
 from symbiosis.results import Decisions, Outcome, Result, assign, build_result
-from symbiosis.scenario import Scenario, Settings, load_scenario
-from symbiosis.solver import Solution, Status, relative_gap, solve_model
+from symbiosis.schema import Scenario, Settings, load_scenario
+from symbiosis.solver.highs import Solution, Status, relative_gap, solve_model
 
 __all__ = ["Result", "Scenario", "load_scenario", "run_baseline", "solve"]
 
@@ -76,7 +76,7 @@ def solve(scenario: Scenario | str | Path, progress: Callable[[Progress], None] 
     decisions, outcome = assign(candidates, solved)
     problems = []
     if outcome.status is Status.infeasible:
-        from symbiosis.explain import diagnose_infeasible
+        from symbiosis.analysis.explain import diagnose_infeasible
 
         for part, _, sol in solved:
             if sol.status is Status.infeasible:
@@ -236,7 +236,7 @@ def run_baseline(scenario: Scenario | str | Path, method: str, **settings: Any) 
 
 def _unmet_message(scenario: Scenario, rule: RequireRule) -> str:
     """Name the rule's row and, for each stream pair it covers, what excluded it."""
-    from symbiosis.explain import exclusion_reasons
+    from symbiosis.analysis.explain import exclusion_reasons
 
     file, row = scenario.origin("rules", rule.index)
     where = f"{file}: row {row}" if row is not None else file

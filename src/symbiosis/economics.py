@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from symbiosis.scenario import HeatPump, Pricing, Resource, Settings, Stream, Transport
+from symbiosis.schema import HeatPump, Pricing, Resource, Settings, Stream, Transport
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 KELVIN = 273.15

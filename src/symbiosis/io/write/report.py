@@ -770,7 +770,7 @@ def build_report(result_dir: str | Path, stem: str = "report") -> Report:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    from symbiosis.io import write_bytes_atomic
+    from symbiosis.io.write.files import write_bytes_atomic
 
     write_bytes_atomic(path, data)
 

@@ -535,8 +535,8 @@ def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
 
 def _load_workbook(path: Path) -> Scenario:
 
-    """An Excel workbook with one sheet per table (see ``symbiosis.excel``)."""
-    from symbiosis.excel import read_workbook
+    """An Excel workbook with one sheet per table (see ``symbiosis.io.read.workbook``)."""
+    from symbiosis.io.read.workbook import read_workbook
 
     if not path.is_file():
         raise ScenarioError([Problem(str(path), None, None, "file not found")])

@@ -36,7 +36,7 @@ OUTPUT_FILES = (
     "scenario.json",
     "network.geojson",
     "results.xlsx",
-    # symbiosis.report (solve --report, or symbiosis report DIR)
+    # symbiosis.io.write.report (solve --report, or symbiosis report DIR)
     "report.html",
     "report_map.png",
     "report_map.svg",
@@ -154,7 +154,7 @@ def write_result(result: Result, out_dir: Path, overwrite: bool = True, xlsx: bo
 
 def fill_folder(result: Result, folder: Path, xlsx: bool = False, report: bool = False) -> None:
     """Write every output file into an existing (temporary) folder."""
-    from symbiosis.geo import network_geojson
+    from symbiosis.io.write.geojson import network_geojson
 
     write_json(result.summary, folder / "summary.json")
     write_csv(result.matches, folder / "matches.csv")
@@ -167,10 +167,10 @@ def fill_folder(result: Result, folder: Path, xlsx: bool = False, report: bool =
     write_json(scenario_snapshot(result.scenario), folder / "scenario.json")
     write_json(network_geojson(result.network, result.matches), folder / "network.geojson")
     if xlsx:
-        from symbiosis.excel import write_results_workbook
+        from symbiosis.io.read.workbook import write_results_workbook
 
         write_results_workbook(result, folder / "results.xlsx")
     if report:  # last: the report reads the files above
-        from symbiosis.report import write_report
+        from symbiosis.io.write.report import write_report
 
         write_report(folder)

@@ -170,7 +170,7 @@ def check(
     """Recompute feasibility and every savings figure of a result from its files; exit 1 on any violation."""
     def run() -> int:
         from symbiosis import api
-        from symbiosis.check import check_result
+        from symbiosis.analysis.check import check_result
 
         sc = api.load_scenario(scenario)
         if not (result_dir / "summary.json").is_file():
@@ -202,7 +202,7 @@ def explain(
 ) -> None:
     """Explain a match (savings broken down, and the break-even price, quantity and distance) or why a pair is not matched."""
     def run() -> int:
-        from symbiosis import explain as ex
+        from symbiosis.analysis import explain as ex
 
         if why_not is not None:
             _print_why_not(ex.why_not(result_dir, why_not[0], why_not[1], force=not quick))
@@ -223,7 +223,7 @@ def bench(
 ) -> None:
     """Benchmark the optimiser against the greedy and type-only baselines (quality, time, memory, gap)."""
     def run() -> int:
-        from symbiosis import bench as b
+        from symbiosis.analysis import bench as b
 
         show = out.print if out.is_terminal else None
         table = b.run(out_dir, quick=quick, only=only, progress=show)
@@ -285,7 +285,7 @@ def report(
 ) -> None:
     """Write a self-contained HTML report of a result: headline figures, map, savings, flows, facility loads and sortable tables."""
     def run() -> int:
-        from symbiosis.report import write_report
+        from symbiosis.io.write.report import write_report
 
         with _progress("Drawing the report ..."):
             path = write_report(result_dir, out_file)
@@ -302,7 +302,7 @@ def template(
 ) -> None:
     """Write an empty scenario workbook (one sheet per table, settings, instructions); solve it with 'symbiosis solve BOOK.xlsx'."""
     def run() -> int:
-        from symbiosis.excel import write_template
+        from symbiosis.io.read.workbook import write_template
 
         path = write_template(out_file, overwrite=force)
         out.print(f"template written to {path}; fill it in, then run 'symbiosis validate {path}'", highlight=False)

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from symbiosis.results import Result, build_network
-from symbiosis.scenario import Scenario
+from symbiosis.schema import Scenario
 
 
 class Pseudonyms:

@@ -5,7 +5,7 @@ A scenario workbook holds one sheet per table (``companies``, ``resources``,
 ``facilities``), each with the contract's column names in its first row, a
 ``settings`` sheet of ``key, value`` rows with dotted keys (``solver.time_limit_s``),
 a ``scenario`` sheet (``name``, ``description``) and a ``README`` sheet for people.
-``read_workbook`` turns it into the raw records that ``symbiosis.scenario`` validates,
+``read_workbook`` turns it into the raw records that ``symbiosis.schema`` validates,
 so a bad cell gets the same message as in a CSV file, plus the cell:
 ``book.xlsx, sheet 'streams': row 5, column 'quantity' (cell E5): expected a number``.
 
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from symbiosis.errors import OutputError, Problem, ScenarioError, SheetLabel
-from symbiosis.scenario import RECORD_MODELS, REQUIRED_TABLES, TABLES, Settings
+from symbiosis.schema import RECORD_MODELS, REQUIRED_TABLES, TABLES, Settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -570,7 +570,7 @@ def _flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
 def _put_frame(wb: OpenpyxlWorkbook, title: str, frame: pd.DataFrame) -> None:
     from openpyxl.styles import Font
 
-    from symbiosis.io import tidy
+    from symbiosis.io.write.files import tidy
 
     ws = wb.create_sheet(title)
     ws.append([str(c) for c in frame.columns])
@@ -597,7 +597,7 @@ def results_workbook(result: Result) -> OpenpyxlWorkbook:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from symbiosis.io import tidy
+    from symbiosis.io.write.files import tidy
 
     wb = Workbook()
     ws = wb.active
@@ -644,7 +644,7 @@ def workbook_bytes(wb: OpenpyxlWorkbook) -> bytes:
 
 def save_workbook(wb: OpenpyxlWorkbook, path: Path) -> None:
     """Write a workbook whole or not at all (temporary file beside it, then rename)."""
-    from symbiosis.io import write_bytes_atomic
+    from symbiosis.io.write.files import write_bytes_atomic
 
     write_bytes_atomic(path, workbook_bytes(wb))
 

@@ -21,7 +21,7 @@ import numpy as np
 from symbiosis import economics
 from symbiosis.candidates import Candidates
 from symbiosis.results import Decisions
-from symbiosis.scenario import Settings
+from symbiosis.schema import Settings
 
 EPS = 1e-9
 

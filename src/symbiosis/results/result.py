@@ -19,8 +19,8 @@ import pandas as pd
 from symbiosis import economics
 from symbiosis.candidates import Candidates, Part
 from symbiosis.model import ExchangeModel
-from symbiosis.scenario import Scenario
-from symbiosis.solver import Solution, Status, relative_gap
+from symbiosis.schema import Scenario
+from symbiosis.solver.highs import Solution, Status, relative_gap
 
 MATCH_COLUMNS = [
     "kind",
@@ -86,7 +86,7 @@ class Result:
 
     def anonymised(self, key: bytes | None = None) -> Result:
         """A copy with company names, company ids and stream ids replaced by stable pseudonyms."""
-        from symbiosis.privacy import anonymise
+        from symbiosis.results.privacy import anonymise
 
         return anonymise(self, key)
 
@@ -95,7 +95,7 @@ class Result:
 
         ``xlsx`` adds ``results.xlsx``; ``report`` adds ``report.html`` with its pictures.
         """
-        from symbiosis.io import write_result
+        from symbiosis.io.write.files import write_result
 
         return write_result(self, Path(out_dir), overwrite=overwrite, xlsx=xlsx, report=report)
 

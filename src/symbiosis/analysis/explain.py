@@ -19,8 +19,8 @@ from symbiosis import economics
 from symbiosis.candidates import Candidates, Part, RequireRule, build_candidates, split_components
 from symbiosis.errors import SettingsError
 from symbiosis.model import build_model
-from symbiosis.scenario import Direction, Pricing, Rule, Scenario, Stream, Transport, load_scenario
-from symbiosis.solver import Status, lp_conflict, solve_model
+from symbiosis.schema import Direction, Pricing, Rule, Scenario, Stream, Transport, load_scenario
+from symbiosis.solver.highs import Status, lp_conflict, solve_model
 
 TOLERANCE = 1e-3  # relative precision of a break-even value
 MAX_STEPS = 40

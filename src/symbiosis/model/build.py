@@ -22,7 +22,7 @@ from pyomo.core.expr.relational_expr import InequalityExpression
 
 from symbiosis import economics
 from symbiosis.candidates import Candidates
-from symbiosis.scenario import Settings
+from symbiosis.schema import Settings
 
 
 K = TypeVar("K")

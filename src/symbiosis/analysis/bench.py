@@ -66,7 +66,7 @@ def run_one(inst: Instance, method: str, work: str) -> dict[str, Any]:
     """One method on one instance, in this (fresh) process. Returns a row of the table."""
     start = time.perf_counter()
     from symbiosis import api
-    from symbiosis.check import check_result
+    from symbiosis.analysis.check import check_result
 
     path = _scenario_path(inst, Path(work))
     scenario = api.load_scenario(path)

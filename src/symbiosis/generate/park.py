@@ -93,10 +93,10 @@ import yaml
 
 from symbiosis.economics import haversine_km
 from symbiosis.errors import OutputError
-from symbiosis.io import replace_folder
-from symbiosis.scenario import Scenario
+from symbiosis.io.write.files import replace_folder
+from symbiosis.schema import Scenario
 
-__all__ = ["ARCHETYPES", "FACTORS", "GeneratedPark", "generate_park", "generate_tables", "write_park"]
+
 
 GENERATOR_VERSION = 1
 PROVENANCE_PREFIX = "synthetic: symbiosis generate"

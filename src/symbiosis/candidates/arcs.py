@@ -18,7 +18,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from symbiosis import economics
-from symbiosis.scenario import Direction, Pricing, Scenario, Stream, Transport
+from symbiosis.schema import Direction, Pricing, Scenario, Stream, Transport
 
 ARC_COLUMNS = [
     "supply_stream",

@@ -24,7 +24,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 from pyomo.repn import generate_standard_repn
 
 from symbiosis.model import ExchangeModel
-from symbiosis.scenario import SolverSettings
+from symbiosis.schema import SolverSettings
 
 
 class Status(str, Enum):

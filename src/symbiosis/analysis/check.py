@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis import economics
-from symbiosis.scenario import Direction, Pricing, Scenario, Settings
+from symbiosis.schema import Direction, Pricing, Scenario, Settings
 
 REL = 1e-6
 ABS = 1e-4  # EUR, t, units: outputs carry 10 significant digits

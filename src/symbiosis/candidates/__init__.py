@@ -1,0 +1,1 @@
+from symbiosis.candidates.arcs import *  # noqa

@@ -1,0 +1,1 @@
+from symbiosis.cli.commands import app, main  # noqa

@@ -1,0 +1,1 @@
+from symbiosis.generate.park import *  # noqa

@@ -1,0 +1,1 @@
+from symbiosis.model.build import *  # noqa

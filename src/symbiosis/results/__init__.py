@@ -1,0 +1,1 @@
+from symbiosis.results.result import *  # noqa
