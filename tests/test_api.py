@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import symbiosis
 from conftest import BASE, write_scenario
 from symbiosis.analysis.check import check_result
-from symbiosis.cli.commands import app
+from symbiosis.cli import app
 
 runner = CliRunner()
 

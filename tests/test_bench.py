@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import symbiosis
-from symbiosis.cli.commands import app
+from symbiosis.cli import app
 from symbiosis.generate import write_park
 
 
@@ -41,3 +41,16 @@ def test_decomposition_equals_the_monolithic_model(tmp_path: Path, n: int) -> No
     assert split.summary["n_parts"] > 1 and whole.summary["n_parts"] == 1
     assert split.status == whole.status == "optimal"
     assert split.summary["objective"] == pytest.approx(whole.summary["objective"], rel=1e-6)
+
+
+def test_haasrode_ships_inside_the_package() -> None:
+    """bench finds Haasrode in the installed package (package data), and the repository's
+    scenarios/haasrode is a link to that same folder, not a second copy."""
+    from conftest import HAASRODE as REPO_HAASRODE
+
+    from symbiosis.bench import HAASRODE
+
+    package = Path(symbiosis.__file__).resolve().parent
+    assert HAASRODE.resolve() == package / "scenarios" / "haasrode"
+    assert REPO_HAASRODE.is_symlink() and REPO_HAASRODE.resolve() == HAASRODE.resolve()
+    assert symbiosis.load_scenario(HAASRODE).name == symbiosis.load_scenario(REPO_HAASRODE).name

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import symbiosis
 from conftest import BASE, CASES, write_scenario
 from symbiosis.api import solve
-from symbiosis.cli.commands import app
+from symbiosis.cli import app
 
 runner = CliRunner()
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import symbiosis
 from conftest import CASES, HAASRODE, write_scenario
-from symbiosis.cli.commands import app
+from symbiosis.cli import app
 from symbiosis.analysis.explain import explain_match, why_not
 
 runner = CliRunner()

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import BASE, CASES
-from symbiosis.cli.commands import app
+from symbiosis.cli import app
 
 runner = CliRunner()
 

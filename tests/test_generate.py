@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ import symbiosis
 from symbiosis.api import solve
 from symbiosis.candidates import build_candidates
 from symbiosis.analysis.check import check_result
-from symbiosis.cli.commands import app
+from symbiosis.cli import app
 from symbiosis.errors import OutputError
 from symbiosis.generate import (
     ARCHETYPES,
@@ -58,6 +59,88 @@ def test_generate_park_equals_the_written_folder(tmp_path: Path) -> None:
     in_memory = generate_park(20, seed=5)
     loaded = symbiosis.load_scenario(write_park(tmp_path / "p", 20, seed=5))
     assert in_memory.model_dump() == loaded.model_dump()
+
+
+# Generated with the generator before the archetypes became tables (issue 9): the same
+# bytes since. A deliberate change of the generated parks bumps GENERATOR_VERSION and these.
+PINNED = {
+    (20, 7, True): {
+        "companies.csv": "4a3dd1c609ccb55e", "facilities.csv": "55ffc715273e30d8", "profiles.csv": "312ca3f4cb40512d",
+        "resources.csv": "596c213653ac4877", "scenario.yaml": "ea548e30d646e7ef", "streams.csv": "2ed555bbe193b84a",
+        "substitutions.csv": "b62b18401ad56862",
+    },
+    (60, 7, False): {
+        "companies.csv": "3bd26b85155e1d99", "resources.csv": "596c213653ac4877", "scenario.yaml": "dd0ec92782e5eb02",
+        "streams.csv": "6eaa5e9f1acd6a5d",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("key", list(PINNED), ids=lambda k: f"n{k[0]}-seed{k[1]}-{'on' if k[2] else 'off'}")
+def test_generated_files_are_pinned(tmp_path: Path, key: tuple[int, int, bool]) -> None:
+    n, seed, on = key
+    files = _files(write_park(tmp_path / "p", n, seed=seed, **{k: on for k in ALL_OFF}))
+    assert {name: hashlib.sha256(data).hexdigest()[:16] for name, data in files.items()} == PINNED[key]
+
+
+# --------------------------------------------------------------------------- the archetype tables
+
+
+def test_archetype_tables_ship_in_the_package() -> None:
+    from importlib import resources
+
+    names = {p.name for p in resources.files("symbiosis.generate").iterdir()}
+    assert {"archetypes.csv", "archetype_streams.csv"} <= names
+    assert len(ARCHETYPES) == 21 and sum(a.per_300 for a in ARCHETYPES) == 300
+    for sector, share in SECTOR_SHARES.items():  # haasrode.md §2: the archetypes add up to the sector shares
+        assert sum(a.per_300 for a in ARCHETYPES if a.sector == sector) == pytest.approx(300 * share), sector
+    by_key = {a.key: a for a in ARCHETYPES}
+    assert [g.alternatives[0].stream for g in by_key["moulding"].streams][:3] == ["heat_cw_s", "heat_comp_s", "regrind_s"]
+    assert [len(g.alternatives) for g in by_key["distribution"].streams] == [1, 2, 2, 1]  # film and pallets: alternatives
+    assert by_key["campus"].students == (1750, 0.4) and by_key["campus"].parking_lot == 0.75
+
+
+class _Fixed:
+    """Draws that give known numbers: uniform draws the midpoint, choices their first option."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def uniform(self, lo: float, hi: float) -> float:
+        self.calls.append("uniform")
+        return (lo + hi) / 2
+
+    def chance(self, p: float) -> bool:
+        self.calls.append("chance")
+        return True
+
+    def index(self, n: int, odds: object = None) -> int:
+        self.calls.append("index")
+        return 0
+
+
+def test_amounts_and_choices_of_the_tables() -> None:
+    from symbiosis.generate.archetypes import _Cells
+
+    cells = _Cells("t.csv", 2, {
+        "a": "0.3 fte x U(0.8..1.2)", "b": "0.1 fte + 0.005 student", "c": "U(300..900)", "d": "150 x U(0.7..1.3)", "e": "fte",
+        "p": "-100:0.6|-50:0.2|INCINERATION:0.2", "q": "60|65|70", "r": "rent_warehouse", "bad": "3 ft", "odd": "1:0.5|2",
+    })  # fmt: skip
+    d = _Fixed()
+    assert cells.amount("a").value(40, 0, d) == pytest.approx(0.3 * 40)  # type: ignore[union-attr, arg-type]
+    assert cells.amount("b").value(60, 1750, d) == pytest.approx(6 + 8.75)  # type: ignore[union-attr, arg-type]
+    assert d.calls == ["uniform"]  # a sum of terms draws nothing
+    assert cells.amount("c").value(7, 0, d) == 600  # type: ignore[union-attr, arg-type]
+    assert cells.amount("d").value(7, 0, d) == 150  # type: ignore[union-attr, arg-type]
+    assert cells.amount("e").value(7, 0, d) == 7  # type: ignore[union-attr, arg-type]
+    price = cells.choice("p")
+    assert price is not None and price.values == (-100, -50, FACTORS["incineration_cost_business_waste"]) and price.odds == (0.6, 0.2, 0.2)
+    assert cells.choice("q") == type(price)((60, 65, 70))
+    assert cells.choice("r").values == (FACTORS["rent_warehouse"],)  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match=r"t.csv: row 2, column 'bad': '3 ft' is not an amount"):
+        cells.amount("bad")
+    with pytest.raises(ValueError, match=r"column 'odd'.*odds of every option"):
+        cells.choice("odd")
 
 
 # --------------------------------------------------------------------------- validity and switches

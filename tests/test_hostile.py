@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import BASE, write_scenario
-from symbiosis.cli.commands import app
+from symbiosis.cli import app
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CASE_DIRS = sorted(p for p in HOSTILE.iterdir() if (p / "expected.toml").is_file())

@@ -21,15 +21,15 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import BASE, CASES, HAASRODE, write_scenario
 from matplotlib.colors import to_hex
 from typer.testing import CliRunner
 
-from conftest import BASE, CASES, HAASRODE, write_scenario
-from symbiosis.cli import commands as cli
-from symbiosis.io.write import report as rp
 from symbiosis.api import solve
-from symbiosis.cli.commands import app
-from symbiosis.io.write.files import OUTPUT_FILES
+from symbiosis.cli import base as cli
+from symbiosis.cli import app
+from symbiosis.io.write import report as rp
+from symbiosis.io.write.registry import OUTPUT_FILES
 
 runner = CliRunner()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -196,7 +196,7 @@ def test_savings_chart_and_map_of_the_tiny_scenario(tiny_out: Path) -> None:
     # A gets half of both exchanges, C half of the parking one, B half of the cardboard one.
     assert list(table["company"]) == ["A", "C", "B"]
     assert list(table["savings_eur_per_year"]) == pytest.approx([TINY_NET / 2, 14900 / 2, 1895.663392 / 2], abs=1e-3)
-    with rp._style():
+    with rp.style():
         fig = rp.savings_figure(res)
     assert fig is not None
     ax = fig.axes[0]
@@ -208,7 +208,7 @@ def test_savings_chart_and_map_of_the_tiny_scenario(tiny_out: Path) -> None:
     assert standalone == pytest.approx([1500, 20000, 800])
     assert with_symbiosis == pytest.approx([1500 - TINY_NET / 2, 20000 - 7450, 800 - 1895.663392 / 2], abs=1e-3)
 
-    with rp._style():
+    with rp.style():
         fig = rp.map_figure(res)
     assert fig is not None
     ax = fig.axes[0]
@@ -235,7 +235,7 @@ def test_flow_and_load_charts_of_a_pool(pool_out: Path) -> None:
         ("shared: Shared car park", "Event hall (hall)", "parking", 60.0),
         ("shared: Shared car park", "Office campus (office)", "parking", 80.0),
     ]
-    with rp._style():
+    with rp.style():
         fig = rp.loads_figure(res)
     assert fig is not None
     ax = fig.axes[0]
@@ -316,7 +316,7 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.status import Status
 
     monkeypatch.setattr(cli, "out", Console(file=io.StringIO(), force_terminal=True))
-    assert isinstance(cli._progress("Solving ..."), Status)
-    assert not isinstance(cli._progress("Solving ...", quiet=True), Status)
+    assert isinstance(cli.progress("Solving ..."), Status)
+    assert not isinstance(cli.progress("Solving ...", quiet=True), Status)
     monkeypatch.setattr(cli, "out", Console(file=io.StringIO(), force_terminal=False))
-    assert not isinstance(cli._progress("Solving ..."), Status)  # piped: nothing
+    assert not isinstance(cli.progress("Solving ..."), Status)  # piped: nothing

@@ -10,7 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import BASE, write_scenario
-from symbiosis.cli.commands import app
+from symbiosis.cli import app
+from symbiosis.errors import ScenarioError
+from symbiosis.io.read import load_scenario
+from symbiosis.schema import Company, Resource, Scenario, Stream
 
 runner = CliRunner()
 
@@ -107,3 +110,59 @@ def test_bad_setting_on_the_command_line(tiny: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["solve", str(tiny), "--out", str(tmp_path / "o"), "--set", "nonsense"])
     assert result.exit_code == 2
     assert "expected KEY=VALUE" in result.output
+
+
+# The same records, as dicts (for from_tables) and as models (for a scenario built by hand).
+COMPANIES = [{"id": "A", "name": "Alpha", "lat": 50.85, "lon": 4.70}, {"id": "B", "name": "Beta", "lat": 50.855, "lon": 4.70}]
+RESOURCES = [{"id": "cardboard", "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000}]
+STREAMS = [
+    {"id": "cb_a", "company": "A", "direction": "supply", "resource": "cardboard", "quantity": 50, "price_eur_per_unit": 30},
+    {"id": "cb_b", "company": "Z", "direction": "demand", "resource": "cardboard", "quantity": 40, "price_eur_per_unit": 20},
+    {"id": "cb_c", "company": "B", "direction": "demand", "resource": "paper", "quantity": 10},
+]
+
+
+def test_a_scenario_built_by_hand_is_checked_like_one_from_tables() -> None:
+    """Scenario(...) by hand raises the very ScenarioError that from_tables raises for the same records."""
+    with pytest.raises(ScenarioError) as by_hand:
+        Scenario(
+            companies=tuple(Company(**c) for c in COMPANIES),
+            resources=tuple(Resource(**r) for r in RESOURCES),
+            streams=tuple(Stream(**s) for s in STREAMS),
+        )
+    with pytest.raises(ScenarioError) as from_tables:
+        Scenario.from_tables(COMPANIES, RESOURCES, STREAMS)
+    assert by_hand.value.problems == from_tables.value.problems
+    assert str(by_hand.value) == str(from_tables.value)
+    assert [str(p) for p in by_hand.value.problems] == [
+        "<streams>: row 2, column 'company': unknown company 'Z'",
+        "<streams>: row 3, column 'resource': unknown resource 'paper'",
+    ]
+    problem = by_hand.value.problems[0]
+    assert (problem.column, problem.message) == ("company", "unknown company 'Z'")
+
+
+def test_a_changed_copy_is_validated_again(tiny: Path) -> None:
+    """replaced() checks the copy (keeping each record's file and row); with_settings() too."""
+    sc = load_scenario(tiny)
+    assert sc.stream_by_id["cb_b"].company == "B"  # a cached lookup of the original streams
+    bad = sc.streams[1].model_copy(update={"company": "Z"})
+    with pytest.raises(ScenarioError) as exc:
+        sc.replaced(streams=(sc.streams[0], bad, *sc.streams[2:]))
+    assert [str(p) for p in exc.value.problems] == ["streams.csv: row 3, column 'company': unknown company 'Z'"]
+
+    moved = sc.replaced(streams=(sc.streams[0], sc.streams[1].model_copy(update={"company": "C"}), *sc.streams[2:]))
+    assert moved.stream_by_id["cb_b"].company == "C"  # no stale lookup of the old streams
+    assert moved.origin("streams", 1) == ("streams.csv", 3)
+    assert moved.input_files == sc.input_files
+
+    changed = sc.with_settings(max_distance_km=5)
+    assert changed.settings.max_distance_km == 5 and sc.settings.max_distance_km == 15
+    assert changed.slots("parking") == ("day", "night") and changed.slots("cardboard") == ("year",)
+    assert changed.origin("companies", 2) == ("companies.csv", 4)
+    assert changed.input_files == sc.input_files and len(sc.input_files) == 5
+
+    # A copy made around the validator (model_copy) is caught as soon as it is changed properly.
+    unchecked = sc.model_copy(update={"streams": (sc.streams[0], bad, *sc.streams[2:])})
+    with pytest.raises(ScenarioError, match="unknown company 'Z'"):
+        unchecked.with_settings(detour_factor=1.5)

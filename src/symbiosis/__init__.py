@@ -17,11 +17,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from symbiosis.errors import OutputError, Problem, ScenarioError, SettingsError, SymbiosisError
+from symbiosis.version import __version__ as __version__
 
 if TYPE_CHECKING:
     from symbiosis.api import run_baseline, solve
     from symbiosis.results import Result
-    from symbiosis.schema import Scenario, Settings, load_scenario
+    from symbiosis.io.read import load_scenario
+    from symbiosis.schema import Scenario, Settings
 
 _LAZY = {
     "solve": "symbiosis.api",
@@ -29,7 +31,7 @@ _LAZY = {
     "Result": "symbiosis.results",
     "Scenario": "symbiosis.schema",
     "Settings": "symbiosis.schema",
-    "load_scenario": "symbiosis.schema",
+    "load_scenario": "symbiosis.io.read",
 }
 
 __all__ = [
@@ -45,7 +47,6 @@ __all__ = [
     "OutputError",
     "SymbiosisError",
 ]
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:

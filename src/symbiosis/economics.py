@@ -14,21 +14,14 @@ from typing import TypeVar
 
 import numpy as np
 
+from symbiosis.geodesy import EARTH_RADIUS_KM as EARTH_RADIUS_KM
+from symbiosis.geodesy import haversine_km as haversine_km
 from symbiosis.schema import HeatPump, Pricing, Resource, Settings, Stream, Transport
+from symbiosis.types import Objective
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 KELVIN = 273.15
 
 F = TypeVar("F", float, np.ndarray)
-
-
-def haversine_km(lat1: F, lon1: F, lat2: F, lon2: F) -> F:
-    """Great-circle distance in km between WGS84 points given in degrees."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))  # type: ignore[no-any-return]
 
 
 def distance_km(lat1: F, lon1: F, lat2: F, lon2: F, settings: Settings) -> F:
@@ -167,6 +160,18 @@ def pair_terms(settings: Settings, resource: Resource, supply: Stream, demand: S
 def objective_weight(value_eur: F, co2_kg: F, settings: Settings) -> F:
     """What one unit is worth to the objective: EUR plus the carbon price of its CO2."""
     return value_eur + settings.carbon_price_eur_per_t * co2_kg / 1000.0  # type: ignore[no-any-return]
+
+
+def of_use(value_eur: np.ndarray, co2_kg: np.ndarray, settings: Settings, objective: Objective) -> np.ndarray:
+    """Whether an arc or membership can add to the objective in use (else it is pruned).
+
+    Savings alone (carbon valued): its weight must be positive. With a second measure
+    (a CO2 floor, or CO2 maximised) it is of use where it adds money or CO2.
+    """
+    value, co2 = np.asarray(value_eur, dtype=float), np.asarray(co2_kg, dtype=float)
+    if objective.plain:
+        return np.asarray(objective_weight(value, co2, settings) > 0)
+    return np.asarray((value > 0) | (co2 > 0))
 
 
 def objective(net_savings_eur: float, co2_t: float, settings: Settings) -> float:

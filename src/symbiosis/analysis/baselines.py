@@ -19,8 +19,7 @@ from collections import defaultdict
 import numpy as np
 
 from symbiosis import economics
-from symbiosis.candidates import Candidates
-from symbiosis.results import Decisions
+from symbiosis.candidates import Candidates, Decisions
 from symbiosis.schema import Settings
 
 EPS = 1e-9
@@ -67,7 +66,7 @@ def greedy(c: Candidates, settings: Settings) -> Decisions:
     arcs = c.arcs
     peak = arcs["peak"].to_numpy(dtype=bool)
     w_peak = np.array([float(economics.objective_weight(c.demand_price[d], c.demand_co2[d], settings)) for d in led.dem])
-    weight = np.where(peak, w_peak * led.rho, arcs["weight_eur_per_unit"].to_numpy(dtype=float))
+    weight = np.where(peak, w_peak * led.rho, economics.objective_weight(arcs["value_eur_per_unit"].to_numpy(dtype=float), arcs["co2_kg_per_unit"].to_numpy(dtype=float), settings))
     fixed = arcs["fixed_cost_eur_per_year"].to_numpy(dtype=float)
     min_flow = arcs["min_flow"].to_numpy(dtype=float)
     required = {int(r.arcs[0]) for r in c.requires if r.arcs}  # one arc per rule, taken first
@@ -95,7 +94,9 @@ def _greedy_pools(c: Candidates, led: _Ledger, settings: Settings) -> None:
     served = {led.dem[a] for a in np.flatnonzero(led.d.y > 0.5)}
     mem_fac = c.memberships["facility"].to_numpy()
     mem_dem = c.memberships["demand_stream"].to_numpy()
-    mem_w = c.memberships["weight_eur_per_year"].to_numpy(dtype=float)
+    mem_w = economics.objective_weight(
+        c.memberships["value_eur_per_year"].to_numpy(dtype=float), c.memberships["co2_t_per_year"].to_numpy(dtype=float) * 1000.0, settings
+    )
     opt_fac = c.options["facility"].to_numpy()
     opt_cap = c.options["capacity"].to_numpy(dtype=float)
     opt_cost = c.options["fixed_cost_eur_per_year"].to_numpy(dtype=float)

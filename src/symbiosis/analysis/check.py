@@ -9,7 +9,6 @@ per-slot limit, rule and figure it reports.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from symbiosis import economics
+from symbiosis.io.read.results import read_result
 from symbiosis.schema import Direction, Pricing, Scenario, Settings
+from symbiosis.types import Status
 
 REL = 1e-6
 ABS = 1e-4  # EUR, t, units: outputs carry 10 significant digits
@@ -47,24 +48,18 @@ def _close(a: float, b: float, scale: float = 1.0) -> bool:
     return math.isclose(a, b, rel_tol=REL, abs_tol=ABS * max(1.0, scale))
 
 
-def _read(folder: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(folder / name, dtype={"supply_stream": str, "demand_stream": str, "source": str, "target": str, "slot": str, "company": str}, keep_default_na=False)
-
-
 def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
     """Check a result folder against its scenario; see ``CheckReport``."""
     folder = Path(result_dir)
     report = CheckReport()
     v = report.violations
-    summary: dict[str, Any] = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    if summary.get("settings"):
-        scenario = scenario.model_copy(update={"settings": Settings.model_validate(summary["settings"])})
+    files = read_result(folder)
+    summary = files.summary
+    scenario = scenario.replaced(settings=Settings.model_validate(summary.settings))
     st = scenario.settings
-    if summary.get("status") not in ("optimal", "time_limit", "heuristic"):
+    if not summary.has_solution:
         return report  # nothing to check: no solution was reported
-    matches = _read(folder, "matches.csv")
-    flows = _read(folder, "flows.csv")
-    companies_out = _read(folder, "companies.csv")
+    matches, flows, companies_out = files.matches, files.flows, files.companies
     streams = scenario.stream_by_id
     companies = scenario.company_by_id
     resources = scenario.resource_by_id
@@ -195,7 +190,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             file, row = scenario.origin("rules", i)
             v.append(f"{file}: row {row}: require {rule.source} -> {rule.target} does not hold")
 
-    pool_shares = _check_pools(scenario, folder, matches, {k[1] for k in arc_info}, v)
+    pool_shares = _check_pools(scenario, files.facilities, matches, {k[1] for k in arc_info}, v)
 
     # Allocation to companies and the totals.
     alloc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
@@ -232,7 +227,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             # Only a proven optimum keeps everyone at or above zero (dropping a match is
             # always feasible); a stopped or heuristic result may not.
             line = f"companies.csv: {r.company}: allocated {gain:.2f} EUR/yr (carbon valued), below zero (individual rationality fails)"
-            (v if summary.get("status") == "optimal" else report.notes).append(line)
+            (v if summary.status is Status.optimal else report.notes).append(line)
         if not _close(want[0], float(r.savings_eur_per_year), abs(want[0])):
             v.append(f"companies.csv: {r.company}: savings {r.savings_eur_per_year} but the exchanges give {want[0]:.6f}")
         if not _close(want[1], float(r.co2_avoided_t_per_year), abs(want[1])):
@@ -249,25 +244,23 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
     report.co2_avoided_t_per_year = co2_t
     report.objective = economics.objective(net, co2_t, st)
     for name, want in (("net_savings_eur_per_year", net), ("co2_avoided_t_per_year", co2_t), ("objective", report.objective)):
-        got = summary.get(name)
+        got = getattr(summary, name)
         if got is None or not _close(want, float(got), abs(want)):
             v.append(f"summary.json: {name} {got} but recomputed {want:.6f}")
-    if summary.get("n_exchanges") != len(exchanges):
-        v.append(f"summary.json: n_exchanges {summary.get('n_exchanges')} but matches.csv has {len(exchanges)}")
+    if summary.n_exchanges != len(exchanges):
+        v.append(f"summary.json: n_exchanges {summary.n_exchanges} but matches.csv has {len(exchanges)}")
     n_built = len({f for f, _ in pool_shares})
-    if summary.get("n_pools", 0) < n_built:
-        v.append(f"summary.json: n_pools {summary.get('n_pools')} but matches.csv has members of {n_built} facilities")
+    if summary.n_pools < n_built:
+        v.append(f"summary.json: n_pools {summary.n_pools} but matches.csv has members of {n_built} facilities")
     return report
 
 
 def _check_pools(
-    scenario: Scenario, folder: Path, matches: pd.DataFrame, exchange_demands: set[str], v: list[str]
+    scenario: Scenario, built: pd.DataFrame, matches: pd.DataFrame, exchange_demands: set[str], v: list[str]
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """Check facilities and memberships; return each member's (share EUR/yr, CO2 t/yr)."""
     st = scenario.settings
     pools = matches[matches["kind"] == "pool"]
-    path = folder / "facilities.csv"
-    built = _read(path.parent, path.name) if path.is_file() else pd.DataFrame(columns=["facility"])
     if len(pools) and not len(built):
         v.append("facilities.csv: pool members are listed but no facility is built")
     streams = scenario.stream_by_id

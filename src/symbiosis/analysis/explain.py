@@ -9,18 +9,23 @@ problem that holds the match is re-solved, which is exact and keeps this fast.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from symbiosis import economics
-from symbiosis.candidates import Candidates, Part, RequireRule, build_candidates, split_components
+from symbiosis.analysis.diagnose import exclusion_reasons, streams_of
+from symbiosis.analysis.optimise import optimise
+from symbiosis.candidates import Candidates, build_candidates, split_components
 from symbiosis.errors import SettingsError
+from symbiosis.io.read import load_scenario
+from symbiosis.io.read.results import SCENARIO, read_result
 from symbiosis.model import build_model
-from symbiosis.schema import Direction, Pricing, Rule, Scenario, Stream, Transport, load_scenario
-from symbiosis.solver.highs import Status, lp_conflict, solve_model
+from symbiosis.schema import Direction, Pricing, Rule, Scenario, Stream, Transport
+from symbiosis.solver import solve_model
+from symbiosis.types import Solution, Summary
 
 TOLERANCE = 1e-3  # relative precision of a break-even value
 MAX_STEPS = 40
@@ -78,20 +83,11 @@ class WhyNot:
         return self.objective_before - self.objective_after
 
 
-def load_result(result_dir: str | Path) -> tuple[Scenario, pd.DataFrame, dict[str, object]]:
-    """The scenario snapshot, matches and summary of a result folder."""
-    import json
-
-    folder = Path(result_dir)
-    snapshot = folder / "scenario.json"
-    if not snapshot.is_file():
-        raise SettingsError(f"'{folder}' holds no scenario.json; solve again with this version of symbiosis")
-    scenario = load_scenario(snapshot)
-    matches = pd.read_csv(folder / "matches.csv", dtype=str, keep_default_na=False)
-    for col in ("quantity", "distance_km", "savings_eur_per_year", "co2_avoided_t_per_year"):
-        matches[col] = matches[col].astype(float)
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    return scenario, matches, summary
+def load_result(result_dir: str | Path) -> tuple[Scenario, pd.DataFrame, Summary]:
+    """The scenario as solved, the matches and the summary of a result folder."""
+    files = read_result(result_dir)
+    scenario = load_scenario(files.folder / SCENARIO)
+    return scenario, files.matches, files.summary
 
 
 # --------------------------------------------------------------------------- match
@@ -201,14 +197,13 @@ def _explain_member(scenario: Scenario, row: pd.Series, key: str, with_break_eve
 Present = Callable[[Scenario, dict[tuple[str, str], float] | None], bool]
 
 
-def _part_solution(scenario: Scenario, c: Candidates, arc: int | None = None, membership: int | None = None) -> tuple[bool, object]:
-    parts = split_components(c)
-    for part in parts:
+def _part_solution(scenario: Scenario, c: Candidates, arc: int | None = None, membership: int | None = None) -> Solution | None:
+    """The solution of the independent part that holds an arc or a membership (None without one)."""
+    for part in split_components(c):
         if (arc is not None and arc in set(part.arcs.tolist())) or (membership is not None and membership in set(part.memberships.tolist())):
-            handle = build_model(part.candidates, scenario.settings)
-            sol = solve_model(handle, scenario.settings.solver)
-            return sol.has_values, (part, handle, sol)
-    return False, None
+            sol = solve_model(build_model(part.candidates, scenario.settings), scenario.settings.solver)
+            return sol if sol.has_solution else None
+    return None
 
 
 def _exchange_present(supply: str, demand: str) -> Present:
@@ -219,14 +214,10 @@ def _exchange_present(supply: str, demand: str) -> Present:
         if not len(hit):
             return False
         a = int(hit[0])
-        ok, solved = _part_solution(scenario, c, arc=a)
-        if not ok:
+        sol = _part_solution(scenario, c, arc=a)
+        if sol is None or sol.links[(supply, demand)] <= 0.5:
             return False
-        part, handle, sol = solved  # type: ignore[misc]
-        local = int(np.flatnonzero(part.arcs == a)[0])
-        if sol.y[local] <= 0.5:
-            return False
-        flow = sum(sol.x[f] for f, arc in enumerate(handle.flow_arc) if arc == local)
+        flow = float(sol.flows[(supply, demand)].sum())
         return bool(flow > 1e-9 or float(arcs.iloc[a]["fixed_cost_eur_per_year"]) > 0)
 
     return present
@@ -239,21 +230,15 @@ def _member_present(facility: str, demand: str) -> Present:
         hit = np.flatnonzero((mem["facility"] == facility).to_numpy() & (mem["demand_stream"] == demand).to_numpy())
         if not len(hit):
             return False
-        ok, solved = _part_solution(scenario, c, membership=int(hit[0]))
-        if not ok:
-            return False
-        part, _, sol = solved  # type: ignore[misc]
-        local = int(np.flatnonzero(part.memberships == int(hit[0]))[0])
-        return bool(sol.w[local] > 0.5)
+        sol = _part_solution(scenario, c, membership=int(hit[0]))
+        return sol is not None and sol.memberships[(facility, demand)] > 0.5
 
     return present
 
 
 def _with_stream(scenario: Scenario, stream: Stream) -> Scenario:
     streams = tuple(stream if s.id == stream.id else s for s in scenario.streams)
-    out = scenario.model_copy(update={"streams": streams})
-    out.__dict__.pop("stream_by_id", None)  # a cached lookup of the old streams
-    return out
+    return scenario.replaced(streams=streams)
 
 
 def _bisect(present: Callable[[float], bool], inside: float, outside: float) -> float:
@@ -276,7 +261,7 @@ def _search_down(scenario: Scenario, stream: Stream, attr: str, label: str, unit
     def at(value: float) -> bool:
         if attr == "quantity" and value <= 0:
             return False
-        return present(_with_stream(scenario, stream.model_copy(update={attr: value})), None)
+        return present(_with_stream(scenario, stream.replaced(**{attr: value})), None)
 
     if attr == "quantity":
         outside = current * 1e-6
@@ -320,17 +305,11 @@ def _exchange_break_even(scenario: Scenario, supply: str, demand: str, transport
 # --------------------------------------------------------------------------- why not
 
 
-def _streams_of(scenario: Scenario, ref: str, direction: Direction) -> list[Stream]:
-    return [s for s in scenario.streams if s.direction is direction and ref in (s.id, s.company)]
-
-
 def why_not(result_dir: str | Path, source: str, target: str, force: bool = True) -> WhyNot:
     """Why ``source`` (company or supply stream) does not serve ``target`` (company or demand stream)."""
-    from symbiosis.api import solve
-
     scenario, matches, summary = load_result(result_dir)
-    supplies = _streams_of(scenario, source, Direction.supply)
-    demands = _streams_of(scenario, target, Direction.demand)
+    supplies = streams_of(scenario, source, Direction.supply)
+    demands = streams_of(scenario, target, Direction.demand)
     if not supplies:
         raise SettingsError(f"'{source}' is neither a company with supply streams nor a supply stream of the scenario")
     if not demands:
@@ -340,129 +319,21 @@ def why_not(result_dir: str | Path, source: str, target: str, force: bool = True
     out = WhyNot(source, target, excluded, sorted(present))
     if not chosen.empty:
         out.forced = chosen.reset_index(drop=True)
-        out.objective_before = out.objective_after = float(summary["objective"])  # type: ignore[arg-type]
+        out.objective_before = out.objective_after = summary.objective
         out.status_after = "already matched"
         return out
     if not out.candidates or not force:
         return out
     rule = Rule(rule="require", source=source, target=target)
-    forced_scenario = scenario.model_copy(update={"rules": scenario.rules + (rule,)})
-    after = solve(forced_scenario)
-    out.objective_before = float(summary["objective"])  # type: ignore[arg-type]
+    forced_scenario = scenario.replaced(rules=scenario.rules + (rule,))
+    after = optimise(forced_scenario)
+    out.objective_before = summary.objective
     out.status_after = after.status
     if after.ok:
-        out.objective_after = float(after.summary["objective"])
+        out.objective_after = after.summary.objective
         key = ["kind", "source", "target", "supply_stream", "demand_stream"]
         after_keys = set(map(tuple, after.matches[key].to_numpy().tolist()))
         m = after.matches
         out.forced = m[m["supply_stream"].isin([s.id for s in supplies]) & m["demand_stream"].isin([d.id for d in demands])].reset_index(drop=True)
         out.pushed_out = matches[[tuple(r) not in after_keys for r in matches[key].to_numpy().tolist()]].reset_index(drop=True)
     return out
-
-
-def exclusion_reasons(scenario: Scenario, source: str, target: str) -> tuple[list[tuple[str, str, str]], set[tuple[str, str]]]:
-    """Why each (supply of source, demand of target) pair is not a candidate; and the pairs that are."""
-    supplies = _streams_of(scenario, source, Direction.supply)
-    demands = _streams_of(scenario, target, Direction.demand)
-    pairs = {(s.id, d.id) for s in supplies for d in demands}
-    c = build_candidates(scenario, trace=pairs)
-    present = set(zip(c.arcs["supply_stream"], c.arcs["demand_stream"])) & pairs
-    excluded = [
-        (s.id, d.id, c.excluded.get((s.id, d.id)) or _not_generated(scenario, s, d))
-        for s in supplies
-        for d in demands
-        if (s.id, d.id) not in present
-    ]
-    if not supplies:
-        excluded.append((source, target, f"'{source}' has no supply stream"))
-    if not demands:
-        excluded.append((source, target, f"'{target}' has no demand stream"))
-    return sorted(excluded), present
-
-
-def _not_generated(scenario: Scenario, s: Stream, d: Stream) -> str:
-    """Why a pair never became a candidate before any filter ran: resources or distance."""
-    st = scenario.settings
-    if s.resource != d.resource and not any(x.supply_resource == s.resource and x.demand_resource == d.resource for x in scenario.substitutions):
-        return f"resource {s.resource} cannot serve {d.resource} (no substitution row)"
-    res = scenario.resource_by_id[s.resource]
-    limit = res.max_distance_km if res.max_distance_km is not None else st.max_distance_km
-    a, b = scenario.company_by_id[s.company], scenario.company_by_id[d.company]
-    km = float(economics.distance_km(a.lat, a.lon, b.lat, b.lon, st))
-    if km > limit:
-        return f"distance {km:.3f} km exceeds the limit of {limit:g} km for {s.resource}"
-    return "not a candidate"
-
-
-# --------------------------------------------------------------------------- infeasibility
-
-
-def diagnose_infeasible(scenario: Scenario, part: Part) -> list[str]:
-    """Name the smallest set of require rules, and the limits, that clash in an infeasible part.
-
-    A deletion filter drops each require rule in turn and keeps it dropped when the
-    rest still clash, so every rule named is needed for the clash. HiGHS's IIS of
-    the LP relaxation then names the limits involved; when only the integer model
-    clashes, the minimum quantities and supplies of the rules' streams are named.
-    """
-    st = scenario.settings
-    c = part.candidates
-    keep = list(c.requires)
-
-    def feasible(rules: list[RequireRule]) -> bool:
-        trial = replace(c, requires=rules)
-        return solve_model(build_model(trial, st), st.solver).status is not Status.infeasible
-
-    if feasible(keep):
-        return []
-    for r in list(keep):
-        rest = [x for x in keep if x is not r]
-        if not feasible(rest):
-            keep = rest
-    core = replace(c, requires=keep)
-    lines = []
-    for r in keep:
-        file, row = scenario.origin("rules", r.index)
-        lines.append(f"{file}: row {row}: require {r.source} -> {r.target}")
-    conflict = lp_conflict(build_model(core, st), st.solver)
-    if conflict is None:
-        arcs = sorted({a for r in keep for a in r.arcs})
-        lines += _limits_of(scenario, core, arcs)
-    else:
-        lines += [t for t in (_describe(scenario, core, name, index) for name, index in conflict) if t]
-    return list(dict.fromkeys(lines))  # the rules come first; the IIS names them again
-
-
-def _limits_of(scenario: Scenario, c: Candidates, arcs: list[int]) -> list[str]:
-    out = []
-    for a in arcs:
-        row = c.arcs.iloc[a]
-        if row["min_flow"] > 0:
-            out.append(f"minimum quantity {row['min_flow']:g} of {row['supply_stream']} -> {row['demand_stream']}")
-    for s in sorted({c.arcs.iloc[a]["supply_stream"] for a in arcs}):
-        out.append(f"supply {s}: {scenario.stream_by_id[s].quantity:g} {scenario.resource_by_id[scenario.stream_by_id[s].resource].unit}")
-    return out
-
-
-def _describe(scenario: Scenario, c: Candidates, name: str, index: object) -> str | None:
-    """A constraint of the model in the analyst's terms; None for structural rows."""
-    unit = lambda sid: scenario.resource_by_id[scenario.stream_by_id[sid].resource].unit  # noqa: E731
-    if name == "require":
-        r = c.requires[int(index)]  # type: ignore[call-overload]
-        file, row = scenario.origin("rules", r.index)
-        return f"{file}: row {row}: require {r.source} -> {r.target}"
-    if name in ("supply_limit", "demand_limit"):
-        sid, t = index  # type: ignore[misc]
-        qty = (c.supply_slots if name == "supply_limit" else c.demand_slots)[sid][t]
-        what = "supply" if name == "supply_limit" else "demand"
-        return f"{what} {sid}: {qty:g} {unit(sid)} in slot {c.slots[sid][t]}"
-    if name == "min_quantity":
-        row = c.arcs.iloc[int(index)]  # type: ignore[call-overload]
-        return f"minimum quantity {row['min_flow']:g} {unit(row['supply_stream'])} of {row['supply_stream']} -> {row['demand_stream']}"
-    if name == "pool_capacity":
-        f, t = index  # type: ignore[misc]
-        return f"capacity of facility {f} in slot {t}"
-    if name == "member_takes_no_exchange":
-        row = c.arcs.iloc[int(index)]  # type: ignore[call-overload]
-        return f"a pool member takes no exchanges ({row['demand_stream']})"
-    return None

@@ -3,85 +3,24 @@
 An arc a = (s, d) joins a supply stream s to a demand stream d of another company,
 for the same resource (rho = 1) or through a substitution (rho = ratio), within the
 supply resource's maximum distance, and hot enough (or through a heat pump). Pairs
-are found with a KD-tree on the unit sphere, never by looking at all pairs.
-No Pyomo here: the model only reads this table.
+are found with a KD-tree on the unit sphere, never by looking at all pairs. Arcs and
+memberships that cannot add to the objective in use are pruned.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
 from symbiosis import economics
+from symbiosis.candidates.pools import build_pool_candidates
+from symbiosis.candidates.table import ARC_COLUMNS, Candidates, RequireRule
 from symbiosis.schema import Direction, Pricing, Scenario, Stream, Transport
-
-ARC_COLUMNS = [
-    "supply_stream",
-    "demand_stream",
-    "supply_company",
-    "demand_company",
-    "resource",
-    "demand_resource",
-    "rho",
-    "distance_km",
-    "value_eur_per_unit",
-    "co2_kg_per_unit",
-    "weight_eur_per_unit",
-    "fixed_cost_eur_per_year",
-    "heat_pump_cop",
-    "peak",
-    "min_flow",
-    "required",
-]
-
-
-OPTION_COLUMNS = ["facility", "option", "capacity", "fixed_cost_eur_per_year"]
-MEMBERSHIP_COLUMNS = [
-    "facility",
-    "demand_stream",
-    "company",
-    "distance_km",
-    "quantity",
-    "cost_eur_per_unit",
-    "value_eur_per_year",
-    "co2_t_per_year",
-    "weight_eur_per_year",
-]
-
-
-@dataclass(frozen=True)
-class RequireRule:
-    """A ``require`` rule and the arcs that can satisfy it."""
-
-    index: int  # position in scenario.rules
-    source: str
-    target: str
-    arcs: tuple[int, ...]
-
-
-@dataclass
-class Candidates:
-    """Arcs (one row each, index 0..n-1) and the per-slot quantities they draw on."""
-
-    arcs: pd.DataFrame
-    supply_slots: dict[str, np.ndarray]  # supply stream -> S_{s,t}
-    demand_slots: dict[str, np.ndarray]  # demand stream -> D_{d,t}
-    upper: list[np.ndarray]  # arc -> U_{a,t} = min(S_{s,t}, D_{d,t} / rho)
-    slots: dict[str, tuple[str, ...]]  # stream -> its slot names
-    demand_price: dict[str, float]  # demand stream -> p_d
-    demand_co2: dict[str, float]  # demand stream -> co2_d (kg per unit)
-    requires: list[RequireRule] = field(default_factory=list)
-    options: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OPTION_COLUMNS))
-    memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMBERSHIP_COLUMNS))
-    excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # traced pairs -> why dropped
-
-    def __len__(self) -> int:
-        return len(self.arcs)
+from symbiosis.types import WEIGHTED, Objective
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -104,6 +43,7 @@ def build_candidates(
     trace: set[tuple[str, str]] | None = None,
     distance_override: dict[tuple[str, str], float] | None = None,
     prune: bool = True,
+    objective: Objective = WEIGHTED,
 ) -> Candidates:
     """Every feasible, possibly profitable arc of the scenario, with its coefficients.
 
@@ -111,6 +51,7 @@ def build_candidates(
     recorded in ``Candidates.excluded`` with the reason; ``distance_override`` sets
     the distance of some pairs (for what-if questions); ``prune=False`` keeps arcs
     that can never pay (for the type-only baseline, which does not look at value).
+    ``objective`` decides what "can pay" means (``economics.of_use``).
     """
     excluded: dict[tuple[str, str], str] = {}
     st = scenario.settings
@@ -240,8 +181,11 @@ def build_candidates(
         peak=peak,
         cop=cop,
     )
-    weight = economics.objective_weight(terms.value_eur_per_unit, terms.co2_kg_per_unit, st)
-    peak_weight = economics.objective_weight(D["price"][pd_], D["co2"][pd_], st)
+    of_use = np.where(
+        peak,
+        economics.of_use(D["price"][pd_], D["co2"][pd_], st, objective),
+        economics.of_use(terms.value_eur_per_unit, terms.co2_kg_per_unit, st, objective),
+    )
     min_flow = np.maximum(S["min_quantity"][ps], D["min_quantity"][pd_] / terms.rho)
     upper, cap = _upper_bounds(supplies, demands, supply_slots, demand_slots, ps, pd_, terms.rho)
     for i in _drop_idle_peak_slots(upper, D["id"][pd_], terms.rho, peak, demand_slots):
@@ -253,7 +197,7 @@ def build_candidates(
         required |= _rule_hits(S, D, ps, pd_, a, b)
 
     # Arcs that can never help the objective are dropped, unless a rule needs them.
-    useful = np.where(peak, peak_weight > 0, weight > 0) & (cap > 0) & (min_flow <= cap * (1 + 1e-9))
+    useful = of_use & (cap > 0) & (min_flow <= cap * (1 + 1e-9))
     keep = (useful if prune else cap > 0) | required
 
     def why_useless(i: int) -> str:
@@ -263,7 +207,8 @@ def build_candidates(
             return f"its minimum quantity {min_flow[i]:g} exceeds the most it could carry ({cap[i]:g})"
         if peak[i]:
             return f"the demand's price ({D['price'][pd_[i]]:g} EUR/unit, carbon valued) gives it no value"
-        return f"it can never pay: each unit is worth {weight[i]:.4g} EUR (carbon valued) before the fixed cost"
+        weight = economics.objective_weight(terms.value_eur_per_unit[i], terms.co2_kg_per_unit[i], st)
+        return f"it can never pay: each unit is worth {weight:.4g} EUR (carbon valued) before the fixed cost"
 
     note(keep, why_useless)
     idx = np.flatnonzero(keep)
@@ -280,7 +225,6 @@ def build_candidates(
             "distance_km": dist_arr[idx],
             "value_eur_per_unit": terms.value_eur_per_unit[idx],
             "co2_kg_per_unit": terms.co2_kg_per_unit[idx],
-            "weight_eur_per_unit": weight[idx],
             "fixed_cost_eur_per_year": terms.fixed_cost_eur_per_year[idx],
             "heat_pump_cop": terms.heat_pump_cop[idx],
             "peak": peak[idx],
@@ -302,7 +246,7 @@ def build_candidates(
         for i, a, b in requires_raw:
             hit = ((sa == a) | (sc_ == a)) & ((da == b) | (dc == b))
             requires.append(RequireRule(i, a, b, tuple(int(k) for k in np.flatnonzero(hit))))
-    options, memberships = build_pool_candidates(scenario, demands)
+    options, memberships = build_pool_candidates(scenario, demands, objective)
     return Candidates(
         arcs,
         supply_slots,
@@ -405,153 +349,3 @@ def _drop_idle_peak_slots(
                 upper[i] = np.where(idle, 0.0, upper[i])
             changed += arcs
     return changed
-
-
-def build_pool_candidates(scenario: Scenario, demands: list[Stream]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Size options of every facility, and the demand streams that may join it.
-
-    A demand of the facility's resource may join when its company lies within the
-    facility's max_distance_km (haversine x detour), and its value to the objective,
-    (p_d - cost_eur_per_unit) Q_d plus the carbon value of co2_d Q_d, is positive.
-    """
-    st = scenario.settings
-    companies = scenario.company_by_id
-    options: list[dict[str, object]] = []
-    members: list[dict[str, object]] = []
-    by_resource: dict[str, list[Stream]] = defaultdict(list)
-    for d in demands:
-        by_resource[d.resource].append(d)
-    seen: dict[str, int] = {}
-    for f in scenario.facilities:
-        k = seen.get(f.id, 0)
-        seen[f.id] = k + 1
-        options.append(
-            {
-                "facility": f.id,
-                "option": k,
-                "capacity": f.capacity,
-                "fixed_cost_eur_per_year": economics.pool_fixed_cost(f.capex_eur, f.opex_eur_per_year, st),
-            }
-        )
-        if k > 0:
-            continue  # options share the site, the resource and the catchment
-        cands = by_resource.get(f.resource, [])
-        if not cands:
-            continue
-        lat = np.array([companies[d.company].lat for d in cands])
-        lon = np.array([companies[d.company].lon for d in cands])
-        dist = economics.distance_km(np.full(len(cands), f.lat), np.full(len(cands), f.lon), lat, lon, st)
-        for d, km in zip(cands, dist):
-            if km > f.max_distance_km:
-                continue
-            value = economics.pool_member_value(d.price_eur_per_unit, f.cost_eur_per_unit, d.quantity)
-            co2 = economics.pool_member_co2_t(d.co2_kg_per_unit, d.quantity)
-            weight = economics.objective_weight(value, co2 * 1000.0, st)
-            if weight <= 0:
-                continue
-            members.append(
-                {
-                    "facility": f.id,
-                    "demand_stream": d.id,
-                    "company": d.company,
-                    "distance_km": float(km),
-                    "quantity": d.quantity,
-                    "cost_eur_per_unit": f.cost_eur_per_unit,
-                    "value_eur_per_year": value,
-                    "co2_t_per_year": co2,
-                    "weight_eur_per_year": float(weight),
-                }
-            )
-    opt = pd.DataFrame(options, columns=OPTION_COLUMNS)
-    mem = pd.DataFrame(members, columns=MEMBERSHIP_COLUMNS)
-    # A facility nobody can join is never worth building.
-    opt = opt[opt["facility"].isin(set(mem["facility"]))].reset_index(drop=True)
-    return opt, mem
-
-
-@dataclass
-class Part:
-    """One independent group of arcs and pools, with its indices in the whole."""
-
-    candidates: Candidates
-    arcs: np.ndarray  # local arc -> arc of the whole
-    options: np.ndarray  # local option -> option of the whole
-    memberships: np.ndarray  # local membership -> membership of the whole
-
-
-def whole(c: Candidates) -> Part:
-    """The whole candidate set as a single part."""
-    return Part(c, np.arange(len(c.arcs)), np.arange(len(c.options)), np.arange(len(c.memberships)))
-
-
-def split_components(c: Candidates) -> list[Part]:
-    """Split the candidates into groups that share no stream, facility or rule.
-
-    Arcs join their supply and demand streams, memberships join a demand to a
-    facility, and a require rule joins all the arcs it names. Groups that share
-    nothing cannot interact, so solving them apart is exact.
-    """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    node: dict[str, int] = {}
-
-    def nid(key: str) -> int:
-        return node.setdefault(key, len(node))
-
-    edges: list[tuple[int, int]] = []
-    arc_node = [nid("s:" + s) for s in c.arcs["supply_stream"]]
-    for a, d in enumerate(c.arcs["demand_stream"]):
-        edges.append((arc_node[a], nid("d:" + d)))
-    mem_node = [nid("d:" + d) for d in c.memberships["demand_stream"]]
-    for j, f in enumerate(c.memberships["facility"]):
-        edges.append((mem_node[j], nid("f:" + f)))
-    opt_node = [nid("f:" + f) for f in c.options["facility"]]
-    for r in c.requires:
-        for a, b in zip(r.arcs, r.arcs[1:]):
-            edges.append((arc_node[a], arc_node[b]))
-    n = len(node)
-    if n == 0:
-        return []
-    rows = [e[0] for e in edges]
-    cols = [e[1] for e in edges]
-    graph = coo_matrix((np.ones(len(edges)), (rows, cols)), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
-    arc_label = label[arc_node] if arc_node else np.zeros(0, dtype=int)
-    opt_label = label[opt_node] if opt_node else np.zeros(0, dtype=int)
-    mem_label = label[mem_node] if mem_node else np.zeros(0, dtype=int)
-    # Order groups by their first arc (then first option), so runs are repeatable.
-    first: dict[int, tuple[int, int]] = {}
-    for a, g in enumerate(arc_label):
-        first.setdefault(int(g), (0, a))
-    for o, g in enumerate(opt_label):
-        first.setdefault(int(g), (1, o))
-    parts = []
-    for g in sorted(first, key=first.__getitem__):
-        arcs = np.flatnonzero(arc_label == g)
-        opts = np.flatnonzero(opt_label == g)
-        mems = np.flatnonzero(mem_label == g)
-        parts.append(Part(subset(c, arcs, opts, mems), arcs, opts, mems))
-    return parts
-
-
-def subset(c: Candidates, arcs: np.ndarray, options: np.ndarray, memberships: np.ndarray) -> Candidates:
-    """The candidates restricted to some arcs, options and memberships (indices renumbered)."""
-    local = {int(a): i for i, a in enumerate(arcs)}
-    requires = [
-        RequireRule(r.index, r.source, r.target, tuple(local[a] for a in r.arcs))
-        for r in c.requires
-        if r.arcs and r.arcs[0] in local
-    ]
-    return Candidates(
-        c.arcs.iloc[arcs].reset_index(drop=True),
-        c.supply_slots,
-        c.demand_slots,
-        [c.upper[int(a)] for a in arcs],
-        c.slots,
-        c.demand_price,
-        c.demand_co2,
-        requires,
-        c.options.iloc[options].reset_index(drop=True),
-        c.memberships.iloc[memberships].reset_index(drop=True),
-    )

@@ -1,1 +1,31 @@
-from symbiosis.results.result import *  # noqa
+"""From the solver's decisions back to the analyst's terms: matches, savings, allocation, network, pseudonyms."""
+
+from symbiosis.results.network import build_network
+from symbiosis.results.privacy import Pseudonyms
+from symbiosis.results.result import (
+    COMPANY_COLUMNS,
+    FACILITY_COLUMNS,
+    FLOW_COLUMNS,
+    LOAD_COLUMNS,
+    MATCH_COLUMNS,
+    Outcome,
+    Result,
+    allocate,
+    assign,
+    build_result,
+)
+
+__all__ = [
+    "COMPANY_COLUMNS",
+    "FACILITY_COLUMNS",
+    "FLOW_COLUMNS",
+    "LOAD_COLUMNS",
+    "MATCH_COLUMNS",
+    "Outcome",
+    "Result",
+    "allocate",
+    "Pseudonyms",
+    "assign",
+    "build_network",
+    "build_result",
+]

@@ -14,10 +14,7 @@ import hashlib
 import hmac
 import json
 import re
-from dataclasses import replace
-from typing import Any
 
-from symbiosis.results import Result, build_network
 from symbiosis.schema import Scenario
 
 
@@ -63,56 +60,3 @@ class Pseudonyms:
     def ref(self, value: str) -> str:
         """A company or stream id (as in rules), or the value unchanged."""
         return self.company.get(value) or self.stream.get(value) or value
-
-
-def anonymise(result: Result, key: bytes | None = None) -> Result:
-    """A copy of ``result`` with company names, company ids and stream ids replaced."""
-    sc = result.scenario
-    p = Pseudonyms(sc, key)
-    scenario = sc.model_copy(
-        update={
-            "name": "anonymised scenario",
-            "companies": tuple(c.model_copy(update={"id": p.company[c.id], "name": p.company[c.id]}) for c in sc.companies),
-            "streams": tuple(
-                s.model_copy(update={"id": p.stream[s.id], "company": p.company[s.company], "profile": p.profile.get(s.profile or "", s.profile)})
-                for s in sc.streams
-            ),
-            "profiles": tuple(x.model_copy(update={"profile": p.profile[x.profile]}) for x in sc.profiles),
-            "rules": tuple(r.model_copy(update={"source": p.ref(r.source), "target": p.ref(r.target)}) for r in sc.rules),
-        }
-    )
-    for cached in ("company_by_id", "stream_by_id", "profile_values"):
-        scenario.__dict__.pop(cached, None)
-    matches = result.matches.copy()
-    exchange = matches["kind"] == "exchange"
-    matches.loc[exchange, "source"] = matches.loc[exchange, "source"].map(p.company)
-    matches["target"] = matches["target"].map(p.company)
-    matches.loc[exchange, "supply_stream"] = matches.loc[exchange, "supply_stream"].map(p.stream)
-    matches["demand_stream"] = matches["demand_stream"].map(p.stream)
-    matches = matches.sort_values(["kind", "source", "target", "supply_stream", "demand_stream"], kind="stable").reset_index(drop=True)
-    flows = result.flows.copy()
-    flows["supply_stream"] = flows["supply_stream"].map(p.stream)
-    flows["demand_stream"] = flows["demand_stream"].map(p.stream)
-    flows = flows.sort_values(["supply_stream", "demand_stream"], kind="stable").reset_index(drop=True)
-    companies = result.companies.copy()
-    companies["company"] = companies["company"].map(p.company)
-    companies["name"] = companies["company"]
-    companies = companies.sort_values("company", kind="stable").reset_index(drop=True)
-    facilities = result.facilities.copy()
-    if "members" in facilities:
-        facilities["members"] = facilities["members"].map(lambda m: ";".join(sorted(p.stream[x] for x in m.split(";") if x)))
-    summary: dict[str, Any] = dict(result.summary)
-    summary["scenario"] = scenario.name
-    summary["problems"] = [p.text(x) for x in summary.get("problems", [])]
-    summary["anonymised"] = True
-    return replace(
-        result,
-        scenario=scenario,
-        summary=summary,
-        matches=matches,
-        flows=flows,
-        companies=companies,
-        facilities=facilities,
-        network=build_network(scenario, matches),
-        candidates=None,
-    )

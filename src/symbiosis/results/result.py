@@ -8,7 +8,7 @@ the objective agree by construction.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 from symbiosis import economics
-from symbiosis.candidates import Candidates, Part
-from symbiosis.model import ExchangeModel
+from symbiosis.candidates import Candidates, Decisions, Part
+from symbiosis.io.write.registry import Output, write_output
+from symbiosis.results.network import build_network
+from symbiosis.results.privacy import Pseudonyms
 from symbiosis.schema import Scenario
-from symbiosis.solver.highs import Solution, Status, relative_gap
+from symbiosis.types import Solution, Status, Summary, relative_gap
 
 MATCH_COLUMNS = [
     "kind",
@@ -66,7 +68,7 @@ class Result:
     """The outcome of one solve: tables, graph and summary. ``write`` saves them."""
 
     scenario: Scenario
-    summary: dict[str, Any]
+    summary: Summary
     matches: pd.DataFrame
     flows: pd.DataFrame
     companies: pd.DataFrame
@@ -77,37 +79,78 @@ class Result:
 
     @property
     def status(self) -> str:
-        return str(self.summary["status"])
+        return self.summary.status.value
 
     @property
     def ok(self) -> bool:
         """True when the result holds a solution (optimal, stopped by the time limit, or a baseline's)."""
-        return self.status in (Status.optimal.value, Status.time_limit.value, Status.heuristic.value)
+        return self.summary.has_solution
 
     def anonymised(self, key: bytes | None = None) -> Result:
-        """A copy with company names, company ids and stream ids replaced by stable pseudonyms."""
-        from symbiosis.results.privacy import anonymise
+        """A copy with company names, company ids, stream ids and profile ids replaced by stable pseudonyms."""
+        result = self
+        sc = result.scenario
+        p = Pseudonyms(sc, key)
+        scenario = sc.replaced(
+            name="anonymised scenario",
+            companies=tuple(c.replaced(id=p.company[c.id], name=p.company[c.id]) for c in sc.companies),
+            streams=tuple(
+                s.replaced(id=p.stream[s.id], company=p.company[s.company], profile=p.profile.get(s.profile or "", s.profile))
+                for s in sc.streams
+            ),
+            profiles=tuple(x.replaced(profile=p.profile[x.profile]) for x in sc.profiles),
+            rules=tuple(r.replaced(source=p.ref(r.source), target=p.ref(r.target)) for r in sc.rules),
+        )
+        matches = result.matches.copy()
+        exchange = matches["kind"] == "exchange"
+        matches.loc[exchange, "source"] = matches.loc[exchange, "source"].map(p.company)
+        matches["target"] = matches["target"].map(p.company)
+        matches.loc[exchange, "supply_stream"] = matches.loc[exchange, "supply_stream"].map(p.stream)
+        matches["demand_stream"] = matches["demand_stream"].map(p.stream)
+        matches = matches.sort_values(["kind", "source", "target", "supply_stream", "demand_stream"], kind="stable").reset_index(drop=True)
+        flows = result.flows.copy()
+        flows["supply_stream"] = flows["supply_stream"].map(p.stream)
+        flows["demand_stream"] = flows["demand_stream"].map(p.stream)
+        flows = flows.sort_values(["supply_stream", "demand_stream"], kind="stable").reset_index(drop=True)
+        companies = result.companies.copy()
+        companies["company"] = companies["company"].map(p.company)
+        companies["name"] = companies["company"]
+        companies = companies.sort_values("company", kind="stable").reset_index(drop=True)
+        facilities = result.facilities.copy()
+        if "members" in facilities:
+            facilities["members"] = facilities["members"].map(lambda m: ";".join(sorted(p.stream[x] for x in m.split(";") if x)))
+        summary = result.summary.model_copy(
+            update={"scenario": scenario.name, "problems": [p.text(x) for x in result.summary.problems], "anonymised": True}
+        )
+        return replace(
+            result,
+            scenario=scenario,
+            summary=summary,
+            matches=matches,
+            flows=flows,
+            companies=companies,
+            facilities=facilities,
+            network=build_network(scenario, matches),
+            candidates=None,
+        )
 
-        return anonymise(self, key)
+    def output(self) -> Output:
+        """What the writers write."""
+        tables = {
+            "matches": self.matches,
+            "flows": self.flows,
+            "companies": self.companies,
+            "facilities": self.facilities,
+            "facility_loads": self.facility_loads,
+        }
+        return Output(self.summary, tables, self.network, self.scenario)
 
     def write(self, out_dir: str | Path, overwrite: bool = True, xlsx: bool = False, report: bool = False) -> Path:
         """Write every output file into ``out_dir``, whole or not at all.
 
         ``xlsx`` adds ``results.xlsx``; ``report`` adds ``report.html`` with its pictures.
         """
-        from symbiosis.io.write.files import write_result
-
-        return write_result(self, Path(out_dir), overwrite=overwrite, xlsx=xlsx, report=report)
-
-
-@dataclass
-class Decisions:
-    """The chosen values, indexed like the whole candidate set."""
-
-    flows: list[np.ndarray]  # per arc: flow in each slot (supply units)
-    y: np.ndarray  # per arc: link built
-    z: np.ndarray  # per size option: built
-    w: np.ndarray  # per membership candidate: joined
+        return write_output(self.output(), Path(out_dir), overwrite=overwrite, xlsx=xlsx, report=report)
 
 
 @dataclass(frozen=True)
@@ -123,11 +166,11 @@ class Outcome:
 
     @property
     def has_values(self) -> bool:
-        return self.status in (Status.optimal, Status.time_limit, Status.heuristic)
+        return self.status.has_solution
 
 
-def assign(candidates: Candidates, solved: list[tuple[Part, ExchangeModel, Solution]]) -> tuple[Decisions, Outcome]:
-    """Assign the parts' solutions back to the whole candidate set, and combine their status.
+def assign(candidates: Candidates, solved: list[tuple[Part, Solution]]) -> tuple[Decisions, Outcome]:
+    """Assign the parts' solutions back to the whole candidate set by id, and combine their status.
 
     A part stopped by the time limit before any solution keeps all-zero decisions
     (feasible when it has no require rule); its bound is then unknown.
@@ -136,19 +179,24 @@ def assign(candidates: Candidates, solved: list[tuple[Part, ExchangeModel, Solut
     y = np.zeros(len(candidates.arcs))
     z = np.zeros(len(candidates.options))
     w = np.zeros(len(candidates.memberships))
+    arc_at = {a: i for i, a in enumerate(zip(candidates.arcs["supply_stream"], candidates.arcs["demand_stream"]))}
+    option_at = {o: i for i, o in enumerate(zip(candidates.options["facility"], [int(k) for k in candidates.options["option"]]))}
+    member_at = {j: i for i, j in enumerate(zip(candidates.memberships["facility"], candidates.memberships["demand_stream"]))}
     statuses = []
     objective, bound, seconds = 0.0, 0.0, 0.0
     bound_known = True
-    for part, handle, sol in solved:
+    for part, sol in solved:
         statuses.append(sol.status)
         seconds += sol.solve_seconds
-        if sol.has_values:
-            x = np.where(sol.x > ZERO, sol.x, 0.0)
-            for f, (a, t) in enumerate(zip(handle.flow_arc, handle.flow_slot)):
-                flows[int(part.arcs[a])][t] = x[f]
-            y[part.arcs] = sol.y
-            z[part.options] = sol.z
-            w[part.memberships] = sol.w
+        if sol.has_solution:
+            for arc, x in sol.flows.items():
+                flows[arc_at[arc]] = np.where(x > ZERO, x, 0.0)
+            for arc, v in sol.links.items():
+                y[arc_at[arc]] = v
+            for o, v in sol.options.items():
+                z[option_at[o]] = v
+            for j, v in sol.memberships.items():
+                w[member_at[j]] = v
             objective += sol.objective or 0.0
         if sol.best_bound is None:
             bound_known = False
@@ -158,13 +206,13 @@ def assign(candidates: Candidates, solved: list[tuple[Part, ExchangeModel, Solut
         status = Status.infeasible
     elif Status.error in statuses:
         status = Status.error
-    elif Status.no_solution in statuses and any(p.candidates.requires for p, _, s in solved if s.status is Status.no_solution):
+    elif Status.no_solution in statuses and any(p.candidates.requires for p, s in solved if s.status is Status.no_solution):
         status = Status.no_solution
     elif any(s is not Status.optimal for s in statuses):
         status = Status.time_limit
     else:
         status = Status.optimal
-    has = status in (Status.optimal, Status.time_limit)
+    has = status.has_solution
     best = bound if bound_known and has else None
     outcome = Outcome(status, objective if has else None, best, relative_gap(objective, best) if has else None, seconds, len(solved))
     return Decisions(flows, y, z, w), outcome
@@ -200,33 +248,32 @@ def build_result(
     # As in the objective, the carbon value counts towards what a participant gains.
     gains = [economics.objective(s, q, st) for s, q in zip(taking_part["savings_eur_per_year"], taking_part["co2_avoided_t_per_year"])]
     min_share = min(gains) if gains else 0.0
-    summary: dict[str, Any] = {
-        "scenario": scenario.name,
-        "input_hash": scenario.fingerprint(),
-        "status": solution.status.value,
-        "net_savings_eur_per_year": net if solution.has_values else None,
-        "objective": economics.objective(net, co2_t, st) if solution.has_values else None,
-        "co2_avoided_t_per_year": co2_t if solution.has_values else None,
-        "carbon_price_eur_per_t": st.carbon_price_eur_per_t,
-        "best_bound": solution.best_bound,
-        "mip_gap": solution.mip_gap,
-        "n_exchanges": int((matches["kind"] == "exchange").sum()),
-        "n_pools": len(facilities),
-        "n_pool_members": int((matches["kind"] == "pool").sum()),
-        "n_candidates": len(candidates.arcs),
-        "n_parts": solution.n_parts,
-        "n_membership_candidates": len(candidates.memberships),
-        "allocation": st.allocation,
-        "min_participant_savings_eur_per_year": min_share,
-        "individually_rational": bool(min_share >= -ALLOCATION_TOLERANCE),
-        "build_seconds": build_seconds,
-        "solve_seconds": solution.solve_seconds,
-        "problems": list(problems or []),
-        "settings": st.model_dump(mode="json"),
-        "resources": {r.id: {"family": r.family.value, "unit": r.unit, "pricing": r.pricing.value} for r in scenario.resources},
-    }
-    if st.allocation == "shapley":
-        summary["shapley_max_std_error_eur"] = shapley_error
+    summary = Summary(
+        scenario=scenario.name,
+        input_hash=scenario.fingerprint(),
+        status=solution.status,
+        net_savings_eur_per_year=net if solution.has_values else None,
+        objective=economics.objective(net, co2_t, st) if solution.has_values else None,
+        co2_avoided_t_per_year=co2_t if solution.has_values else None,
+        carbon_price_eur_per_t=st.carbon_price_eur_per_t,
+        best_bound=solution.best_bound,
+        mip_gap=solution.mip_gap,
+        n_exchanges=int((matches["kind"] == "exchange").sum()),
+        n_pools=len(facilities),
+        n_pool_members=int((matches["kind"] == "pool").sum()),
+        n_candidates=len(candidates.arcs),
+        n_parts=solution.n_parts,
+        n_membership_candidates=len(candidates.memberships),
+        allocation=st.allocation,
+        min_participant_savings_eur_per_year=min_share,
+        individually_rational=bool(min_share >= -ALLOCATION_TOLERANCE),
+        build_seconds=build_seconds,
+        solve_seconds=solution.solve_seconds,
+        problems=list(problems or []),
+        settings=st.model_dump(mode="json"),
+        resources={r.id: {"family": r.family.value, "unit": r.unit, "pricing": r.pricing.value} for r in scenario.resources},
+        shapley_max_std_error_eur=shapley_error if st.allocation == "shapley" else None,
+    )
     return Result(
         scenario=scenario,
         summary=summary,
@@ -426,18 +473,3 @@ def allocate(scenario: Scenario, matches: pd.DataFrame) -> pd.DataFrame:
         for c in sorted(scenario.companies, key=lambda c: c.id)
     ]
     return pd.DataFrame(rows, columns=COMPANY_COLUMNS)
-
-
-def build_network(scenario: Scenario, matches: pd.DataFrame) -> nx.MultiDiGraph:
-    """Companies and facilities built as nodes (with coordinates); matches as edges (with their attributes)."""
-    g = nx.MultiDiGraph(name=scenario.name)
-    for c in sorted(scenario.companies, key=lambda c: c.id):
-        g.add_node(c.id, kind="company", name=c.name, sector=c.sector, lat=c.lat, lon=c.lon)
-    sites = {f.id: f for f in reversed(scenario.facilities)}
-    for fid in sorted(set(matches.loc[matches["kind"] == "pool", "source"])):
-        f = sites[fid]
-        g.add_node(fid, kind="facility", name=f.name, sector="", lat=f.lat, lon=f.lon)
-    for row in matches.to_dict(orient="records"):
-        key = f"{row['supply_stream'] or row['source']}->{row['demand_stream']}"
-        g.add_edge(row["source"], row["target"], key=key, **{k: v for k, v in row.items() if k not in ("source", "target")})
-    return g

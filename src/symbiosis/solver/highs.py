@@ -11,8 +11,6 @@ is still used for the IIS of ``lp_conflict``). It returns the project's own
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from enum import Enum
 
 import highspy
 import numpy as np
@@ -25,45 +23,7 @@ from pyomo.repn import generate_standard_repn
 
 from symbiosis.model import ExchangeModel
 from symbiosis.schema import SolverSettings
-
-
-class Status(str, Enum):
-    """How a solve ended."""
-
-    optimal = "optimal"  # proven within mip_rel_gap
-    time_limit = "time_limit"  # stopped by the time limit with a solution
-    no_solution = "no_solution"  # stopped by the time limit before any solution
-    infeasible = "infeasible"
-    error = "error"
-    heuristic = "heuristic"  # a baseline's result: feasible, with no bound
-
-
-@dataclass(frozen=True)
-class Solution:
-    """What the solver found, in the model's own index space."""
-
-    status: Status
-    objective: float | None
-    best_bound: float | None
-    mip_gap: float | None
-    x: np.ndarray  # flow values, by flow variable
-    y: np.ndarray  # link choices, by arc
-    k: np.ndarray  # remaining peaks, by peak demand
-    solve_seconds: float
-    message: str = ""
-    z: np.ndarray = field(default_factory=lambda: np.zeros(0))  # size options built, by option
-    w: np.ndarray = field(default_factory=lambda: np.zeros(0))  # memberships, by candidate
-
-    @property
-    def has_values(self) -> bool:
-        return self.status in (Status.optimal, Status.time_limit, Status.heuristic)
-
-
-def relative_gap(objective: float | None, bound: float | None) -> float | None:
-    """|bound - objective| / max(|objective|, 1): 0 when proven optimal."""
-    if objective is None or bound is None:
-        return None
-    return abs(bound - objective) / max(abs(objective), 1.0)
+from symbiosis.types import Solution, Termination
 
 
 def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: float | None = None, warm_start: bool = False) -> Solution:
@@ -73,13 +33,11 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
     ``warm_start`` hands HiGHS the variables' current values as a first solution.
     """
     m = handle.model
-    n_flows, n_arcs, n_peaks = len(handle.flow_arc), len(m.y), len(handle.peak_demands)
-    n_options, n_members = len(m.z), len(m.w)
     start = time.perf_counter()
-    if n_arcs == 0 and n_options == 0:
+    if len(m.y) == 0 and len(m.z) == 0:
         # Nothing to choose: the optimum is the objective's constant (no matches).
         value = float(pyo.value(m.objective.expr, exception=False) or 0.0)
-        return Solution(Status.optimal, value, value, 0.0, np.zeros(0), np.zeros(0), np.zeros(n_peaks), 0.0)
+        return Solution(Termination.optimal, value, value, 0.0, message="optimal")
     with PauseGC():
         lp, columns = _to_highs(m)
         with capture_output(capture_fd=True):  # HiGHS prints a banner when created
@@ -103,47 +61,26 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
     hs = highspy.HighsModelStatus
     sol = highs.getSolution()
     info = highs.getInfo()
+    limits = (hs.kTimeLimit, hs.kIterationLimit, hs.kObjectiveBound, hs.kObjectiveTarget, hs.kInterrupt, getattr(hs, "kSolutionLimit", hs.kIterationLimit))
     if ms == hs.kOptimal:
-        status, has_solution = Status.optimal, True
-    elif ms in (hs.kTimeLimit, hs.kIterationLimit, hs.kObjectiveBound, hs.kObjectiveTarget, hs.kInterrupt, getattr(hs, "kSolutionLimit", hs.kIterationLimit)):
-        has_solution = bool(sol.value_valid)
-        status = Status.time_limit if has_solution else Status.no_solution
+        termination, has_solution = Termination.optimal, True
+    elif ms in limits:
+        termination, has_solution = Termination.time_limit, bool(sol.value_valid)
     elif ms in (hs.kInfeasible, hs.kUnboundedOrInfeasible):
-        status, has_solution = Status.infeasible, False
+        termination, has_solution = Termination.infeasible, False
     else:
-        status, has_solution = Status.error, False
-    x = np.zeros(n_flows)
-    y = np.zeros(n_arcs)
-    k = np.zeros(n_peaks)
-    z = np.zeros(n_options)
-    w = np.zeros(n_members)
-    objective = bound = None
-    if status in (Status.optimal, Status.time_limit) and has_solution:
-        values = np.asarray(sol.col_value, dtype=float)
-        col = {id(v): i for i, v in enumerate(columns)}
-
-        def pick(var: pyo.Var, n: int) -> np.ndarray:
-            return values[[col[id(var[i])] for i in range(n)]] if n else np.zeros(0)
-
-        x, y, k, z, w = pick(m.x, n_flows), pick(m.y, n_arcs), pick(m.k, n_peaks), pick(m.z, n_options), pick(m.w, n_members)
-        objective = float(info.objective_function_value)
-        bound = float(info.mip_dual_bound) if info.mip_node_count != -1 else objective
-    elif status is Status.no_solution and info.mip_node_count != -1:
-        bound = float(info.mip_dual_bound)
-    tc_name = {Status.optimal: "optimal", Status.infeasible: "infeasible"}.get(status, str(ms).split(".")[-1])
-    return Solution(
-        status=status,
-        objective=objective,
-        best_bound=bound,
-        mip_gap=relative_gap(objective, bound),
-        x=x,
-        y=y,
-        k=k,
-        solve_seconds=seconds,
-        message=tc_name,
-        z=z,
-        w=w,
-    )
+        termination, has_solution = Termination.error, False
+    message = {Termination.optimal: "optimal", Termination.infeasible: "infeasible"}.get(termination, str(ms).split(".")[-1])
+    bound: float | None = None
+    if not has_solution:
+        if termination is Termination.time_limit and info.mip_node_count != -1:
+            bound = float(info.mip_dual_bound)
+        return Solution(termination, None, bound, seconds, message=message)
+    values = np.asarray(sol.col_value, dtype=float)
+    col = {id(v): i for i, v in enumerate(columns)}
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if info.mip_node_count != -1 else objective
+    return Solution(termination, objective, bound, seconds, *handle.decode(lambda var: values[col[id(var)]]), message=message)
 
 
 def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:

@@ -14,39 +14,13 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from symbiosis.errors import OutputError
 
-if TYPE_CHECKING:
-    from symbiosis.results import Result
-
-OUTPUT_FILES = (
-    "summary.json",
-    "matches.csv",
-    "flows.csv",
-    "companies.csv",
-    "facilities.csv",
-    "facility_loads.csv",
-    "network.graphml",
-    "network.json",
-    "scenario.json",
-    "network.geojson",
-    "results.xlsx",
-    # symbiosis.io.write.report (solve --report, or symbiosis report DIR)
-    "report.html",
-    "report_map.png",
-    "report_map.svg",
-    "report_savings.png",
-    "report_savings.svg",
-    "report_flows.png",
-    "report_flows.svg",
-    "report_loads.png",
-    "report_loads.svg",
-)
 SIGNIFICANT = 10
 
 
@@ -65,8 +39,27 @@ def tidy(value: Any) -> Any:
     return value
 
 
+def _umask() -> int:
+    """The process's umask: read from /proc where there is one (Linux), so that it is never changed."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
+
+
 def replace_folder(tmp: Path, target: Path) -> None:
-    """Put the finished folder ``tmp`` at ``target`` by renames, replacing what was there."""
+    """Put the finished folder ``tmp`` at ``target`` by renames, replacing what was there.
+
+    The folder gets the permissions of any new folder (0777 less the umask), not the
+    0700 that ``tempfile.mkdtemp`` gives its temporary folder.
+    """
+    os.chmod(tmp, 0o777 & ~_umask())
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
         os.rename(target, old / "previous")
@@ -114,7 +107,7 @@ def scenario_snapshot(scenario: Any) -> dict[str, Any]:
     return {"format": 1, "name": data["name"], "tables": tables, "settings": data["settings"]}
 
 
-def check_target(out_dir: Path, inputs: tuple[Path, ...]) -> None:
+def check_target(out_dir: Path, inputs: tuple[Path, ...], output_files: frozenset[str]) -> None:
     """Refuse a target that is, or would replace, an input, or a folder that is not ours."""
     target = out_dir.resolve()
     for f in inputs:
@@ -125,52 +118,8 @@ def check_target(out_dir: Path, inputs: tuple[Path, ...]) -> None:
         if not target.is_dir():
             raise OutputError(f"output path '{out_dir}' exists and is not a folder")
         entries = {p.name for p in target.iterdir()}
-        if entries and not ("summary.json" in entries and entries <= set(OUTPUT_FILES)):
+        if entries and not ("summary.json" in entries and entries <= output_files):
             raise OutputError(
                 f"output folder '{out_dir}' exists and holds files that are not a symbiosis result; "
                 "choose a new or empty folder"
             )
-
-
-def write_result(result: Result, out_dir: Path, overwrite: bool = True, xlsx: bool = False, report: bool = False) -> Path:
-    """Write the result's files into ``out_dir`` atomically; return the folder.
-
-    ``xlsx`` adds ``results.xlsx``; ``report`` adds ``report.html`` and its pictures.
-    """
-    check_target(out_dir, result.scenario.input_files)
-    target = out_dir.resolve()
-    if target.exists() and any(target.iterdir()) and not overwrite:
-        raise OutputError(f"output folder '{out_dir}' exists; pass overwrite=True to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
-        fill_folder(result, tmp, xlsx=xlsx, report=report)
-        replace_folder(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
-
-
-def fill_folder(result: Result, folder: Path, xlsx: bool = False, report: bool = False) -> None:
-    """Write every output file into an existing (temporary) folder."""
-    from symbiosis.io.write.geojson import network_geojson
-
-    write_json(result.summary, folder / "summary.json")
-    write_csv(result.matches, folder / "matches.csv")
-    write_csv(result.flows, folder / "flows.csv")
-    write_csv(result.companies, folder / "companies.csv")
-    write_csv(result.facilities, folder / "facilities.csv")
-    write_csv(result.facility_loads, folder / "facility_loads.csv")
-    write_json(network_json(result.network), folder / "network.json")
-    nx.write_graphml(result.network, folder / "network.graphml")
-    write_json(scenario_snapshot(result.scenario), folder / "scenario.json")
-    write_json(network_geojson(result.network, result.matches), folder / "network.geojson")
-    if xlsx:
-        from symbiosis.io.read.workbook import write_results_workbook
-
-        write_results_workbook(result, folder / "results.xlsx")
-    if report:  # last: the report reads the files above
-        from symbiosis.io.write.report import write_report
-
-        write_report(folder)

@@ -1,37 +1,26 @@
-"""The analyst's report: one self-contained HTML page made from a result folder.
+"""The report's pictures, drawn with matplotlib (Agg) from the files of a result folder.
 
-``read_result`` reads a folder written by ``symbiosis solve``; ``figures`` draws the
-pictures with matplotlib (Agg): a map of the exchanges and shared facilities, the
-savings of every company taking part, the flows by resource family and the per-slot
-load of each shared facility of a peak resource; ``report_html`` puts them, the
-headline figures and sortable tables of matches and companies into one HTML page
-that opens offline (pictures embedded as base64 PNG, a few lines of inline script,
-no external files, fonts or tiles). ``write_report`` writes the page and the
-pictures as PNG and SVG beside it, each file whole or not at all.
-
-Everything here is a pure function of the files, so the same result folder gives the
-same report: the SVG files are byte-stable (fixed hash salt, no date), and no time or
-path of the run goes into the page.
+A map of the exchanges and shared facilities, the savings of every company taking
+part, the flows by resource family and the per-slot load of each shared facility of
+a peak resource. ``figures`` draws those that apply; ``render`` turns one into PNG and
+SVG bytes. The SVG files are byte-stable: fixed hash salt, no date, text kept as text.
+matplotlib is imported on first use, so that importing the report costs nothing.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import io
-import json
 import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from symbiosis.economics import EARTH_RADIUS_KM
-from symbiosis.errors import OutputError
+from symbiosis.geodesy import EARTH_RADIUS_KM
+from symbiosis.io.read.results import ResultFiles
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -51,7 +40,7 @@ OTHER_COLOUR = "#17becf"
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180  # on the sphere of the haversine distances
 DPI = 120
 BY_COMPANY_LIMIT = 12  # the flow diagram groups by sector beyond this many participants
-STYLE = {
+STYLE: dict[Any, Any] = {
     "font.family": "DejaVu Sans",  # shipped with matplotlib: the same pictures on every machine
     "font.size": 8,
     "axes.titlesize": 9,
@@ -61,102 +50,6 @@ STYLE = {
     "text.parse_math": False,  # names and ids are text: a '$' in them is no formula
     "figure.facecolor": "white",
 }
-TEXT = {
-    "matches.csv": ["kind", "source", "target", "supply_stream", "demand_stream", "resource", "unit"],
-    "companies.csv": ["company", "name"],
-    "facilities.csv": ["facility", "name", "resource", "members"],
-    "facility_loads.csv": ["facility", "slot"],
-}
-
-
-# --------------------------------------------------------------------------- reading
-
-
-@dataclass(frozen=True)
-class ResultFiles:
-    """The files of a result folder that the report uses."""
-
-    summary: dict[str, Any]
-    matches: pd.DataFrame
-    companies: pd.DataFrame
-    facilities: pd.DataFrame
-    loads: pd.DataFrame
-    nodes: pd.DataFrame  # id, kind, name, sector, lat, lon (companies and facilities built)
-
-    def family(self, resource: str) -> str:
-        """The resource family of a resource, from summary.json ('' when unknown)."""
-        return str(self.summary.get("resources", {}).get(resource, {}).get("family", ""))
-
-    def pricing(self, resource: str) -> str:
-        return str(self.summary.get("resources", {}).get(resource, {}).get("pricing", ""))
-
-    @property
-    def participants(self) -> pd.DataFrame:
-        """Rows of companies.csv of the companies taking part (an exchange or a pool)."""
-        c = self.companies
-        return c[(c["n_exchanges"] > 0) | (c["n_pools"] > 0)]
-
-
-def _csv(folder: Path, name: str, required: bool = True) -> pd.DataFrame:
-    path = folder / name
-    if not path.is_file():
-        if required:
-            raise OutputError(f"'{folder}' holds no {name}; is it a complete result folder?")
-        return pd.DataFrame()
-    try:
-        frame = pd.read_csv(path, dtype={c: str for c in TEXT.get(name, [])}, keep_default_na=False, na_values=[""])
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise OutputError(f"{path}: cannot be read as CSV ({exc})") from None
-    for col in TEXT.get(name, []):
-        if col in frame.columns:
-            frame[col] = frame[col].fillna("")
-    return frame
-
-
-def read_result(result_dir: str | Path) -> ResultFiles:
-    """Read the files of a result folder; ``OutputError`` names what is missing or unreadable."""
-    folder = Path(result_dir)
-    if not (folder / "summary.json").is_file():
-        raise OutputError(f"'{folder}' holds no summary.json; is it a result folder?")
-    docs = {}
-    for name in ("summary.json", "network.json"):
-        try:
-            docs[name] = json.loads((folder / name).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise OutputError(f"'{folder}' holds no {name}; is it a complete result folder?") from None
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise OutputError(f"{folder / name}: cannot be read as JSON ({exc})") from None
-    matches = _csv(folder, "matches.csv")
-    companies = _csv(folder, "companies.csv")
-    for col in ("standalone_cost_eur_per_year", "cost_with_symbiosis_eur_per_year"):
-        if col not in companies.columns:
-            companies[col] = float("nan")
-    nodes = pd.DataFrame(
-        [
-            {
-                "id": str(n.get("id")),
-                "kind": str(n.get("kind", "company")),
-                "name": str(n.get("name", "") or ""),
-                "sector": str(n.get("sector", "") or ""),
-                "lat": float(n["lat"]),
-                "lon": float(n["lon"]),
-            }
-            for n in docs["network.json"].get("nodes", [])
-            if n.get("lat") is not None and n.get("lon") is not None
-        ],
-        columns=["id", "kind", "name", "sector", "lat", "lon"],
-    )
-    return ResultFiles(
-        summary=docs["summary.json"],
-        matches=matches,
-        companies=companies,
-        facilities=_csv(folder, "facilities.csv", required=False),
-        loads=_csv(folder, "facility_loads.csv", required=False),
-        nodes=nodes,
-    )
-
-
-# --------------------------------------------------------------------------- figures
 
 
 def _colour(family: str) -> str:
@@ -224,7 +117,7 @@ def map_figure(res: ResultFiles) -> Figure | None:
         families.add(fam)
         (x0, y0), (x1, y1) = pos[row["source"]], pos[row["target"]]
         ax.plot([x0, x1], [y0, y1], ls="--", lw=0.7, color=_colour(fam), alpha=0.6, zorder=1, gid=f"pool-{i}")
-    fac_family = {}
+    fac_family: dict[str, str] = {}
     for row in pools.itertuples():
         fac_family.setdefault(row.source, res.family(row.resource))
     for node in facilities.itertuples():
@@ -273,7 +166,7 @@ def map_figure(res: ResultFiles) -> Figure | None:
     fig.legend(handles=handles, loc="outside right upper", fontsize=7, frameon=False, title=title, title_fontsize=7)
     ax.set_xlabel("km east of the centre")
     ax.set_ylabel("km north of the centre")
-    n_ex, n_pools = int(res.summary.get("n_exchanges", len(exchanges))), int(res.summary.get("n_pools", len(facilities)))
+    n_ex, n_pools = res.summary.n_exchanges, res.summary.n_pools
     ax.set_title(f"{_count(n_ex, 'exchange')} and {_count(n_pools, 'shared facility', 'shared facilities')}")
     return fig
 
@@ -285,6 +178,9 @@ def _family_key(family: str) -> tuple[int, str]:
 def savings_table(res: ResultFiles) -> pd.DataFrame:
     """The companies taking part, largest savings first (ties by id): the rows of the savings chart."""
     part = res.participants
+    for col in ("standalone_cost_eur_per_year", "cost_with_symbiosis_eur_per_year"):  # absent from older results
+        if col not in part.columns:
+            part = part.assign(**{col: float("nan")})
     return part.sort_values(["savings_eur_per_year", "company"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -396,7 +292,8 @@ def flow_panels(res: ResultFiles) -> tuple[list[FlowPanel], str]:
 def _order(flows: list[tuple[str, str, str, float]], side: int) -> list[tuple[str, float]]:
     totals: dict[str, float] = {}
     for f in flows:
-        totals[f[side]] = totals.get(f[side], 0.0) + f[3]
+        node = str(f[side])  # side 0 or 1: a node's label
+        totals[node] = totals.get(node, 0.0) + f[3]
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -479,11 +376,11 @@ def flows_figure(res: ResultFiles) -> Figure | None:
 
 def load_facilities(res: ResultFiles) -> list[tuple[dict[str, Any], pd.DataFrame]]:
     """The facilities built for peak resources, each with its per-slot loads (in slot order)."""
-    out = []
-    if res.facilities.empty or res.loads.empty:
+    out: list[tuple[dict[str, Any], pd.DataFrame]] = []
+    if res.facilities.empty or res.facility_loads.empty:
         return out
     for fac in res.facilities.to_dict(orient="records"):
-        loads = res.loads[res.loads["facility"] == fac["facility"]]
+        loads = res.facility_loads[res.facility_loads["facility"] == fac["facility"]]
         pricing = res.pricing(fac["resource"])
         if loads.empty or not (pricing == "peak" or (pricing == "" and len(loads) > 1)):
             continue
@@ -498,7 +395,7 @@ def loads_figure(res: ResultFiles) -> Figure | None:
         return None
     fig = _figure(10, 2.7 * len(facs) + 0.3)
     axes = fig.subplots(len(facs), 1, squeeze=False)[:, 0]
-    units = res.summary.get("resources", {})
+    units = res.summary.resources
     for ax, (fac, loads) in zip(axes, facs):
         n = len(loads)
         unit = units.get(fac["resource"], {}).get("unit", "")
@@ -519,7 +416,7 @@ def loads_figure(res: ResultFiles) -> Figure | None:
 
 
 @contextmanager
-def _style() -> Iterator[None]:
+def style() -> Iterator[None]:
     """matplotlib's defaults plus ours, whatever the user's matplotlibrc; warnings stay here."""
     import matplotlib as mpl
     import matplotlib.style
@@ -531,7 +428,7 @@ def _style() -> Iterator[None]:
 
 def figures(res: ResultFiles) -> dict[str, Figure]:
     """The report's pictures that apply to this result, by name (see ``FIGURES``)."""
-    with _style():
+    with style():
         made = {"map": map_figure(res), "savings": savings_figure(res), "flows": flows_figure(res), "loads": loads_figure(res)}
     return {k: v for k, v in made.items() if v is not None}
 
@@ -539,7 +436,7 @@ def figures(res: ResultFiles) -> dict[str, Figure]:
 def render(fig: Figure) -> tuple[bytes, bytes]:
     """A figure as PNG and as SVG bytes (the SVG without date, with stable ids)."""
     png, svg = io.BytesIO(), io.BytesIO()
-    with _style():
+    with style():
         # Lay the figure out once, then keep that layout for both formats (each
         # savefig would otherwise run the layout engine again).
         fig.draw_without_rendering()
@@ -549,262 +446,3 @@ def render(fig: Figure) -> tuple[bytes, bytes]:
     return png.getvalue(), svg.getvalue()
 
 
-# --------------------------------------------------------------------------- the page
-
-
-DASH = "\u2013"
-
-
-def _money(x: Any) -> str:
-    return DASH if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.0f}"
-
-
-def _esc(x: Any) -> str:
-    return html.escape(str(x), quote=True)
-
-
-def _cell(value: Any, column: str) -> tuple[str, str]:
-    """(shown text, sort value) of a table cell."""
-    if isinstance(value, str):
-        return value, value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "", ""
-    if isinstance(value, (bool,)):
-        return str(value), str(int(value))
-    if isinstance(value, int) or (hasattr(value, "dtype") and getattr(value, "dtype").kind in "iu"):
-        return f"{int(value):,}", repr(int(value))
-    v = float(value)
-    shown = f"{v:,.0f}" if "eur" in column else f"{v:,.2f}"
-    return shown, repr(v)
-
-
-def _table(frame: pd.DataFrame, table_id: str, caption: str) -> str:
-    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
-    head = "".join(
-        f'<th data-type="{"number" if c in numeric else "text"}" title="click to sort">{_esc(c)}</th>' for c in frame.columns
-    )
-    rows = []
-    for rec in frame.itertuples(index=False):
-        cells = []
-        for c, v in zip(frame.columns, rec):
-            shown, key = _cell(v, c)
-            cls = ' class="num"' if c in numeric else ""
-            cells.append(f'<td{cls} data-value="{_esc(key)}">{_esc(shown)}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<table id="{table_id}" class="sortable"><caption>{_esc(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
-    )
-
-
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;max-width:1200px;padding:0 1.5rem 3rem;color:#222;line-height:1.4}
-h1{margin:1.2rem 0 .2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-.meta{color:#666;font-size:.9rem}
-.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin-top:1rem}
-.card{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:10rem;background:#fafafa}
-.card .value{font-size:1.45rem;font-weight:600}.card .label{color:#666;font-size:.85rem}
-.warn{background:#fff4e5;border:1px solid #f0b35b;border-radius:6px;padding:.6rem .9rem;margin-top:1rem}
-figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
-figcaption{color:#666;font-size:.85rem}
-table{border-collapse:collapse;font-size:.8rem;margin-top:.5rem;width:100%}
-caption{text-align:left;color:#666;padding-bottom:.3rem}
-th,td{border-bottom:1px solid #e5e5e5;padding:.25rem .45rem;text-align:left;white-space:nowrap}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-th{background:#f3f3f3;cursor:pointer;position:sticky;top:0;user-select:none}
-th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
-.scroll{max-height:40rem;overflow:auto;border:1px solid #eee}
-footer{margin-top:3rem;color:#888;font-size:.8rem}
-"""
-
-SCRIPT = """
-(function () {
-  document.querySelectorAll("img.chart").forEach(function (img) {
-    function mark() { img.setAttribute("data-rendered", img.naturalWidth > 0 ? "yes" : "no"); }
-    if (img.complete) { mark(); } else {
-      img.addEventListener("load", mark);
-      img.addEventListener("error", function () { img.setAttribute("data-rendered", "no"); console.error("picture did not load: " + img.id); });
-    }
-  });
-  document.querySelectorAll("table.sortable").forEach(function (table) {
-    var heads = table.tHead.rows[0].cells;
-    Array.prototype.forEach.call(heads, function (th, col) {
-      th.addEventListener("click", function () {
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        var asc = th.getAttribute("aria-sort") !== "ascending";
-        var num = th.getAttribute("data-type") === "number";
-        rows.sort(function (a, b) {
-          var x = a.cells[col].getAttribute("data-value"), y = b.cells[col].getAttribute("data-value");
-          var c = num ? ((x === "" ? -Infinity : parseFloat(x)) - (y === "" ? -Infinity : parseFloat(y)) || 0) : x.localeCompare(y);
-          return asc ? c : -c;
-        });
-        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-        rows.forEach(function (r) { body.appendChild(r); });
-      });
-    });
-  });
-})();
-"""
-
-CAPTIONS = {
-    "map": (
-        "Map",
-        "Companies and shared facilities by their coordinates (km from the centre of the park). Arrows are exchanges, "
-        "coloured by resource family and as wide as their savings; dashed lines join each shared facility to its members.",
-    ),
-    "savings": (
-        "Savings per company",
-        "What each company taking part pays today for the streams in the scenario (stand-alone) and with symbiosis; "
-        "the difference is its share of the savings. Negative costs are earnings.",
-    ),
-    "flows": (
-        "Flows by resource family",
-        "Quantities per year exchanged or served by a shared facility, from the supplier (or facility) on the left to "
-        "the receiver on the right. Quantities of different units are never added; peak resources count the capacity shared.",
-    ),
-    "loads": (
-        "Load of the shared facilities",
-        "Per-slot load of each shared facility of a peak resource (the members' summed need) against the capacity built.",
-    ),
-}
-
-
-def _headline(summary: dict[str, Any]) -> str:
-    gap = summary.get("mip_gap")
-    co2 = summary.get("co2_avoided_t_per_year")
-    cards = [
-        ("kpi-net-savings", f"{_money(summary.get('net_savings_eur_per_year'))} EUR/yr", "net savings"),
-        ("kpi-co2", f"{DASH if co2 is None else f'{co2:,.1f}'} t/yr", "CO2 avoided"),
-        ("kpi-exchanges", str(summary.get("n_exchanges", DASH)), "exchanges"),
-        ("kpi-pools", f"{summary.get('n_pools', DASH)} ({summary.get('n_pool_members', 0)} members)", "shared facilities"),
-        ("kpi-status", str(summary.get("status", DASH)), "solver status" + ("" if gap is None else f", gap {gap:.4%}")),
-    ]
-    if summary.get("carbon_price_eur_per_t"):
-        cards.insert(
-            1, ("kpi-objective", f"{_money(summary.get('objective'))} EUR/yr", f"objective, with CO2 at {summary['carbon_price_eur_per_t']:g} EUR/t")
-        )
-    if summary.get("individually_rational") is not None and summary.get("net_savings_eur_per_year") is not None:
-        cards.append(
-            (
-                "kpi-rational",
-                "yes" if summary.get("individually_rational") else "NO",
-                f"every company taking part at or above zero (lowest {_money(summary.get('min_participant_savings_eur_per_year'))} EUR/yr)",
-            )
-        )
-    return '<section id="headline" class="cards">' + "".join(
-        f'<div class="card" id="{i}"><div class="value">{_esc(v)}</div><div class="label">{_esc(label)}</div></div>' for i, v, label in cards
-    ) + "</section>"
-
-
-def report_html(res: ResultFiles, pngs: dict[str, bytes], stem: str = "report") -> str:
-    """The page: headline figures, the pictures (embedded), and sortable tables."""
-    from symbiosis import __version__
-
-    s = res.summary
-    name = s.get("scenario", "symbiosis result")
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_esc(name)}: symbiosis report</title>",
-        f"<style>{CSS}</style></head><body>",
-        f"<header><h1>{_esc(name)}</h1>",
-        f'<p class="meta">symbiosis result, input hash {_esc(s.get("input_hash", "?"))}; pools split by the {_esc(s.get("allocation", "proportional"))} rule</p></header>',
-        _headline(s),
-    ]
-    problems = s.get("problems") or []
-    if s.get("net_savings_eur_per_year") is None or problems:
-        items = "".join(f"<li>{_esc(p)}</li>" for p in problems)
-        head = f"<strong>No solution to show: status {_esc(s.get('status'))}.</strong>" if s.get("net_savings_eur_per_year") is None else ""
-        parts.append(f'<div class="warn" id="problems">{head}<ul>{items}</ul></div>')
-    for key in FIGURES:
-        title, caption = CAPTIONS[key]
-        parts.append(f'<section id="{key}-section"><h2>{_esc(title)}</h2>')
-        if key in pngs:
-            data = base64.b64encode(pngs[key]).decode("ascii")
-            parts.append(
-                f'<figure id="fig-{key}"><img id="img-{key}" class="chart" alt="{_esc(title)}" src="data:image/png;base64,{data}">'
-                f'<figcaption>{_esc(caption)} Also as <a href="{_esc(stem)}_{key}.svg">SVG</a> and <a href="{_esc(stem)}_{key}.png">PNG</a>.</figcaption></figure>'
-            )
-        else:
-            parts.append(f'<p class="meta" id="no-{key}">{_esc(_nothing(key))}</p>')
-        parts.append("</section>")
-    matches = res.matches
-    parts.append('<section id="matches-section"><h2>Matches</h2><div class="scroll">')
-    parts.append(_table(matches, "matches-table", f"{len(matches)} matches (exchanges and pool memberships); click a column to sort"))
-    parts.append("</div></section>")
-    parts.append('<section id="companies-section"><h2>Companies</h2><div class="scroll">')
-    parts.append(_table(res.companies, "companies-table", f"{len(res.companies)} companies; savings and CO2 are each company's share; click a column to sort"))
-    parts.append("</div></section>")
-    parts.append(f"<footer>Made by symbiosis {_esc(__version__)} from the files of the result folder.</footer>")
-    parts.append(f"<script>{SCRIPT}</script></body></html>")
-    return "\n".join(parts) + "\n"
-
-
-def _nothing(key: str) -> str:
-    return {
-        "map": "No company has coordinates in network.json: no map.",
-        "savings": "No company takes part in an exchange or a pool.",
-        "flows": "Nothing is exchanged or pooled.",
-        "loads": "No shared facility of a peak resource was built.",
-    }[key]
-
-
-@dataclass
-class Report:
-    """The page and its pictures (name -> (PNG bytes, SVG bytes))."""
-
-    html: str
-    pictures: dict[str, tuple[bytes, bytes]]
-
-
-def build_report(result_dir: str | Path, stem: str = "report") -> Report:
-    """Read a result folder and make the page and its pictures (nothing is written)."""
-    res = read_result(result_dir)
-    pictures = {}
-    for key, fig in figures(res).items():
-        pictures[key] = render(fig)
-    return Report(report_html(res, {k: v[0] for k, v in pictures.items()}, stem), pictures)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    from symbiosis.io.write.files import write_bytes_atomic
-
-    write_bytes_atomic(path, data)
-
-
-def report_paths(out: Path) -> dict[str, Path]:
-    """Where the page (key 'html') and each picture go: ``report.html``, ``report_map.png``, ..."""
-    paths = {"html": out}
-    for key in FIGURES:
-        for ext in ("png", "svg"):
-            paths[f"{key}.{ext}"] = out.with_name(f"{out.stem}_{key}.{ext}")
-    return paths
-
-
-def write_report(result_dir: str | Path, out: str | Path | None = None) -> Path:
-    """Write the report of a result folder: ``report.html`` in it (or ``out``), pictures beside it.
-
-    Each file is written whole (temporary file, then rename). Pictures of an earlier
-    report that no longer apply (e.g. no facility loads) are removed. Returns the page's path.
-    """
-    folder = Path(result_dir)
-    target = Path(out) if out is not None else folder / "report.html"
-    if target.suffix.lower() not in (".html", ".htm"):
-        raise OutputError(f"'{target}': the report is an HTML page; give a file name ending in .html")
-    if target.is_dir():
-        raise OutputError(f"'{target}' is a folder; give a file name ending in .html")
-    report = build_report(folder, target.stem)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    paths = report_paths(target)
-    for key in FIGURES:
-        for k, ext in enumerate(("png", "svg")):
-            path = paths[f"{key}.{ext}"]
-            if key in report.pictures:
-                _write_atomic(path, report.pictures[key][k])
-            elif path.is_file():
-                path.unlink()
-    _write_atomic(target, report.html.encode("utf-8"))
-    return target

@@ -1,0 +1,64 @@
+"""The pipeline of one optimisation: candidates, parts, model and solve, results.
+
+Sanity check (the scenario validates itself), candidates for the objective in use,
+independent parts, one model per part solved by HiGHS, solutions assigned back by
+id, results. A non-optimal outcome is a value (``result.status``), not an exception.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from symbiosis.analysis import baselines
+from symbiosis.analysis.diagnose import diagnose_infeasible, unmet_message
+from symbiosis.candidates import build_candidates, split_components, whole
+from symbiosis.results import Outcome, Result, assign, build_result
+from symbiosis.schema import Scenario
+from symbiosis.solver import Progress, solve_in_turn, solve_parallel
+from symbiosis.types import WEIGHTED, Objective, Status, Termination
+
+
+def optimise(scenario: Scenario, progress: Callable[[Progress], None] | None = None, objective: Objective = WEIGHTED) -> Result:
+    """Find the best network of exchanges and pools of a scenario for an objective."""
+    start = time.perf_counter()
+    candidates = build_candidates(scenario, objective=objective)
+    unmet = [r for r in candidates.requires if not r.arcs]
+    if unmet:
+        problems = [unmet_message(scenario, r) for r in unmet]
+        outcome = Outcome(Status.infeasible, None, None, None, 0.0, 0)
+        return build_result(scenario, candidates, None, outcome, time.perf_counter() - start, problems)
+    options = scenario.settings.solver
+    parts = split_components(candidates) if options.decompose else [whole(candidates)]
+    build_seconds = time.perf_counter() - start
+    deadline = time.monotonic() + options.time_limit_s
+    if options.processes > 1 and len(parts) > 1:
+        outs = solve_parallel(parts, scenario, deadline, baselines.greedy, objective)
+    else:
+        outs = solve_in_turn(parts, scenario.settings, deadline, baselines.greedy, progress, objective)
+    build_seconds += sum(o.build_seconds for o in outs)
+    solved = [(part, out.solution) for part, out in zip(parts, outs)]
+    decisions, outcome = assign(candidates, solved)
+    problems = []
+    if outcome.status is Status.infeasible:
+        for part, sol in solved:
+            if sol.termination is Termination.infeasible:
+                lines = diagnose_infeasible(scenario, part)
+                problems.append("these rules and limits clash: " + "; ".join(lines) if lines else "the require rules cannot all hold together")
+    return build_result(scenario, candidates, decisions, outcome, build_seconds, problems)
+
+
+def run_baseline(scenario: Scenario, method: str) -> Result:
+    """The result of a baseline: ``greedy`` (best value first) or ``type_only`` (every compatible pair in listing order)."""
+    start = time.perf_counter()
+    if method == "greedy":
+        candidates = build_candidates(scenario)
+        decisions = baselines.greedy(candidates, scenario.settings)
+    elif method == "type_only":
+        candidates = build_candidates(scenario, prune=False)
+        decisions = baselines.type_only(candidates)
+    else:
+        raise ValueError(f"unknown baseline '{method}' (greedy or type_only)")
+    seconds = time.perf_counter() - start
+    outcome = Outcome(Status.heuristic, None, None, None, seconds, 1)
+    return build_result(scenario, candidates, decisions, outcome, 0.0)

@@ -1,0 +1,96 @@
+"""Independent parts: groups of arcs and pools that share no stream, facility or rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from symbiosis.candidates.table import Candidates, RequireRule
+
+
+@dataclass
+class Part:
+    """One independent group of arcs and pools, with its indices in the whole."""
+
+    candidates: Candidates
+    arcs: np.ndarray  # local arc -> arc of the whole
+    options: np.ndarray  # local option -> option of the whole
+    memberships: np.ndarray  # local membership -> membership of the whole
+
+
+def whole(c: Candidates) -> Part:
+    """The whole candidate set as a single part."""
+    return Part(c, np.arange(len(c.arcs)), np.arange(len(c.options)), np.arange(len(c.memberships)))
+
+
+def split_components(c: Candidates) -> list[Part]:
+    """Split the candidates into groups that share no stream, facility or rule.
+
+    Arcs join their supply and demand streams, memberships join a demand to a
+    facility, and a require rule joins all the arcs it names. Groups that share
+    nothing cannot interact, so solving them apart is exact.
+    """
+    node: dict[str, int] = {}
+
+    def nid(key: str) -> int:
+        return node.setdefault(key, len(node))
+
+    edges: list[tuple[int, int]] = []
+    arc_node = [nid("s:" + s) for s in c.arcs["supply_stream"]]
+    for a, d in enumerate(c.arcs["demand_stream"]):
+        edges.append((arc_node[a], nid("d:" + d)))
+    mem_node = [nid("d:" + d) for d in c.memberships["demand_stream"]]
+    for j, f in enumerate(c.memberships["facility"]):
+        edges.append((mem_node[j], nid("f:" + f)))
+    opt_node = [nid("f:" + f) for f in c.options["facility"]]
+    for r in c.requires:
+        for a, b in zip(r.arcs, r.arcs[1:]):
+            edges.append((arc_node[a], arc_node[b]))
+    n = len(node)
+    if n == 0:
+        return []
+    rows = [e[0] for e in edges]
+    cols = [e[1] for e in edges]
+    graph = coo_matrix((np.ones(len(edges)), (rows, cols)), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    arc_label = label[arc_node] if arc_node else np.zeros(0, dtype=int)
+    opt_label = label[opt_node] if opt_node else np.zeros(0, dtype=int)
+    mem_label = label[mem_node] if mem_node else np.zeros(0, dtype=int)
+    # Order groups by their first arc (then first option), so runs are repeatable.
+    first: dict[int, tuple[int, int]] = {}
+    for a, g in enumerate(arc_label):
+        first.setdefault(int(g), (0, a))
+    for o, g in enumerate(opt_label):
+        first.setdefault(int(g), (1, o))
+    parts = []
+    for g in sorted(first, key=first.__getitem__):
+        arcs = np.flatnonzero(arc_label == g)
+        opts = np.flatnonzero(opt_label == g)
+        mems = np.flatnonzero(mem_label == g)
+        parts.append(Part(subset(c, arcs, opts, mems), arcs, opts, mems))
+    return parts
+
+
+def subset(c: Candidates, arcs: np.ndarray, options: np.ndarray, memberships: np.ndarray) -> Candidates:
+    """The candidates restricted to some arcs, options and memberships (indices renumbered)."""
+    local = {int(a): i for i, a in enumerate(arcs)}
+    requires = [
+        RequireRule(r.index, r.source, r.target, tuple(local[a] for a in r.arcs))
+        for r in c.requires
+        if r.arcs and r.arcs[0] in local
+    ]
+    return Candidates(
+        c.arcs.iloc[arcs].reset_index(drop=True),
+        c.supply_slots,
+        c.demand_slots,
+        [c.upper[int(a)] for a in arcs],
+        c.slots,
+        c.demand_price,
+        c.demand_co2,
+        requires,
+        c.options.iloc[options].reset_index(drop=True),
+        c.memberships.iloc[memberships].reset_index(drop=True),
+    )

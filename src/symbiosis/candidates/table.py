@@ -1,0 +1,83 @@
+"""The candidate tables: arcs, facility size options and pool memberships, with their coefficients.
+
+No Pyomo here: the model only reads these tables. Arcs are keyed by (supply stream,
+demand stream), options by (facility, option), memberships by (facility, demand stream).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+ARC_COLUMNS = [
+    "supply_stream",
+    "demand_stream",
+    "supply_company",
+    "demand_company",
+    "resource",
+    "demand_resource",
+    "rho",
+    "distance_km",
+    "value_eur_per_unit",
+    "co2_kg_per_unit",
+    "fixed_cost_eur_per_year",
+    "heat_pump_cop",
+    "peak",
+    "min_flow",
+    "required",
+]
+
+
+OPTION_COLUMNS = ["facility", "option", "capacity", "fixed_cost_eur_per_year"]
+MEMBERSHIP_COLUMNS = [
+    "facility",
+    "demand_stream",
+    "company",
+    "distance_km",
+    "quantity",
+    "cost_eur_per_unit",
+    "value_eur_per_year",
+    "co2_t_per_year",
+]
+
+
+@dataclass(frozen=True)
+class RequireRule:
+    """A ``require`` rule and the arcs that can satisfy it."""
+
+    index: int  # position in scenario.rules
+    source: str
+    target: str
+    arcs: tuple[int, ...]
+
+
+@dataclass
+class Candidates:
+    """Arcs (one row each, index 0..n-1) and the per-slot quantities they draw on."""
+
+    arcs: pd.DataFrame
+    supply_slots: dict[str, np.ndarray]  # supply stream -> S_{s,t}
+    demand_slots: dict[str, np.ndarray]  # demand stream -> D_{d,t}
+    upper: list[np.ndarray]  # arc -> U_{a,t} = min(S_{s,t}, D_{d,t} / rho)
+    slots: dict[str, tuple[str, ...]]  # stream -> its slot names
+    demand_price: dict[str, float]  # demand stream -> p_d
+    demand_co2: dict[str, float]  # demand stream -> co2_d (kg per unit)
+    requires: list[RequireRule] = field(default_factory=list)
+    options: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OPTION_COLUMNS))
+    memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMBERSHIP_COLUMNS))
+    excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # traced pairs -> why dropped
+
+    def __len__(self) -> int:
+        return len(self.arcs)
+
+
+@dataclass
+class Decisions:
+    """Chosen values, indexed like a candidate set's tables (a start, a baseline, or a solution assigned back)."""
+
+    flows: list[np.ndarray]  # per arc: flow in each slot (supply units)
+    y: np.ndarray  # per arc: link built
+    z: np.ndarray  # per size option: built
+    w: np.ndarray  # per membership candidate: joined

@@ -1,0 +1,170 @@
+"""solve, validate and check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from symbiosis.cli.base import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_SOLUTION,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    ScenarioArg,
+    SetOpt,
+    app,
+    err,
+    guard,
+    money,
+    out,
+    parse_overrides,
+    progress,
+)
+from symbiosis.errors import OutputError
+from symbiosis.types import Status, Summary
+
+
+@app.command()
+def solve(
+    scenario: ScenarioArg,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the result files (created or replaced).")],
+    set_: SetOpt = None,
+    top: Annotated[int, typer.Option(help="How many of the best matches to list.")] = 10,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    anonymise: Annotated[
+        bool, typer.Option("--anonymise", help="Replace company names, company ids and stream ids in every output with stable pseudonyms.")
+    ] = False,
+    report: Annotated[bool, typer.Option("--report", help="Also write report.html (map, charts, tables; opens offline) and its pictures.")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write the result tables as one Excel workbook, results.xlsx.")] = False,
+) -> None:
+    """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv and the network."""
+    def run() -> int:
+        from symbiosis import api
+
+        overrides = parse_overrides(set_)
+        sc = api.load_scenario(scenario)
+        with progress("Solving ...", quiet) as status:
+
+            def show(p: Any) -> None:
+                if status is not None:
+                    gap = "" if p.mip_gap is None else f", gap {p.mip_gap:.3%}"
+                    status.update(f"Solving: {p.parts_done}/{p.parts_total} independent parts done, incumbent {p.objective:,.0f} EUR/yr{gap}")
+
+            result = api.solve(sc, progress=show, **overrides)
+        if anonymise:
+            result = result.anonymised()
+        with progress("Writing the results ...", quiet or not report):
+            result.write(out_dir, xlsx=xlsx, report=report)
+        if not quiet:
+            _print_summary(result.summary, result.matches, result.facilities, top, out_dir)
+            if report:
+                out.print(f"report: {out_dir / 'report.html'}", highlight=False)
+        status = result.summary.status
+        if status is Status.infeasible:
+            for p in result.summary.problems:
+                err.print(f"  {p}", highlight=False, markup=False)
+            return EXIT_INFEASIBLE
+        if status is Status.no_solution:
+            return EXIT_NO_SOLUTION
+        if status is Status.error:
+            return EXIT_VIOLATIONS
+        return EXIT_OK
+
+    raise typer.Exit(guard(run))
+
+
+@app.command()
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario and list every problem found (file, row, column), without solving."""
+    def run() -> int:
+        from symbiosis import api
+
+        sc = api.load_scenario(scenario)
+        n_sup = sum(1 for s in sc.streams if s.direction.value == "supply")
+        out.print(
+            f"[green]OK[/]: {sc.name}: {len(sc.companies)} companies, {len(sc.resources)} resources, "
+            f"{len(sc.streams)} streams ({n_sup} supplies, {len(sc.streams) - n_sup} demands), "
+            f"{len(sc.rules)} rules, {len({f.id for f in sc.facilities})} candidate facilities",
+            highlight=False,
+        )
+        return EXIT_OK
+
+    raise typer.Exit(guard(run))
+
+
+@app.command()
+def check(
+    scenario: ScenarioArg,
+    result_dir: Annotated[Path, typer.Argument(help="A folder written by 'symbiosis solve'.", show_default=False)],
+) -> None:
+    """Recompute feasibility and every savings figure of a result from its files; exit 1 on any violation."""
+    def run() -> int:
+        from symbiosis import api
+        from symbiosis.analysis.check import check_result
+
+        sc = api.load_scenario(scenario)
+        if not (result_dir / "summary.json").is_file():
+            raise OutputError(f"'{result_dir}' holds no summary.json; is it a result folder?")
+        report = check_result(sc, result_dir)
+        for line in report.notes:
+            err.print(f"  note: {line}", highlight=False, markup=False)
+        if report.ok:
+            out.print(
+                f"[green]OK[/]: {report.n_matches} matches and {report.n_flows} flows hold every limit and rule; "
+                f"net savings {report.net_savings_eur_per_year:,.0f} EUR/yr, CO2 {report.co2_avoided_t_per_year:,.1f} t/yr recomputed",
+                highlight=False,
+            )
+            return EXIT_OK
+        err.print(f"[bold red]{len(report.violations)} violation(s):[/]")
+        for line in report.violations:
+            err.print(f"  {line}", highlight=False, markup=False)
+        return EXIT_VIOLATIONS
+
+    raise typer.Exit(guard(run))
+
+
+def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, out_dir: Path) -> None:
+    gap = summary.mip_gap
+    out.print(f"[bold]{summary.scenario}[/]", highlight=False)
+    out.print(
+        f"status: {summary.status.value}"
+        + (f" (gap {gap:.4%})" if gap is not None else "")
+        + f"; {summary.n_exchanges} exchanges and {summary.n_pools} shared facilities, from {summary.n_candidates} candidate exchanges and {summary.n_membership_candidates} candidate pool memberships",
+        highlight=False,
+    )
+    out.print(f"net savings: {money(summary.net_savings_eur_per_year)} EUR/yr", highlight=False)
+    co2 = summary.co2_avoided_t_per_year
+    out.print(f"CO2 avoided: {'-' if co2 is None else f'{co2:,.1f}'} t/yr", highlight=False)
+    if summary.carbon_price_eur_per_t:
+        out.print(f"objective (with carbon at {summary.carbon_price_eur_per_t:g} EUR/t): {money(summary.objective)} EUR/yr", highlight=False)
+    if summary.net_savings_eur_per_year is not None:
+        rational = "yes" if summary.individually_rational else "NO"
+        out.print(
+            f"every participant at or above zero: {rational} (lowest {money(summary.min_participant_savings_eur_per_year)} EUR/yr; "
+            f"pools split by the {summary.allocation} rule)",
+            highlight=False,
+        )
+    if len(facilities):
+        table = Table(title="Shared facilities built", title_justify="left")
+        for col, just in (("facility", "left"), ("resource", "left"), ("capacity", "right"), ("peak load", "right"), ("members", "right"), ("cost EUR/yr", "right"), ("surplus EUR/yr", "right")):
+            table.add_column(col, justify=just)  # type: ignore[arg-type]
+        for f in facilities.itertuples(index=False):
+            table.add_row(
+                str(f.facility), str(f.resource), f"{f.capacity:,.0f}", f"{f.peak_load:,.0f}", str(f.n_members), money(f.cost_eur_per_year), money(f.surplus_eur_per_year)
+            )
+        out.print(table)
+    exchanges = matches[matches["kind"] == "exchange"] if len(matches) else matches
+    if len(exchanges):
+        best = exchanges.sort_values("savings_eur_per_year", ascending=False, kind="stable").head(top)
+        table = Table(title=f"Top {len(best)} exchanges", title_justify="left")
+        for col, just in (("from", "left"), ("to", "left"), ("resource", "left"), ("quantity", "right"), ("km", "right"), ("EUR/yr", "right"), ("t CO2/yr", "right")):
+            table.add_column(col, justify=just)  # type: ignore[arg-type]
+        for r in best.itertuples(index=False):
+            table.add_row(
+                str(r.source), str(r.target), str(r.resource), f"{r.quantity:,.1f} {r.unit}", f"{r.distance_km:.2f}", f"{r.savings_eur_per_year:,.0f}", f"{r.co2_avoided_t_per_year:,.1f}"
+            )
+        out.print(table)
+    out.print(f"results written to {out_dir}", highlight=False)

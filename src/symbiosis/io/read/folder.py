@@ -1,0 +1,161 @@
+"""Loading a scenario: a folder with ``scenario.yaml``, a single YAML file, or a workbook.
+
+``scenario.yaml`` names each table by a CSV path relative to the folder (one that
+leaves the folder is refused) or holds its records inline. Loading collects every
+problem it can find (the YAML keys, each table's file, each cell, the checks
+between tables) before it raises one ``ScenarioError``.
+"""
+
+from __future__ import annotations
+
+import errno
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from symbiosis.errors import Problem, ScenarioError
+from symbiosis.io.read.text import read_csv
+from symbiosis.io.read.workbook import read_workbook
+from symbiosis.io.read.yamlsafe import read_yaml
+from symbiosis.schema import FORMAT_VERSION, REQUIRED_TABLES, TABLES, Scenario
+from symbiosis.schema.messages import codepoint, did_you_mean, os_reason, show, show_text
+from symbiosis.schema.rows import RawTable
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario folder, or a single YAML file with inline tables.
+
+    Raises ``ScenarioError`` listing every problem found.
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return load_workbook(path)
+    try:
+        if path.is_dir():
+            yaml_path = path / "scenario.yaml"
+            if not yaml_path.exists():
+                alt = path / "scenario.yml"
+                yaml_path = alt if alt.exists() else yaml_path
+        else:
+            yaml_path = path
+        found = yaml_path.exists()
+    except (OSError, ValueError) as exc:
+        raise ScenarioError([Problem(show_text(str(path)), None, None, f"cannot be opened ({os_reason(exc)})")]) from None
+    if not found:
+        raise ScenarioError([Problem(str(yaml_path), None, None, "file not found")])
+    folder = yaml_path.parent
+    ylabel = yaml_path.name
+    doc = read_yaml(yaml_path, ylabel)
+    problems: list[Problem] = []
+
+    known_keys = ("format", "name", "tables", "settings", "description", "provenance")
+    for key in doc:
+        if key not in known_keys:
+            problems.append(Problem(ylabel, None, show_text(str(key)), f"unknown key (expected format, name, tables, settings){did_you_mean(key, known_keys)}"))
+    fmt = doc.get("format", FORMAT_VERSION)
+    if isinstance(fmt, bool) or fmt != FORMAT_VERSION:
+        problems.append(Problem(ylabel, None, "format", f"unsupported format {show(fmt)}; this version reads format {FORMAT_VERSION}"))
+    name = doc.get("name", folder.name)
+    if not isinstance(name, str):
+        problems.append(Problem(ylabel, None, "name", "must be text"))
+        name = str(name)
+
+    tables_spec = doc.get("tables", {})
+    if not isinstance(tables_spec, dict):
+        problems.append(Problem(ylabel, None, "tables", "must map table names to CSV paths or lists of records"))
+        tables_spec = {}
+    tables: dict[str, RawTable] = {}
+    unreadable: set[str] = set()
+    files: list[Path] = [yaml_path.resolve()]
+    root = folder.resolve()
+    for tname, spec in tables_spec.items():
+        if tname not in TABLES:
+            problems.append(
+                Problem(
+                    ylabel,
+                    None,
+                    f"tables.{show_text(str(tname))}",
+                    f"unknown table (expected one of {', '.join(TABLES)}){did_you_mean(tname, TABLES)}",
+                )
+            )
+            continue
+        where = f"tables.{tname}"
+        if isinstance(spec, list):
+            recs: list[tuple[int, dict[str, Any]]] = []
+            for i, rec in enumerate(spec):
+                if not isinstance(rec, dict):
+                    problems.append(Problem(ylabel, i + 1, where, "each inline record must be a mapping (key: value)"))
+                    continue
+                recs.append((i + 1, {str(k): v for k, v in rec.items()}))
+            tables[tname] = RawTable(f"{ylabel} ({where})", recs)
+        elif isinstance(spec, str):
+            target, problem = table_path(folder, root, spec, ylabel, where)
+            if problem is not None:
+                problems.append(problem)
+                unreadable.add(tname)
+                continue
+            assert target is not None
+            files.append(target)
+            table = read_csv(target, spec, tname, problems)
+            if table is not None:
+                tables[tname] = table
+            else:
+                unreadable.add(tname)
+        else:
+            problems.append(Problem(ylabel, None, where, "must be a CSV path or a list of records"))
+            unreadable.add(tname)
+    for tname in REQUIRED_TABLES:
+        if tname not in tables_spec:
+            problems.append(Problem(ylabel, None, "tables", f"the required table '{tname}' is not given"))
+            unreadable.add(tname)
+
+    settings = doc.get("settings")
+    if settings is None:
+        settings = {}
+    if not isinstance(settings, dict):
+        problems.append(Problem(ylabel, None, "settings", "must be a mapping (key: value)"))
+        settings = {}
+    return Scenario.from_raw(name, tables, settings, ylabel, problems, frozenset(unreadable), tuple(files))
+
+
+def table_path(folder: Path, root: Path, spec: str, ylabel: str, where: str) -> tuple[Path | None, Problem | None]:
+    """The file a ``tables:`` path names, or the problem with that path."""
+    shown = show(spec)
+    if not spec.strip():
+        return None, Problem(ylabel, None, where, "the path is empty")
+    bad = next((ch for ch in spec if unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:
+        return None, Problem(ylabel, None, where, f"path {shown} holds the control character {codepoint(bad)}")
+    rel = Path(spec)
+    if rel.is_absolute():
+        return None, Problem(ylabel, None, where, f"path {shown} must be relative and stay inside the scenario folder")
+    try:
+        target = (folder / rel).resolve()
+    except RuntimeError:  # Python < 3.13 reports a symlink loop this way
+        return None, Problem(ylabel, None, where, f"path {shown} is a symbolic link that loops back on itself")
+    except (OSError, ValueError) as exc:
+        if getattr(exc, "errno", None) == errno.ELOOP:
+            return None, Problem(ylabel, None, where, f"path {shown} is a symbolic link that loops back on itself")
+        return None, Problem(ylabel, None, where, f"path {shown} cannot be followed ({os_reason(exc)})")
+    if not target.is_relative_to(root):
+        return None, Problem(ylabel, None, where, f"path {shown} must be relative and stay inside the scenario folder")
+    try:
+        if target.is_dir():
+            return None, Problem(ylabel, None, where, f"path {shown} is a folder, not a file")
+        if not target.is_file():
+            return None, Problem(spec, None, None, f"file not found (named by {ylabel}, {where})")
+    except (OSError, ValueError) as exc:
+        return None, Problem(ylabel, None, where, f"path {shown} cannot be opened ({os_reason(exc)})")
+    return target, None
+
+
+def load_workbook(path: Path) -> Scenario:
+    """An Excel workbook with one sheet per table (see ``symbiosis.io.read.workbook``)."""
+    if not path.is_file():
+        raise ScenarioError([Problem(str(path), None, None, "file not found")])
+    book = read_workbook(path)
+    problems = list(book.problems)
+    for tname in REQUIRED_TABLES:
+        if tname not in book.tables and not any(p.file.endswith(f"sheet '{tname}'") for p in problems):
+            problems.append(Problem(path.name, None, None, f"the required sheet '{tname}' is missing"))
+    return Scenario.from_raw(book.name, book.tables, book.settings, book.settings_label, problems, input_files=(path.resolve(),))

@@ -1,0 +1,114 @@
+"""The registry of writers: each output file of a result folder comes from one writer.
+
+A writer takes an ``Output`` (the summary, the result tables, the network and the
+scenario as solved, all plain data) and writes its files into a folder. The list of
+output files, and so what ``--out`` may replace, is derived from this registry.
+Writers run in registry order; the report comes last because it reads the files
+the others wrote.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from symbiosis.errors import OutputError
+from symbiosis.io.write.files import check_target, network_json, replace_folder, scenario_snapshot, write_csv, write_json
+from symbiosis.io.write.geojson import network_geojson
+from symbiosis.io.write.report import FIGURES, write_report
+from symbiosis.io.write.workbook import write_results_workbook
+from symbiosis.schema import Scenario
+from symbiosis.types import Summary
+
+TABLE_FILES = ("matches", "flows", "companies", "facilities", "facility_loads")
+
+
+@dataclass(frozen=True)
+class Output:
+    """Everything a result folder holds, as plain data."""
+
+    summary: Summary
+    tables: Mapping[str, pd.DataFrame]  # by TABLE_FILES name
+    network: nx.MultiDiGraph
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One writer: its name, the files it writes, and whether it runs only when asked."""
+
+    name: str
+    files: tuple[str, ...]
+    write: Callable[[Output, Path], None]
+    optional: bool = False
+
+
+def _summary(out: Output, folder: Path) -> None:
+    write_json(out.summary.to_json(), folder / "summary.json")
+
+
+def _tables(out: Output, folder: Path) -> None:
+    for name in TABLE_FILES:
+        write_csv(out.tables[name], folder / f"{name}.csv")
+
+
+def _graph(out: Output, folder: Path) -> None:
+    write_json(network_json(out.network), folder / "network.json")
+    nx.write_graphml(out.network, folder / "network.graphml")
+
+
+def _scenario(out: Output, folder: Path) -> None:
+    write_json(scenario_snapshot(out.scenario), folder / "scenario.json")
+
+
+def _geojson(out: Output, folder: Path) -> None:
+    write_json(network_geojson(out.network, out.tables["matches"]), folder / "network.geojson")
+
+
+def _workbook(out: Output, folder: Path) -> None:
+    write_results_workbook(out.summary.to_json(), dict(out.tables), folder / "results.xlsx")
+
+
+def _report(out: Output, folder: Path) -> None:
+    write_report(folder)
+
+
+WRITERS: tuple[Writer, ...] = (
+    Writer("summary", ("summary.json",), _summary),
+    Writer("tables", tuple(f"{t}.csv" for t in TABLE_FILES), _tables),
+    Writer("graph", ("network.graphml", "network.json"), _graph),
+    Writer("scenario", ("scenario.json",), _scenario),
+    Writer("geojson", ("network.geojson",), _geojson),
+    Writer("workbook", ("results.xlsx",), _workbook, optional=True),
+    Writer("report", ("report.html",) + tuple(f"report_{k}.{e}" for k in FIGURES for e in ("png", "svg")), _report, optional=True),
+)
+OUTPUT_FILES: tuple[str, ...] = tuple(f for w in WRITERS for f in w.files)
+
+
+def write_output(out: Output, out_dir: Path, overwrite: bool = True, xlsx: bool = False, report: bool = False) -> Path:
+    """Write the result's files into ``out_dir`` atomically; return the folder.
+
+    ``xlsx`` adds the workbook writer, ``report`` the report writer.
+    """
+    check_target(out_dir, out.scenario.input_files, frozenset(OUTPUT_FILES))
+    target = out_dir.resolve()
+    if target.exists() and any(target.iterdir()) and not overwrite:
+        raise OutputError(f"output folder '{out_dir}' exists; pass overwrite=True to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    asked = {"workbook": xlsx, "report": report}
+    try:
+        for writer in WRITERS:
+            if not writer.optional or asked.get(writer.name, False):
+                writer.write(out, tmp)
+        replace_folder(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target

@@ -1,0 +1,209 @@
+"""The constraint families of the MILP: one ``add_<rule>`` function each, registered by name.
+
+Every family reads the candidate tables and the handle's variables, and adds one
+indexed Pyomo constraint named after its rule. ``FAMILIES`` is the registry the
+model is built from, in this order; ``tests/test_cases.py`` checks that each family
+has a hand-computed case in ``tests/cases/`` in which it binds (removing it changes
+the optimum) or, for a valid inequality, in which it tightens the LP relaxation.
+
+Notation (contract section 4): arcs a = (s, d), slots t, flows x_{a,t} >= 0 in
+supply units, link choices y_a in {0, 1}, remaining own peak k_d of a peak demand,
+size options z_{f,k} in {0, 1}, memberships w_{d,f} in {0, 1}.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pyomo.environ as pyo
+
+from symbiosis.candidates import Candidates
+from symbiosis.model.handle import ExchangeModel, ge, le, linear
+
+K = TypeVar("K")
+
+Rule = Callable[[pyo.ConcreteModel, Candidates, ExchangeModel], None]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A registered constraint family: its name (the Pyomo component), its function, its kind."""
+
+    name: str
+    add: Rule
+    valid_inequality: bool = False  # tightens the relaxation only; never changes the optimum
+
+
+FAMILIES: dict[str, Family] = {}
+
+
+def family(name: str, valid_inequality: bool = False) -> Callable[[Rule], Rule]:
+    """Register ``add_<name>`` as the family ``name``."""
+
+    def register(fn: Rule) -> Rule:
+        assert fn.__name__ == f"add_{name}", f"{fn.__name__} must be named add_{name}"
+        FAMILIES[name] = Family(name, fn, valid_inequality)
+        return fn
+
+    return register
+
+
+def group_by_key(keys: list[K]) -> dict[K, list[int]]:
+    """The positions at which each key occurs."""
+    out: dict[K, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        out[k].append(i)
+    return dict(out)
+
+
+def _flows_by(c: Candidates, h: ExchangeModel, column: str) -> dict[tuple[str, int], list[int]]:
+    streams = c.arcs[column].to_numpy()
+    out: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for f, (a, t) in enumerate(zip(h.flow_arc, h.flow_slot)):
+        out[(streams[a], int(t))].append(f)
+    return out
+
+
+@family("supply_limit")
+def add_supply_limit(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """supply_limit[s,t]:  sum_{a from s} x_{a,t} <= S_{s,t}."""
+    rows = _flows_by(c, h, "supply_stream")
+    keys = sorted(k for k, fs in rows.items() if len(fs) > 1)  # one flow: its bound already holds
+    xs = h.xs
+    m.supply_limit = pyo.Constraint(
+        keys, rule=lambda _m, s, t: le(linear([1.0] * len(rows[(s, t)]), [xs[f] for f in rows[(s, t)]]), float(c.supply_slots[s][t]))
+    )
+
+
+@family("demand_limit")
+def add_demand_limit(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """demand_limit[d,t]:  sum_{a into d} rho_a x_{a,t} <= D_{d,t}.
+
+    The contract states it for volume demands; for peak demands it is a valid
+    tightening (flow beyond the need cuts no peak).
+    """
+    rows = _flows_by(c, h, "demand_stream")
+    rho = c.arcs["rho"].to_numpy()
+    keys = sorted(k for k, fs in rows.items() if len(fs) > 1)
+    rho_f = rho[h.flow_arc].tolist() if len(h.flow_arc) else []
+    xs = h.xs
+    m.demand_limit = pyo.Constraint(
+        keys,
+        rule=lambda _m, d, t: le(linear([rho_f[f] for f in rows[(d, t)]], [xs[f] for f in rows[(d, t)]]), float(c.demand_slots[d][t])),
+    )
+
+
+@family("link_bound")
+def add_link_bound(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """link_bound[f]:  x_{a,t} <= U_{a,t} y_a: no flow without the link."""
+    xs, ys, arc, ub = h.xs, h.ys, h.flow_arc.tolist(), h.upper
+    m.link_bound = pyo.Constraint(m.F, rule=lambda _m, f: le(linear([1.0, -ub[f]], [xs[f], ys[arc[f]]]), 0.0))
+
+
+@family("min_quantity")
+def add_min_quantity(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """min_quantity[a]:  sum_t x_{a,t} >= m_a y_a, m_a = max(min_s, min_d / rho)."""
+    mins = c.arcs["min_flow"].to_numpy()
+    flows = h.flows_of_arc
+    keys = [a for a in range(len(c)) if mins[a] > 0]
+    xs, ys = h.xs, h.ys
+    m.min_quantity = pyo.Constraint(
+        keys,
+        rule=lambda _m, a: ge(linear([1.0] * len(flows.get(a, [])) + [-float(mins[a])], [xs[f] for f in flows.get(a, [])] + [ys[a]]), 0.0),
+    )
+
+
+@family("remaining_peak")
+def add_remaining_peak(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """remaining_peak[d,t]:  k_d >= D_{d,t} - sum_{a into d} rho_a x_{a,t},  0 <= k_d <= max_t D_{d,t}.
+
+    For peak-priced demands only; the objective values max_t D_{d,t} - k_d.
+    """
+    rows = _flows_by(c, h, "demand_stream")
+    rho = c.arcs["rho"].to_numpy()
+    peak_demands = h.peak_demands
+    keys = [(i, t) for i, d in enumerate(peak_demands) for t in range(len(c.demand_slots[d]))]
+    rho_f = rho[h.flow_arc].tolist() if len(h.flow_arc) else []
+    xs, ks = h.xs, list(m.k.values())
+
+    def body(i: int, t: int) -> object:
+        fs = rows.get((peak_demands[i], t), [])
+        return linear([1.0] + [rho_f[f] for f in fs], [ks[i]] + [xs[f] for f in fs])
+
+    m.remaining_peak = pyo.Constraint(keys, rule=lambda _m, i, t: ge(body(i, t), float(c.demand_slots[peak_demands[i]][t])))
+
+
+@family("require")
+def add_require(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """require[r]:  sum_{a matching rule r} y_a >= 1.
+
+    A rule with no candidate arc cannot hold; the pipeline reports that before solving.
+    """
+    keys = [i for i, r in enumerate(c.requires) if r.arcs]
+    m.require = pyo.Constraint(keys, rule=lambda _m, i: sum(_m.y[a] for a in c.requires[i].arcs) >= 1)
+
+
+def _options_of(c: Candidates) -> dict[str, list[int]]:
+    return group_by_key(list(c.options["facility"]))
+
+
+@family("pool_size_choice")
+def add_pool_size_choice(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """pool_size_choice[f]:  sum_k z_{f,k} <= 1: at most one size option is built."""
+    opts = _options_of(c)
+    keys = sorted(f for f, o in opts.items() if len(o) > 1)
+    m.pool_size_choice = pyo.Constraint(keys, rule=lambda _m, f: sum(_m.z[o] for o in opts[f]) <= 1)
+
+
+@family("pool_capacity")
+def add_pool_capacity(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """pool_capacity[f,t]:  sum_d D_{d,t} w_{d,f} <= sum_k capacity_k z_{f,k}, in every slot.
+
+    Members are served whole, so complementary profiles share capacity: the
+    facility needs the peak of the sum, not the sum of the peaks.
+    """
+    opts = _options_of(c)
+    mems = group_by_key(list(c.memberships["facility"]))
+    demand = list(c.memberships["demand_stream"])
+    cap = c.options["capacity"].to_numpy()
+    keys = []
+    for f in sorted(mems):
+        n_slots = len(c.demand_slots[demand[mems[f][0]]])
+        keys += [(f, t) for t in range(n_slots) if any(c.demand_slots[demand[j]][t] > 0 for j in mems[f])]
+    m.pool_capacity = pyo.Constraint(
+        keys,
+        rule=lambda _m, f, t: sum(float(c.demand_slots[demand[j]][t]) * _m.w[j] for j in mems[f] if c.demand_slots[demand[j]][t] > 0)
+        <= sum(float(cap[o]) * _m.z[o] for o in opts[f]),
+    )
+
+
+@family("member_needs_facility", valid_inequality=True)
+def add_member_needs_facility(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """member_needs_facility[j]:  w_{d,f} <= sum_k z_{f,k}.
+
+    Implied by pool_capacity for a member with a positive need; it tightens the
+    LP relaxation (a fractional z no longer carries whole members).
+    """
+    opts = _options_of(c)
+    fac = list(c.memberships["facility"])
+    m.member_needs_facility = pyo.Constraint(m.J, rule=lambda _m, j: _m.w[j] <= sum(_m.z[o] for o in opts[fac[j]]))
+
+
+@family("one_pool_per_demand")
+def add_one_pool_per_demand(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """one_pool_per_demand[d]:  sum_f w_{d,f} <= 1: a demand joins at most one pool."""
+    by_demand = group_by_key(list(c.memberships["demand_stream"]))
+    keys = sorted(d for d, js in by_demand.items() if len(js) > 1)
+    m.one_pool_per_demand = pyo.Constraint(keys, rule=lambda _m, d: sum(_m.w[j] for j in by_demand[d]) <= 1)
+
+
+@family("member_takes_no_exchange")
+def add_member_takes_no_exchange(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """member_takes_no_exchange[a]:  y_a + sum_f w_{d,f} <= 1 for every arc a into a possible member d."""
+    by_demand = group_by_key(list(c.memberships["demand_stream"]))
+    into = list(c.arcs["demand_stream"])
+    keys = [a for a, d in enumerate(into) if d in by_demand]
+    m.member_takes_no_exchange = pyo.Constraint(keys, rule=lambda _m, a: _m.y[a] + sum(_m.w[j] for j in by_demand[into[a]]) <= 1)

@@ -1,0 +1,119 @@
+"""A built model's variables and the maps between them and the project's ids.
+
+Index sets come straight from the pruned candidate tables, and the rows each
+constraint sums over are precomputed once, because filtering arcs inside a rule is
+what makes Pyomo models slow. Rows are built as flat ``LinearExpression``s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.relational_expr import InequalityExpression
+
+from symbiosis.candidates import Candidates
+from symbiosis.types import ArcId, MembershipId, OptionId
+
+
+@dataclass
+class ExchangeModel:
+    """A built Pyomo model and the maps from its variables back to the candidates' ids."""
+
+    model: pyo.ConcreteModel
+    flow_arc: np.ndarray  # flow variable f -> arc position
+    flow_slot: np.ndarray  # flow variable f -> slot position
+    flows_of_arc: dict[int, list[int]] = field(default_factory=dict)  # arc -> its flow variables
+    peak_demands: list[str] = field(default_factory=list)  # k index -> demand stream
+    xs: list[Any] = field(default_factory=list)  # x variables in index order (no lookups while building)
+    upper: list[float] = field(default_factory=list)  # x upper bounds U_{a,t}, by flow variable
+    ys: list[Any] = field(default_factory=list)  # y variables in index order
+    arc_ids: list[ArcId] = field(default_factory=list)
+    arc_slots: list[int] = field(default_factory=list)  # arc -> number of slots of its supply
+    option_ids: list[OptionId] = field(default_factory=list)
+    membership_ids: list[MembershipId] = field(default_factory=list)
+
+    def decode(
+        self, value: Callable[[Any], float]
+    ) -> tuple[dict[ArcId, np.ndarray], dict[ArcId, float], dict[OptionId, float], dict[MembershipId, float]]:
+        """The variables' values keyed by ids: per-slot flows, links, size options, memberships."""
+        m = self.model
+        flows = {a: np.zeros(n) for a, n in zip(self.arc_ids, self.arc_slots)}
+        for f, (a, t) in enumerate(zip(self.flow_arc.tolist(), self.flow_slot.tolist())):
+            flows[self.arc_ids[a]][t] = value(self.xs[f])
+        links = {a: value(v) for a, v in zip(self.arc_ids, self.ys)}
+        options = {o: value(m.z[i]) for i, o in enumerate(self.option_ids)}
+        memberships = {j: value(m.w[i]) for i, j in enumerate(self.membership_ids)}
+        return flows, links, options, memberships
+
+
+def linear(coefs: Sequence[float], variables: Sequence[Any]) -> LinearExpression:
+    """sum_i coefs_i variables_i as one flat LinearExpression (no operator overloading)."""
+    return LinearExpression([v if c == 1.0 else MonomialTermExpression((c, v)) for c, v in zip(coefs, variables)])
+
+
+def le(body: Any, ub: float) -> InequalityExpression:
+    """body <= ub, made directly (Pyomo's tuple form costs a second pass per row)."""
+    return InequalityExpression((body, ub), False)
+
+
+def ge(body: Any, lb: float) -> InequalityExpression:
+    """body >= lb, as lb <= body."""
+    return InequalityExpression((lb, body), False)
+
+
+def _index(n: int) -> Any:
+    return pyo.RangeSet(0, n - 1) if n else pyo.Set(initialize=[])
+
+
+def add_variables(m: pyo.ConcreteModel, c: Candidates) -> ExchangeModel:
+    """Flows x_f for every arc and slot with U_{a,t} > 0, link binaries y_a, remaining peaks k_d,
+    size choices z_o and memberships w_j.
+
+    0 <= x_{a,t} <= U_{a,t} = min(S_{s,t}, D_{d,t} / rho_a); y_a in {0, 1};
+    0 <= k_d <= max_t D_{d,t} for every peak demand with an arc; z_o, w_j in {0, 1}.
+    """
+    flow_arc: list[int] = []
+    flow_slot: list[int] = []
+    bounds: list[float] = []
+    for a, u in enumerate(c.upper):
+        ts = np.flatnonzero(u > 0)
+        flow_arc += [a] * len(ts)
+        flow_slot += ts.tolist()
+        bounds += u[ts].tolist()
+    m.F = _index(len(flow_arc))
+    m.A = _index(len(c))
+    m.x = pyo.Var(m.F, domain=pyo.NonNegativeReals, bounds=(0.0, None))
+    m.y = pyo.Var(m.A, domain=pyo.Binary)
+    xs = list(m.x.values())
+    for v, ub in zip(xs, bounds):
+        v.setub(ub)
+    by_arc: dict[int, list[int]] = {}
+    for f, a in enumerate(flow_arc):
+        by_arc.setdefault(a, []).append(f)
+    arcs = c.arcs
+    peak_demands = sorted(set(arcs.loc[arcs["peak"], "demand_stream"]))
+    m.K = _index(len(peak_demands))
+    m.k = pyo.Var(m.K, domain=pyo.NonNegativeReals, bounds=lambda _m, i: (0.0, float(c.demand_slots[peak_demands[i]].max())))
+    m.O = _index(len(c.options))
+    m.J = _index(len(c.memberships))
+    m.z = pyo.Var(m.O, domain=pyo.Binary)
+    m.w = pyo.Var(m.J, domain=pyo.Binary)
+    return ExchangeModel(
+        m,
+        np.array(flow_arc, dtype=np.int64),
+        np.array(flow_slot, dtype=np.int64),
+        by_arc,
+        peak_demands,
+        xs,
+        bounds,
+        list(m.y.values()),
+        list(zip(arcs["supply_stream"].tolist(), arcs["demand_stream"].tolist())),
+        [len(u) for u in c.upper],
+        list(zip(c.options["facility"].tolist(), [int(k) for k in c.options["option"]])),
+        list(zip(c.memberships["facility"].tolist(), c.memberships["demand_stream"].tolist())),
+    )

@@ -1,0 +1,173 @@
+"""The record models of a scenario's tables (one model per row): strict, frozen, documented."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Self, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+FORMAT_VERSION = 1
+TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities")
+REQUIRED_TABLES = ("companies", "resources", "streams")
+FLAT_SLOT = "year"
+
+# Sane bounds of input numbers (docs/model.md, "Input conventions"). Every amount,
+# quantity, price, capacity and ratio lies within +-MAX_AMOUNT: far beyond any real
+# park, and small enough that sums and products over thousands of streams and slots
+# stay finite and the solver keeps its precision.
+MAX_AMOUNT = 1e12
+MAX_TEMPERATURE_C = 10_000.0
+MAX_DISTANCE_KM = 40_000.0  # about the Earth's circumference
+MAX_ID_LENGTH = 200
+# Columns that hold ids (references between tables): no invisible characters.
+ID_COLUMNS = frozenset({"id", "company", "resource", "profile", "slot", "source", "target", "supply_resource", "demand_resource"})
+
+
+class _Strict(BaseModel):
+    """Base of every schema model: unknown fields, NaN and infinity are refused; models are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_as_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """YAML reads ``yes``/``true`` as booleans, which pydantic would take as 1.0."""
+        if isinstance(value, bool) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            kinds = set(get_args(annotation)) | {annotation}
+            if bool not in kinds and kinds & {int, float}:
+                raise PydanticCustomError("bool_not_number", "expected a number, got {got}", {"got": value})
+        return value
+
+    def replaced(self, **fields: Any) -> Self:
+        """A copy with some fields changed, validated again (``model_copy`` would not check them)."""
+        return self.model_validate({**dict(self), **fields})
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class Family(str, Enum):
+    material = "material"
+    energy = "energy"
+    water = "water"
+    space = "space"
+    parking = "parking"
+    service = "service"
+
+
+class Pricing(str, Enum):
+    volume = "volume"
+    peak = "peak"
+
+
+class Transport(str, Enum):
+    road = "road"
+    pipe = "pipe"
+    walk = "walk"
+    none = "none"
+
+
+class Direction(str, Enum):
+    supply = "supply"
+    demand = "demand"
+
+
+# --------------------------------------------------------------------------- records
+
+Id = Field(min_length=1, max_length=MAX_ID_LENGTH)
+
+
+class Company(_Strict):
+    """A company (or a cluster of small firms) in the park."""
+
+    id: str = Id
+    name: str = Field(description="Display name")
+    sector: str = Field("", description="Free-text sector label")
+    lat: float = Field(ge=-90, le=90, description="WGS84 latitude, degrees")
+    lon: float = Field(ge=-180, le=180, description="WGS84 longitude, degrees")
+
+
+class Resource(_Strict):
+    """A resource that streams supply or demand."""
+
+    id: str = Id
+    family: Family
+    unit: str = Field(min_length=1, description="Unit label of every quantity of this resource")
+    pricing: Pricing = Field(description="volume: price x quantity; peak: price x largest per-slot need")
+    transport: Transport
+    kg_per_unit: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Mass of one unit in kg; required for road")
+    pipe_capex_eur_per_m: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Pipe capex per metre; required for pipe")
+    max_distance_km: float | None = Field(None, gt=0, le=MAX_DISTANCE_KM, description="Default: settings.max_distance_km")
+
+
+class Stream(_Strict):
+    """A company's supply or demand of one resource."""
+
+    id: str = Id
+    company: str = Id
+    direction: Direction
+    resource: str = Id
+    quantity: float = Field(gt=0, le=MAX_AMOUNT, description="Per year (volume) or peak need / spare capacity (peak)")
+    price_eur_per_unit: float = Field(
+        0.0, ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Supply: today's disposal cost per unit; demand: today's purchase price"
+    )
+    co2_kg_per_unit: float = Field(0.0, ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Emissions of today's route, avoided per unit exchanged")
+    temperature_c: float | None = Field(None, ge=-273.15, le=MAX_TEMPERATURE_C, description="Supply: delivered; demand: required")
+    profile: str | None = Field(None, min_length=1, max_length=MAX_ID_LENGTH, description="Profile id; none means flat")
+    min_quantity: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Smallest exchange worth making, per year (volume only)")
+
+
+class ProfilePoint(_Strict):
+    """One value of a profile in one slot (long format)."""
+
+    profile: str = Id
+    slot: str = Id
+    value: float = Field(ge=0, le=MAX_AMOUNT)
+
+
+class Substitution(_Strict):
+    """One unit of the supply resource replaces ``ratio`` units of the demand resource."""
+
+    supply_resource: str = Id
+    demand_resource: str = Id
+    ratio: float = Field(gt=0, le=MAX_AMOUNT)
+
+
+class Rule(_Strict):
+    """An analyst's rule: forbid or require an exchange from source to target."""
+
+    rule: Literal["forbid", "require"]
+    source: str = Id
+    target: str = Id
+
+
+class Facility(_Strict):
+    """A size option of a candidate shared facility (rows with one id are options)."""
+
+    id: str = Id
+    name: str = ""
+    resource: str = Id
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    capacity: float = Field(gt=0, le=MAX_AMOUNT, description="Per slot, in the resource's unit")
+    capex_eur: float = Field(0.0, ge=0, le=MAX_AMOUNT)
+    opex_eur_per_year: float = Field(0.0, ge=0, le=MAX_AMOUNT)
+    cost_eur_per_unit: float = Field(0.0, ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Per unit of member quantity served")
+    max_distance_km: float = Field(gt=0, le=MAX_DISTANCE_KM)
+
+
+RECORD_MODELS: dict[str, type[_Strict]] = {
+    "companies": Company,
+    "resources": Resource,
+    "streams": Stream,
+    "profiles": ProfilePoint,
+    "substitutions": Substitution,
+    "rules": Rule,
+    "facilities": Facility,
+}
+
+# One row of any table.
+Record = Company | Resource | Stream | ProfilePoint | Substitution | Rule | Facility

@@ -1,0 +1,189 @@
+"""The small typed values that cross stages: ids, how a solve ended, a solution, the summary.
+
+Nothing here knows Pyomo or HiGHS. A ``Solution`` is keyed by the project's own
+ids (supply and demand streams, facilities, size options), so the results stage
+never reads a model position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+ArcId = tuple[str, str]  # (supply stream, demand stream)
+OptionId = tuple[str, int]  # (facility, size option number)
+MembershipId = tuple[str, str]  # (facility, demand stream)
+
+
+class Termination(str, Enum):
+    """Why the solver stopped, apart from whether it holds a solution."""
+
+    optimal = "optimal"  # proven within mip_rel_gap
+    time_limit = "time_limit"  # the time limit (or another work limit) stopped it
+    infeasible = "infeasible"
+    error = "error"
+    not_solved = "not_solved"  # no solver ran: a baseline's decisions
+
+
+class Status(str, Enum):
+    """The status reported in ``summary.json``: termination, solution and method taken together."""
+
+    optimal = "optimal"
+    time_limit = "time_limit"  # stopped by the limit, with a solution
+    no_solution = "no_solution"  # stopped by the limit before any solution
+    infeasible = "infeasible"
+    error = "error"
+    heuristic = "heuristic"  # a baseline's result: feasible, with no bound
+
+    @classmethod
+    def of(cls, termination: Termination, has_solution: bool) -> Status:
+        if termination is Termination.not_solved:
+            return cls.heuristic
+        if termination is Termination.time_limit:
+            return cls.time_limit if has_solution else cls.no_solution
+        return cls(termination.value)
+
+    @property
+    def has_solution(self) -> bool:
+        return self in (Status.optimal, Status.time_limit, Status.heuristic)
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """|bound - objective| / max(|objective|, 1): 0 when proven optimal."""
+    if objective is None or bound is None:
+        return None
+    return abs(bound - objective) / max(abs(objective), 1.0)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What the solver found for one model, keyed by ids.
+
+    ``flows`` holds, per arc, its flow in each slot of the supply's slot set (supply
+    units); ``links``, ``options`` and ``memberships`` the 0/1 choices. The maps are
+    empty when there is no solution.
+    """
+
+    termination: Termination
+    objective: float | None
+    best_bound: float | None
+    solve_seconds: float
+    flows: Mapping[ArcId, np.ndarray] = field(default_factory=dict)
+    links: Mapping[ArcId, float] = field(default_factory=dict)
+    options: Mapping[OptionId, float] = field(default_factory=dict)
+    memberships: Mapping[MembershipId, float] = field(default_factory=dict)
+    message: str = ""
+
+    @property
+    def has_solution(self) -> bool:
+        return self.objective is not None
+
+    @property
+    def status(self) -> Status:
+        return Status.of(self.termination, self.has_solution)
+
+    @property
+    def mip_gap(self) -> float | None:
+        return relative_gap(self.objective, self.best_bound)
+
+
+@dataclass(frozen=True)
+class Objective:
+    """The objective in use: what is maximised, and the floors on the other measures.
+
+    ``weighted`` is net savings plus the carbon price times CO2 avoided (the default);
+    ``savings`` is net savings alone (EUR/yr) and ``co2`` is CO2 avoided (t/yr).
+    ``floors`` are lower bounds, e.g. ``(("co2", 250.0),)`` for a Pareto point.
+    """
+
+    maximise: Literal["weighted", "savings", "co2"] = "weighted"
+    floors: tuple[tuple[Literal["savings", "co2"], float], ...] = ()
+
+    @property
+    def plain(self) -> bool:
+        """Only the weighted objective counts: an arc must add to it to be of use."""
+        return self.maximise == "weighted" and not self.floors
+
+
+WEIGHTED = Objective()
+
+
+class Summary(BaseModel):
+    """``summary.json``: one solve's headline figures, its status and its settings.
+
+    Keys and their order are those of ``summary.json``. ``summary["status"]`` reads a
+    key as in the file (the API has always offered that); code uses the attributes.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scenario: str
+    input_hash: str
+    status: Status
+    net_savings_eur_per_year: float | None
+    objective: float | None
+    co2_avoided_t_per_year: float | None
+    carbon_price_eur_per_t: float
+    best_bound: float | None
+    mip_gap: float | None
+    n_exchanges: int
+    n_pools: int
+    n_pool_members: int
+    n_candidates: int
+    n_parts: int
+    n_membership_candidates: int
+    allocation: str
+    min_participant_savings_eur_per_year: float
+    individually_rational: bool
+    build_seconds: float
+    solve_seconds: float
+    problems: list[str]
+    settings: dict[str, Any]
+    resources: dict[str, dict[str, str]]
+    shapley_max_std_error_eur: float | None = None
+    anonymised: bool | None = None
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status.has_solution
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of ``summary.json`` (optional keys only where set)."""
+        data = self.model_dump(mode="json")
+        for key in ("shapley_max_std_error_eur", "anonymised"):
+            if data[key] is None:
+                del data[key]
+        return data
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in type(self).model_fields:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in type(self).model_fields else default
+
+
+def summary_from_json(data: Mapping[str, Any]) -> Summary:
+    """A ``Summary`` from the JSON of ``summary.json`` (raises pydantic's ValidationError)."""
+    return Summary.model_validate(dict(data))
+
+
+__all__ = [
+    "ArcId",
+    "MembershipId",
+    "Objective",
+    "WEIGHTED",
+    "OptionId",
+    "Solution",
+    "Status",
+    "Summary",
+    "Termination",
+    "relative_gap",
+    "summary_from_json",
+]
