@@ -21,7 +21,7 @@ def test_bench_quick_checks_every_method(tmp_path: Path) -> None:
     table = pd.read_csv(tmp_path / "b" / "results.csv")
     assert len(table) == 6
     assert table["check_ok"].all()
-    for name, group in table.groupby("instance"):
+    for _, group in table.groupby("instance"):
         by = group.set_index("method")
         assert by.loc["optimal", "status"] == "optimal"
         assert by.loc["optimal", "net_savings_eur_per_year"] >= by.loc["greedy", "net_savings_eur_per_year"] - 1e-6 * abs(by.loc["optimal", "net_savings_eur_per_year"])
@@ -47,7 +47,6 @@ def test_haasrode_ships_inside_the_package() -> None:
     """bench finds Haasrode in the installed package (package data), and the repository's
     scenarios/haasrode is a link to that same folder, not a second copy."""
     from conftest import HAASRODE as REPO_HAASRODE
-
     from symbiosis.bench import HAASRODE
 
     package = Path(symbiosis.__file__).resolve().parent

@@ -45,7 +45,7 @@ def readme(case: Path) -> str:
     return f"tests/cases/{case.name}/README.md"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def solved(case: Path):
     """Load and solve a case once, shared by the tests of that case."""
     scenario = symbiosis.load_scenario(case)
@@ -142,7 +142,7 @@ def test_pool_cases_exist():
     """One hand-computed case per pool rule (see tests/cases/README.md), each with a
     ``pools`` list in its expected.json."""
     present = {c.name for c in CASES if "pools" in expected(c)}
-    assert POOL_CASES <= present, f"missing pool cases: {sorted(POOL_CASES - present)}"
+    assert present >= POOL_CASES, f"missing pool cases: {sorted(POOL_CASES - present)}"
 
 
 @pytest.mark.parametrize("case", [p for p in params() if "pools" in expected(p.values[0])])

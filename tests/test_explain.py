@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 import symbiosis
 from conftest import CASES, HAASRODE, write_scenario
-from symbiosis.cli import app
 from symbiosis.analysis.explain import explain_match, why_not
+from symbiosis.cli import app
 
 runner = CliRunner()
 R = 6371.0088

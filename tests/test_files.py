@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import BASE, write_scenario
 
 import symbiosis
+from conftest import BASE, write_scenario
 from symbiosis.generate import write_park
 from symbiosis.io.read.results import TABLES, ResultFolderError, read_result
 from symbiosis.io.write.files import replace_folder
@@ -105,5 +105,5 @@ def test_a_json_file_must_hold_an_object(result_dir: Path, tmp_path: Path) -> No
     for p in result_dir.iterdir():
         (copy / p.name).write_bytes(p.read_bytes())
     (copy / "network.json").write_text(json.dumps([1, 2]))
-    with pytest.raises(ResultFolderError, match="network.json: holds list"):
+    with pytest.raises(ResultFolderError, match=r"network\.json: holds list"):
         read_result(copy)

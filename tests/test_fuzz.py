@@ -313,7 +313,7 @@ def _named_files(files: Files) -> set[str]:
     names = set(files) | {"scenario.yaml"}
     try:
         doc = yaml.safe_load(files.get("scenario.yaml", b"").decode("utf-8-sig"))
-    except Exception:  # noqa: BLE001 - any unreadable YAML simply names no paths
+    except Exception:
         doc = None
     if isinstance(doc, dict) and isinstance(doc.get("tables"), dict):
         names |= {v for v in doc["tables"].values() if isinstance(v, str)}

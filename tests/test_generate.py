@@ -14,9 +14,9 @@ import yaml
 from typer.testing import CliRunner
 
 import symbiosis
+from symbiosis.analysis.check import check_result
 from symbiosis.api import solve
 from symbiosis.candidates import build_candidates
-from symbiosis.analysis.check import check_result
 from symbiosis.cli import app
 from symbiosis.errors import OutputError
 from symbiosis.generate import (

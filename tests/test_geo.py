@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import shape
 
-from symbiosis.api import solve
 from conftest import CASES
+from symbiosis.api import solve
 
 
 def _features(out: Path) -> tuple[dict, list[dict]]:

@@ -67,11 +67,15 @@ def _imports(path: Path) -> list[tuple[str, int, bool]]:
                 for alias in child.names:
                     if alias.name == "symbiosis" or alias.name.startswith("symbiosis."):
                         found.append((_resolve(alias.name), child.lineno, in_function))
-            elif isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
-                if child.module == "symbiosis" or child.module.startswith("symbiosis."):
-                    for alias in child.names:
-                        full = f"{child.module}.{alias.name}"
-                        found.append((_resolve(full) if full in MODULES else _resolve(child.module), child.lineno, in_function))
+            elif (
+                isinstance(child, ast.ImportFrom)
+                and child.module
+                and child.level == 0
+                and (child.module == "symbiosis" or child.module.startswith("symbiosis."))
+            ):
+                for alias in child.names:
+                    full = f"{child.module}.{alias.name}"
+                    found.append((_resolve(full) if full in MODULES else _resolve(child.module), child.lineno, in_function))
             visit(child, inner)
 
     visit(tree, False)

@@ -60,7 +60,7 @@ def scenarios(draw: st.DrawFn) -> symbiosis.Scenario:
             lat, lon = 50.85 + draw(st.integers(0, 8)) * 0.002, 4.70 + draw(st.integers(0, 8)) * 0.003
             reach = draw(st.sampled_from([0.5, 1.5, 3.0]))
             unit_cost = draw(st.integers(0, 20))
-            for k in range(draw(st.integers(1, 2))):
+            for _ in range(draw(st.integers(1, 2))):
                 facilities.append({
                     "id": fid, "name": fid, "resource": res, "lat": lat, "lon": lon,
                     "capacity": draw(st.integers(1, 12)) * 10, "capex_eur": draw(st.integers(0, 5)) * 10000,

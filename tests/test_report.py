@@ -21,13 +21,13 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import BASE, CASES, HAASRODE, write_scenario
 from matplotlib.colors import to_hex
 from typer.testing import CliRunner
 
+from conftest import BASE, CASES, HAASRODE, write_scenario
 from symbiosis.api import solve
-from symbiosis.cli import base as cli
 from symbiosis.cli import app
+from symbiosis.cli import base as cli
 from symbiosis.io.write import report as rp
 from symbiosis.io.write.registry import OUTPUT_FILES
 

@@ -21,8 +21,8 @@ from symbiosis.version import __version__ as __version__
 
 if TYPE_CHECKING:
     from symbiosis.api import run_baseline, solve
-    from symbiosis.results import Result
     from symbiosis.io.read import load_scenario
+    from symbiosis.results import Result
     from symbiosis.schema import Scenario, Settings
 
 _LAZY = {
@@ -35,17 +35,17 @@ _LAZY = {
 }
 
 __all__ = [
-    "load_scenario",
-    "solve",
-    "run_baseline",
-    "Scenario",
-    "Settings",
-    "Result",
-    "Problem",
-    "ScenarioError",
-    "SettingsError",
     "OutputError",
+    "Problem",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "Settings",
+    "SettingsError",
     "SymbiosisError",
+    "load_scenario",
+    "run_baseline",
+    "solve",
 ]
 
 

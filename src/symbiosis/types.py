@@ -175,10 +175,10 @@ def summary_from_json(data: Mapping[str, Any]) -> Summary:
 
 
 __all__ = [
+    "WEIGHTED",
     "ArcId",
     "MembershipId",
     "Objective",
-    "WEIGHTED",
     "OptionId",
     "Solution",
     "Status",

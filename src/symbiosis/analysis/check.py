@@ -243,10 +243,10 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
     report.net_savings_eur_per_year = net
     report.co2_avoided_t_per_year = co2_t
     report.objective = economics.objective(net, co2_t, st)
-    for name, want in (("net_savings_eur_per_year", net), ("co2_avoided_t_per_year", co2_t), ("objective", report.objective)):
+    for name, recomputed in (("net_savings_eur_per_year", net), ("co2_avoided_t_per_year", co2_t), ("objective", report.objective)):
         got = getattr(summary, name)
-        if got is None or not _close(want, float(got), abs(want)):
-            v.append(f"summary.json: {name} {got} but recomputed {want:.6f}")
+        if got is None or not _close(recomputed, float(got), abs(recomputed)):
+            v.append(f"summary.json: {name} {got} but recomputed {recomputed:.6f}")
     if summary.n_exchanges != len(exchanges):
         v.append(f"summary.json: n_exchanges {summary.n_exchanges} but matches.csv has {len(exchanges)}")
     n_built = len({f for f, _ in pool_shares})
@@ -325,7 +325,7 @@ def _check_pools(
         if not _close(surplus, float(fac.surplus_eur_per_year), abs(surplus)):
             v.append(f"{tag}: surplus {fac.surplus_eur_per_year} but recomputed {surplus:.6f}")
         if st.allocation == "shapley":
-            want, err = economics.shapley_shares(values, loads, options, st.shapley_samples, st.solver.seed)
+            want, _ = economics.shapley_shares(values, loads, options, st.shapley_samples, st.solver.seed)
         else:
             want = economics.proportional_shares(surplus, [streams[r.demand_stream].price_eur_per_unit * streams[r.demand_stream].quantity for r in members])
         if not _close(sum(float(r.savings_eur_per_year) for r in members), surplus, abs(surplus)):

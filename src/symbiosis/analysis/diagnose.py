@@ -8,6 +8,7 @@ the limits they fight over.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from symbiosis import economics
 from symbiosis.candidates import Candidates, Part, RequireRule, build_candidates
@@ -106,26 +107,26 @@ def _limits_of(scenario: Scenario, c: Candidates, arcs: list[int]) -> list[str]:
     return out
 
 
-def _describe(scenario: Scenario, c: Candidates, name: str, index: object) -> str | None:
+def _describe(scenario: Scenario, c: Candidates, name: str, index: Any) -> str | None:
     """A constraint of the model in the analyst's terms; None for structural rows."""
     unit = lambda sid: scenario.resource_by_id[scenario.stream_by_id[sid].resource].unit  # noqa: E731
     if name == "require":
-        r = c.requires[int(index)]  # type: ignore[call-overload]
+        r = c.requires[int(index)]
         file, row = scenario.origin("rules", r.index)
         return f"{file}: row {row}: require {r.source} -> {r.target}"
     if name in ("supply_limit", "demand_limit"):
-        sid, t = index  # type: ignore[misc]
+        sid, t = index
         qty = (c.supply_slots if name == "supply_limit" else c.demand_slots)[sid][t]
         what = "supply" if name == "supply_limit" else "demand"
         return f"{what} {sid}: {qty:g} {unit(sid)} in slot {c.slots[sid][t]}"
     if name == "min_quantity":
-        row = c.arcs.iloc[int(index)]  # type: ignore[call-overload]
+        row = c.arcs.iloc[int(index)]
         return f"minimum quantity {row['min_flow']:g} {unit(row['supply_stream'])} of {row['supply_stream']} -> {row['demand_stream']}"
     if name == "pool_capacity":
-        f, t = index  # type: ignore[misc]
+        f, t = index
         return f"capacity of facility {f} in slot {t}"
     if name == "member_takes_no_exchange":
-        row = c.arcs.iloc[int(index)]  # type: ignore[call-overload]
+        row = c.arcs.iloc[int(index)]
         return f"a pool member takes no exchanges ({row['demand_stream']})"
     return None
 

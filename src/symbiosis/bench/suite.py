@@ -76,7 +76,7 @@ def run_one(inst: Instance, method: str, work: str) -> dict[str, Any]:
     path = _scenario_path(inst, Path(work))
     scenario = api.load_scenario(path)
     if method == "optimal":
-        result = api.solve(scenario, **{"solver.time_limit_s": inst.time_limit_s})
+        result = api.solve(scenario, None, **{"solver.time_limit_s": inst.time_limit_s})
     else:
         result = api.run_baseline(scenario, method)
     out = Path(work) / "runs" / f"{inst.name}-{method}"

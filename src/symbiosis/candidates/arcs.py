@@ -24,8 +24,8 @@ from symbiosis.types import WEIGHTED, Objective
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    p, l = np.radians(lat), np.radians(lon)
-    return np.column_stack([np.cos(p) * np.cos(l), np.cos(p) * np.sin(l), np.sin(p)])
+    phi, lam = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
 
 
 def _chord(km: float) -> float:
@@ -108,10 +108,10 @@ def build_candidates(
                     dist[n] = distance_override.get((i, j), dist[n])
             keep = dist <= max_km
             if trace:
-                for n in np.flatnonzero(~keep):
-                    key = (S["id"][gs[n]], D["id"][gd[n]])
+                for m in np.flatnonzero(~keep).tolist():
+                    key = (S["id"][gs[m]], D["id"][gd[m]])
                     if key in trace:
-                        excluded[key] = f"distance {dist[n]:.3f} km exceeds the limit of {max_km:g} km for {r_s}"
+                        excluded[key] = f"distance {dist[m]:.3f} km exceeds the limit of {max_km:g} km for {r_s}"
             pair_s.append(gs[keep])
             pair_d.append(gd[keep])
             pair_rho.append(np.full(int(keep.sum()), rho))
@@ -345,7 +345,7 @@ def _drop_idle_peak_slots(
         k_lb = float(np.max(need - sum(rho[i] * upper[i] for i in arcs)))
         idle = need <= k_lb + 1e-9 * max(1.0, float(need.max()))
         if idle.any():
-            for i in arcs:
-                upper[i] = np.where(idle, 0.0, upper[i])
+            for k in arcs:
+                upper[k] = np.where(idle, 0.0, upper[k])
             changed += arcs
     return changed

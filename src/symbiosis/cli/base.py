@@ -56,7 +56,7 @@ def guard(fn: Callable[[], T]) -> T:
         raise typer.Exit(130) from None
     except typer.Exit:
         raise
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if os.environ.get("SYMBIOSIS_DEBUG"):
             raise
         err.print("[bold red]Internal error:[/] ", end="", highlight=False)

@@ -185,7 +185,7 @@ def assign(candidates: Candidates, solved: list[tuple[Part, Solution]]) -> tuple
     statuses = []
     objective, bound, seconds = 0.0, 0.0, 0.0
     bound_known = True
-    for part, sol in solved:
+    for _, sol in solved:
         statuses.append(sol.status)
         seconds += sol.solve_seconds
         if sol.has_solution:
@@ -457,8 +457,8 @@ def allocate(scenario: Scenario, matches: pd.DataFrame) -> pd.DataFrame:
             co2[row.target] += row.co2_avoided_t_per_year
             pools[row.target].add(row.source)
     standalone: dict[str, float] = defaultdict(float)
-    for s in scenario.streams:
-        standalone[s.company] += economics.standalone_cost(s.price_eur_per_unit, s.quantity)
+    for stream in scenario.streams:
+        standalone[stream.company] += economics.standalone_cost(stream.price_eur_per_unit, stream.quantity)
     rows = [
         {
             "company": c.id,

@@ -11,6 +11,7 @@ is still used for the IIS of ``lp_conflict``). It returns the project's own
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import highspy
 import numpy as np
@@ -100,7 +101,7 @@ def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
     index: list[int] = []
     value: list[float] = []
 
-    def linear(expr: object) -> tuple[float, list[int], list[float]]:
+    def linear(expr: Any) -> tuple[float, list[int], list[float]]:
         if expr.__class__ is LinearExpression:
             idx: list[int] = []
             val: list[float] = []

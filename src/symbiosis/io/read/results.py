@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
 from pydantic import ValidationError
 
 from symbiosis.errors import OutputError

@@ -70,7 +70,7 @@ def read_workbook(path: str | Path) -> ScenarioWorkbook:
             wb = load_workbook(path, data_only=False)
             has_formulas = any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
             values = load_workbook(path, data_only=True) if has_formulas else None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
+    except Exception as exc:
         reason = str(exc).strip() or type(exc).__name__
         raise ScenarioError([Problem(book_label, None, None, f"cannot be read as an Excel workbook ({reason})")]) from None
 

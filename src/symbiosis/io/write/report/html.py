@@ -39,7 +39,7 @@ def _cell(value: Any, column: str) -> tuple[str, str]:
         return "", ""
     if isinstance(value, (bool,)):
         return str(value), str(int(value))
-    if isinstance(value, int) or (hasattr(value, "dtype") and getattr(value, "dtype").kind in "iu"):
+    if isinstance(value, int) or (hasattr(value, "dtype") and value.dtype.kind in "iu"):
         return f"{int(value):,}", repr(int(value))
     v = float(value)
     shown = f"{v:,.0f}" if "eur" in column else f"{v:,.2f}"
