@@ -176,17 +176,14 @@ def member_distance(sc: Scenario, facility: str, d: Stream) -> float:
 
 def eligible_members(sc: Scenario) -> list[tuple[str, Stream]]:
     """(facility, demand stream) pairs allowed by resource and catchment distance."""
-    st = sc.settings
-    comp = sc.company_by_id
     first = {}
     for f in sc.facilities:
         first.setdefault(f.id, f)
     out = []
     for fid, f in sorted(first.items()):
         for d in sc.streams:
-            if d.direction is Direction.demand and d.resource == f.resource:
-                if member_distance(sc, fid, d) <= f.max_distance_km:
-                    out.append((fid, d))
+            if d.direction is Direction.demand and d.resource == f.resource and member_distance(sc, fid, d) <= f.max_distance_km:
+                out.append((fid, d))
     return out
 
 

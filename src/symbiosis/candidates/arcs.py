@@ -193,7 +193,7 @@ def build_candidates(
     r_pipe = np.array([(resources[r].pipe_capex_eur_per_m or 0.0) if resources[r].transport is Transport.pipe else 0.0 for r in r_ids], dtype=float)
     s_res = np.array([r_code[s.resource] for s in supplies], dtype=np.int64)[ps] if len(ps) else np.zeros(0, dtype=np.int64)
     peak = r_peak[s_res]
-    given = np.array([economics.link_values(links.links[k] if k >= 0 else None)[1:] for k in link_arr.tolist()], dtype=float).reshape(len(ps), 3)
+    given_terms = np.array([economics.link_values(links.links[k] if k >= 0 else None)[1:] for k in link_arr.tolist()], dtype=float).reshape(len(ps), 3)
     terms = economics.exchange_terms(
         settings=st,
         rho=rho_arr,
@@ -206,9 +206,9 @@ def build_candidates(
         pipe_capex_eur_per_m=r_pipe[s_res],
         peak=peak,
         cop=cop,
-        link_cost=given[:, 0],
-        link_co2=given[:, 1],
-        link_fixed=given[:, 2],
+        link_cost=given_terms[:, 0],
+        link_co2=given_terms[:, 1],
+        link_fixed=given_terms[:, 2],
     )
     of_use = np.where(
         peak,
