@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from symbiosis.bench.instances import *  # noqa: F403
-from symbiosis.bench.instances import PUBLISHED, buyer_price, read_instance, total_demand, write_scenario
+from symbiosis.bench.instances import BENCH_DIR, PUBLISHED, buyer_price, published_cost, read_instance, total_demand, write_scenario  # noqa: F401
 
 
 def main(argv: Sequence[str]) -> int:

@@ -38,9 +38,11 @@ def solve_mps_with_highs(
     None keeps HiGHS's own default (1e-4).
     """
     import highspy
+    from pyomo.common.tee import capture_output
 
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
+    with capture_output(capture_fd=True):  # HiGHS prints a banner when created
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", int(seed))
