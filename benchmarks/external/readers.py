@@ -20,7 +20,7 @@ def main(argv: Sequence[str]) -> int:
         return 2
     out = Path(argv[0])
     for name in list(argv[1:]) or list(PUBLISHED):
-        inst = read_instance(name)
+        inst = read_instance(name, BENCH_DIR)
         folder = write_scenario(inst, out / name)
         print(f"{name}: {folder} M={buyer_price(inst)!r} total_demand={total_demand(inst)!r}")
     return 0
