@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from symbiosis.errors import Problem
+from symbiosis.schema.links import build_index
 from symbiosis.schema.records import FLAT_SLOT, Direction, Facility, Pricing, Substitution, Transport
 
 # table -> (file label, row of each record); a record past the end has no known row.
@@ -146,6 +147,19 @@ def cross_check(
         for col in ("name", "resource", "lat", "lon", "max_distance_km", "cost_eur_per_unit"):
             if getattr(prev, col) != getattr(f, col):
                 out.append(Problem(ffile, frows[i], col, f"size options of facility '{f.id}' must share {col}"))
+
+    kfile, krows = origin["links"]
+    for i, link in enumerate(parsed["links"]):
+        if link.resource is not None and link.resource not in known_resources:
+            out.append(Problem(kfile, krows[i], "resource", f"unknown resource '{link.resource}'"))
+    # Ids of records that failed validation, or of a table that could not be read, are
+    # not reported again as names of nothing.
+    raw = set().union(*(raw_ids.get(t, set()) for t in ("companies", "streams", "facilities")))
+    _, link_problems = build_index(
+        parsed["links"], {c.id for c in parsed["companies"]}, {s.id: s for s in parsed["streams"]}, parsed["facilities"],
+        kfile, krows, unresolved_ok=raw, all_unresolved_ok=bool({"companies", "streams", "facilities"} & set(unreadable)),
+    )
+    out += link_problems
     return out
 
 

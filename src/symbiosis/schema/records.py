@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
-TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities")
+TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links")
 REQUIRED_TABLES = ("companies", "resources", "streams")
 FLAT_SLOT = "year"
 
@@ -159,6 +159,22 @@ class Facility(_Strict):
     max_distance_km: float = Field(gt=0, le=MAX_DISTANCE_KM)
 
 
+class Link(_Strict):
+    """Facts about one pair that replace the computed ones (links.csv, DESIGN.md section 3).
+
+    ``source`` is a supply stream, a company or a facility; ``target`` a demand stream or
+    a company. An empty field keeps the computed value.
+    """
+
+    source: str = Id
+    target: str = Id
+    resource: str | None = Field(None, min_length=1, max_length=MAX_ID_LENGTH, description="Limits a company-to-company row to supplies of it")
+    distance_km: float | None = Field(None, ge=0, le=MAX_DISTANCE_KM, description="Replaces the computed distance")
+    cost_eur_per_unit: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Transport cost per supply unit (t_{d,f} per unit of Q_d for a membership)")
+    co2_kg_per_unit: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Transport CO2 per supply unit (per unit of Q_d for a membership)")
+    fixed_cost_eur_per_year: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Replaces F_a; for a membership, its yearly cost g_{d,f}")
+
+
 RECORD_MODELS: dict[str, type[_Strict]] = {
     "companies": Company,
     "resources": Resource,
@@ -167,7 +183,8 @@ RECORD_MODELS: dict[str, type[_Strict]] = {
     "substitutions": Substitution,
     "rules": Rule,
     "facilities": Facility,
+    "links": Link,
 }
 
 # One row of any table.
-Record = Company | Resource | Stream | ProfilePoint | Substitution | Rule | Facility
+Record = Company | Resource | Stream | ProfilePoint | Substitution | Rule | Facility | Link

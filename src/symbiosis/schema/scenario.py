@@ -30,10 +30,12 @@ from pydantic import PrivateAttr, ValidationInfo, model_validator
 
 from symbiosis.errors import Problem, ScenarioError
 from symbiosis.schema.checks import cross_check, slot_sets
+from symbiosis.schema.links import LinkIndex, build_index
 from symbiosis.schema.records import (
     TABLES,
     Company,
     Facility,
+    Link,
     Pricing,
     ProfilePoint,
     Resource,
@@ -57,6 +59,7 @@ class Scenario(_Strict):
     substitutions: tuple[Substitution, ...] = ()
     rules: tuple[Rule, ...] = ()
     facilities: tuple[Facility, ...] = ()
+    links: tuple[Link, ...] = ()
     settings: Settings = Settings()
 
     # Set by the validator: where each table came from and each record's row (for
@@ -100,6 +103,7 @@ class Scenario(_Strict):
         facilities: Any = None,
         settings: Mapping[str, Any] | Settings | None = None,
         name: str = "in-memory scenario",
+        links: Any = None,
     ) -> Scenario:
         """Build a scenario from pandas DataFrames or lists of dicts, with no files."""
         given = {
@@ -110,6 +114,7 @@ class Scenario(_Strict):
             "substitutions": substitutions,
             "rules": rules,
             "facilities": facilities,
+            "links": links,
         }
         tables = {
             t: RawTable(f"<{t}>", [(i + 1, r) for i, r in enumerate(records_from_object(value))])
@@ -207,6 +212,11 @@ class Scenario(_Strict):
     def stream_by_id(self) -> dict[str, Stream]:
         """Streams by id."""
         return {s.id: s for s in self.streams}
+
+    @cached_property
+    def link_index(self) -> LinkIndex:
+        """The rows of links.csv by what they name (see ``symbiosis.schema.links``)."""
+        return build_index(self.links, set(self.company_by_id), self.stream_by_id, self.facilities)[0]
 
     @cached_property
     def profile_values(self) -> dict[str, dict[str, float]]:
