@@ -17,6 +17,7 @@ import numpy as np
 from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.model import build_model, set_start
 from symbiosis.schema import Scenario, Settings
+from symbiosis.solver.cluster import dask_client
 from symbiosis.solver.highs import solve_model
 from symbiosis.types import WEIGHTED, Objective, Solution, Termination, relative_gap
 
@@ -179,8 +180,6 @@ def solve_parallel(
     parts the limit stopped, as in ``solve_in_turn``.
     """
     from distributed import as_completed  # heavy: loaded only when workers are asked for
-
-    from symbiosis.solver.cluster import dask_client
 
     settings = scenario.settings
     sizes = [_size(p) for p in parts]
