@@ -15,10 +15,9 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its solver and contrib plugins cost 0.4 s of start-up and are not used
 from pyomo.common.gc_manager import PauseGC
 from pyomo.common.tee import capture_output
-from pyomo.contrib.appsi.solvers import Highs
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.repn import generate_standard_repn
 
@@ -234,6 +233,9 @@ def lp_conflict(handle: ExchangeModel, options: SolverSettings) -> list[tuple[st
     None when the relaxation is feasible (only the integer model clashes) or HiGHS
     finds no set. Uses HiGHS's IIS on the LP relaxation (iis_strategy 22).
     """
+    import pyomo.environ  # noqa: F401  (heavy: the plugins appsi expects, only for a diagnosis)
+    from pyomo.contrib.appsi.solvers import Highs
+
     opt = Highs(only_child_vars=True)
     opt.config.load_solution = False
     opt.config.time_limit = float(options.time_limit_s)
