@@ -21,7 +21,6 @@ from symbiosis.candidates.table import ARC_COLUMNS, Candidates, RequireRule
 from symbiosis.schema import Direction, Pricing, Scenario, Stream, Transport
 from symbiosis.types import WEIGHTED, Objective
 
-
 BRUTE_FORCE_PAIRS = 250_000  # up to this many supply x demand pairs, no k-d tree (and no scipy import)
 
 
