@@ -78,7 +78,8 @@ def _geojson(out: Output, folder: Path) -> None:
 
 
 def _workbook(out: Output, folder: Path) -> None:
-    write_results_workbook(out.summary.to_json(), dict(out.tables), folder / "results.xlsx")
+    # The result tables only: parts.csv holds timings, which would make the workbook differ run to run.
+    write_results_workbook(out.summary.to_json(), {t: out.tables[t] for t in TABLE_FILES}, folder / "results.xlsx")
 
 
 def _report(out: Output, folder: Path) -> None:
