@@ -85,3 +85,25 @@ def test_parts_on_dask_workers_give_identical_files(park: Path, optimal: Path, t
         assert (out / name).read_bytes() == (optimal / name).read_bytes(), name
     here, there = pd.read_csv(out / "parts.csv"), pd.read_csv(optimal / "parts.csv")
     pd.testing.assert_frame_equal(here.drop(columns="seconds"), there.drop(columns="seconds"))
+
+
+def test_the_last_resort_bound_is_the_columns_best() -> None:
+    """max 3x - 2y + 7, 0 <= x <= 4, 1 <= y <= 5: by hand, 3*4 - 2*1 + 7 = 17; unbounded columns give none."""
+    import highspy
+    import numpy as np
+
+    from symbiosis.solver.highs import _column_bound
+
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = 2, 0
+    lp.col_cost_ = np.array([3.0, -2.0])
+    lp.col_lower_ = np.array([0.0, 1.0])
+    lp.col_upper_ = np.array([4.0, 5.0])
+    lp.offset_ = 7.0
+    lp.sense_ = highspy.ObjSense.kMaximize
+    assert _column_bound(lp) == 17.0
+    lp.sense_ = highspy.ObjSense.kMinimize
+    assert _column_bound(lp) == 3 * 0 - 2 * 5 + 7.0
+    lp.col_upper_ = np.array([highspy.kHighsInf, 5.0])
+    lp.sense_ = highspy.ObjSense.kMaximize
+    assert _column_bound(lp) is None
