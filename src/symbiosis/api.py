@@ -26,15 +26,19 @@ def _scenario(scenario: Scenario | str | Path, settings: dict[str, Any]) -> Scen
     return scenario.with_settings(**settings)
 
 
-def solve(scenario: Scenario | str | Path, progress: Callable[[Progress], None] | None = None, **settings: Any) -> Result:
+def solve(
+    scenario: Scenario | str | Path, progress: Callable[[Progress], None] | None = None, scheduler: str | None = None, **settings: Any
+) -> Result:
     """Find the best network of exchanges and pools for a scenario.
 
     ``scenario`` is a ``Scenario`` or a path to load. Keyword arguments override
     settings, e.g. ``solve(s, carbon_price_eur_per_t=100, time_limit_s=10)``; dotted
     keys go through ``**{"heat_pump.max_lift_c": 40}``. ``progress`` is called after
-    each independent part is solved.
+    each independent part is solved. ``scheduler`` (``tcp://HOST:8786``) solves the
+    independent parts on that Dask cluster's workers; ``solver.processes`` above 1 on
+    a local one.
     """
-    return optimise(_scenario(scenario, settings), progress)
+    return optimise(_scenario(scenario, settings), progress, scheduler=scheduler)
 
 
 def run_baseline(scenario: Scenario | str | Path, method: str, **settings: Any) -> Result:

@@ -70,7 +70,7 @@ def instance_file(name: str, bench_dir: Path) -> Path:
 def project_run(scenario_dir: str, out_dir: str, time_limit_s: float) -> dict[str, Any]:
     """Solve one converted scenario in this (fresh) process, write and check the result."""
     scenario = api.load_scenario(scenario_dir)
-    result = api.solve(scenario, None, **{"solver.time_limit_s": time_limit_s})
+    result = api.solve(scenario.with_settings(**{"solver.time_limit_s": time_limit_s}))
     result.write(out_dir)
     report = check_result(scenario, out_dir)
     s = result.summary

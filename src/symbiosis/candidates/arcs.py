@@ -14,13 +14,34 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from symbiosis import economics
 from symbiosis.candidates.pools import build_pool_candidates
 from symbiosis.candidates.table import ARC_COLUMNS, Candidates, RequireRule
 from symbiosis.schema import Direction, Pricing, Scenario, Stream, Transport
 from symbiosis.types import WEIGHTED, Objective
+
+BRUTE_FORCE_PAIRS = 250_000  # up to this many supply x demand pairs, no k-d tree (and no scipy import)
+
+
+def _near_pairs(sup: np.ndarray, dem: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """(supply, demand) positions of the unit vectors within ``radius`` (chord) of each other, by supply then demand.
+
+    Small sets are compared all against all, as the k-d tree does (squared distance
+    against the squared radius); large ones go through scipy's ``cKDTree``. Importing
+    scipy makes Pyomo import scipy.stats (0.7 s), which a small solve so avoids.
+    """
+    if len(sup) * len(dem) <= BRUTE_FORCE_PAIRS:
+        diff = sup[:, None, :] - dem[None, :, :]
+        d2 = diff[..., 0] ** 2 + diff[..., 1] ** 2 + diff[..., 2] ** 2
+        si, di = np.nonzero(d2 <= radius * radius)
+        return si.astype(np.int64), di.astype(np.int64)
+    from scipy.spatial import cKDTree  # heavy: see above
+
+    hits = cKDTree(dem).query_ball_point(sup, radius)
+    si = np.repeat(np.arange(len(sup)), [len(h) for h in hits])
+    di = np.fromiter((j for h in hits for j in sorted(h)), dtype=np.int64, count=len(si))
+    return si.astype(np.int64), di
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -101,11 +122,8 @@ def build_candidates(
                 continue
             dem = np.array(by_resource_d[r_d], dtype=np.int64)
             d_lat, d_lon = D["lat"][dem], D["lon"][dem]
-            tree = cKDTree(_unit_vectors(d_lat, d_lon))
             # A little slack on the radius; the exact haversine test follows.
-            hits = tree.query_ball_point(_unit_vectors(s_lat, s_lon), _chord(max_km / st.detour_factor) * (1 + 1e-9) + 1e-12)
-            si = np.repeat(np.arange(len(sup)), [len(h) for h in hits])
-            di = np.fromiter((j for h in hits for j in sorted(h)), dtype=np.int64, count=len(si))
+            si, di = _near_pairs(_unit_vectors(s_lat, s_lon), _unit_vectors(d_lat, d_lon), _chord(max_km / st.detour_factor) * (1 + 1e-9) + 1e-12)
             gs, gd = sup[si], dem[di]
             extra = named.get((r_s, r_d))
             if extra:

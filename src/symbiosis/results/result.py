@@ -20,6 +20,7 @@ from symbiosis import economics
 from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.io.write.registry import Output, write_output
 from symbiosis.results.network import build_network
+from symbiosis.results.parts import PART_COLUMNS
 from symbiosis.results.privacy import Pseudonyms
 from symbiosis.schema import Scenario
 from symbiosis.types import Solution, Status, Summary, relative_gap
@@ -76,6 +77,7 @@ class Result:
     network: nx.MultiDiGraph
     candidates: Candidates | None = field(default=None, repr=False)
     facility_loads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LOAD_COLUMNS))
+    parts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PART_COLUMNS))  # one row per independent part solved
 
     @property
     def status(self) -> str:
@@ -142,6 +144,7 @@ class Result:
             "companies": self.companies,
             "facilities": self.facilities,
             "facility_loads": self.facility_loads,
+            "parts": self.parts,
         }
         return Output(self.summary, tables, self.network, self.scenario)
 
@@ -225,8 +228,12 @@ def build_result(
     solution: Outcome,
     build_seconds: float,
     problems: list[str] | None = None,
+    parts: pd.DataFrame | None = None,
 ) -> Result:
-    """Turn the decisions into matches, flows, facilities, per-company allocation and the network."""
+    """Turn the decisions into matches, flows, facilities, per-company allocation and the network.
+
+    ``parts`` is the parts table (``parts_table``) when the model was solved.
+    """
     st = scenario.settings
     exchange_rows: list[dict[str, Any]] = []
     flow_rows: list[dict[str, Any]] = []
@@ -284,6 +291,7 @@ def build_result(
         network=build_network(scenario, matches),
         candidates=candidates,
         facility_loads=pd.DataFrame(load_rows, columns=LOAD_COLUMNS),
+        parts=parts if parts is not None else pd.DataFrame(columns=PART_COLUMNS),
     )
 
 
