@@ -28,6 +28,8 @@ from symbiosis.schema.records import (
     Stream,
     Substitution,
     Transport,
+    UNCERTAIN_FIELDS,
+    Uncertainty,
 )
 from symbiosis.schema.scenario import Scenario
 from symbiosis.schema.settings import SOLVER_KEYS, Annualisation, HeatPump, Settings, SolverSettings, merge_settings
@@ -60,5 +62,7 @@ __all__ = [
     "Stream",
     "Substitution",
     "Transport",
+    "UNCERTAIN_FIELDS",
+    "Uncertainty",
     "merge_settings",
 ]
