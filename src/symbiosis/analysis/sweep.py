@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -262,7 +264,11 @@ def _distributed(
 
     out: dict[tuple[int, int], SampleOutcome] = {}
     run = uuid.uuid4().hex[:8]
-    with dask_client(workers, scheduler) as client:
+    with ExitStack() as stack:
+        with warnings.catch_warnings():
+            # The scheduler's internal HTTP server moves to a free port when 8787 is taken: not the user's concern.
+            warnings.filterwarnings("ignore", message="Port .* is already in use")
+            client = stack.enter_context(dask_client(workers, scheduler))
         scattered = [client.scatter(b[1], broadcast=True) for b in bases]
         futures = [
             client.submit(run_sample, scattered[k], mode, bases[k][2], rows, i, values[i].tolist(), key=f"sample-{run}-{k}-{i}", pure=False)
@@ -275,7 +281,7 @@ def _distributed(
                 if progress is not None:
                     progress(n, len(tasks))
         except BaseException:
-            client.cancel(futures)
+            client.cancel(futures)  # Ctrl-C: the samples still queued or running are dropped
             raise
     return out
 
