@@ -29,6 +29,7 @@ CONTRACT = {
     "substitutions": ["supply_resource", "demand_resource", "ratio"],
     "rules": ["rule", "source", "target"],
     "facilities": ["id", "name", "resource", "lat", "lon", "capacity", "capex_eur", "opex_eur_per_year", "cost_eur_per_unit", "max_distance_km"],
+    "uncertainty": ["stream", "field", "low", "high", "distribution"],
 }
 
 

@@ -180,10 +180,7 @@ def outcome_of(index: int, result: Result, seconds: float) -> SampleOutcome:
     """The plain figures of a sample's result."""
     s = result.summary
     m = result.matches
-    matches = tuple(
-        (tuple(str(v) if isinstance(v, str) else "" for v in key), float(sav))  # type: ignore[misc]
-        for key, sav in zip(m[MATCH_KEY].itertuples(index=False, name=None), m["savings_eur_per_year"])
-    )
+    matches = tuple((_key(key), float(sav)) for key, sav in zip(m[MATCH_KEY].itertuples(index=False, name=None), m["savings_eur_per_year"]))
     c = result.companies
     part = c[(c["n_exchanges"] > 0) | (c["n_pools"] > 0)]
     companies = tuple((str(k), float(v)) for k, v in zip(part["company"], part["savings_eur_per_year"]))
@@ -286,6 +283,12 @@ def _distributed(
     return out
 
 
+def _key(row: Sequence[Any]) -> MatchKey:
+    """A match's key, with an empty text for a missing cell (a pool member has no supply stream)."""
+    a, b, c, d, e, f = (str(v) if isinstance(v, str) else "" for v in row)
+    return (a, b, c, d, e, f)
+
+
 def tabulate(outs: list[SampleOutcome], names: list[str], values: np.ndarray, mode: str, base: Result) -> SweepTables:
     """The sweep's tables of one point from its samples' outcomes."""
     sample_rows = []
@@ -298,7 +301,7 @@ def tabulate(outs: list[SampleOutcome], names: list[str], values: np.ndarray, mo
     # Matches: those of the base network first in evaluate mode; every match seen in reoptimise.
     keys: dict[MatchKey, None] = {}
     for key in base.matches[MATCH_KEY].itertuples(index=False, name=None):
-        keys[tuple(str(v) if isinstance(v, str) else "" for v in key)] = None  # type: ignore[index]
+        keys[_key(key)] = None
     if mode != "evaluate":
         for o in solved:
             for key, _ in o.matches:

@@ -16,6 +16,7 @@ from symbiosis.schema.records import (
     RECORD_MODELS,
     REQUIRED_TABLES,
     TABLES,
+    UNCERTAIN_FIELDS,
     Company,
     Direction,
     Facility,
@@ -28,7 +29,6 @@ from symbiosis.schema.records import (
     Stream,
     Substitution,
     Transport,
-    UNCERTAIN_FIELDS,
     Uncertainty,
 )
 from symbiosis.schema.scenario import Scenario
@@ -45,6 +45,7 @@ __all__ = [
     "REQUIRED_TABLES",
     "SOLVER_KEYS",
     "TABLES",
+    "UNCERTAIN_FIELDS",
     "Annualisation",
     "Company",
     "Direction",
@@ -62,7 +63,6 @@ __all__ = [
     "Stream",
     "Substitution",
     "Transport",
-    "UNCERTAIN_FIELDS",
     "Uncertainty",
     "merge_settings",
 ]
