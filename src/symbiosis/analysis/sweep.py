@@ -17,6 +17,8 @@ zero), ``drivers`` (inputs ranked by |Spearman's rank correlation| with net savi
 
 from __future__ import annotations
 
+import logging
+import signal
 import time
 import uuid
 import warnings
@@ -262,10 +264,15 @@ def _distributed(
     out: dict[tuple[int, int], SampleOutcome] = {}
     run = uuid.uuid4().hex[:8]
     with ExitStack() as stack:
+        # After Ctrl-C the cluster is torn down mid-work and dask logs each closed
+        # connection with a traceback: logging stays off until it is shut down.
+        stack.callback(logging.disable, logging.root.manager.disable)
         with warnings.catch_warnings():
             # The scheduler's internal HTTP server moves to a free port when 8787 is taken: not the user's concern.
             warnings.filterwarnings("ignore", message="Port .* is already in use")
             client = stack.enter_context(dask_client(workers, scheduler))
+        if scheduler is None:
+            client.run(_ignore_interrupt)  # Ctrl-C reaches the local workers too: this process shuts them down
         scattered = [client.scatter(b[1], broadcast=True) for b in bases]
         futures = [
             client.submit(run_sample, scattered[k], mode, bases[k][2], rows, i, values[i].tolist(), key=f"sample-{run}-{k}-{i}", pure=False)
@@ -278,9 +285,15 @@ def _distributed(
                 if progress is not None:
                     progress(n, len(tasks))
         except BaseException:
+            logging.disable(logging.CRITICAL)
             client.cancel(futures)  # Ctrl-C: the samples still queued or running are dropped
             raise
     return out
+
+
+def _ignore_interrupt() -> None:
+    """On a local worker: leave Ctrl-C to the process that started the cluster."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _key(row: Sequence[Any]) -> MatchKey:
