@@ -35,6 +35,7 @@ def main() -> None:
             "wall_s": round(wall, 1),
             "s_per_sample": round(wall / int(n), 3),
             "worker_s_per_sample": round(sum(res.sample_seconds) / len(res.sample_seconds), 3),
+            "cpu_s_per_sample": round(sum(res.sample_cpu_seconds) / len(res.sample_cpu_seconds), 3),
             "solved": int(res.samples["net_savings_eur_per_year"].notna().sum()),
             "samples_sha": digest,
         }

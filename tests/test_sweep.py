@@ -91,16 +91,36 @@ def _folder_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_outputs_identical_in_this_process_and_on_a_local_cluster_of_2(tmp_path: Path) -> None:
-    """One test starts a LocalCluster of 2 worker processes; the files are byte for byte those of an in-process run."""
+    """The embedded LocalCluster of 2 worker processes, and an existing cluster of 2 reached by its
+    scheduler's address (as --scheduler does): the files are byte for byte those of an in-process run."""
+    from distributed import LocalCluster
+
     local = api.sweep(ONE_PRICE, 8, seed=2, workers=0)
     done: list[int] = []
-    cluster = api.sweep(ONE_PRICE, 8, seed=2, workers=2, progress=lambda d, t: done.append(d))
+    embedded = api.sweep(ONE_PRICE, 8, seed=2, workers=2, progress=lambda d, t: done.append(d))
     assert done[-1] == 8
-    local.write(tmp_path / "in_process")
-    cluster.write(tmp_path / "cluster")
-    a, b = _folder_bytes(tmp_path / "in_process"), _folder_bytes(tmp_path / "cluster")
-    assert set(a) >= SWEEP_FILES
-    assert a == b
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        remote = api.sweep(ONE_PRICE, 8, seed=2, scheduler=cluster.scheduler_address)
+    for name, res in (("in_process", local), ("embedded", embedded), ("scheduler", remote)):
+        res.write(tmp_path / name, report=False)  # the pictures and page are drawn from these tables alone
+    a = _folder_bytes(tmp_path / "in_process")
+    assert set(a) >= SWEEP_FILES - {"report.html"}
+    assert a == _folder_bytes(tmp_path / "embedded") == _folder_bytes(tmp_path / "scheduler")
+
+
+def test_the_sweep_folder_is_byte_stable(tmp_path: Path) -> None:
+    res = api.sweep(ONE_PRICE, 6, seed=4, mode="evaluate", workers=0)
+    res.write(tmp_path / "a")
+    res.write(tmp_path / "b")
+    a = _folder_bytes(tmp_path / "a")
+    assert set(a) >= SWEEP_FILES | {f"{k}.{e}" for k in ("sweep_savings", "sweep_matches", "sweep_drivers") for e in ("png", "svg")}
+    assert a == _folder_bytes(tmp_path / "b")
+    assert "collect these data first" in a["report.html"].decode().lower()
+
+
+def test_a_scheduler_address_that_is_not_one_exits_2(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["sweep", str(ONE_PRICE), "--out", str(tmp_path / "o"), "-n", "2", "--scheduler", "localhost:8786"])
+    assert r.exit_code == 2 and "--scheduler 'localhost:8786'" in r.output
 
 
 def test_cli_sweep_with_a_grid_writes_every_point(tmp_path: Path) -> None:

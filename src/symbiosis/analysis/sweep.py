@@ -17,6 +17,8 @@ zero), ``drivers`` (inputs ranked by |Spearman's rank correlation| with net savi
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import signal
 import time
@@ -24,7 +26,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -66,6 +68,7 @@ class SampleOutcome:
     matches: tuple[tuple[MatchKey, float], ...]
     companies: tuple[tuple[str, float], ...]
     seconds: float
+    cpu_seconds: float = 0.0  # of the worker process: comparable across modes on a busy machine
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,8 @@ class SweepResult:
     points: tuple[SweepPoint, ...]
     grid_keys: tuple[str, ...] = ()
     seconds: float = 0.0
-    sample_seconds: tuple[float, ...] = field(default=(), repr=False)
+    sample_seconds: tuple[float, ...] = field(default=(), repr=False)  # wall seconds of each sample on its worker
+    sample_cpu_seconds: tuple[float, ...] = field(default=(), repr=False)  # CPU seconds of each sample
 
     @property
     def samples(self) -> pd.DataFrame:
@@ -144,6 +148,7 @@ class SweepResult:
         return {
             "scenario": self.scenario.name,
             "input_hash": self.scenario.fingerprint(),
+            "ranges_hash": hashlib.sha256(json.dumps(self.scenario.model_dump(mode="json")["uncertainty"], sort_keys=True).encode()).hexdigest()[:16],
             "mode": self.mode,
             "seed": self.seed,
             "n_samples": self.n_samples,
@@ -168,14 +173,14 @@ class SweepResult:
 
 def run_sample(scenario: Scenario, mode: str, network: Network | None, rows: tuple[Uncertainty, ...], index: int, values: Sequence[float]) -> SampleOutcome:
     """Solve one sample (on a worker): the scenario with the drawn values, re-optimised or with the network fixed."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     sc = sample_scenario(scenario, values, rows)
     if mode == "evaluate":
         assert network is not None
         result = evaluate_network(sc, network)
     else:
         result = optimise(sc)
-    return outcome_of(index, result, time.perf_counter() - t0)
+    return replace(outcome_of(index, result, time.perf_counter() - t0), cpu_seconds=time.process_time() - c0)
 
 
 def outcome_of(index: int, result: Result, seconds: float) -> SampleOutcome:
@@ -235,7 +240,8 @@ def sweep(
         tables = tabulate(outs, names, values, mode, base_result)
         result_points.append(SweepPoint(p, base_result.summary.net_savings_eur_per_year, base_result.summary.co2_avoided_t_per_year, tables))
     seconds = tuple(outcomes[t].seconds for t in tasks)
-    return SweepResult(scenario, mode, seed, samples, tuple(result_points), tuple((grid or {}).keys()), time.perf_counter() - start, seconds)
+    cpu = tuple(outcomes[t].cpu_seconds for t in tasks)
+    return SweepResult(scenario, mode, seed, samples, tuple(result_points), tuple((grid or {}).keys()), time.perf_counter() - start, seconds, cpu)
 
 
 def _base(scenario: Scenario, mode: str) -> tuple[Result, Scenario, Network | None]:
