@@ -12,12 +12,14 @@ from typing import Any
 
 from symbiosis.analysis.optimise import optimise
 from symbiosis.analysis.optimise import run_baseline as _run_baseline
+from symbiosis.analysis.sweep import SweepResult
+from symbiosis.analysis.sweep import sweep as _sweep
 from symbiosis.io.read import load_scenario
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
 from symbiosis.solver import Progress
 
-__all__ = ["Progress", "Result", "Scenario", "load_scenario", "run_baseline", "solve"]
+__all__ = ["Progress", "Result", "Scenario", "SweepResult", "load_scenario", "run_baseline", "solve", "sweep"]
 
 
 def _scenario(scenario: Scenario | str | Path, settings: dict[str, Any]) -> Scenario:
@@ -44,3 +46,26 @@ def solve(
 def run_baseline(scenario: Scenario | str | Path, method: str, **settings: Any) -> Result:
     """The result of a baseline: ``greedy`` (best value first) or ``type_only`` (every compatible pair in listing order)."""
     return _run_baseline(_scenario(scenario, settings), method)
+
+
+def sweep(
+    scenario: Scenario | str | Path,
+    samples: int,
+    seed: int = 0,
+    mode: str = "reoptimise",
+    workers: int = 1,
+    scheduler: str | None = None,
+    grid: dict[str, list[Any]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **settings: Any,
+) -> SweepResult:
+    """Monte Carlo over the scenario's ``uncertainty`` ranges, at every combination of ``grid``'s settings.
+
+    ``mode`` is ``reoptimise`` (each sample's MILP) or ``evaluate`` (the base network's
+    links fixed, the flows re-optimised: an LP). Samples run on a dask.distributed
+    cluster: a local one of ``workers`` processes, or the one at ``scheduler``
+    (``tcp://HOST:8786``); ``workers=0`` runs them in this process. ``progress`` is
+    called with (samples done, samples in all). The result's tables do not depend on
+    the number of workers; ``result.write(folder)`` saves them.
+    """
+    return _sweep(_scenario(scenario, settings), samples, seed, mode, workers, scheduler, grid, progress)

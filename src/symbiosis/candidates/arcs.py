@@ -65,6 +65,7 @@ def build_candidates(
     distance_override: dict[tuple[str, str], float] | None = None,
     prune: bool = True,
     objective: Objective = WEIGHTED,
+    keep_all: bool = False,
 ) -> Candidates:
     """Every feasible, possibly profitable arc of the scenario, with its coefficients.
 
@@ -72,7 +73,9 @@ def build_candidates(
     recorded in ``Candidates.excluded`` with the reason; ``distance_override`` sets
     the distance of some pairs (for what-if questions); ``prune=False`` keeps arcs
     that can never pay (for the type-only baseline, which does not look at value).
-    ``objective`` decides what "can pay" means (``economics.of_use``).
+    ``objective`` decides what "can pay" means (``economics.of_use``). ``keep_all``
+    keeps every arc and membership that can carry anything, paying or not (a given
+    network whose links are fixed: the sweep's ``evaluate`` mode).
     """
     excluded: dict[tuple[str, str], str] = {}
     st = scenario.settings
@@ -245,7 +248,7 @@ def build_candidates(
 
     # Arcs that can never help the objective are dropped, unless a rule needs them.
     useful = of_use & (cap > 0) & (min_flow <= cap * (1 + 1e-9))
-    keep = (useful if prune else cap > 0) | required
+    keep = (useful if prune and not keep_all else cap > 0) | required
 
     def why_useless(i: int) -> str:
         if cap[i] <= 0:
@@ -293,7 +296,7 @@ def build_candidates(
         for i, a, b in requires_raw:
             hit = ((sa == a) | (sc_ == a)) & ((da == b) | (dc == b))
             requires.append(RequireRule(i, a, b, tuple(int(k) for k in np.flatnonzero(hit))))
-    options, memberships = build_pool_candidates(scenario, demands, objective)
+    options, memberships = build_pool_candidates(scenario, demands, objective, keep_all)
     return Candidates(
         arcs,
         supply_slots,

@@ -20,11 +20,18 @@ from symbiosis.types import WEIGHTED, Objective
 
 
 def build_model(
-    candidates: Candidates, settings: Settings, objective: Objective = WEIGHTED, without: Iterable[str] = ()
+    candidates: Candidates,
+    settings: Settings,
+    objective: Objective = WEIGHTED,
+    without: Iterable[str] = (),
+    fixed_network: bool = False,
 ) -> ExchangeModel:
     """The MILP of the candidates for an objective.
 
     ``without`` leaves out some registered families (to show, in tests, that each binds).
+    ``fixed_network`` takes the candidates as one given network: every link y_a, size
+    option z_o and membership w_j is fixed at 1 (continuous, so the model is an LP) and
+    only the flows x and remaining peaks k are optimised (the sweep's ``evaluate`` mode).
     """
     skip = set(without)
     unknown = skip - set(FAMILIES)
@@ -37,6 +44,11 @@ def build_model(
             if name not in skip:
                 fam.add(m, candidates, handle)
         add_objective(m, candidates, handle, settings, objective)
+        if fixed_network:
+            for var in (m.y, m.z, m.w):
+                for v in var.values():
+                    v.domain = pyo.NonNegativeReals
+                    v.fix(1.0)
         return handle
 
 

@@ -102,6 +102,7 @@ class Result:
             ),
             profiles=tuple(x.replaced(profile=p.profile[x.profile]) for x in sc.profiles),
             rules=tuple(r.replaced(source=p.ref(r.source), target=p.ref(r.target)) for r in sc.rules),
+            uncertainty=tuple(u.replaced(stream=p.stream[u.stream]) for u in sc.uncertainty),
         )
         matches = result.matches.copy()
         exchange = matches["kind"] == "exchange"

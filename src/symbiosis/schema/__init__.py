@@ -16,6 +16,7 @@ from symbiosis.schema.records import (
     RECORD_MODELS,
     REQUIRED_TABLES,
     TABLES,
+    UNCERTAIN_FIELDS,
     Company,
     Direction,
     Facility,
@@ -29,6 +30,7 @@ from symbiosis.schema.records import (
     Stream,
     Substitution,
     Transport,
+    Uncertainty,
 )
 from symbiosis.schema.scenario import Scenario
 from symbiosis.schema.settings import SOLVER_KEYS, Annualisation, HeatPump, Settings, SolverSettings, merge_settings
@@ -44,6 +46,7 @@ __all__ = [
     "REQUIRED_TABLES",
     "SOLVER_KEYS",
     "TABLES",
+    "UNCERTAIN_FIELDS",
     "Annualisation",
     "Company",
     "Direction",
@@ -62,5 +65,6 @@ __all__ = [
     "Stream",
     "Substitution",
     "Transport",
+    "Uncertainty",
     "merge_settings",
 ]

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
-TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links")
+TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links", "uncertainty")
 REQUIRED_TABLES = ("companies", "resources", "streams")
 FLAT_SLOT = "year"
 
@@ -22,7 +22,7 @@ MAX_TEMPERATURE_C = 10_000.0
 MAX_DISTANCE_KM = 40_000.0  # about the Earth's circumference
 MAX_ID_LENGTH = 200
 # Columns that hold ids (references between tables): no invisible characters.
-ID_COLUMNS = frozenset({"id", "company", "resource", "profile", "slot", "source", "target", "supply_resource", "demand_resource"})
+ID_COLUMNS = frozenset({"id", "company", "resource", "profile", "slot", "source", "target", "supply_resource", "demand_resource", "stream"})
 
 
 class _Strict(BaseModel):
@@ -175,6 +175,21 @@ class Link(_Strict):
     fixed_cost_eur_per_year: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Replaces F_a; for a membership, its yearly cost g_{d,f}")
 
 
+UNCERTAIN_FIELDS = ("quantity", "price_eur_per_unit", "co2_kg_per_unit")
+
+
+class Uncertainty(_Strict):
+    """A range of one stream field for the sweep (contract sections 3 and 4c); ``solve`` ignores it."""
+
+    stream: str = Id
+    field: Literal["quantity", "price_eur_per_unit", "co2_kg_per_unit"] = Field(description="The stream field that is uncertain")
+    low: float = Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Lowest value, in the field's unit")
+    high: float = Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Highest value, in the field's unit")
+    distribution: Literal["uniform", "triangular"] = Field(
+        "uniform", description="uniform on [low, high], or triangular with its mode at the stream's own value"
+    )
+
+
 RECORD_MODELS: dict[str, type[_Strict]] = {
     "companies": Company,
     "resources": Resource,
@@ -184,7 +199,8 @@ RECORD_MODELS: dict[str, type[_Strict]] = {
     "rules": Rule,
     "facilities": Facility,
     "links": Link,
+    "uncertainty": Uncertainty,
 }
 
 # One row of any table.
-Record = Company | Resource | Stream | ProfilePoint | Substitution | Rule | Facility | Link
+Record = Company | Resource | Stream | ProfilePoint | Substitution | Rule | Facility | Link | Uncertainty

@@ -29,7 +29,7 @@ import numpy as np
 from pydantic import PrivateAttr, ValidationInfo, model_validator
 
 from symbiosis.errors import Problem, ScenarioError
-from symbiosis.schema.checks import cross_check, slot_sets
+from symbiosis.schema.checks import cross_check, slot_sets, uncertainty_problems
 from symbiosis.schema.links import LinkIndex, build_index
 from symbiosis.schema.records import (
     TABLES,
@@ -42,6 +42,7 @@ from symbiosis.schema.records import (
     Rule,
     Stream,
     Substitution,
+    Uncertainty,
     _Strict,
 )
 from symbiosis.schema.rows import RawTable, parse_tables, records_from_object, validate_settings
@@ -60,6 +61,7 @@ class Scenario(_Strict):
     rules: tuple[Rule, ...] = ()
     facilities: tuple[Facility, ...] = ()
     links: tuple[Link, ...] = ()
+    uncertainty: tuple[Uncertainty, ...] = ()  # ranges for the sweep; solve ignores them
     settings: Settings = Settings()
 
     # Set by the validator: where each table came from and each record's row (for
@@ -82,6 +84,7 @@ class Scenario(_Strict):
         problems = cross_check(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         slots, slot_problems = slot_sets(tables, rows)
         problems += slot_problems
+        problems += uncertainty_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         if problems:
             raise ScenarioError(problems)
         self._origin = {t: (file, tuple(numbers)) for t, (file, numbers) in origin.items()}
@@ -104,6 +107,7 @@ class Scenario(_Strict):
         settings: Mapping[str, Any] | Settings | None = None,
         name: str = "in-memory scenario",
         links: Any = None,
+        uncertainty: Any = None,
     ) -> Scenario:
         """Build a scenario from pandas DataFrames or lists of dicts, with no files."""
         given = {
@@ -115,6 +119,7 @@ class Scenario(_Strict):
             "rules": rules,
             "facilities": facilities,
             "links": links,
+            "uncertainty": uncertainty,
         }
         tables = {
             t: RawTable(f"<{t}>", [(i + 1, r) for i, r in enumerate(records_from_object(value))])
@@ -227,6 +232,9 @@ class Scenario(_Strict):
         return dict(out)
 
     def fingerprint(self) -> str:
-        """A hash of everything that determines the result (inputs and settings)."""
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """A hash of everything that determines the result (inputs and settings).
+
+        The uncertainty ranges are left out: a deterministic solve ignores them.
+        """
+        blob = json.dumps(self.model_dump(mode="json", exclude={"uncertainty"}), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
