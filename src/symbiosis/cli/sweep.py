@@ -44,7 +44,7 @@ def sweep(
     samples: Annotated[int, typer.Option("--samples", "-n", help="Samples per grid point.")] = 100,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the draws: sample i depends on it and i alone.")] = 0,
     mode: Annotated[str, typer.Option("--mode", help="reoptimise (each sample's MILP) or evaluate (the base network fixed, flows only).")] = "reoptimise",
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes of the local dask cluster (0: this process).")] = min(4, os.cpu_count() or 1),
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes of the local dask cluster: one per CPU, at most 4, unless given (0: this process, no cluster).")] = min(4, os.cpu_count() or 1),
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on an existing dask cluster, e.g. tcp://HOST:8786.")] = None,
     grid: Annotated[list[str] | None, typer.Option("--grid", "-g", help="Sweep a setting over values, e.g. --grid carbon_price_eur_per_t=0,50,100. Repeatable: every combination.")] = None,
     set_: SetOpt = None,
