@@ -13,11 +13,12 @@ from typing import Any
 from symbiosis.analysis.optimise import optimise
 from symbiosis.analysis.optimise import run_baseline as _run_baseline
 from symbiosis.io.read import load_scenario
+from symbiosis.io.write.files import check_target
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
 from symbiosis.solver import Progress
 
-__all__ = ["Progress", "Result", "Scenario", "load_scenario", "run_baseline", "solve"]
+__all__ = ["Progress", "Result", "Scenario", "check_output", "load_scenario", "run_baseline", "solve"]
 
 
 def _scenario(scenario: Scenario | str | Path, settings: dict[str, Any]) -> Scenario:
@@ -40,3 +41,12 @@ def solve(scenario: Scenario | str | Path, progress: Callable[[Progress], None] 
 def run_baseline(scenario: Scenario | str | Path, method: str, **settings: Any) -> Result:
     """The result of a baseline: ``greedy`` (best value first) or ``type_only`` (every compatible pair in listing order)."""
     return _run_baseline(_scenario(scenario, settings), method)
+
+
+def check_output(out_dir: str | Path, scenario: Scenario) -> None:
+    """Refuse, before any work, an output folder that cannot be written or must not be replaced.
+
+    Raises ``OutputError`` naming the path: one holding an input, a non-empty folder that
+    is not an intact symbiosis result, a parent that is a file, no permission, a name too long.
+    """
+    check_target(Path(out_dir), scenario.input_files)

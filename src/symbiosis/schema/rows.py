@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from symbiosis.errors import InputWarning, Problem
 from symbiosis.schema.messages import character_problem, did_you_mean, message
 from symbiosis.schema.records import RECORD_MODELS, REQUIRED_COLUMNS, REQUIRED_TABLES, TABLES, Record
-from symbiosis.schema.settings import Settings
+from symbiosis.schema.settings import Settings, setting_message
 
 # The column that holds a table's ids (the one other tables refer to).
 ID_COLUMN = {"profiles": "profile"}
@@ -214,5 +214,5 @@ def validate_settings(data: Mapping[str, Any], label: str, problems: list[Proble
     except ValidationError as exc:
         for e in exc.errors():
             key = ".".join(str(x) for x in e["loc"])
-            problems.append(Problem(label, None, f"settings.{key}", message(e)))
+            problems.append(Problem(label, None, f"settings.{key}", setting_message(e)))
         return Settings()

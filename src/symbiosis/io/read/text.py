@@ -131,15 +131,18 @@ def read_csv(
     return RawTable(label, _records(reader, fh, label, header, first, late), late)
 
 
-def column_warnings(label: str, tname: str, header: Sequence[str]) -> list[InputWarning]:
-    """A warning for each column the contract does not know whose name is close to one it does."""
+def column_warnings(label: str, tname: str, header: Sequence[str], row: int | None = 1) -> list[InputWarning]:
+    """A warning for each column the contract does not know whose name is close to one it does.
+
+    ``row`` is the header's row (None for the keys of inline records).
+    """
     known = list(RECORD_MODELS[tname].model_fields)
     out = []
     for h in header:
         if h and h not in known:
             hint = did_you_mean(h, known) or did_you_mean(h.lower().replace(" ", "_"), known)
             if hint:
-                out.append(InputWarning(label, 1, h, f"unknown column, ignored{hint}"))
+                out.append(InputWarning(label, row, h, f"unknown column, ignored{hint}"))
     return out
 
 
