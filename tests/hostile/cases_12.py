@@ -11,6 +11,7 @@ import io
 import zipfile
 
 from build_corpus import Case, base, rep, yaml_with
+
 from conftest import BASE
 
 STREAMS_HEADER = "id,company,direction,resource,quantity,price_eur_per_unit,co2_kg_per_unit,temperature_c,profile,min_quantity\n"

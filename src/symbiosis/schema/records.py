@@ -79,7 +79,7 @@ class _Strict(BaseModel):
         for key in numeric:
             value = data.get(key)
             kind = value.__class__
-            if kind is bool or (kind is str and "_" in value):
+            if kind is bool or (kind is str and "_" in str(value)):
                 data = dict(data)
                 data[key] = NotANumber(value)
         return data

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from symbiosis.errors import InputWarning, Problem
 from symbiosis.schema.messages import character_problem, did_you_mean, message
-from symbiosis.schema.records import RECORD_MODELS, REQUIRED_COLUMNS, REQUIRED_TABLES, TABLES, Record
+from symbiosis.schema.records import ID_COLUMNS, RECORD_MODELS, REQUIRED_COLUMNS, REQUIRED_TABLES, TABLES, Record
 from symbiosis.schema.settings import Settings, setting_message
 
 # The column that holds a table's ids (the one other tables refer to).
@@ -97,7 +97,7 @@ class Validated(NamedTuple):
     records: list[Record]
     rows: tuple[int, ...]
     ids: set[str]
-    count: int
+    n_records: int
 
 
 def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Validated:
@@ -116,6 +116,9 @@ def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Vali
     rows: list[int] = []
     ids: set[str] = set()
     shared_sets: dict[frozenset[str], set[str]] = {}
+    # References (company, resource, profile, ...) repeat across records: one string each.
+    references = [c for c in fields if c in ID_COLUMNS and c != key]
+    strings: dict[str, str] = {}
     count = 0
     for row, rec in raw.records:
         count += 1
@@ -159,6 +162,11 @@ def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Vali
         shared = shared_sets.setdefault(frozenset(given), given)
         if shared is not given:
             object.__setattr__(record, "__pydantic_fields_set__", shared)
+        values = record.__dict__
+        for c in references:
+            v = values[c]
+            if v is not None:
+                values[c] = strings.setdefault(v, v)
         if keyed:
             ids.add(getattr(record, key))
         out.append(record)
@@ -192,7 +200,7 @@ def parse_tables(tables: Mapping[str, RawTable], problems: list[Problem]) -> Par
             late_warnings += raw.late.warnings
         if raw.late is not None and raw.late.stopped:
             broken.add(table)
-        elif table in REQUIRED_TABLES and not done.count:
+        elif table in REQUIRED_TABLES and not done.n_records:
             problems.append(Problem(raw.file, None, None, f"has no rows; a scenario needs at least one record in {table}"))
     return ParsedTables(records, origin, ids, frozenset(broken), tuple(late_warnings))
 

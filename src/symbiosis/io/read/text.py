@@ -146,7 +146,8 @@ def column_warnings(label: str, tname: str, header: Sequence[str], row: int | No
     return out
 
 
-def _closed(fh: TextIO) -> None:
+def _closed(fh: TextIO) -> RawTable | None:
+    """Close the file of a table that will not be read; no table."""
     fh.close()
     return None
 
