@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -203,6 +203,21 @@ def parse_tables(tables: Mapping[str, RawTable], problems: list[Problem]) -> Par
         elif table in REQUIRED_TABLES and not done.n_records:
             problems.append(Problem(raw.file, None, None, f"has no rows; a scenario needs at least one record in {table}"))
     return ParsedTables(records, origin, ids, frozenset(broken), tuple(late_warnings))
+
+
+def column_warnings(label: str, tname: str, header: Sequence[str], row: int | None = 1) -> list[InputWarning]:
+    """A warning for each column the contract does not know whose name is close to one it does.
+
+    ``row`` is the header's row (None for the keys of inline records).
+    """
+    known = list(RECORD_MODELS[tname].model_fields)
+    out = []
+    for h in header:
+        if h and h not in known:
+            hint = did_you_mean(h, known) or did_you_mean(h.lower().replace(" ", "_"), known)
+            if hint:
+                out.append(InputWarning(label, row, h, f"unknown column, ignored{hint}"))
+    return out
 
 
 def missing_columns(table: str, label: str, columns: Iterable[str]) -> list[Problem]:

@@ -47,7 +47,15 @@ from symbiosis.schema.records import (
     Substitution,
     _Strict,
 )
-from symbiosis.schema.rows import RawTable, parse_tables, paused_gc, records_from_object, validate_settings
+from symbiosis.schema.rows import (
+    RawTable,
+    column_warnings,
+    missing_columns,
+    parse_tables,
+    paused_gc,
+    records_from_object,
+    validate_settings,
+)
 from symbiosis.schema.settings import Settings, merge_settings
 from symbiosis.schema.suspects import scenario_warnings
 
@@ -129,9 +137,18 @@ class Scenario(_Strict):
             for t, value in given.items()
             if value is not None
         }
+        # A DataFrame has columns, as a file does: the contract's required ones must be there.
+        problems: list[Problem] = []
+        warnings: list[InputWarning] = []
+        for t, value in given.items():
+            columns = getattr(value, "columns", None)
+            if columns is not None:
+                names = [str(c) for c in columns]
+                problems += missing_columns(t, f"<{t}>", names)
+                warnings += column_warnings(f"<{t}>", t, names, row=None)
         if isinstance(settings, Settings):
             settings = settings.model_dump(mode="json")
-        return cls.from_raw(name, tables, settings or {}, "<settings>")
+        return cls.from_raw(name, tables, settings or {}, "<settings>", problems, warnings=warnings)
 
     @classmethod
     def from_raw(

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from symbiosis.errors import InputWarning, Problem, ScenarioError
-from symbiosis.io.read.text import column_warnings, read_csv
+from symbiosis.io.read.text import read_csv
 from symbiosis.io.read.workbook import read_workbook
 from symbiosis.io.read.yamlsafe import read_yaml
 from symbiosis.schema import FORMAT_VERSION, REQUIRED_TABLES, TABLES, Scenario
 from symbiosis.schema.messages import codepoint, did_you_mean, os_reason, show, show_text
-from symbiosis.schema.rows import RawTable
+from symbiosis.schema.rows import RawTable, column_warnings
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -10,14 +10,14 @@ import codecs
 import csv
 import io
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from symbiosis.errors import InputWarning, Problem
 from symbiosis.schema.messages import did_you_mean, os_reason, show
 from symbiosis.schema.records import RECORD_MODELS, REQUIRED_COLUMNS
-from symbiosis.schema.rows import Late, RawTable
+from symbiosis.schema.rows import Late, RawTable, column_warnings
 
 
 def decode(raw: bytes, label: str, hint: str, csv_header: bool) -> str | Problem:
@@ -129,21 +129,6 @@ def read_csv(
         warnings.extend(column_warnings(label, tname, header))
     late = Late()
     return RawTable(label, _records(reader, fh, label, header, first, late), late)
-
-
-def column_warnings(label: str, tname: str, header: Sequence[str], row: int | None = 1) -> list[InputWarning]:
-    """A warning for each column the contract does not know whose name is close to one it does.
-
-    ``row`` is the header's row (None for the keys of inline records).
-    """
-    known = list(RECORD_MODELS[tname].model_fields)
-    out = []
-    for h in header:
-        if h and h not in known:
-            hint = did_you_mean(h, known) or did_you_mean(h.lower().replace(" ", "_"), known)
-            if hint:
-                out.append(InputWarning(label, row, h, f"unknown column, ignored{hint}"))
-    return out
 
 
 def _closed(fh: TextIO) -> RawTable | None:
