@@ -16,7 +16,39 @@ import numpy as np
 from scipy.optimize import linprog
 
 from symbiosis import economics
-from symbiosis.schema import Direction, Pricing, Scenario, Stream
+from symbiosis.schema import Direction, Link, Pricing, Scenario, Stream
+
+
+def exchange_link(sc: Scenario, s: Stream, d: Stream) -> Link | None:
+    """The links.csv row that holds for (s, d), read from the contract's precedence (not from symbiosis).
+
+    Both streams named: 3; one stream and the other's company: 2; both companies with
+    ``resource`` = the supply's: 1; both companies, no resource: 0.
+    """
+    best: tuple[int, Link] | None = None
+    for link in sc.links:
+        src = 1 if link.source == s.id else (0 if link.source == s.company else None)
+        dst = 1 if link.target == d.id else (0 if link.target == d.company else None)
+        if src is None or dst is None:
+            continue
+        if src + dst:
+            level = 1 + src + dst
+        elif link.resource is None:
+            level = 0
+        elif link.resource == s.resource:
+            level = 1
+        else:
+            continue
+        if best is None or level > best[0]:
+            best = (level, link)
+    return None if best is None else best[1]
+
+
+def member_link(sc: Scenario, facility: str, d: Stream) -> Link | None:
+    """The links.csv row for d joining the facility: one naming d, else one naming its company."""
+    rows = [k for k in sc.links if k.source == facility and k.target in (d.id, d.company)]
+    rows.sort(key=lambda k: k.target != d.id)
+    return rows[0] if rows else None
 
 
 @dataclass
@@ -49,6 +81,9 @@ def eligible_arcs(sc: Scenario) -> list[Arc]:
             rs = res[s.resource]
             cs, cd = comp[s.company], comp[d.company]
             dist = float(economics.distance_km(cs.lat, cs.lon, cd.lat, cd.lon, st))
+            link = exchange_link(sc, s, d)
+            if link is not None and link.distance_km is not None:
+                dist = link.distance_km
             if dist > (rs.max_distance_km or st.max_distance_km):
                 continue
             cop = math.nan
@@ -60,7 +95,7 @@ def eligible_arcs(sc: Scenario) -> list[Arc]:
                     continue
             if any(r.rule == "forbid" and r.source in (s.id, s.company) and r.target in (d.id, d.company) for r in sc.rules):
                 continue
-            t = economics.pair_terms(st, rs, s, d, rho, dist, cop)
+            t = economics.pair_terms(st, rs, s, d, rho, dist, cop, link)
             rho_eff = float(t.rho)
             arcs.append(
                 Arc(s, d, rho_eff, float(t.value_eur_per_unit), float(t.co2_kg_per_unit), float(t.fixed_cost_eur_per_year),
@@ -129,20 +164,26 @@ def subset_value(sc: Scenario, arcs: list[Arc]) -> float | None:
     return const - float(res.fun)
 
 
+def member_distance(sc: Scenario, facility: str, d: Stream) -> float:
+    """The membership distance: haversine x detour from the facility, or the links.csv distance."""
+    f = next(x for x in sc.facilities if x.id == facility)
+    c = sc.company_by_id[d.company]
+    link = member_link(sc, facility, d)
+    if link is not None and link.distance_km is not None:
+        return link.distance_km
+    return float(economics.distance_km(f.lat, f.lon, c.lat, c.lon, sc.settings))
+
+
 def eligible_members(sc: Scenario) -> list[tuple[str, Stream]]:
     """(facility, demand stream) pairs allowed by resource and catchment distance."""
-    st = sc.settings
-    comp = sc.company_by_id
     first = {}
     for f in sc.facilities:
         first.setdefault(f.id, f)
     out = []
     for fid, f in sorted(first.items()):
         for d in sc.streams:
-            if d.direction is Direction.demand and d.resource == f.resource:
-                c = comp[d.company]
-                if float(economics.distance_km(f.lat, f.lon, c.lat, c.lon, st)) <= f.max_distance_km:
-                    out.append((fid, d))
+            if d.direction is Direction.demand and d.resource == f.resource and member_distance(sc, fid, d) <= f.max_distance_km:
+                out.append((fid, d))
     return out
 
 
@@ -174,8 +215,8 @@ def pool_configurations(sc: Scenario) -> list[tuple[float, frozenset[str]]]:
                         break
                     value -= economics.pool_fixed_cost(opt.capex_eur, opt.opex_eur_per_year, st)
                     for d in mine:
-                        value += economics.pool_member_value(d.price_eur_per_unit, opt.cost_eur_per_unit, d.quantity)
-                        value += carbon * d.co2_kg_per_unit * d.quantity
+                        t = economics.member_terms(st, sc.resource_by_id[opt.resource], d, opt, member_distance(sc, fid, d), member_link(sc, fid, d))
+                        value += t.value_eur_per_year + carbon * 1000.0 * t.co2_t_per_year
                 if ok:
                     configs.append((value, frozenset(ids)))
     return configs

@@ -29,6 +29,8 @@ CONTRACT = {
     "substitutions": ["supply_resource", "demand_resource", "ratio"],
     "rules": ["rule", "source", "target"],
     "facilities": ["id", "name", "resource", "lat", "lon", "capacity", "capex_eur", "opex_eur_per_year", "cost_eur_per_unit", "max_distance_km"],
+    "links": ["source", "target", "resource", "distance_km", "cost_eur_per_unit", "co2_kg_per_unit", "fixed_cost_eur_per_year"],
+    "uncertainty": ["stream", "field", "low", "high", "distribution"],
 }
 
 

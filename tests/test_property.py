@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import symbiosis
 from bruteforce import brute_force_optimum, eligible_arcs, eligible_members
 from symbiosis.analysis.check import check_result
+from symbiosis.errors import ScenarioError
 
 RESOURCES = [
     {"id": "mat", "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000},
@@ -55,7 +56,7 @@ def scenarios(draw: st.DrawFn) -> symbiosis.Scenario:
     if draw(st.integers(0, 3)) == 0:
         rules.append({"rule": draw(st.sampled_from(["forbid", "require"])), "source": f"C{draw(st.integers(0, n_comp - 1))}", "target": f"C{draw(st.integers(0, n_comp - 1))}"})
     facilities = []
-    for fid, res in (("hub", "park"), ("depot", "alt")):
+    for fid, res in (("hub", "park"), ("depot", "alt"), ("yard", "mat")):
         if draw(st.booleans()):
             lat, lon = 50.85 + draw(st.integers(0, 8)) * 0.002, 4.70 + draw(st.integers(0, 8)) * 0.003
             reach = draw(st.sampled_from([0.5, 1.5, 3.0]))
@@ -76,9 +77,37 @@ def scenarios(draw: st.DrawFn) -> symbiosis.Scenario:
         settings_["heat_pump"] = {"carnot_fraction": 0.5, "max_lift_c": 50}
     if draw(st.booleans()):
         settings_["allocation"] = "shapley"
-    return symbiosis.Scenario.from_tables(
-        companies=companies, resources=RESOURCES, streams=streams, profiles=profiles, substitutions=subs, rules=rules, facilities=facilities, settings=settings_, name="random"
-    )
+    links = draw(link_rows(companies, streams, facilities))
+    try:
+        return symbiosis.Scenario.from_tables(
+            companies=companies, resources=RESOURCES, streams=streams, profiles=profiles, substitutions=subs, rules=rules,
+            facilities=facilities, settings=settings_, name="random", links=links,
+        )
+    except ScenarioError:
+        assume(False)  # two random links.csv rows of one specificity for one pair: refused, as it should be
+        raise
+
+
+@st.composite
+def link_rows(draw: st.DrawFn, companies: list[dict], streams: list[dict], facilities: list[dict]) -> list[dict]:
+    """0-3 random links.csv rows: exchange rows at every specificity and facility rows, random cells empty."""
+    supplies = [s["id"] for s in streams if s["direction"] == "supply"]
+    demands = [s["id"] for s in streams if s["direction"] == "demand"]
+    firms = [c["id"] for c in companies]
+    sites = sorted({f["id"] for f in facilities})
+    rows = []
+    for _ in range(draw(st.integers(0, 3))):
+        source = draw(st.sampled_from(supplies + firms + sites))
+        target = draw(st.sampled_from(demands + firms))
+        row = {"source": source, "target": target}
+        if source in firms and target in firms and draw(st.booleans()):
+            row["resource"] = draw(st.sampled_from([r["id"] for r in RESOURCES]))
+        for col, values in (("distance_km", [0.0, 0.5, 3.0, 20.0]), ("cost_eur_per_unit", [0.0, 2.0, 15.0]),
+                            ("co2_kg_per_unit", [0.0, 40.0]), ("fixed_cost_eur_per_year", [0.0, 300.0])):
+            if draw(st.booleans()):
+                row[col] = draw(st.sampled_from(values))
+        rows.append(row)
+    return rows
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -97,6 +126,7 @@ def test_optimum_equals_brute_force_and_checker_passes(sc: symbiosis.Scenario, t
         return
     assert result.status == "optimal", result.summary
     event(f"pools built: {result.summary['n_pools']}, exchanges: {min(result.summary['n_exchanges'], 2)}+")
+    event(f"links.csv rows: {len(sc.links)}")
     assert result.summary["objective"] == pytest.approx(expected, rel=1e-6, abs=1e-4)
     monolithic = symbiosis.solve(sc, **{"solver.decompose": False})
     assert monolithic.summary["objective"] == pytest.approx(expected, rel=1e-6, abs=1e-4)

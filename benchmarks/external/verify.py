@@ -127,8 +127,11 @@ def max_savings_formulation_check(inst: readers.FctpInstance | readers.SscflpIns
 
 def main(names: list[str]) -> int:
     bad = 0
+    bench_dir = readers.BENCH_DIR
+    if names[:1] == ["--bench-dir"]:
+        bench_dir, names = Path(names[1]), names[2:]
     for name in names or ["fctp-bk4x3", "fctp-gr4x6", "p1", "p2"]:
-        inst = readers.read_instance(name)
+        inst = readers.read_instance(name, bench_dir)
         t0 = time.perf_counter()
         savings = max_savings_formulation_check(inst)
         secs = time.perf_counter() - t0

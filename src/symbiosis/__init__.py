@@ -20,7 +20,7 @@ from symbiosis.errors import OutputError, Problem, ScenarioError, SettingsError,
 from symbiosis.version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from symbiosis.api import run_baseline, solve
+    from symbiosis.api import SweepResult, run_baseline, solve, sweep
     from symbiosis.io.read import load_scenario
     from symbiosis.results import Result
     from symbiosis.schema import Scenario, Settings
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "solve": "symbiosis.api",
     "run_baseline": "symbiosis.api",
+    "sweep": "symbiosis.api",
+    "SweepResult": "symbiosis.api",
     "Result": "symbiosis.results",
     "Scenario": "symbiosis.schema",
     "Settings": "symbiosis.schema",
@@ -42,10 +44,12 @@ __all__ = [
     "ScenarioError",
     "Settings",
     "SettingsError",
+    "SweepResult",
     "SymbiosisError",
     "load_scenario",
     "run_baseline",
     "solve",
+    "sweep",
 ]
 
 

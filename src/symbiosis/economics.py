@@ -8,6 +8,7 @@ t per year out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -16,7 +17,7 @@ import numpy as np
 
 from symbiosis.geodesy import EARTH_RADIUS_KM as EARTH_RADIUS_KM
 from symbiosis.geodesy import haversine_km as haversine_km
-from symbiosis.schema import HeatPump, Pricing, Resource, Settings, Stream, Transport
+from symbiosis.schema import Facility, HeatPump, Link, Pricing, Resource, Settings, Stream, Transport
 from symbiosis.types import Objective
 
 KELVIN = 273.15
@@ -66,9 +67,22 @@ class ExchangeTerms:
 
 
 # Labels of ExchangeTerms.parts: per supply unit (EUR, kg CO2) or per year (fixed).
-VALUE_PARTS = ("avoided_disposal", "avoided_purchase", "road_transport", "heat_pump")
-CO2_PARTS = ("co2_supply_route", "co2_demand_route", "co2_road_transport", "co2_heat_pump")
-FIXED_PARTS = ("link_fixed_cost", "pipe_cost")
+# A links.csv value replaces the computed part: "road_transport" becomes 0 and
+# "link_transport" holds the given cost; likewise for CO2 and the fixed cost.
+VALUE_PARTS = ("avoided_disposal", "avoided_purchase", "road_transport", "link_transport", "heat_pump")
+CO2_PARTS = ("co2_supply_route", "co2_demand_route", "co2_road_transport", "co2_link_transport", "co2_heat_pump")
+FIXED_PARTS = ("link_fixed_cost", "pipe_cost", "link_given_fixed_cost")
+
+
+def link_values(link: Link | None) -> tuple[float, float, float, float]:
+    """A links.csv row's (distance, cost per unit, CO2 per unit, fixed cost), NaN where it keeps the computed value."""
+    if link is None:
+        return (np.nan, np.nan, np.nan, np.nan)
+    return tuple(np.nan if v is None else float(v) for v in (link.distance_km, link.cost_eur_per_unit, link.co2_kg_per_unit, link.fixed_cost_eur_per_year))  # type: ignore[return-value]
+
+
+def _given(override: np.ndarray | float | None) -> np.ndarray:
+    return np.asarray(np.nan if override is None else override, dtype=float)
 
 
 def exchange_terms(
@@ -84,6 +98,9 @@ def exchange_terms(
     pipe_capex_eur_per_m: np.ndarray | float,
     peak: np.ndarray | bool,
     cop: np.ndarray | float,
+    link_cost: np.ndarray | float | None = None,
+    link_co2: np.ndarray | float | None = None,
+    link_fixed: np.ndarray | float | None = None,
 ) -> ExchangeTerms:
     """The arc coefficients of contract section 4.
 
@@ -94,6 +111,10 @@ def exchange_terms(
     - electricity_co2/(COP-1).  F_a = link_fixed_cost + CRF x pipe_capex x 1000 x d.
     Pass road_kg_per_unit = 0 unless the resource moves by road, and
     pipe_capex_eur_per_m = 0 unless by pipe.
+
+    ``link_cost``, ``link_co2`` and ``link_fixed`` are links.csv values (NaN or None:
+    keep the computed one): the transport cost and CO2 per supply unit replace the road
+    terms whatever the transport mode, and the fixed cost replaces F_a.
     """
     d = np.asarray(distance_km, dtype=float)
     kg = np.asarray(road_kg_per_unit, dtype=float)
@@ -110,17 +131,22 @@ def exchange_terms(
         hp_co2 = np.where(has_hp, hp.electricity_co2_kg_per_mwh * per_supply, 0.0)
     a = settings.annualisation
     live = ~np.asarray(peak, dtype=bool)  # a peak arc's value is the demand's peak cut, not per unit
+    lc, lq, lf = _given(link_cost), _given(link_co2), _given(link_fixed)
+    has_c, has_q, has_f = ~np.isnan(lc), ~np.isnan(lq), ~np.isnan(lf)
     parts = {
         "avoided_disposal": np.asarray(supply_price, dtype=float) * live,
         "avoided_purchase": rho_eff * np.asarray(demand_price, dtype=float) * live,
-        "road_transport": -settings.road_cost_eur_per_tkm * kg / 1000.0 * d * live,
+        "road_transport": np.where(has_c, 0.0, -settings.road_cost_eur_per_tkm * kg / 1000.0 * d) * live,
+        "link_transport": -np.where(has_c, lc, 0.0) * live,
         "heat_pump": -hp_cost * live,
         "co2_supply_route": np.asarray(supply_co2, dtype=float) * live,
         "co2_demand_route": rho_eff * np.asarray(demand_co2, dtype=float) * live,
-        "co2_road_transport": -settings.road_co2_kg_per_tkm * kg / 1000.0 * d * live,
+        "co2_road_transport": np.where(has_q, 0.0, -settings.road_co2_kg_per_tkm * kg / 1000.0 * d) * live,
+        "co2_link_transport": -np.where(has_q, lq, 0.0) * live,
         "co2_heat_pump": -hp_co2 * live,
-        "link_fixed_cost": np.asarray(settings.link_fixed_cost_eur_per_year, dtype=float),
-        "pipe_cost": crf(a.rate, a.years) * np.asarray(pipe_capex_eur_per_m, dtype=float) * 1000.0 * d,
+        "link_fixed_cost": np.where(has_f, 0.0, np.asarray(settings.link_fixed_cost_eur_per_year, dtype=float)),
+        "pipe_cost": np.where(has_f, 0.0, crf(a.rate, a.years) * np.asarray(pipe_capex_eur_per_m, dtype=float) * 1000.0 * d),
+        "link_given_fixed_cost": np.where(has_f, lf, 0.0),
     }
     value = sum(parts[k] for k in VALUE_PARTS)
     co2 = sum(parts[k] for k in CO2_PARTS)
@@ -140,8 +166,15 @@ def exchange_terms(
     )
 
 
-def pair_terms(settings: Settings, resource: Resource, supply: Stream, demand: Stream, rho: float, distance_km: float, cop: float) -> ExchangeTerms:
-    """``exchange_terms`` for one supply-demand pair, read from their streams and the supply's resource."""
+def pair_terms(
+    settings: Settings, resource: Resource, supply: Stream, demand: Stream, rho: float, distance_km: float, cop: float, link: Link | None = None
+) -> ExchangeTerms:
+    """``exchange_terms`` for one supply-demand pair, read from their streams and the supply's resource.
+
+    ``distance_km`` is the pair's distance (a links.csv distance already in it); ``link``
+    the links.csv row that holds for the pair, if any.
+    """
+    _, cost, co2, fixed = link_values(link)
     return exchange_terms(
         settings=settings,
         rho=rho,
@@ -154,6 +187,9 @@ def pair_terms(settings: Settings, resource: Resource, supply: Stream, demand: S
         pipe_capex_eur_per_m=(resource.pipe_capex_eur_per_m or 0.0) if resource.transport is Transport.pipe else 0.0,
         peak=resource.pricing is Pricing.peak,
         cop=cop,
+        link_cost=cost,
+        link_co2=co2,
+        link_fixed=fixed,
     )
 
 
@@ -234,6 +270,51 @@ def pool_member_value(price: float, cost_eur_per_unit: float, quantity: float) -
 def pool_member_co2_t(co2_kg_per_unit: float, quantity: float) -> float:
     """CO2 a member avoids (t/yr): co2_d x Q_d / 1000."""
     return co2_kg_per_unit * quantity / 1000.0
+
+
+@dataclass(frozen=True)
+class MemberTerms:
+    """A pool membership's yearly value and CO2, and the parts that add up to them."""
+
+    value_eur_per_year: float  # ((p_d - cost_eur_per_unit - t_{d,f}) Q_d - g_{d,f})
+    co2_t_per_year: float  # (co2_d - transport CO2 per unit) Q_d / 1000
+    parts: dict[str, float]  # MEMBER_PARTS in EUR/yr, MEMBER_CO2_PARTS in t/yr
+
+
+MEMBER_PARTS = ("avoided_provision", "facility_cost", "road_to_facility", "link_transport", "membership_cost")
+MEMBER_CO2_PARTS = ("co2_member_route", "co2_road_to_facility", "co2_link_transport")
+
+
+def member_terms(
+    settings: Settings, resource: Resource, demand: Stream, facility: Facility, distance_km: float, link: Link | None = None
+) -> MemberTerms:
+    """Value and CO2 of demand d joining facility f's pool (contract section 4, pools).
+
+    t_{d,f} = road_cost_eur_per_tkm x kg/1000 x d_{d,f} per unit of Q_d for a ``road``
+    resource (0 otherwise), and its CO2 road_co2_kg_per_tkm x kg/1000 x d_{d,f}, unless
+    the links.csv row gives them; g_{d,f} is the row's fixed cost (default 0).
+    ``distance_km`` is the membership distance (a links.csv distance already in it).
+    """
+    _, cost, co2, fixed = link_values(link)
+    q = demand.quantity
+    kg = (resource.kg_per_unit or 0.0) / 1000.0 if resource.transport is Transport.road else 0.0
+    road_t = settings.road_cost_eur_per_tkm * kg * distance_km
+    road_q = settings.road_co2_kg_per_tkm * kg * distance_km
+    parts = {
+        "avoided_provision": demand.price_eur_per_unit * q,
+        "facility_cost": -facility.cost_eur_per_unit * q,
+        "road_to_facility": 0.0 if not math.isnan(cost) else -road_t * q,
+        "link_transport": -cost * q if not math.isnan(cost) else 0.0,
+        "membership_cost": -fixed if not math.isnan(fixed) else 0.0,
+        "co2_member_route": demand.co2_kg_per_unit * q / 1000.0,
+        "co2_road_to_facility": 0.0 if not math.isnan(co2) else -road_q * q / 1000.0,
+        "co2_link_transport": -co2 * q / 1000.0 if not math.isnan(co2) else 0.0,
+    }
+    return MemberTerms(
+        value_eur_per_year=float(sum(parts[k] for k in MEMBER_PARTS)),
+        co2_t_per_year=float(sum(parts[k] for k in MEMBER_CO2_PARTS)),
+        parts=parts,
+    )
 
 
 def pool_surplus(member_values: Sequence[float], fixed_cost: float) -> float:

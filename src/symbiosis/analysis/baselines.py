@@ -33,9 +33,11 @@ class _Ledger:
         self.sup = c.arcs["supply_stream"].to_numpy()
         self.dem = c.arcs["demand_stream"].to_numpy()
         self.rho = c.arcs["rho"].to_numpy(dtype=float)
-        self.supply = {k: v.copy() for k, v in c.supply_slots.items()}
-        self.demand = {k: v.copy() for k, v in c.demand_slots.items()}
-        self.inflow = {k: np.zeros_like(v) for k, v in c.demand_slots.items()}  # rho x into each demand
+        # Only the streams the arcs touch: a part's tables hold every stream of the scenario.
+        supplies, demands = dict.fromkeys(self.sup.tolist()), dict.fromkeys(self.dem.tolist())
+        self.supply = {k: c.supply_slots[k].copy() for k in supplies}
+        self.demand = {k: c.demand_slots[k].copy() for k in demands}
+        self.inflow = {k: np.zeros_like(c.demand_slots[k]) for k in demands}  # rho x into each demand
         self.d = Decisions([np.zeros(len(u)) for u in c.upper], np.zeros(len(c.arcs)), np.zeros(len(c.options)), np.zeros(len(c.memberships)))
         self.closed: set[str] = set()  # demands served by a pool
 

@@ -105,12 +105,15 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         if rs.pricing is not rd.pricing:
             v.append(f"{tag}: a {rs.pricing.value} supply cannot serve a {rd.pricing.value} demand")
         cs, cd = companies[s.company], companies[d.company]
+        link = scenario.link_index.exchange(s, d)
         dist = float(economics.distance_km(cs.lat, cs.lon, cd.lat, cd.lon, st))
+        if link is not None and link.distance_km is not None:
+            dist = link.distance_km  # links.csv replaces the distance everywhere
         max_km = rs.max_distance_km if rs.max_distance_km is not None else st.max_distance_km
         if dist > max_km * (1 + 1e-9):
             v.append(f"{tag}: distance {dist:.3f} km exceeds the limit {max_km} km")
         if not _close(dist, float(r.distance_km)):
-            v.append(f"{tag}: distance_km {r.distance_km} but the coordinates give {dist:.6f}")
+            v.append(f"{tag}: distance_km {r.distance_km} but the coordinates (and links.csv) give {dist:.6f}")
         cop = math.nan
         if s.temperature_c is not None and d.temperature_c is not None and s.temperature_c < d.temperature_c + st.heat_approach_c:
             if st.heat_pump is None:
@@ -123,7 +126,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         for rule in scenario.rules:
             if rule.rule == "forbid" and rule.source in (s.id, s.company) and rule.target in (d.id, d.company):
                 v.append(f"{tag}: forbidden by rule forbid {rule.source} -> {rule.target}")
-        terms = economics.pair_terms(st, rs, s, d, rho, dist, cop)
+        terms = economics.pair_terms(st, rs, s, d, rho, dist, cop, link)
         slots = scenario.slots(s.resource)
         per_slot = flow_map.get((s.id, d.id), {})
         unknown = set(per_slot) - set(slots)
@@ -275,6 +278,7 @@ def _check_pools(
         sites[f.id].append(f)
     shares: dict[tuple[str, str], tuple[float, float]] = {}
     member_of: dict[str, str] = {}
+    member: dict[str, economics.MemberTerms] = {}
     for r in pools.itertuples(index=False):
         tag = f"matches.csv: pool {r.source} member {r.demand_stream}"
         d = streams.get(r.demand_stream)
@@ -288,6 +292,12 @@ def _check_pools(
             v.append(f"{tag}: target {r.target} is not the stream's company {d.company}")
         c = companies[d.company]
         km = float(economics.distance_km(site.lat, site.lon, c.lat, c.lon, st))
+        link = scenario.link_index.membership(site.id, d)
+        if link is not None and link.distance_km is not None:
+            km = link.distance_km
+        member[d.id] = economics.member_terms(st, scenario.resource_by_id[site.resource], d, site, km, link)
+        if not _close(km, float(r.distance_km), km):
+            v.append(f"{tag}: distance_km {r.distance_km} but the coordinates (and links.csv) give {km:.6f}")
         if km > site.max_distance_km * (1 + 1e-9):
             v.append(f"{tag}: {km:.3f} km from the facility, beyond its {site.max_distance_km} km")
         if d.id in member_of:
@@ -305,7 +315,7 @@ def _check_pools(
             continue
         options = [(o.capacity, economics.pool_fixed_cost(o.capex_eur, o.opex_eur_per_year, st)) for o in sites[fid]]
         site = sites[fid][0]
-        members = [r for r in pools.itertuples(index=False) if r.source == fid and r.demand_stream in streams]
+        members = [r for r in pools.itertuples(index=False) if r.source == fid and r.demand_stream in member]
         members.sort(key=lambda r: r.demand_stream)
         quantity = sum(streams[r.demand_stream].quantity for r in members)
         chosen = [
@@ -325,7 +335,7 @@ def _check_pools(
             v.append(f"{tag}: n_members {fac.n_members} but matches.csv lists {len(members)}")
         if not _close(float(load.max()), float(fac.peak_load), float(load.max())):
             v.append(f"{tag}: peak_load {fac.peak_load} but the members' summed need peaks at {load.max()}")
-        values = [economics.pool_member_value(streams[r.demand_stream].price_eur_per_unit, site.cost_eur_per_unit, streams[r.demand_stream].quantity) for r in members]
+        values = [member[r.demand_stream].value_eur_per_year for r in members]
         surplus = economics.pool_surplus(values, fixed)
         if not _close(surplus, float(fac.surplus_eur_per_year), abs(surplus)):
             v.append(f"{tag}: surplus {fac.surplus_eur_per_year} but recomputed {surplus:.6f}")
@@ -337,7 +347,7 @@ def _check_pools(
             v.append(f"{tag}: the members' shares sum to {sum(float(r.savings_eur_per_year) for r in members):.6f}, not the surplus {surplus:.6f}")
         for r, share in zip(members, want):
             d = streams[r.demand_stream]
-            co2 = economics.pool_member_co2_t(d.co2_kg_per_unit, d.quantity)
+            co2 = member[d.id].co2_t_per_year
             if not _close(share, float(r.savings_eur_per_year), abs(share)):
                 v.append(f"matches.csv: pool {fid} member {d.id}: share {r.savings_eur_per_year} but the {st.allocation} rule gives {share:.6f}")
             if not _close(co2, float(r.co2_avoided_t_per_year), abs(co2)):

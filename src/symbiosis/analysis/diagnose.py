@@ -52,8 +52,12 @@ def _not_generated(scenario: Scenario, s: Stream, d: Stream) -> str:
     limit = res.max_distance_km if res.max_distance_km is not None else st.max_distance_km
     a, b = scenario.company_by_id[s.company], scenario.company_by_id[d.company]
     km = float(economics.distance_km(a.lat, a.lon, b.lat, b.lon, st))
+    link = scenario.link_index.exchange(s, d)
+    given = link is not None and link.distance_km is not None
+    if link is not None and link.distance_km is not None:
+        km = link.distance_km
     if km > limit:
-        return f"distance {km:.3f} km exceeds the limit of {limit:g} km for {s.resource}"
+        return f"distance {km:.3f} km{' (links.csv)' if given else ''} exceeds the limit of {limit:g} km for {s.resource}"
     return "not a candidate"
 
 

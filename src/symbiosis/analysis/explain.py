@@ -118,7 +118,8 @@ def _arc_terms(scenario: Scenario, c: Candidates, supply: str, demand: str) -> t
     ratio = 1.0 if s.resource == d.resource else next(
         x.ratio for x in scenario.substitutions if x.supply_resource == s.resource and x.demand_resource == d.resource
     )
-    terms = economics.pair_terms(scenario.settings, res, s, d, ratio, float(row["distance_km"]), float(row["heat_pump_cop"]))
+    link = scenario.link_index.exchange(s, d)
+    terms = economics.pair_terms(scenario.settings, res, s, d, ratio, float(row["distance_km"]), float(row["heat_pump_cop"]), link)
     return a, terms
 
 
@@ -126,13 +127,26 @@ LABELS = {
     "avoided_disposal": "avoided disposal (the supplier's cost today)",
     "avoided_purchase": "avoided purchase (the buyer's price today)",
     "road_transport": "road transport",
+    "link_transport": "transport (links.csv)",
     "heat_pump": "heat pump (electricity and running cost)",
     "link_fixed_cost": "fixed cost of the link",
     "pipe_cost": "pipe (annualised capex)",
+    "link_given_fixed_cost": "fixed cost of the link (links.csv)",
     "co2_supply_route": "supplier's route today",
     "co2_demand_route": "buyer's route today",
     "co2_road_transport": "road transport",
+    "co2_link_transport": "transport (links.csv)",
     "co2_heat_pump": "heat pump electricity",
+}
+MEMBER_LABELS = {
+    "avoided_provision": "avoided own provision (price x quantity)",
+    "facility_cost": "the facility's cost per unit served",
+    "road_to_facility": "road transport to the facility",
+    "link_transport": "transport to the facility (links.csv)",
+    "membership_cost": "yearly cost of the membership (links.csv)",
+    "co2_member_route": "member's route today",
+    "co2_road_to_facility": "road transport to the facility",
+    "co2_link_transport": "transport to the facility (links.csv)",
 }
 
 
@@ -170,14 +184,14 @@ def _explain_member(scenario: Scenario, row: pd.Series, key: str, with_break_eve
     facility, demand = row["source"], row["demand_stream"]
     site = next(f for f in scenario.facilities if f.id == facility)
     d = scenario.stream_by_id[demand]
-    value = economics.pool_member_value(d.price_eur_per_unit, site.cost_eur_per_unit, d.quantity)
+    terms = economics.member_terms(
+        scenario.settings, scenario.resource_by_id[site.resource], d, site, float(row["distance_km"]), scenario.link_index.membership(facility, d)
+    )
+    value = terms.value_eur_per_year
     share = float(row["savings_eur_per_year"])
-    breakdown = [
-        ("avoided own provision (price x quantity)", d.price_eur_per_unit * d.quantity),
-        ("the facility's cost per unit served", -site.cost_eur_per_unit * d.quantity),
-        ("share of the facility's fixed cost and of the pool's gain from sharing", share - value),
-    ]
-    co2 = [("member's route today", float(row["co2_avoided_t_per_year"]))]
+    breakdown = [(MEMBER_LABELS[k], terms.parts[k]) for k in economics.MEMBER_PARTS if k in ("avoided_provision", "facility_cost") or terms.parts[k] != 0]
+    breakdown.append(("share of the facility's fixed cost and of the pool's gain from sharing", share - value))
+    co2 = [(MEMBER_LABELS[k], terms.parts[k]) for k in economics.MEMBER_CO2_PARTS if k == "co2_member_route" or terms.parts[k] != 0]
     out = MatchExplanation(
         key, "pool", facility, row["target"], row["resource"], float(row["quantity"]), row["unit"], float(row["distance_km"]),
         share, float(row["co2_avoided_t_per_year"]), breakdown, co2,

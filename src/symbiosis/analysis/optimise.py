@@ -13,14 +13,23 @@ from collections.abc import Callable
 from symbiosis.analysis import baselines
 from symbiosis.analysis.diagnose import diagnose_infeasible, unmet_message
 from symbiosis.candidates import build_candidates, split_components, whole
-from symbiosis.results import Outcome, Result, assign, build_result
+from symbiosis.results import Outcome, Result, assign, build_result, parts_table
 from symbiosis.schema import Scenario
 from symbiosis.solver import Progress, solve_in_turn, solve_parallel
 from symbiosis.types import WEIGHTED, Objective, Status, Termination
 
 
-def optimise(scenario: Scenario, progress: Callable[[Progress], None] | None = None, objective: Objective = WEIGHTED) -> Result:
-    """Find the best network of exchanges and pools of a scenario for an objective."""
+def optimise(
+    scenario: Scenario,
+    progress: Callable[[Progress], None] | None = None,
+    objective: Objective = WEIGHTED,
+    scheduler: str | None = None,
+) -> Result:
+    """Find the best network of exchanges and pools of a scenario for an objective.
+
+    With ``solver.processes`` above 1, or a Dask ``scheduler`` address, the
+    independent parts are solved on Dask workers (same results as in turn).
+    """
     start = time.perf_counter()
     candidates = build_candidates(scenario, objective=objective)
     unmet = [r for r in candidates.requires if not r.arcs]
@@ -32,8 +41,8 @@ def optimise(scenario: Scenario, progress: Callable[[Progress], None] | None = N
     parts = split_components(candidates) if options.decompose else [whole(candidates)]
     build_seconds = time.perf_counter() - start
     deadline = time.monotonic() + options.time_limit_s
-    if options.processes > 1 and len(parts) > 1:
-        outs = solve_parallel(parts, scenario, deadline, baselines.greedy, objective)
+    if (options.processes > 1 or scheduler is not None) and len(parts) > 1:
+        outs = solve_parallel(parts, scenario, deadline, baselines.greedy, objective, scheduler, progress)
     else:
         outs = solve_in_turn(parts, scenario.settings, deadline, baselines.greedy, progress, objective)
     build_seconds += sum(o.build_seconds for o in outs)
@@ -45,7 +54,8 @@ def optimise(scenario: Scenario, progress: Callable[[Progress], None] | None = N
             if sol.termination is Termination.infeasible:
                 lines = diagnose_infeasible(scenario, part)
                 problems.append("these rules and limits clash: " + "; ".join(lines) if lines else "the require rules cannot all hold together")
-    return build_result(scenario, candidates, decisions, outcome, build_seconds, problems)
+    table = parts_table(scenario, [(part, out.solution, out.build_seconds) for part, out in zip(parts, outs)])
+    return build_result(scenario, candidates, decisions, outcome, build_seconds, problems, parts=table)
 
 
 def run_baseline(scenario: Scenario, method: str) -> Result:

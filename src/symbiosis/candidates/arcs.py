@@ -14,13 +14,34 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from symbiosis import economics
 from symbiosis.candidates.pools import build_pool_candidates
 from symbiosis.candidates.table import ARC_COLUMNS, Candidates, RequireRule
 from symbiosis.schema import Direction, Pricing, Scenario, Stream, Transport
 from symbiosis.types import WEIGHTED, Objective
+
+BRUTE_FORCE_PAIRS = 250_000  # up to this many supply x demand pairs, no k-d tree (and no scipy import)
+
+
+def _near_pairs(sup: np.ndarray, dem: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """(supply, demand) positions of the unit vectors within ``radius`` (chord) of each other, by supply then demand.
+
+    Small sets are compared all against all, as the k-d tree does (squared distance
+    against the squared radius); large ones go through scipy's ``cKDTree``. Importing
+    scipy makes Pyomo import scipy.stats (0.7 s), which a small solve so avoids.
+    """
+    if len(sup) * len(dem) <= BRUTE_FORCE_PAIRS:
+        diff = sup[:, None, :] - dem[None, :, :]
+        d2 = diff[..., 0] ** 2 + diff[..., 1] ** 2 + diff[..., 2] ** 2
+        si, di = np.nonzero(d2 <= radius * radius)
+        return si.astype(np.int64), di.astype(np.int64)
+    from scipy.spatial import cKDTree  # heavy: see above
+
+    hits = cKDTree(dem).query_ball_point(sup, radius)
+    si = np.repeat(np.arange(len(sup)), [len(h) for h in hits])
+    di = np.fromiter((j for h in hits for j in sorted(h)), dtype=np.int64, count=len(si))
+    return si.astype(np.int64), di
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -44,6 +65,7 @@ def build_candidates(
     distance_override: dict[tuple[str, str], float] | None = None,
     prune: bool = True,
     objective: Objective = WEIGHTED,
+    keep_all: bool = False,
 ) -> Candidates:
     """Every feasible, possibly profitable arc of the scenario, with its coefficients.
 
@@ -51,7 +73,9 @@ def build_candidates(
     recorded in ``Candidates.excluded`` with the reason; ``distance_override`` sets
     the distance of some pairs (for what-if questions); ``prune=False`` keeps arcs
     that can never pay (for the type-only baseline, which does not look at value).
-    ``objective`` decides what "can pay" means (``economics.of_use``).
+    ``objective`` decides what "can pay" means (``economics.of_use``). ``keep_all``
+    keeps every arc and membership that can carry anything, paying or not (a given
+    network whose links are fixed: the sweep's ``evaluate`` mode).
     """
     excluded: dict[tuple[str, str], str] = {}
     st = scenario.settings
@@ -80,10 +104,17 @@ def build_candidates(
         if sub.supply_resource != sub.demand_resource:
             targets[sub.supply_resource].append((sub.demand_resource, sub.ratio))
 
+    links = scenario.link_index
+    s_pos = {s.id: i for i, s in enumerate(supplies)}
+    d_pos = {d.id: j for j, d in enumerate(demands)}
+    # Pairs a links.csv distance may bring within reach although the coordinates do not.
+    named = _pairs_with_link_distance(scenario, supplies, demands, s_pos, d_pos) if links else {}
+
     pair_s: list[np.ndarray] = []
     pair_d: list[np.ndarray] = []
     pair_rho: list[np.ndarray] = []
     pair_dist: list[np.ndarray] = []
+    pair_link: list[np.ndarray] = []
     for r_s in sorted(by_resource_s):
         sup = np.array(by_resource_s[r_s], dtype=np.int64)
         res = resources[r_s]
@@ -94,15 +125,28 @@ def build_candidates(
                 continue
             dem = np.array(by_resource_d[r_d], dtype=np.int64)
             d_lat, d_lon = D["lat"][dem], D["lon"][dem]
-            tree = cKDTree(_unit_vectors(d_lat, d_lon))
             # A little slack on the radius; the exact haversine test follows.
-            hits = tree.query_ball_point(_unit_vectors(s_lat, s_lon), _chord(max_km / st.detour_factor) * (1 + 1e-9) + 1e-12)
-            si = np.repeat(np.arange(len(sup)), [len(h) for h in hits])
-            di = np.fromiter((j for h in hits for j in sorted(h)), dtype=np.int64, count=len(si))
-            if len(si) == 0:
-                continue
-            dist = economics.distance_km(s_lat[si], s_lon[si], d_lat[di], d_lon[di], st)
+            si, di = _near_pairs(_unit_vectors(s_lat, s_lon), _unit_vectors(d_lat, d_lon), _chord(max_km / st.detour_factor) * (1 + 1e-9) + 1e-12)
             gs, gd = sup[si], dem[di]
+            extra = named.get((r_s, r_d))
+            if extra:
+                have = set(zip(gs.tolist(), gd.tolist()))
+                add = sorted(p for p in extra if p not in have)
+                if add:
+                    gs = np.concatenate([gs, np.array([p[0] for p in add], dtype=np.int64)])
+                    gd = np.concatenate([gd, np.array([p[1] for p in add], dtype=np.int64)])
+            if len(gs) == 0:
+                continue
+            dist = economics.distance_km(S["lat"][gs], S["lon"][gs], D["lat"][gd], D["lon"][gd], st)
+            link_row = np.full(len(gs), -1, dtype=np.int64)
+            if links:
+                for n, (i, j) in enumerate(zip(gs.tolist(), gd.tolist())):
+                    k = links.exchange_row(supplies[i], demands[j])
+                    if k is not None:
+                        link_row[n] = k
+                        given = links.links[k].distance_km
+                        if given is not None:
+                            dist[n] = given
             if distance_override:
                 for n, (i, j) in enumerate(zip(S["id"][gs], D["id"][gd])):
                     dist[n] = distance_override.get((i, j), dist[n])
@@ -116,12 +160,14 @@ def build_candidates(
             pair_d.append(gd[keep])
             pair_rho.append(np.full(int(keep.sum()), rho))
             pair_dist.append(dist[keep])
+            pair_link.append(link_row[keep])
 
     if pair_s:
         ps, pd_ = np.concatenate(pair_s), np.concatenate(pair_d)
         rho_arr, dist_arr = np.concatenate(pair_rho), np.concatenate(pair_dist)
+        link_arr = np.concatenate(pair_link)
     else:
-        ps = pd_ = np.zeros(0, dtype=np.int64)
+        ps = pd_ = link_arr = np.zeros(0, dtype=np.int64)
         rho_arr = dist_arr = np.zeros(0, dtype=float)
 
     def note(mask: np.ndarray, why: Callable[[int], str]) -> None:
@@ -135,7 +181,7 @@ def build_candidates(
     # Different companies only.
     keep = S["company_code"][ps] != D["company_code"][pd_]
     note(keep, lambda i: f"both streams belong to company {S['company'][ps[i]]}")
-    ps, pd_, rho_arr, dist_arr = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep]
+    ps, pd_, rho_arr, dist_arr, link_arr = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], link_arr[keep]
 
     # Temperature: direct when hot enough, else a heat pump where settings allow.
     t_s, t_d = S["temperature"][ps], D["temperature"][pd_]
@@ -150,7 +196,7 @@ def build_candidates(
         lambda i: f"supply at {t_s[i]:g} C is too cold for a demand at {t_d[i]:g} C (needs {t_d[i] + st.heat_approach_c:g} C)"
         + (" and no heat pump is set" if st.heat_pump is None else f" and no heat pump can make the lift (max {st.heat_pump.max_lift_c:g} K, COP > 1)"),
     )
-    ps, pd_, rho_arr, dist_arr, cop = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], cop[keep]
+    ps, pd_, rho_arr, dist_arr, cop, link_arr = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], cop[keep], link_arr[keep]
 
     # Forbid rules.
     forbids = [(r.source, r.target) for r in scenario.rules if r.rule == "forbid"]
@@ -158,7 +204,7 @@ def build_candidates(
         hit = [_rule_hits(S, D, ps, pd_, a, b) for a, b in forbids]
         keep = ~np.logical_or.reduce(hit)
         note(keep, lambda i: "a forbid rule: " + ", ".join(f"forbid {a} -> {b}" for (a, b), h in zip(forbids, hit) if h[i]))
-        ps, pd_, rho_arr, dist_arr, cop = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], cop[keep]
+        ps, pd_, rho_arr, dist_arr, cop, link_arr = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], cop[keep], link_arr[keep]
 
     # Per supply resource: pricing and transport terms.
     r_ids = sorted(resources)
@@ -168,6 +214,7 @@ def build_candidates(
     r_pipe = np.array([(resources[r].pipe_capex_eur_per_m or 0.0) if resources[r].transport is Transport.pipe else 0.0 for r in r_ids], dtype=float)
     s_res = np.array([r_code[s.resource] for s in supplies], dtype=np.int64)[ps] if len(ps) else np.zeros(0, dtype=np.int64)
     peak = r_peak[s_res]
+    given_terms = np.array([economics.link_values(links.links[k] if k >= 0 else None)[1:] for k in link_arr.tolist()], dtype=float).reshape(len(ps), 3)
     terms = economics.exchange_terms(
         settings=st,
         rho=rho_arr,
@@ -180,6 +227,9 @@ def build_candidates(
         pipe_capex_eur_per_m=r_pipe[s_res],
         peak=peak,
         cop=cop,
+        link_cost=given_terms[:, 0],
+        link_co2=given_terms[:, 1],
+        link_fixed=given_terms[:, 2],
     )
     of_use = np.where(
         peak,
@@ -198,7 +248,7 @@ def build_candidates(
 
     # Arcs that can never help the objective are dropped, unless a rule needs them.
     useful = of_use & (cap > 0) & (min_flow <= cap * (1 + 1e-9))
-    keep = (useful if prune else cap > 0) | required
+    keep = (useful if prune and not keep_all else cap > 0) | required
 
     def why_useless(i: int) -> str:
         if cap[i] <= 0:
@@ -246,7 +296,7 @@ def build_candidates(
         for i, a, b in requires_raw:
             hit = ((sa == a) | (sc_ == a)) & ((da == b) | (dc == b))
             requires.append(RequireRule(i, a, b, tuple(int(k) for k in np.flatnonzero(hit))))
-    options, memberships = build_pool_candidates(scenario, demands, objective)
+    options, memberships = build_pool_candidates(scenario, demands, objective, keep_all)
     return Candidates(
         arcs,
         supply_slots,
@@ -260,6 +310,34 @@ def build_candidates(
         memberships,
         excluded,
     )
+
+
+def _pairs_with_link_distance(
+    scenario: Scenario, supplies: list[Stream], demands: list[Stream], s_pos: dict[str, int], d_pos: dict[str, int]
+) -> dict[tuple[str, str], set[tuple[int, int]]]:
+    """(supply, demand) positions named by a links.csv row with a distance, by (supply resource, demand resource).
+
+    They join the pairs found by distance, so that a given distance decides the limit
+    even where the coordinates are far apart; which row holds is decided per pair later.
+    """
+    by_company_s: dict[str, list[int]] = defaultdict(list)
+    by_company_d: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(supplies):
+        by_company_s[s.company].append(i)
+    for j, d in enumerate(demands):
+        by_company_d[d.company].append(j)
+    out: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
+    for link in scenario.links:
+        if link.distance_km is None:
+            continue
+        src = [s_pos[link.source]] if link.source in s_pos else by_company_s.get(link.source, [])
+        dst = [d_pos[link.target]] if link.target in d_pos else by_company_d.get(link.target, [])
+        for i in src:
+            if link.resource is not None and supplies[i].resource != link.resource:
+                continue
+            for j in dst:
+                out[(supplies[i].resource, demands[j].resource)].add((i, j))
+    return out
 
 
 def _columns(streams: list[Stream], companies: dict, code: dict[str, int]) -> dict[str, np.ndarray]:

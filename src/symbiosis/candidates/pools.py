@@ -13,12 +13,16 @@ from symbiosis.schema import Scenario, Stream
 from symbiosis.types import WEIGHTED, Objective
 
 
-def build_pool_candidates(scenario: Scenario, demands: list[Stream], objective: Objective = WEIGHTED) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_pool_candidates(
+    scenario: Scenario, demands: list[Stream], objective: Objective = WEIGHTED, keep_all: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Size options of every facility, and the demand streams that may join it.
 
     A demand of the facility's resource may join when its company lies within the
-    facility's max_distance_km (haversine x detour), and it can add to the objective
-    in use: its value (p_d - cost_eur_per_unit) Q_d or its CO2 co2_d Q_d (``economics.of_use``).
+    facility's max_distance_km (haversine x detour, or the links.csv distance), and it
+    can add to the objective in use: its value ((p_d - cost_eur_per_unit - t_{d,f}) Q_d
+    - g_{d,f}) or its CO2 (``economics.member_terms``, ``economics.of_use``).
+    ``keep_all`` keeps the memberships that cannot add to it too (a fixed network's members).
     """
     st = scenario.settings
     companies = scenario.company_by_id
@@ -47,12 +51,16 @@ def build_pool_candidates(scenario: Scenario, demands: list[Stream], objective: 
         lat = np.array([companies[d.company].lat for d in cands])
         lon = np.array([companies[d.company].lon for d in cands])
         dist = economics.distance_km(np.full(len(cands), f.lat), np.full(len(cands), f.lon), lat, lon, st)
-        for d, km in zip(cands, dist):
+        resource = scenario.resource_by_id[f.resource]
+        for d, km in zip(cands, dist.tolist()):
+            link = scenario.link_index.membership(f.id, d)
+            if link is not None and link.distance_km is not None:
+                km = link.distance_km
             if km > f.max_distance_km:
                 continue
-            value = economics.pool_member_value(d.price_eur_per_unit, f.cost_eur_per_unit, d.quantity)
-            co2 = economics.pool_member_co2_t(d.co2_kg_per_unit, d.quantity)
-            if not economics.of_use(np.array([value]), np.array([co2 * 1000.0]), st, objective)[0]:
+            terms = economics.member_terms(st, resource, d, f, km, link)
+            value, co2 = terms.value_eur_per_year, terms.co2_t_per_year
+            if not keep_all and not economics.of_use(np.array([value]), np.array([co2 * 1000.0]), st, objective)[0]:
                 continue
             members.append(
                 {

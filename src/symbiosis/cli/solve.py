@@ -42,9 +42,12 @@ def solve(
     ] = False,
     report: Annotated[bool, typer.Option("--report", help="Also write report.html (map, charts, tables; opens offline) and its pictures.")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write the result tables as one Excel workbook, results.xlsx.")] = False,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Solve the independent parts on the Dask cluster at this address (tcp://HOST:8786).", show_default=False)
+    ] = None,
     strict: StrictOpt = False,
 ) -> None:
-    """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv and the network."""
+    """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv, parts.csv and the network."""
     def run() -> int:
         from symbiosis import api
 
@@ -58,13 +61,15 @@ def solve(
                     gap = "" if p.mip_gap is None else f", gap {p.mip_gap:.3%}"
                     status.update(f"Solving: {p.parts_done}/{p.parts_total} independent parts done, incumbent {p.objective:,.0f} EUR/yr{gap}")
 
-            result = api.solve(sc, progress=show, **overrides)
+            result = api.solve(sc, progress=show, scheduler=scheduler, **overrides)
         if anonymise:
             result = result.anonymised()
         with progress("Writing the results ...", quiet or not report):
             result.write(out_dir, xlsx=xlsx, report=report)
         if not quiet:
             _print_summary(result.summary, result.matches, result.facilities, top, out_dir)
+            if result.summary.status is Status.time_limit:
+                _print_gap_holders(result.parts)
             if report:
                 out.print(f"report: {out_dir / 'report.html'}", highlight=False)
         status = result.summary.status
@@ -172,3 +177,25 @@ def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, ou
             )
         out.print(table)
     out.print(f"results written to {out_dir}", highlight=False)
+
+
+def _print_gap_holders(parts: Any) -> None:
+    """On a time limit: the parts that hold most of the gap (all of them are in parts.csv)."""
+    from symbiosis.results import gap_holders
+
+    worst = gap_holders(parts)
+    if worst.empty:
+        return
+    out.print(f"the time limit left a gap in {int((parts['status'] != 'optimal').sum())} of {len(parts)} parts; most of it is in:", highlight=False)
+    for r in worst.itertuples(index=False):
+        out.print(
+            f"  part {r.part} ({r.resources}; {r.n_streams} streams, {r.n_candidates} candidates, {r.status}): "
+            f"bound {money(_number(r.best_bound))} vs {money(_number(r.objective))} EUR/yr, {r.share_of_gap:.0%} of the gap",
+            highlight=False,
+        )
+    out.print("  (every part: parts.csv; give more time with --set solver.time_limit_s=...)", highlight=False)
+
+
+def _number(x: Any) -> float | None:
+    """A table cell as a float, None when empty (NaN)."""
+    return None if x is None or x != x else float(x)

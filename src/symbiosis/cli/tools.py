@@ -15,6 +15,7 @@ from symbiosis.cli.base import (
     out,
     progress,
 )
+from symbiosis.errors import SettingsError
 
 
 @app.command()
@@ -22,10 +23,24 @@ def bench(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for results.csv, results.md, results.png and the runs.")] = Path("benchmarks/results"),
     quick: Annotated[bool, typer.Option("--quick", help="Only the two smallest generated parks, with short time limits.")] = False,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this instance (repeatable), e.g. --only gen-150.")] = None,
+    suite: Annotated[str, typer.Option("--suite", help="'parks' (generated parks and Haasrode) or 'external' (published FCTP and SSCFLP optima, beside plain HiGHS).")] = "parks",
+    bench_dir: Annotated[Path, typer.Option("--bench-dir", help="For --suite external: the folder with fctp/ and sscflp/.")] = Path("../shared/benchmarks"),
 ) -> None:
-    """Benchmark the optimiser against the greedy and type-only baselines (quality, time, memory, gap)."""
+    """Benchmark the optimiser against the greedy and type-only baselines (quality, time, memory, gap), or against published optima."""
     def run() -> int:
         from symbiosis import bench as b
+
+        if suite == "external":
+            from symbiosis.bench.external import markdown, run_external
+
+            target = out_dir / "external"
+            show_ext = out.print if out.is_terminal else None
+            ext = run_external(target, bench_dir, only=only, progress=show_ext)
+            out.print(markdown(ext), highlight=False, markup=False)
+            out.print(f"written to {target}", highlight=False)
+            return EXIT_OK if bool(ext["check_ok"].all() and ext["reproduced"].where(ext["published"].notna(), True).all()) else EXIT_VIOLATIONS
+        if suite != "parks":
+            raise SettingsError(f"--suite {suite!r}: expected parks or external")
 
         show = out.print if out.is_terminal else None
         table = b.run(out_dir, quick=quick, only=only, progress=show)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its solver and contrib plugins cost 0.4 s of start-up and are not used
 from pyomo.common.gc_manager import PauseGC
 
 from symbiosis.candidates import Candidates
@@ -20,11 +20,18 @@ from symbiosis.types import WEIGHTED, Objective
 
 
 def build_model(
-    candidates: Candidates, settings: Settings, objective: Objective = WEIGHTED, without: Iterable[str] = ()
+    candidates: Candidates,
+    settings: Settings,
+    objective: Objective = WEIGHTED,
+    without: Iterable[str] = (),
+    fixed_network: bool = False,
 ) -> ExchangeModel:
     """The MILP of the candidates for an objective.
 
     ``without`` leaves out some registered families (to show, in tests, that each binds).
+    ``fixed_network`` takes the candidates as one given network: every link y_a, size
+    option z_o and membership w_j is fixed at 1 (continuous, so the model is an LP) and
+    only the flows x and remaining peaks k are optimised (the sweep's ``evaluate`` mode).
     """
     skip = set(without)
     unknown = skip - set(FAMILIES)
@@ -37,6 +44,11 @@ def build_model(
             if name not in skip:
                 fam.add(m, candidates, handle)
         add_objective(m, candidates, handle, settings, objective)
+        if fixed_network:
+            for var in (m.y, m.z, m.w):
+                for v in var.values():
+                    v.domain = pyo.NonNegativeReals
+                    v.fix(1.0)
         return handle
 
 
@@ -55,8 +67,10 @@ def set_start(h: ExchangeModel, c: Candidates, flows: list[np.ndarray], y: np.nd
     for j in range(len(w)):
         m.w[j].set_value(float(round(w[j])), skip_validation=True)
     rho = c.arcs["rho"].to_numpy(dtype=float)
-    demand = c.arcs["demand_stream"].to_numpy()
+    into: dict[str, list[int]] = {}
+    for a, d in enumerate(c.arcs["demand_stream"].tolist()):
+        into.setdefault(d, []).append(a)
     for i, d in enumerate(h.peak_demands):
         need = c.demand_slots[d]
-        inflow = sum((rho[a] * flows[a] for a in np.flatnonzero(demand == d)), np.zeros_like(need))
+        inflow = sum((rho[a] * flows[a] for a in into.get(d, [])), np.zeros_like(need))
         m.k[i].set_value(float(max(0.0, np.max(need - inflow))), skip_validation=True)

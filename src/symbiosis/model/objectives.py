@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its solver and contrib plugins cost 0.4 s of start-up and are not used
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from symbiosis import economics

@@ -20,6 +20,7 @@ from symbiosis import economics
 from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.io.write.registry import Output, write_output
 from symbiosis.results.network import build_network
+from symbiosis.results.parts import PART_COLUMNS
 from symbiosis.results.privacy import Pseudonyms
 from symbiosis.schema import Scenario
 from symbiosis.types import Solution, Status, Summary, relative_gap
@@ -76,6 +77,7 @@ class Result:
     network: nx.MultiDiGraph
     candidates: Candidates | None = field(default=None, repr=False)
     facility_loads: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LOAD_COLUMNS))
+    parts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PART_COLUMNS))  # one row per independent part solved
 
     @property
     def status(self) -> str:
@@ -100,6 +102,7 @@ class Result:
             ),
             profiles=tuple(x.replaced(profile=p.profile[x.profile]) for x in sc.profiles),
             rules=tuple(r.replaced(source=p.ref(r.source), target=p.ref(r.target)) for r in sc.rules),
+            uncertainty=tuple(u.replaced(stream=p.stream[u.stream]) for u in sc.uncertainty),
         )
         matches = result.matches.copy()
         exchange = matches["kind"] == "exchange"
@@ -147,6 +150,7 @@ class Result:
             "companies": self.companies,
             "facilities": self.facilities,
             "facility_loads": self.facility_loads,
+            "parts": self.parts,
         }
         return Output(self.summary, tables, self.network, self.scenario)
 
@@ -230,8 +234,12 @@ def build_result(
     solution: Outcome,
     build_seconds: float,
     problems: list[str] | None = None,
+    parts: pd.DataFrame | None = None,
 ) -> Result:
-    """Turn the decisions into matches, flows, facilities, per-company allocation and the network."""
+    """Turn the decisions into matches, flows, facilities, per-company allocation and the network.
+
+    ``parts`` is the parts table (``parts_table``) when the model was solved.
+    """
     st = scenario.settings
     exchange_rows: list[dict[str, Any]] = []
     flow_rows: list[dict[str, Any]] = []
@@ -290,6 +298,7 @@ def build_result(
         network=build_network(scenario, matches),
         candidates=candidates,
         facility_loads=pd.DataFrame(load_rows, columns=LOAD_COLUMNS),
+        parts=parts if parts is not None else pd.DataFrame(columns=PART_COLUMNS),
     )
 
 

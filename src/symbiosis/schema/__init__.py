@@ -16,10 +16,12 @@ from symbiosis.schema.records import (
     RECORD_MODELS,
     REQUIRED_TABLES,
     TABLES,
+    UNCERTAIN_FIELDS,
     Company,
     Direction,
     Facility,
     Family,
+    Link,
     Pricing,
     ProfilePoint,
     Record,
@@ -28,6 +30,7 @@ from symbiosis.schema.records import (
     Stream,
     Substitution,
     Transport,
+    Uncertainty,
 )
 from symbiosis.schema.scenario import Scenario
 from symbiosis.schema.settings import SOLVER_KEYS, Annualisation, HeatPump, Settings, SolverSettings, merge_settings
@@ -43,12 +46,14 @@ __all__ = [
     "REQUIRED_TABLES",
     "SOLVER_KEYS",
     "TABLES",
+    "UNCERTAIN_FIELDS",
     "Annualisation",
     "Company",
     "Direction",
     "Facility",
     "Family",
     "HeatPump",
+    "Link",
     "Pricing",
     "ProfilePoint",
     "Record",
@@ -60,5 +65,6 @@ __all__ = [
     "Stream",
     "Substitution",
     "Transport",
+    "Uncertainty",
     "merge_settings",
 ]

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from symbiosis.errors import Problem
+from symbiosis.schema.links import build_index
 from symbiosis.schema.records import FLAT_SLOT, Direction, Facility, Pricing, Substitution, Transport
 
 # table -> (file label, row of each record); a record past the end has no known row.
@@ -146,6 +147,19 @@ def cross_check(
         for col in ("name", "resource", "lat", "lon", "max_distance_km", "cost_eur_per_unit"):
             if getattr(prev, col) != getattr(f, col):
                 out.append(Problem(ffile, frows[i], col, f"size options of facility '{f.id}' must share {col}"))
+
+    kfile, krows = origin["links"]
+    for i, link in enumerate(parsed["links"]):
+        if link.resource is not None and link.resource not in known_resources:
+            out.append(Problem(kfile, krows[i], "resource", f"unknown resource '{link.resource}'"))
+    # Ids of records that failed validation, or of a table that could not be read, are
+    # not reported again as names of nothing.
+    raw = set().union(*(raw_ids.get(t, set()) for t in ("companies", "streams", "facilities")))
+    _, link_problems = build_index(
+        parsed["links"], {c.id for c in parsed["companies"]}, {s.id: s for s in parsed["streams"]}, parsed["facilities"],
+        kfile, krows, unresolved_ok=raw, all_unresolved_ok=bool({"companies", "streams", "facilities"} & set(unreadable)),
+    )
+    out += link_problems
     return out
 
 
@@ -297,3 +311,54 @@ def short(slots: Iterable[str]) -> str:
     s = list(slots)
     text = ", ".join(s[:4]) + (f", ... ({len(s)} slots)" if len(s) > 4 else "")
     return "{" + text + "}"
+
+
+def uncertainty_problems(
+    parsed: Tables,
+    origin: Origin,
+    raw_ids: Mapping[str, set[str]],
+    unreadable: frozenset[str] = frozenset(),
+) -> list[Problem]:
+    """The rows of ``uncertainty.csv`` that cannot be sampled (contract sections 3 and 4c).
+
+    An unknown stream; a range given twice for one stream field; low above high; a
+    quantity range reaching 0 or below (a stream's quantity is > 0); a price range on
+    the supply of a peak resource (whose price is 0); a triangular range whose mode,
+    the stream's own value, lies outside [low, high].
+    """
+    file, rows = origin["uncertainty"]
+    if "streams" in unreadable:
+        streams: dict[str, Any] = {}
+        known: set[str] = Anything()
+    else:
+        streams = {s.id: s for s in parsed["streams"]}
+        known = set(streams) | raw_ids.get("streams", set())
+    peak = {r.id for r in parsed["resources"] if r.pricing is Pricing.peak}
+    out: list[Problem] = []
+    first: dict[tuple[str, str], int | None] = {}
+    for i, u in enumerate(parsed["uncertainty"]):
+        row = rows[i]
+        key = (u.stream, u.field)
+        if key in first:
+            out.append(Problem(file, row, "field", f"a range for {u.stream}:{u.field} is given twice (first at row {first[key]})"))
+            continue
+        first[key] = row
+        if u.stream not in known:
+            out.append(Problem(file, row, "stream", f"unknown stream '{u.stream}'"))
+            continue
+        if u.low > u.high:
+            out.append(Problem(file, row, "high", f"high {u.high:g} is below low {u.low:g}"))
+            continue
+        s = streams.get(u.stream)
+        if s is None:
+            continue  # the stream's own row is bad: reported there
+        if u.field == "quantity" and u.low <= 0:
+            out.append(Problem(file, row, "low", f"a quantity must stay above 0; low is {u.low:g}"))
+        if u.field == "price_eur_per_unit" and s.direction is Direction.supply and s.resource in peak:
+            out.append(Problem(file, row, "field", f"the price of a supply of the peak resource '{s.resource}' is 0 and cannot vary"))
+        own = getattr(s, u.field)
+        if u.distribution == "triangular" and not u.low <= own <= u.high:
+            out.append(
+                Problem(file, row, "low" if own < u.low else "high", f"the mode of a triangular range is the stream's own {u.field} {own:g}, outside [{u.low:g}, {u.high:g}]")
+            )
+    return out

@@ -8,7 +8,7 @@ from typing import Any, Literal, Self, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FORMAT_VERSION = 1
-TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities")
+TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links", "uncertainty")
 REQUIRED_TABLES = ("companies", "resources", "streams")
 FLAT_SLOT = "year"
 
@@ -28,7 +28,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "streams": ("id", "company", "direction", "resource", "quantity", "price_eur_per_unit"),
 }
 # Columns that hold ids (references between tables): no invisible characters.
-ID_COLUMNS = frozenset({"id", "company", "resource", "profile", "slot", "source", "target", "supply_resource", "demand_resource"})
+ID_COLUMNS = frozenset({"id", "company", "resource", "profile", "slot", "source", "target", "supply_resource", "demand_resource", "stream"})
 
 
 class NotANumber:
@@ -202,6 +202,37 @@ class Facility(_Strict):
     max_distance_km: float = Field(gt=0, le=MAX_DISTANCE_KM)
 
 
+class Link(_Strict):
+    """Facts about one pair that replace the computed ones (links.csv, DESIGN.md section 3).
+
+    ``source`` is a supply stream, a company or a facility; ``target`` a demand stream or
+    a company. An empty field keeps the computed value.
+    """
+
+    source: str = Id
+    target: str = Id
+    resource: str | None = Field(None, min_length=1, max_length=MAX_ID_LENGTH, description="Limits a company-to-company row to supplies of it")
+    distance_km: float | None = Field(None, ge=0, le=MAX_DISTANCE_KM, description="Replaces the computed distance")
+    cost_eur_per_unit: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Transport cost per supply unit (t_{d,f} per unit of Q_d for a membership)")
+    co2_kg_per_unit: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Transport CO2 per supply unit (per unit of Q_d for a membership)")
+    fixed_cost_eur_per_year: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Replaces F_a; for a membership, its yearly cost g_{d,f}")
+
+
+UNCERTAIN_FIELDS = ("quantity", "price_eur_per_unit", "co2_kg_per_unit")
+
+
+class Uncertainty(_Strict):
+    """A range of one stream field for the sweep (contract sections 3 and 4c); ``solve`` ignores it."""
+
+    stream: str = Id
+    field: Literal["quantity", "price_eur_per_unit", "co2_kg_per_unit"] = Field(description="The stream field that is uncertain")
+    low: float = Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Lowest value, in the field's unit")
+    high: float = Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Highest value, in the field's unit")
+    distribution: Literal["uniform", "triangular"] = Field(
+        "uniform", description="uniform on [low, high], or triangular with its mode at the stream's own value"
+    )
+
+
 RECORD_MODELS: dict[str, type[_Strict]] = {
     "companies": Company,
     "resources": Resource,
@@ -210,7 +241,9 @@ RECORD_MODELS: dict[str, type[_Strict]] = {
     "substitutions": Substitution,
     "rules": Rule,
     "facilities": Facility,
+    "links": Link,
+    "uncertainty": Uncertainty,
 }
 
 # One row of any table.
-Record = Company | Resource | Stream | ProfilePoint | Substitution | Rule | Facility
+Record = Company | Resource | Stream | ProfilePoint | Substitution | Rule | Facility | Link | Uncertainty

@@ -34,17 +34,20 @@ import numpy as np
 from pydantic import PrivateAttr, ValidationInfo, model_validator
 
 from symbiosis.errors import InputWarning, Problem, ScenarioError, sort_warnings
-from symbiosis.schema.checks import cross_check, slot_sets
+from symbiosis.schema.checks import cross_check, slot_sets, uncertainty_problems
+from symbiosis.schema.links import LinkIndex, build_index
 from symbiosis.schema.records import (
     TABLES,
     Company,
     Facility,
+    Link,
     Pricing,
     ProfilePoint,
     Resource,
     Rule,
     Stream,
     Substitution,
+    Uncertainty,
     _Strict,
 )
 from symbiosis.schema.rows import (
@@ -71,6 +74,8 @@ class Scenario(_Strict):
     substitutions: tuple[Substitution, ...] = ()
     rules: tuple[Rule, ...] = ()
     facilities: tuple[Facility, ...] = ()
+    links: tuple[Link, ...] = ()
+    uncertainty: tuple[Uncertainty, ...] = ()  # ranges for the sweep; solve ignores them
     settings: Settings = Settings()
 
     # Set by the validator: where each table came from and each record's row (for
@@ -96,6 +101,7 @@ class Scenario(_Strict):
         problems = cross_check(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         slots, slot_problems = slot_sets(tables, rows)
         problems += slot_problems
+        problems += uncertainty_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         reader_warnings = tuple(context.get("warnings", self._reader_warnings))
         found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows)])
         if problems:
@@ -121,6 +127,8 @@ class Scenario(_Strict):
         facilities: Any = None,
         settings: Mapping[str, Any] | Settings | None = None,
         name: str = "in-memory scenario",
+        links: Any = None,
+        uncertainty: Any = None,
     ) -> Scenario:
         """Build a scenario from pandas DataFrames or lists of dicts, with no files."""
         given = {
@@ -131,6 +139,8 @@ class Scenario(_Strict):
             "substitutions": substitutions,
             "rules": rules,
             "facilities": facilities,
+            "links": links,
+            "uncertainty": uncertainty,
         }
         tables = {
             t: RawTable(f"<{t}>", [(i + 1, r) for i, r in enumerate(records_from_object(value))])
@@ -254,6 +264,11 @@ class Scenario(_Strict):
         return {s.id: s for s in self.streams}
 
     @cached_property
+    def link_index(self) -> LinkIndex:
+        """The rows of links.csv by what they name (see ``symbiosis.schema.links``)."""
+        return build_index(self.links, set(self.company_by_id), self.stream_by_id, self.facilities)[0]
+
+    @cached_property
     def profile_values(self) -> dict[str, dict[str, float]]:
         """Each profile's value by slot."""
         out: dict[str, dict[str, float]] = defaultdict(dict)
@@ -262,6 +277,9 @@ class Scenario(_Strict):
         return dict(out)
 
     def fingerprint(self) -> str:
-        """A hash of everything that determines the result (inputs and settings)."""
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """A hash of everything that determines the result (inputs and settings).
+
+        The uncertainty ranges are left out: a deterministic solve ignores them.
+        """
+        blob = json.dumps(self.model_dump(mode="json", exclude={"uncertainty"}), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -15,16 +15,22 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its solver and contrib plugins cost 0.4 s of start-up and are not used
 from pyomo.common.gc_manager import PauseGC
 from pyomo.common.tee import capture_output
-from pyomo.contrib.appsi.solvers import Highs
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.repn import generate_standard_repn
 
 from symbiosis.model import ExchangeModel
 from symbiosis.schema import SolverSettings
 from symbiosis.types import Solution, Termination
+
+# HiGHS's sub-MIP heuristics (RINS, RENS, root reduced-cost) find incumbents in big
+# models, but on a small part warm started from the greedy one they cost more time than
+# they save (Haasrode's office-space part: 3.3 s with them, 0.9 s without; the same
+# optimum). They stay on for parts above this many columns. See docs/performance.md.
+SMALL_MODEL_COLUMNS = 5000
+SUB_MIP_HEURISTICS = ("mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost")
 
 
 def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: float | None = None, warm_start: bool = False) -> Solution:
@@ -49,6 +55,9 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
         highs.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
         highs.setOptionValue("threads", int(options.threads))
         highs.setOptionValue("random_seed", int(options.seed))
+        if lp.num_col_ <= SMALL_MODEL_COLUMNS:
+            for name in SUB_MIP_HEURISTICS:
+                highs.setOptionValue(name, False)
         if warm_start:
             start_values = np.array([0.0 if v.value is None else float(v.value) for v in columns], dtype=float)
             sol = highspy.HighsSolution()
@@ -74,14 +83,71 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
     message = {Termination.optimal: "optimal", Termination.infeasible: "infeasible"}.get(termination, str(ms).split(".")[-1])
     bound: float | None = None
     if not has_solution:
-        if termination is Termination.time_limit and info.mip_node_count != -1:
-            bound = float(info.mip_dual_bound)
-        return Solution(termination, None, bound, seconds, message=message)
+        if termination is Termination.time_limit:
+            bound = _stopped_bound(lp, info, options, None)
+        return Solution(termination, None, bound, time.perf_counter() - start, message=message)
     values = np.asarray(sol.col_value, dtype=float)
     col = {id(v): i for i, v in enumerate(columns)}
     objective = float(info.objective_function_value)
     bound = float(info.mip_dual_bound) if info.mip_node_count != -1 else objective
+    if termination is Termination.time_limit:
+        bound = _stopped_bound(lp, info, options, objective)
+        seconds = time.perf_counter() - start
     return Solution(termination, objective, bound, seconds, *handle.decode(lambda var: values[col[id(var)]]), message=message)
+
+
+def _stopped_bound(lp: highspy.HighsLp, info: Any, options: SolverSettings, objective: float | None) -> float | None:
+    """A valid bound for a solve the time limit stopped: the tighter of HiGHS's and the LP relaxation's.
+
+    HiGHS's dual bound is trivial (from the columns' bounds alone) when the limit
+    came before its root node, so the LP relaxation is always solved here too, on the
+    same matrix, in a fresh HiGHS (the MIP's own run is left untouched). Every part
+    so gets at least its LP bound, whatever its time share. When even the LP cannot be
+    solved, the bound from the columns' bounds is used: weak, but finite and valid.
+    """
+    maximise = lp.sense_ == highspy.ObjSense.kMaximize
+    bounds = [_relaxation_bound(lp, options), _column_bound(lp)]
+    if info.mip_node_count != -1 and np.isfinite(info.mip_dual_bound):
+        bounds.append(float(info.mip_dual_bound))
+    known = [b for b in bounds if b is not None]
+    if not known:
+        return None
+    best = min(known) if maximise else max(known)
+    if objective is not None:  # the LP's tolerances must not put the bound past the incumbent
+        best = max(best, objective) if maximise else min(best, objective)
+    return best
+
+
+def _relaxation_bound(lp: highspy.HighsLp, options: SolverSettings) -> float | None:
+    """The optimum of the LP relaxation of ``lp`` (integrality dropped), or None if HiGHS does not reach it."""
+    with capture_output(capture_fd=True):
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+    # No time limit: an LP of a part takes a small fraction of its branch and bound, and
+    # without it the bound would be the columns' one (Ctrl-C still stops it).
+    highs.setOptionValue("threads", int(options.threads))
+    highs.setOptionValue("random_seed", int(options.seed))
+    highs.setOptionValue("solve_relaxation", True)
+    highs.passModel(lp)
+    _interruptible(highs)
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return float(highs.getInfo().objective_function_value)
+
+
+def _column_bound(lp: highspy.HighsLp) -> float | None:
+    """The best objective any point within the columns' bounds could have (rows ignored); None if unbounded."""
+    cost = np.asarray(lp.col_cost_, dtype=float)
+    lower = np.asarray(lp.col_lower_, dtype=float)
+    upper = np.asarray(lp.col_upper_, dtype=float)
+    used = cost != 0
+    cost, lower, upper = cost[used], lower[used], upper[used]
+    if lp.sense_ == highspy.ObjSense.kMaximize:
+        best = np.where(cost > 0, upper, lower) * cost
+    else:
+        best = np.where(cost > 0, lower, upper) * cost
+    value = float(np.sum(best)) + float(lp.offset_)
+    return value if np.isfinite(value) else None
 
 
 def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
@@ -177,6 +243,9 @@ def lp_conflict(handle: ExchangeModel, options: SolverSettings) -> list[tuple[st
     None when the relaxation is feasible (only the integer model clashes) or HiGHS
     finds no set. Uses HiGHS's IIS on the LP relaxation (iis_strategy 22).
     """
+    import pyomo.environ  # noqa: F401  (heavy: the plugins appsi expects, only for a diagnosis)
+    from pyomo.contrib.appsi.solvers import Highs
+
     opt = Highs(only_child_vars=True)
     opt.config.load_solution = False
     opt.config.time_limit = float(options.time_limit_s)

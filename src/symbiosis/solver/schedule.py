@@ -1,4 +1,4 @@
-"""Solving the independent parts: in turn within fair time shares, or in worker processes.
+"""Solving the independent parts: in turn within fair time shares, or on Dask workers.
 
 Each part is built and solved on its own (exact, since parts share nothing), warm
 started from a heuristic's decisions when asked. Time a part does not use passes on
@@ -17,6 +17,7 @@ import numpy as np
 from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.model import build_model, set_start
 from symbiosis.schema import Scenario, Settings
+from symbiosis.solver.cluster import dask_client
 from symbiosis.solver.highs import solve_model
 from symbiosis.types import WEIGHTED, Objective, Solution, Termination, relative_gap
 
@@ -160,34 +161,82 @@ def decisions_of(c: Candidates, sol: Solution) -> Decisions:
 
 
 def solve_parallel(
-    parts: list[Part], scenario: Scenario, deadline: float, heuristic: Start | None = None, objective: Objective = WEIGHTED
+    parts: list[Part],
+    scenario: Scenario,
+    deadline: float,
+    heuristic: Start | None = None,
+    objective: Objective = WEIGHTED,
+    scheduler: str | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> list[Solved]:
-    """Solve the parts in ``solver.processes`` worker processes, biggest first.
+    """Solve the parts on Dask workers, biggest first: ``solver.processes`` local ones, or a cluster's at ``scheduler``.
 
-    Each part is solved exactly as it would be alone, and the answers are kept in
-    part order, so the result does not depend on which worker finishes first.
+    Each worker gets a part's candidate tables (cut down by ``trim``; plain pandas and
+    numpy), builds its own model and solves it exactly as it would be solved alone;
+    no Pyomo model is pickled. A part's time is its share of the workers' total time
+    by size, and at most what is left before the limit; every part the limit stops
+    still gets its LP relaxation bound. Answers are kept in part order, so the result
+    does not depend on which worker finishes first. Time left at the end goes to the
+    parts the limit stopped, as in ``solve_in_turn``.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from distributed import as_completed  # heavy: loaded only when workers are asked for
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    order = sorted(range(len(parts)), key=lambda i: -(len(parts[i].candidates.arcs) + len(parts[i].candidates.memberships)))
-    workers = min(scenario.settings.solver.processes, len(parts))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {i: pool.submit(solve_part, trim(parts[i].candidates), scenario.settings, deadline, heuristic, None, objective) for i in order}
-        return [futures[i].result() for i in range(len(parts))]
+    settings = scenario.settings
+    sizes = [_size(p) for p in parts]
+    order = sorted(range(len(parts)), key=lambda i: (-sizes[i], i))
+    workers = min(settings.solver.processes, len(parts))
+    with dask_client(workers, scheduler) as client:
+        n_workers = max(len(client.scheduler_info().get("workers", {})), 1) if scheduler is not None else workers
+        left = max(deadline - time.monotonic(), 0.0)
+        wall_deadline = time.time() + left  # workers on other hosts share the wall clock, not this monotonic one
+        total = sum(sizes)
+        futures = {}
+        for rank, i in enumerate(order):
+            budget = min(left, left * n_workers * sizes[i] / total)
+            futures[i] = client.submit(
+                _solve_on_worker, trim(parts[i].candidates), settings, budget, wall_deadline, heuristic, objective,
+                key=f"symbiosis-part-{i}-{id(parts)}-{time.time_ns()}", pure=False, priority=len(order) - rank,
+            )
+        at = {f.key: i for i, f in futures.items()}
+        outs: list[Solved | None] = [None] * len(parts)
+        done_total, bound, known = 0.0, 0.0, True
+        for done, future in enumerate(as_completed(list(futures.values())), start=1):
+            i = at[future.key]
+            out = future.result()
+            outs[i] = out
+            if progress is not None:
+                done_total += out.solution.objective or 0.0
+                known = known and out.solution.best_bound is not None
+                bound += out.solution.best_bound or 0.0
+                progress(Progress(done, len(parts), done_total, bound if known else None))
+    solved = [o for o in outs if o is not None]
+    _use_time_left(parts, solved, settings, deadline, objective)
+    return solved
+
+
+def _size(p: Part) -> int:
+    return len(p.candidates.arcs) + len(p.candidates.memberships) + 1
+
+
+def _solve_on_worker(
+    c: Candidates, settings: Settings, budget_s: float, wall_deadline: float, heuristic: Start | None, objective: Objective
+) -> Solved:
+    """On a worker: solve one part within ``budget_s`` seconds and before ``wall_deadline`` (``time.time()``)."""
+    seconds = max(min(budget_s, wall_deadline - time.time()), 0.0)
+    return solve_part(c, settings, time.monotonic() + seconds, heuristic, None, objective)
 
 
 def trim(c: Candidates) -> Candidates:
     """The part's candidates with the per-stream tables cut down to its own streams (less to send to a worker)."""
     supply = set(c.arcs["supply_stream"])
     demand = set(c.arcs["demand_stream"]) | set(c.memberships["demand_stream"])
+    both = supply | demand
+    # Filtered in the tables' own order (never a set's), so that the worker's model is built in the same order.
     return replace(
         c,
-        supply_slots={k: c.supply_slots[k] for k in supply},
-        demand_slots={k: c.demand_slots[k] for k in demand},
-        slots={k: c.slots[k] for k in supply | demand},
-        demand_price={k: c.demand_price[k] for k in demand},
-        demand_co2={k: c.demand_co2[k] for k in demand},
+        supply_slots={k: v for k, v in c.supply_slots.items() if k in supply},
+        demand_slots={k: v for k, v in c.demand_slots.items() if k in demand},
+        slots={k: v for k, v in c.slots.items() if k in both},
+        demand_price={k: v for k, v in c.demand_price.items() if k in demand},
+        demand_co2={k: v for k, v in c.demand_co2.items() if k in demand},
     )

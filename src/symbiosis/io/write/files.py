@@ -105,7 +105,7 @@ def scenario_snapshot(scenario: Any) -> dict[str, Any]:
     ``symbiosis explain`` re-solves from it.
     """
     data = scenario.model_dump(mode="json", exclude_none=True)
-    tables = {t: data[t] for t in ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities") if data[t]}
+    tables = {t: data[t] for t in ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links") if data[t]}
     return {"format": 1, "name": data["name"], "tables": tables, "settings": data["settings"]}
 
 

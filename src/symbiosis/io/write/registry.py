@@ -35,7 +35,7 @@ class Output:
     """Everything a result folder holds, as plain data."""
 
     summary: Summary
-    tables: Mapping[str, pd.DataFrame]  # by TABLE_FILES name
+    tables: Mapping[str, pd.DataFrame]  # by TABLE_FILES name, and "parts" (parts.csv) when solved
     network: nx.MultiDiGraph
     scenario: Scenario
 
@@ -59,6 +59,12 @@ def _tables(out: Output, folder: Path) -> None:
         write_csv(out.tables[name], folder / f"{name}.csv")
 
 
+def _parts(out: Output, folder: Path) -> None:
+    parts = out.tables.get("parts")
+    if parts is not None:
+        write_csv(parts, folder / "parts.csv")
+
+
 def _graph(out: Output, folder: Path) -> None:
     write_json(network_json(out.network), folder / "network.json")
     nx.write_graphml(out.network, folder / "network.graphml")
@@ -73,7 +79,8 @@ def _geojson(out: Output, folder: Path) -> None:
 
 
 def _workbook(out: Output, folder: Path) -> None:
-    write_results_workbook(out.summary.to_json(), dict(out.tables), folder / "results.xlsx")
+    # The result tables only: parts.csv holds timings, which would make the workbook differ run to run.
+    write_results_workbook(out.summary.to_json(), {t: out.tables[t] for t in TABLE_FILES}, folder / "results.xlsx")
 
 
 def _report(out: Output, folder: Path) -> None:
@@ -83,6 +90,7 @@ def _report(out: Output, folder: Path) -> None:
 WRITERS: tuple[Writer, ...] = (
     Writer("summary", ("summary.json",), _summary),
     Writer("tables", tuple(f"{t}.csv" for t in TABLE_FILES), _tables),
+    Writer("parts", ("parts.csv",), _parts),
     Writer("graph", ("network.graphml", "network.json"), _graph),
     Writer("scenario", ("scenario.json",), _scenario),
     Writer("geojson", ("network.geojson",), _geojson),

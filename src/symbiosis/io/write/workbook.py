@@ -92,6 +92,15 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
         "cost_eur_per_unit": "paid per unit of member quantity served",
         "max_distance_km": "members lie within this distance of the facility",
     },
+    "links": {
+        "source": "supply stream, company or facility id",
+        "target": "demand stream or company id",
+        "resource": "optional, company-to-company rows only: applies to supplies of this resource",
+        "distance_km": "replaces the computed distance (limit, road cost and CO2, pipe); empty: computed",
+        "cost_eur_per_unit": "transport cost per supply unit (facility row: per unit of the member's quantity); empty: computed",
+        "co2_kg_per_unit": "transport CO2 per supply unit (facility row: per unit of the member's quantity); empty: computed",
+        "fixed_cost_eur_per_year": "replaces the link's fixed cost (an existing pipe: 0); facility row: yearly membership cost",
+    },
 }
 SETTING_HELP: dict[str, str] = {
     "annualisation.rate": "discount rate per year for annualising investments",
@@ -153,8 +162,8 @@ def _setting_rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, A
 README_TEXT = [
     "symbiosis scenario workbook (format 1)",
     "",
-    "Fill in one sheet per table: companies, resources and streams are required; profiles, substitutions, rules and",
-    "facilities are optional (leave them empty when not used). The first row of each sheet holds the column names;",
+    "Fill in one sheet per table: companies, resources and streams are required; profiles, substitutions, rules,",
+    "facilities and links are optional (leave them empty when not used). The first row of each sheet holds the column names;",
     "keep them as they are. Extra columns are kept and ignored, so you may add your own notes beside the data.",
     "Empty cells mean 'not given'; blank rows are skipped. Lists in the cells of family, pricing, transport,",
     "direction and rule show the allowed values.",

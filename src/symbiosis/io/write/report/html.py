@@ -17,6 +17,7 @@ import pandas as pd
 
 from symbiosis.io.read.results import ResultFiles
 from symbiosis.io.write.report.figures import FIGURES
+from symbiosis.io.write.report.transport import pool_transport
 from symbiosis.types import Summary
 from symbiosis.version import __version__
 
@@ -201,6 +202,11 @@ def report_html(res: ResultFiles, pngs: dict[str, bytes], stem: str = "report") 
     parts.append('<section id="matches-section"><h2>Matches</h2><div class="scroll">')
     parts.append(_table(matches, "matches-table", f"{len(matches)} matches (exchanges and pool memberships); click a column to sort"))
     parts.append("</div></section>")
+    transport = pool_transport(res)
+    if len(transport):
+        parts.append('<section id="pool-transport-section"><h2>Transport to shared facilities</h2><div class="scroll">')
+        parts.append(_table(transport, "pool-transport-table", f"{len(transport)} pool members pay to reach their facility (already in their savings); click a column to sort"))
+        parts.append("</div></section>")
     parts.append('<section id="companies-section"><h2>Companies</h2><div class="scroll">')
     parts.append(_table(res.companies, "companies-table", f"{len(res.companies)} companies; savings and CO2 are each company's share; click a column to sort"))
     parts.append("</div></section>")

@@ -1,0 +1,128 @@
+"""sweep: Monte Carlo over the uncertainty ranges and grids over settings, on dask workers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from symbiosis.cli.base import EXIT_OK, ScenarioArg, SetOpt, app, guard, money, out, parse_overrides
+from symbiosis.errors import SettingsError
+
+TOP_DRIVERS = 5
+
+
+def parse_grid(items: list[str] | None) -> dict[str, list[Any]]:
+    """``KEY=V1,V2,...`` strings (repeatable) into lists of values, each read like ``--set``."""
+    grid: dict[str, list[Any]] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key or not raw.strip():
+            raise SettingsError(f"--grid '{item}': expected KEY=V1,V2,..., e.g. --grid carbon_price_eur_per_t=0,50,100")
+        if key in grid:
+            raise SettingsError(f"--grid {key}: given twice; list all its values in one --grid")
+        values = []
+        for v in raw.split(","):
+            if not v.strip():
+                raise SettingsError(f"--grid '{item}': an empty value")
+            try:
+                values.append(yaml.safe_load(v))
+            except yaml.YAMLError:
+                raise SettingsError(f"--grid {key}={v}: cannot read the value") from None
+        grid[key] = values
+    return grid
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the sweep's files (created or replaced).")],
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Samples per grid point.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws: sample i depends on it and i alone.")] = 0,
+    mode: Annotated[str, typer.Option("--mode", help="reoptimise (each sample's MILP) or evaluate (the base network fixed, flows only).")] = "reoptimise",
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes of the local dask cluster (0: this process).")] = min(4, os.cpu_count() or 1),
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on an existing dask cluster, e.g. tcp://HOST:8786.")] = None,
+    grid: Annotated[list[str] | None, typer.Option("--grid", "-g", help="Sweep a setting over values, e.g. --grid carbon_price_eur_per_t=0,50,100. Repeatable: every combination.")] = None,
+    set_: SetOpt = None,
+    no_report: Annotated[bool, typer.Option("--no-report", help="Tables only: no pictures and no report.html.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Monte Carlo over uncertainty.csv: which matches hold, who could lose, which inputs to collect first."""
+    def run() -> int:
+        from symbiosis import api
+
+        overrides = parse_overrides(set_)
+        points = parse_grid(grid)
+        sc = api.load_scenario(scenario)
+        if not sc.uncertainty and not quiet:
+            out.print("note: the scenario has no uncertainty table; every sample is the base scenario", highlight=False)
+        with _bar(quiet) as tick:
+            result = api.sweep(sc, samples, seed, mode, workers, scheduler, points, tick, **overrides)
+        result.write(out_dir, report=not no_report)
+        if not quiet:
+            _print_summary(result, out_dir)
+        return EXIT_OK
+
+    raise typer.Exit(guard(run))
+
+
+class _bar:
+    """A progress bar (samples done, time left) on a terminal; nothing when piped or quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.show = not quiet and out.is_terminal
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.show:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(TextColumn("samples"), BarColumn(), MofNCompleteColumn(), TextColumn("time left"), TimeRemainingColumn(), console=out, transient=True)
+        self.progress.start()
+
+        def tick(done: int, total: int) -> None:
+            if self.task is None:
+                self.task = self.progress.add_task("samples", total=total)
+            self.progress.update(self.task, completed=done)
+
+        return tick
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _print_summary(result: Any, out_dir: Path) -> None:
+    out.print(f"[bold]{result.scenario.name}[/]: {result.n_samples} samples (seed {result.seed}), mode {result.mode}", highlight=False)
+    for k, p in enumerate(result.points, start=1):
+        net = p.samples["net_savings_eur_per_year"].dropna()
+        where = ", ".join(f"{key}={v}" for key, v in p.settings.items())
+        head = f"point {k} ({where}): " if where else ""
+        if len(net):
+            q = net.quantile([0.1, 0.5, 0.9]).tolist()
+            out.print(
+                f"{head}net savings base {money(p.base_net_savings)} EUR/yr; P10 {money(q[0])}, P50 {money(q[1])}, P90 {money(q[2])} "
+                f"over {len(net)} solved samples",
+                highlight=False,
+            )
+        else:
+            out.print(f"{head}no sample was solved", highlight=False)
+        mr, cr = p.match_robustness, p.company_robustness
+        verb = "pay" if result.mode == "evaluate" else "are chosen"
+        out.print(
+            f"  {int((mr['share_chosen'] >= 0.9).sum())} of {len(mr)} matches {verb} in at least 90% of the samples; "
+            f"{int((cr['share_below_zero'] > 0).sum())} companies end below zero in some samples",
+            highlight=False,
+        )
+    out.print(f"results written to {out_dir}", highlight=False)
+    drivers = result.points[0].drivers
+    top = drivers[drivers["index"] != 0].head(TOP_DRIVERS)
+    out.print("collect these data first:" + ("" if len(top) else " no uncertain input moves net savings"), highlight=False)
+    for r in top.itertuples(index=False):
+        out.print(f"  {r.rank}. {r.stream}:{r.field} (Spearman's rho {r.index:+.2f})", highlight=False)

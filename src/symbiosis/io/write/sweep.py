@@ -1,0 +1,224 @@
+"""Writing a sweep folder: its tables, pictures and report page, whole or not at all.
+
+Without a grid the folder holds ``sweep.json``, ``samples.csv``,
+``match_robustness.csv``, ``company_robustness.csv``, ``drivers.csv``, the pictures
+(``sweep_savings``, ``sweep_matches``, ``sweep_drivers``, each PNG and SVG) and
+``report.html``. With a grid it holds ``sweep.json``, ``grid.csv`` and one such folder
+per point (``point-01``, ...). Everything goes to a temporary folder that then replaces
+the target in one rename; a target that holds anything but an earlier sweep is left
+alone. Pictures are byte-stable (the report's style: fixed hash salt, no date).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.errors import OutputError
+from symbiosis.io.write.files import replace_folder, write_csv, write_json
+from symbiosis.io.write.report.figures import DPI, render, style
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+SWEEP_FIGURES = ("sweep_savings", "sweep_matches", "sweep_drivers")
+TABLE_NAMES = ("samples", "match_robustness", "company_robustness", "drivers")
+TOP_MATCHES = 25
+TOP_DRIVERS = 15
+
+
+@dataclass(frozen=True)
+class SweepTables:
+    """The tables of one point of a sweep."""
+
+    samples: pd.DataFrame
+    match_robustness: pd.DataFrame
+    company_robustness: pd.DataFrame
+    drivers: pd.DataFrame
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def savings_figure(samples: pd.DataFrame, base: float | None) -> Figure:
+    """The distribution of the park's net savings over the solved samples, with P10/P50/P90 and the base optimum."""
+    with style():
+        fig = _figure(6.0, 3.2)
+        ax = fig.add_subplot()
+        y = samples["net_savings_eur_per_year"].dropna().to_numpy(dtype=float) / 1000.0
+        if len(y):
+            ax.hist(y, bins=min(40, max(5, len(y) // 5)), color="#1f77b4", alpha=0.8)
+            for q, name in zip(np.percentile(y, [10, 50, 90]), ("P10", "P50", "P90")):
+                ax.axvline(q, color="#333333", linestyle="--", linewidth=0.8)
+                ax.annotate(name, (q, 1), xycoords=("data", "axes fraction"), ha="center", va="bottom", fontsize=7)
+        if base is not None:
+            ax.axvline(base / 1000.0, color="#d62728", linewidth=1.2, label="base optimum")
+            ax.legend(loc="upper left", frameon=False)
+        ax.set_xlabel("net savings, kEUR/yr")
+        ax.set_ylabel("samples")
+        ax.set_title("Distribution of net savings over the samples", loc="left", pad=12)
+        return fig
+
+
+def matches_figure(robust: pd.DataFrame, mode: str) -> Figure:
+    """The share of samples in which each match is chosen (or pays), most robust first."""
+    top = robust.head(TOP_MATCHES)
+    with style():
+        fig = _figure(6.0, 1.0 + 0.18 * max(1, len(top)))
+        ax = fig.add_subplot()
+        labels = [f"{r.source} \u2192 {r.target} ({r.resource})" for r in top.itertuples(index=False)]
+        pos = np.arange(len(top))
+        ax.barh(pos, top["share_chosen"].to_numpy(dtype=float), color="#2ca02c")
+        ax.set_yticks(pos, labels)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("share of samples in which the match " + ("pays" if mode == "evaluate" else "is chosen"))
+        more = f" (first {TOP_MATCHES} of {len(robust)})" if len(robust) > TOP_MATCHES else ""
+        ax.set_title(f"Match robustness{more}", loc="left")
+        return fig
+
+
+def drivers_figure(drivers: pd.DataFrame) -> Figure:
+    """A tornado of the inputs that drive the spread of net savings (Spearman's rho, signed)."""
+    top = drivers.head(TOP_DRIVERS)
+    with style():
+        fig = _figure(6.0, 1.0 + 0.22 * max(1, len(top)))
+        ax = fig.add_subplot()
+        rho = top["index"].to_numpy(dtype=float)
+        pos = np.arange(len(top))
+        ax.barh(pos, rho, color=["#1f77b4" if r >= 0 else "#d62728" for r in rho])
+        ax.set_yticks(pos, [f"{s}:{f}" for s, f in zip(top["stream"], top["field"])])
+        ax.invert_yaxis()
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.set_xlim(-1, 1)
+        ax.set_xlabel("rank correlation with net savings (Spearman's rho)")
+        ax.set_title("What drives the spread: collect these data first", loc="left")
+        return fig
+
+
+def _table_html(frame: pd.DataFrame, caption: str) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for rec in frame.itertuples(index=False):
+        cells = []
+        for v in rec:
+            if isinstance(v, float):
+                text = "" if np.isnan(v) else (f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}")
+                cells.append(f'<td class="num">{text}</td>')
+            else:
+                cells.append(f"<td>{html.escape(str(v))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def sweep_html(summary: Mapping[str, Any], settings: Mapping[str, Any], tables: SweepTables, pictures: Mapping[str, bytes], base: float | None) -> str:
+    """The report's section on uncertainty: headline figures, the three pictures and the tables."""
+    y = tables.samples["net_savings_eur_per_year"].dropna().to_numpy(dtype=float)
+    q = np.percentile(y, [10, 50, 90]) if len(y) else [float("nan")] * 3
+    mode = str(summary["mode"])
+    point = ", ".join(f"{k} = {v}" for k, v in settings.items())
+    robust = tables.match_robustness
+    at_risk = tables.company_robustness[tables.company_robustness["share_below_zero"] > 0]
+    firm = robust[robust["share_chosen"] >= 0.9]
+    top = tables.drivers[tables.drivers["index"] != 0].head(5)
+    collect = "".join(f"<li>{html.escape(f'{r.stream}:{r.field}')} (rho {r.index:+.2f})</li>" for r in top.itertuples(index=False)) or "<li>no input moves net savings</li>"
+    imgs = "".join(f'<figure><img alt="{k}" src="data:image/png;base64,{base64.b64encode(pictures[k]).decode("ascii")}"></figure>' for k in SWEEP_FIGURES)
+    base_text = "\u2013" if base is None else f"{base:,.0f}"
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(str(summary['scenario']))}: how sure are we</title>"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}"
+        "table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px}"
+        "td.num{text-align:right}caption{text-align:left;font-weight:bold}img{max-width:100%}</style></head><body>"
+        f"<h1>{html.escape(str(summary['scenario']))}</h1>"
+        "<section id='uncertainty'><h2>How sure are we: uncertainty</h2>"
+        f"<p>{int(summary['n_samples'])} samples (seed {int(summary['seed'])}) of {len(summary['inputs'])} uncertain inputs, "
+        f"mode <b>{html.escape(mode)}</b>" + (f", settings {html.escape(point)}" if point else "") + ". "
+        f"Base optimum {base_text} EUR/yr; over the {len(y)} solved samples P10 {q[0]:,.0f}, P50 {q[1]:,.0f}, P90 {q[2]:,.0f} EUR/yr.</p>"
+        f"<p>{len(firm)} of {len(robust)} matches are " + ("paying" if mode == "evaluate" else "chosen") + " in at least 90 % of the samples; "
+        f"{len(at_risk)} companies end below zero in some samples.</p>"
+        f"<h3>Collect these data first</h3><ol>{collect}</ol>"
+        f"<p>Measure: {html.escape(str(summary['driver_measure']))}.</p>"
+        f"{imgs}"
+        + _table_html(robust.head(50), "Match robustness (first 50)")
+        + _table_html(tables.company_robustness, "Company robustness")
+        + _table_html(tables.drivers.head(30), "Drivers (first 30)")
+        + "</section></body></html>\n"
+    )
+
+
+def _write_point(folder: Path, summary: Mapping[str, Any], settings: Mapping[str, Any], tables: SweepTables, base: float | None, report: bool) -> None:
+    folder.mkdir(exist_ok=True)
+    for name in TABLE_NAMES:
+        write_csv(getattr(tables, name), folder / f"{name}.csv")
+    if not report:
+        return
+    figs = {
+        "sweep_savings": savings_figure(tables.samples, base),
+        "sweep_matches": matches_figure(tables.match_robustness, str(summary["mode"])),
+        "sweep_drivers": drivers_figure(tables.drivers),
+    }
+    pngs = {}
+    for key, fig in figs.items():
+        png, svg = render(fig)
+        (folder / f"{key}.png").write_bytes(png)
+        (folder / f"{key}.svg").write_bytes(svg)
+        pngs[key] = png
+    (folder / "report.html").write_text(sweep_html(summary, settings, tables, pngs, base), encoding="utf-8")
+
+
+def _check_target(out_dir: Path, inputs: Sequence[Path]) -> Path:
+    target = out_dir.resolve()
+    for f in inputs:
+        if f.resolve().is_relative_to(target):
+            raise OutputError(f"output folder '{out_dir}' holds the input '{f.name}'; choose another folder")
+    if target.exists():
+        if not target.is_dir():
+            raise OutputError(f"output path '{out_dir}' exists and is not a folder")
+        if any(target.iterdir()) and not (target / "sweep.json").is_file():
+            raise OutputError(f"output folder '{out_dir}' exists and holds files that are not a symbiosis sweep; choose a new or empty folder")
+    return target
+
+
+def write_sweep(
+    summary: Mapping[str, Any],
+    points: Sequence[tuple[Mapping[str, Any], SweepTables]],
+    grid: pd.DataFrame | None,
+    out_dir: Path,
+    inputs: Sequence[Path] = (),
+    report: bool = True,
+) -> Path:
+    """Write a sweep folder whole or not at all; return it."""
+    target = _check_target(out_dir, inputs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    bases = [p.get("base_net_savings_eur_per_year") for p in summary["points"]]
+    try:
+        write_json(dict(summary), tmp / "sweep.json")
+        if grid is None:
+            settings, tables = points[0]
+            _write_point(tmp, summary, settings, tables, bases[0], report)
+        else:
+            write_csv(grid, tmp / "grid.csv")
+            for k, (settings, tables) in enumerate(points, start=1):
+                _write_point(tmp / f"point-{k:02d}", summary, settings, tables, bases[k - 1], report)
+        replace_folder(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
