@@ -114,3 +114,20 @@ def test_check_output_refuses_before_solving(tmp_path: Path) -> None:
         symbiosis.api.check_output(tmp_path / "mine", sc)
     symbiosis.api.check_output(tmp_path / "new", sc)  # a new folder is fine
     assert not (tmp_path / "new").exists()
+
+
+def test_a_folder_is_not_a_sweep_by_its_file_names(tmp_path: Path) -> None:
+    from symbiosis.io.write.marker import write_marker
+    from symbiosis.io.write.sweep import _check_target
+
+    mine = tmp_path / "mine"
+    (mine / "point-01").mkdir(parents=True)
+    (mine / "sweep.json").write_text("{}", encoding="utf-8")
+    (mine / "point-01" / "samples.csv").write_text("sample\n1\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="not a symbiosis sweep"):
+        _check_target(mine, ())
+    write_marker(mine, ["sweep.json", "point-01/samples.csv"])  # as write_sweep leaves it
+    assert _check_target(mine, ()) == mine.resolve()
+    (mine / "point-01" / "samples.csv").write_text("sample\n2\n", encoding="utf-8")  # edited since
+    with pytest.raises(OutputError, match="point-01/samples.csv"):
+        _check_target(mine, ())

@@ -1,7 +1,8 @@
 """The mark of a result folder: ``.symbiosis-result.json``, listing every file symbiosis wrote there.
 
-A folder is taken for an earlier symbiosis result, which ``--out`` may replace, only
-when it holds this marker and nothing else than the files the marker lists, each
+A folder is taken for an earlier symbiosis result (or sweep), which ``--out`` may
+replace, only when it holds this marker and nothing else than the files the marker
+lists (relative paths, sub-folders included), each
 with the size and SHA-256 it had when written. A file the analyst added, or changed
 since, makes the folder someone else's: it is refused, and nothing is touched.
 File names alone never decide (an analyst's own ``summary.json`` is not a result).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -71,13 +73,26 @@ def changed(folder: Path, name: str, entry: dict[str, Any]) -> bool:
         return True
 
 
+def all_files(folder: Path) -> list[str]:
+    """Every file below ``folder`` as a relative path (``point-01/samples.csv``), symbolic links included, in order."""
+    out = []
+    for root, dirs, names in os.walk(folder):
+        base = Path(root).relative_to(folder)
+        for d in list(dirs):
+            if (Path(root) / d).is_symlink():
+                names.append(d)  # a link to a folder is not ours to follow
+                dirs.remove(d)
+        out += [(base / n).as_posix() for n in names]
+    return sorted(out)
+
+
 def foreign_entries(folder: Path) -> list[str]:
     """What in ``folder`` symbiosis did not write, or changed since: empty for an intact result folder.
 
-    Returns the names that make the folder someone else's (all of them when it has no
-    marker). An empty folder has none.
+    Returns the files (relative paths, sub-folders included) that make the folder
+    someone else's: all of them when it has no marker. An empty folder has none.
     """
-    names = sorted(p.name for p in folder.iterdir())
+    names = all_files(folder)
     if not names:
         return []
     files = read_marker(folder)

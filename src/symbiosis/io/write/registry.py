@@ -21,7 +21,7 @@ import pandas as pd
 from symbiosis.errors import OutputError
 from symbiosis.io.write.files import check_target, network_json, replace_folder, scenario_snapshot, write_csv, write_json
 from symbiosis.io.write.geojson import network_geojson
-from symbiosis.io.write.marker import write_marker
+from symbiosis.io.write.marker import all_files, write_marker
 from symbiosis.io.write.report import FIGURES, write_report
 from symbiosis.io.write.workbook import write_results_workbook
 from symbiosis.schema import Scenario
@@ -119,7 +119,7 @@ def write_output(out: Output, out_dir: Path, overwrite: bool = True, xlsx: bool 
         for writer in WRITERS:
             if not writer.optional or asked.get(writer.name, False):
                 writer.write(out, tmp)
-        write_marker(tmp, sorted(p.name for p in tmp.iterdir()))
+        write_marker(tmp, all_files(tmp))
         replace_folder(tmp, target)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
