@@ -8,6 +8,7 @@ Imported by ``build_corpus.py``; see ``tests/test_hostile.py`` for ``command``, 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from build_corpus import Case, base, rep, yaml_with
@@ -37,15 +38,16 @@ def workbook(stray: str | None = None, inflate_mb: int = 0) -> bytes:
         wb.create_sheet("_notes")["A1"] = "notes"
     buf = io.BytesIO()
     wb.save(buf)
-    if not inflate_mb:
-        return buf.getvalue()
+    # Rewritten with fixed times, so that building the corpus again gives the same bytes.
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet5.xml":
+            if info.filename == "xl/worksheets/sheet5.xml" and inflate_mb:
                 data = data.replace(b"</worksheet>", b" " * (inflate_mb * 1_000_000) + b"</worksheet>")
-            dst.writestr(info.filename, data)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2026-01-01T00:00:00Z", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
     return out.getvalue()
 
 
