@@ -5,6 +5,13 @@ exit code and the fragments of the message (file, row, column, what is wrong) th
 must appear together on one line. No case may print a traceback or an internal error;
 cases marked ``solve = true`` also go through ``solve --out`` and must leave no output.
 See ``tests/hostile/build_corpus.py`` for how the corpus is made.
+
+A case may name another ``command`` (``solve`` or ``check``), extra ``args`` (``--strict``)
+and a ``target`` file inside the case (a workbook). ``[setup]`` for those: ``out`` (the
+--out path, relative to the temporary folder), ``out_files`` (files put there first,
+which must be left untouched unless the case succeeds), ``earlier_result`` (solve into
+``out`` first), ``files`` (files made beside the case) and ``damage`` (for ``check``:
+``[file, "cut" | "delete" | "write", argument]`` applied to a fresh result folder).
 """
 
 from __future__ import annotations
@@ -61,12 +68,69 @@ def test_corpus_is_large_enough() -> None:
     assert any(_expected(c)["exit_code"] == 0 for c in CASE_DIRS), "the corpus also holds inputs that must be accepted"
 
 
-@pytest.mark.parametrize("case", CASE_DIRS, ids=[c.name for c in CASE_DIRS])
+def _listing(folder: Path) -> dict[str, bytes] | None:
+    """The files of a folder and their bytes (None when it is not a folder, or cannot be named)."""
+    try:
+        return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.is_dir() else None
+    except OSError:
+        return None
+
+
+VALIDATE_CASES = [c for c in CASE_DIRS if _expected(c).get("command", "validate") == "validate"]
+
+
+@pytest.mark.parametrize("case", VALIDATE_CASES, ids=[c.name for c in VALIDATE_CASES])
 def test_validate(case: Path, tmp_path: Path) -> None:
     """`symbiosis validate CASE` exits as expected and names file, row, column and what is wrong."""
     folder = _materialise(case, tmp_path)
-    result = runner.invoke(app, ["validate", str(folder)])
-    _assert_output(result.output, result.exit_code, _expected(case))
+    expected = _expected(case)
+    result = runner.invoke(app, ["validate", str(folder / expected.get("target", "")), *expected.get("args", [])])
+    _assert_output(result.output, result.exit_code, expected)
+
+
+COMMAND_CASES = [c for c in CASE_DIRS if _expected(c).get("command", "validate") != "validate"]
+
+
+@pytest.mark.parametrize("case", COMMAND_CASES, ids=[c.name for c in COMMAND_CASES])
+def test_command(case: Path, tmp_path: Path) -> None:
+    """`solve` at output paths that must be refused (nothing touched), and `check` on damaged result folders."""
+    folder = _materialise(case, tmp_path)
+    expected = _expected(case)
+    setup = expected.get("setup", {})
+    for name, text in setup.get("files", []):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    solve = ["solve", str(folder), "--set", "solver.time_limit_s=5"]
+    if expected["command"] == "solve":
+        out = tmp_path / setup["out"]
+        if setup.get("earlier_result"):
+            first = runner.invoke(app, [*solve, "--out", str(out)])
+            assert first.exit_code == 0, first.output
+        for name, text in setup.get("out_files", []):
+            out.mkdir(exist_ok=True)
+            (out / name).write_text(text, encoding="utf-8")
+        before = _listing(out)
+        result = runner.invoke(app, [*solve, "--out", str(out), *expected.get("args", [])])
+        _assert_output(result.output, result.exit_code, expected)
+        if expected["exit_code"] != 0:
+            after = _listing(out)
+            assert after == before, f"{case.name}: the output folder was changed"
+            leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+            assert not leftovers, leftovers
+        return
+    assert expected["command"] == "check"
+    out = tmp_path / "result"
+    first = runner.invoke(app, [*solve, "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    for name, how, arg in setup.get("damage", []):
+        path = out / name
+        if how == "cut":
+            path.write_bytes(path.read_bytes()[: -int(arg)])
+        elif how == "delete":
+            path.unlink()
+        else:
+            path.write_text(arg, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(folder), str(out)])
+    _assert_output(result.output, result.exit_code, expected)
 
 
 SOLVE_CASES = [c for c in CASE_DIRS if _expected(c).get("solve")]
@@ -77,8 +141,8 @@ def test_solve(case: Path, tmp_path: Path) -> None:
     """`symbiosis solve CASE --out OUT` gives the same message, and writes no output for a broken case."""
     folder = _materialise(case, tmp_path)
     out = tmp_path / "result"
-    result = runner.invoke(app, ["solve", str(folder), "--out", str(out), "--set", "solver.time_limit_s=5"])
     expected = _expected(case)
+    result = runner.invoke(app, ["solve", str(folder / expected.get("target", "")), "--out", str(out), "--set", "solver.time_limit_s=5", *expected.get("args", [])])
     if expected["exit_code"] == 0:
         assert result.exit_code == 0, result.output
         assert (out / "summary.json").is_file()

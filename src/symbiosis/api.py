@@ -15,11 +15,12 @@ from symbiosis.analysis.optimise import run_baseline as _run_baseline
 from symbiosis.analysis.sweep import SweepResult
 from symbiosis.analysis.sweep import sweep as _sweep
 from symbiosis.io.read import load_scenario
+from symbiosis.io.write.files import check_target
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
 from symbiosis.solver import Progress
 
-__all__ = ["Progress", "Result", "Scenario", "SweepResult", "load_scenario", "run_baseline", "solve", "sweep"]
+__all__ = ["Progress", "Result", "Scenario", "SweepResult", "check_output", "load_scenario", "run_baseline", "solve", "sweep"]
 
 
 def _scenario(scenario: Scenario | str | Path, settings: dict[str, Any]) -> Scenario:
@@ -69,3 +70,12 @@ def sweep(
     the number of workers; ``result.write(folder)`` saves them.
     """
     return _sweep(_scenario(scenario, settings), samples, seed, mode, workers, scheduler, grid, progress)
+
+
+def check_output(out_dir: str | Path, scenario: Scenario) -> None:
+    """Refuse, before any work, an output folder that cannot be written or must not be replaced.
+
+    Raises ``OutputError`` naming the path: one holding an input, a non-empty folder that
+    is not an intact symbiosis result, a parent that is a file, no permission, a name too long.
+    """
+    check_target(Path(out_dir), scenario.input_files)

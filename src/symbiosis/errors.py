@@ -6,7 +6,7 @@ record is row 2. For inline YAML records the row is the record's position from 1
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -47,15 +47,46 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f": row {self.row}"
-        if self.column is not None:
-            where += f", column '{self.column}'" if self.row is not None else f": column '{self.column}'"
-        cell = self.file.cell(self.row, self.column) if isinstance(self.file, SheetLabel) else None
-        if cell is not None:
-            where += f" (cell {cell})"
-        return f"{where}: {self.message}"
+        return f"{_where(self.file, self.row, self.column)}: {self.message}"
+
+
+@dataclass(frozen=True, order=True)
+class InputWarning:
+    """Input that is legal but suspect, and where it is (contract section 5, ``warnings``).
+
+    Same fields as ``Problem``. A scenario carries its warnings (``Scenario.warnings``);
+    ``summary.json`` lists them, the CLI prints them, and ``--strict`` makes each one a
+    ``Problem`` (``as_problem``).
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{_where(self.file, self.row, self.column)}: {self.message}"
+
+    def as_problem(self) -> Problem:
+        """The same finding as an error (``--strict``)."""
+        return Problem(self.file, self.row, self.column, f"{self.message} (a warning, an error under --strict)")
+
+    def to_json(self) -> dict[str, str | int | None]:
+        """The ``{file, row, column, message}`` object of ``summary.json``."""
+        return {"file": str(self.file), "row": self.row, "column": self.column, "message": self.message}
+
+
+def _where(file: str, row: int | None, column: str | None) -> str:
+    """``file: row 3, column 'quantity' (cell E3)``: the place of a problem or a warning."""
+    where = file
+    if row is not None:
+        where += f": row {row}"
+    if column is not None:
+        where += f", column '{column}'" if row is not None else f": column '{column}'"
+    cell = file.cell(row, column) if isinstance(file, SheetLabel) else None
+    if cell is not None:
+        where += f" (cell {cell})"
+    return where
 
 
 class SymbiosisError(Exception):
@@ -65,8 +96,9 @@ class SymbiosisError(Exception):
 class ScenarioError(SymbiosisError):
     """The scenario is invalid; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], warnings: Sequence[InputWarning] = ()):
         self.problems = sorted(set(problems), key=_problem_key)
+        self.warnings: list[InputWarning] = sorted(set(warnings), key=_problem_key)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -78,5 +110,10 @@ class SettingsError(SymbiosisError):
     """A setting given on the command line or through the API is invalid."""
 
 
-def _problem_key(p: Problem) -> tuple[str, int, str, str]:
+def sort_warnings(warnings: Iterable[InputWarning]) -> tuple[InputWarning, ...]:
+    """Warnings without repeats, in file, row, column order (as problems are listed)."""
+    return tuple(sorted(set(warnings), key=_problem_key))
+
+
+def _problem_key(p: Problem | InputWarning) -> tuple[str, int, str, str]:
     return (p.file, p.row if p.row is not None else 0, p.column or "", p.message)

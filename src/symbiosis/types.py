@@ -143,6 +143,7 @@ class Summary(BaseModel):
     build_seconds: float
     solve_seconds: float
     problems: list[str]
+    warnings: list[dict[str, Any]] = []  # {file, row, column, message}: legal but suspect input (contract section 5)
     settings: dict[str, Any]
     resources: dict[str, dict[str, str]]
     shapley_max_std_error_eur: float | None = None

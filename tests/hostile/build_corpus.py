@@ -48,6 +48,9 @@ class Case:
     exit_code: int = 2
     solve: bool = False
     setup: dict[str, object] = field(default_factory=dict)
+    command: str = ""  # "validate" (default), "solve" or "check" (see tests/test_hostile.py)
+    args: list[str] = field(default_factory=list)  # extra command-line arguments, e.g. ["--strict"]
+    target: str = ""  # the file inside the case to give the command (e.g. a workbook); default the folder
 
 
 def base(**changes: str | bytes | None) -> Files:
@@ -521,6 +524,12 @@ def write_case(case: Case) -> None:
     ]
     if case.solve:
         lines.append("solve = true")
+    if case.command:
+        lines.append(f"command = {_toml_str(case.command)}")
+    if case.args:
+        lines.append(f"args = [{', '.join(_toml_str(a) for a in case.args)}]")
+    if case.target:
+        lines.append(f"target = {_toml_str(case.target)}")
     if case.setup:
         lines.append("")
         lines.append("[setup]")
@@ -530,6 +539,9 @@ def write_case(case: Case) -> None:
 
 
 def main() -> None:
+    from cases_12 import CASES_12
+
+    CASES.extend(CASES_12)
     names = [c.name for c in CASES]
     assert len(names) == len(set(names)), "case names must be unique"
     for case in CASES:

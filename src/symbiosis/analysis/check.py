@@ -20,6 +20,7 @@ import pandas as pd
 
 from symbiosis import economics
 from symbiosis.io.read.results import read_result
+from symbiosis.io.write.marker import MARKER, changed, read_marker
 from symbiosis.schema import Direction, Pricing, Scenario, Settings
 from symbiosis.types import Status
 
@@ -54,6 +55,10 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
     report = CheckReport()
     v = report.violations
     files = read_result(folder)
+    listed = read_marker(folder) or {}
+    for name in sorted(listed):
+        if changed(folder, name, listed[name]):
+            report.notes.append(f"{name} is not the file symbiosis wrote (its size or SHA-256 differs from {MARKER}); it was changed or damaged since")
     summary = files.summary
     scenario = scenario.replaced(settings=Settings.model_validate(summary.settings))
     st = scenario.settings

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
@@ -45,11 +46,13 @@ def guard(fn: Callable[[], T]) -> T:
     except ScenarioError as exc:
         err.print(f"[bold red]The scenario has {len(exc.problems)} problem(s):[/]", highlight=False)
         for p in exc.problems:
-            err.print(f"  {p}", highlight=False, markup=False)
+            err.print(f"  {terminal_safe(str(p))}", highlight=False, markup=False)
+        for w in exc.warnings:
+            err.print(f"  warning: {terminal_safe(str(w))}", highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except (SettingsError, OutputError) as exc:
         err.print("[bold red]Error:[/] ", end="", highlight=False)
-        err.print(str(exc), highlight=False, markup=False)
+        err.print(terminal_safe(str(exc)), highlight=False, markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except KeyboardInterrupt:
         err.print("Interrupted; no output was written.")
@@ -63,6 +66,14 @@ def guard(fn: Callable[[], T]) -> T:
         err.print(f"{type(exc).__name__}: {exc}", highlight=False, markup=False)
         err.print("Set SYMBIOSIS_DEBUG=1 to see the traceback, and please report it.")
         raise typer.Exit(EXIT_VIOLATIONS) from None
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (C0, DEL, C1) written as escapes, newlines and tabs kept,
+    so that no input file can clear or recolour the analyst's terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def progress(message: str, quiet: bool = False) -> Any:

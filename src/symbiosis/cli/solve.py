@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from symbiosis.cli.base import (
@@ -22,7 +23,9 @@ from symbiosis.cli.base import (
     out,
     parse_overrides,
     progress,
+    terminal_safe,
 )
+from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import OutputError
 from symbiosis.types import Status, Summary
 
@@ -42,13 +45,15 @@ def solve(
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Solve the independent parts on the Dask cluster at this address (tcp://HOST:8786).", show_default=False)
     ] = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv, parts.csv and the network."""
     def run() -> int:
         from symbiosis import api
 
         overrides = parse_overrides(set_)
-        sc = api.load_scenario(scenario)
+        sc = load(scenario, strict)
+        api.check_output(out_dir, sc)
         with progress("Solving ...", quiet) as status:
 
             def show(p: Any) -> None:
@@ -82,17 +87,16 @@ def solve(
 
 
 @app.command()
-def validate(scenario: ScenarioArg) -> None:
-    """Check a scenario and list every problem found (file, row, column), without solving."""
+def validate(scenario: ScenarioArg, strict: StrictOpt = False) -> None:
+    """Check a scenario and list every problem found (file, row, column), without solving; warnings are printed too."""
     def run() -> int:
-        from symbiosis import api
-
-        sc = api.load_scenario(scenario)
+        sc = load(scenario, strict)
         n_sup = sum(1 for s in sc.streams if s.direction.value == "supply")
+        warned = f", {len(sc.warnings)} warning(s)" if sc.warnings else ""
         out.print(
-            f"[green]OK[/]: {sc.name}: {len(sc.companies)} companies, {len(sc.resources)} resources, "
+            f"[green]OK[/]: {escape(terminal_safe(sc.name))}: {len(sc.companies)} companies, {len(sc.resources)} resources, "
             f"{len(sc.streams)} streams ({n_sup} supplies, {len(sc.streams) - n_sup} demands), "
-            f"{len(sc.rules)} rules, {len({f.id for f in sc.facilities})} candidate facilities",
+            f"{len(sc.rules)} rules, {len({f.id for f in sc.facilities})} candidate facilities{warned}",
             highlight=False,
         )
         return EXIT_OK
@@ -104,13 +108,13 @@ def validate(scenario: ScenarioArg) -> None:
 def check(
     scenario: ScenarioArg,
     result_dir: Annotated[Path, typer.Argument(help="A folder written by 'symbiosis solve'.", show_default=False)],
+    strict: StrictOpt = False,
 ) -> None:
     """Recompute feasibility and every savings figure of a result from its files; exit 1 on any violation."""
     def run() -> int:
-        from symbiosis import api
         from symbiosis.analysis.check import check_result
 
-        sc = api.load_scenario(scenario)
+        sc = load(scenario, strict)
         if not (result_dir / "summary.json").is_file():
             raise OutputError(f"'{result_dir}' holds no summary.json; is it a result folder?")
         report = check_result(sc, result_dir)
@@ -133,7 +137,7 @@ def check(
 
 def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, out_dir: Path) -> None:
     gap = summary.mip_gap
-    out.print(f"[bold]{summary.scenario}[/]", highlight=False)
+    out.print(f"[bold]{escape(terminal_safe(summary.scenario))}[/]", highlight=False)
     out.print(
         f"status: {summary.status.value}"
         + (f" (gap {gap:.4%})" if gap is not None else "")

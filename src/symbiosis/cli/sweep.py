@@ -10,6 +10,7 @@ import typer
 import yaml
 
 from symbiosis.cli.base import EXIT_OK, ScenarioArg, SetOpt, app, guard, money, out, parse_overrides
+from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import SettingsError
 
 TOP_DRIVERS = 5
@@ -50,6 +51,7 @@ def sweep(
     set_: SetOpt = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Tables only: no pictures and no report.html.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Monte Carlo over uncertainty.csv: which matches hold, who could lose, which inputs to collect first."""
     def run() -> int:
@@ -57,7 +59,8 @@ def sweep(
 
         overrides = parse_overrides(set_)
         points = parse_grid(grid)
-        sc = api.load_scenario(scenario)
+        sc = load(scenario, strict)
+        api.check_output(out_dir, sc)  # before any sample is solved
         if not sc.uncertainty and not quiet:
             out.print("note: the scenario has no uncertainty table; every sample is the base scenario", highlight=False)
         with _bar(quiet) as tick:

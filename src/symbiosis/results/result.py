@@ -123,7 +123,12 @@ class Result:
         if "members" in facilities:
             facilities["members"] = facilities["members"].map(lambda m: ";".join(sorted(p.stream[x] for x in m.split(";") if x)))
         summary = result.summary.model_copy(
-            update={"scenario": scenario.name, "problems": [p.text(x) for x in result.summary.problems], "anonymised": True}
+            update={
+                "scenario": scenario.name,
+                "problems": [p.text(x) for x in result.summary.problems],
+                "warnings": [{**w, "message": p.text(str(w["message"]))} for w in result.summary.warnings],
+                "anonymised": True,
+            }
         )
         return replace(
             result,
@@ -278,6 +283,7 @@ def build_result(
         build_seconds=build_seconds,
         solve_seconds=solution.solve_seconds,
         problems=list(problems or []),
+        warnings=[w.to_json() for w in scenario.warnings],
         settings=st.model_dump(mode="json"),
         resources={r.id: {"family": r.family.value, "unit": r.unit, "pricing": r.pricing.value} for r in scenario.resources},
         shapley_max_std_error_eur=shapley_error if st.allocation == "shapley" else None,

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from symbiosis.schema.records import ID_COLUMNS, MAX_AMOUNT
+from symbiosis.schema.records import ID_COLUMNS, MAX_AMOUNT, NotANumber
 
 SPREADSHEET_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$")
@@ -71,6 +71,10 @@ def message(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     got = err.get("input")
     ctx = err.get("ctx", {}) or {}
+    if isinstance(got, NotANumber):
+        if isinstance(got.value, bool):
+            return f"expected a number, got {got.value!r}"
+        return f"expected a plain decimal number, got {show(got.value)}; write it without '_' (e.g. {str(got.value).replace('_', '')})"
     if kind == "missing":
         return "a value is required"
     if kind == "extra_forbidden":

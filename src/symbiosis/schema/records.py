@@ -5,8 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Literal, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FORMAT_VERSION = 1
 TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links", "uncertainty")
@@ -21,8 +20,46 @@ MAX_AMOUNT = 1e12
 MAX_TEMPERATURE_C = 10_000.0
 MAX_DISTANCE_KM = 40_000.0  # about the Earth's circumference
 MAX_ID_LENGTH = 200
+# The columns a table read from a file must have (contract section 3); the others may
+# be absent. A record may still leave an optional cell of a required column empty.
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "companies": ("id", "name", "sector", "lat", "lon"),
+    "resources": ("id", "family", "unit", "pricing", "transport"),
+    "streams": ("id", "company", "direction", "resource", "quantity", "price_eur_per_unit"),
+}
 # Columns that hold ids (references between tables): no invisible characters.
 ID_COLUMNS = frozenset({"id", "company", "resource", "profile", "slot", "source", "target", "supply_resource", "demand_resource", "stream"})
+
+
+class NotANumber:
+    """A value given for a number field that is not a plain decimal (a boolean, ``'2_000'``).
+
+    It fails the field's number validation, and ``messages.message`` words it.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+_NUMERIC: dict[type, tuple[str, ...]] = {}
+
+
+def _numeric_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model whose type is a number (int or float, optional or not)."""
+    found = _NUMERIC.get(cls)
+    if found is None:
+        names = set()
+        for name, spec in cls.model_fields.items():
+            kinds = set(get_args(spec.annotation)) | {spec.annotation}
+            if bool not in kinds and kinds & {int, float}:
+                names.add(name)
+        found = _NUMERIC[cls] = tuple(sorted(names))
+    return found
 
 
 class _Strict(BaseModel):
@@ -30,16 +67,22 @@ class _Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, str_strip_whitespace=True)
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _no_booleans_as_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        """YAML reads ``yes``/``true`` as booleans, which pydantic would take as 1.0."""
-        if isinstance(value, bool) and info.field_name is not None:
-            annotation = cls.model_fields[info.field_name].annotation
-            kinds = set(get_args(annotation)) | {annotation}
-            if bool not in kinds and kinds & {int, float}:
-                raise PydanticCustomError("bool_not_number", "expected a number, got {got}", {"got": value})
-        return value
+    def _plain_numbers(cls, data: Any) -> Any:
+        """Numbers are plain decimals: a boolean (YAML reads ``yes``/``true`` as one, which
+        pydantic would take as 1.0) or a Python-only literal such as ``2_000`` in a number
+        field is refused. One call per record (a validator per field would cost ten)."""
+        if data.__class__ is not dict:
+            return data
+        numeric = _NUMERIC.get(cls) or _numeric_fields(cls)
+        for key in numeric:
+            value = data.get(key)
+            kind = value.__class__
+            if kind is bool or (kind is str and "_" in str(value)):
+                data = dict(data)
+                data[key] = NotANumber(value)
+        return data
 
     def replaced(self, **fields: Any) -> Self:
         """A copy with some fields changed, validated again (``model_copy`` would not check them)."""

@@ -8,27 +8,44 @@ the problems it finds to a list, so that a scenario reports them all at once.
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from symbiosis.errors import Problem
-from symbiosis.schema.messages import character_problem, message
-from symbiosis.schema.records import RECORD_MODELS, REQUIRED_TABLES, TABLES, Record
-from symbiosis.schema.settings import Settings
+from symbiosis.errors import InputWarning, Problem
+from symbiosis.schema.messages import character_problem, did_you_mean, message
+from symbiosis.schema.records import ID_COLUMNS, RECORD_MODELS, REQUIRED_COLUMNS, REQUIRED_TABLES, TABLES, Record
+from symbiosis.schema.settings import Settings, setting_message
 
 # The column that holds a table's ids (the one other tables refer to).
 ID_COLUMN = {"profiles": "profile"}
 
 
 class RawTable(NamedTuple):
-    """One table as read: the label of its file and each record with its row number."""
+    """One table as read: the label of its file and each record with its row number.
+
+    ``records`` may be a one-pass iterable (a CSV file streamed row by row); ``late``
+    collects what is found while it is read (see ``Late``).
+    """
 
     file: str
-    records: Sequence[tuple[int, Mapping[str, Any]]]
+    records: Iterable[tuple[int, Mapping[str, Any]]]
+    late: Late | None = None
+
+
+@dataclass
+class Late:
+    """What a streamed table finds as it is read: problems, warnings, and whether it stopped
+    early (a row that is not valid CSV; the rest of the table is then not read)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+    stopped: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,20 @@ class ParsedTables:
     records: dict[str, tuple[Record, ...]]
     origin: dict[str, tuple[str, tuple[int, ...]]]  # table -> (file label, row of each record)
     raw_ids: dict[str, set[str]]  # table -> ids of every record, valid or not
+    broken: frozenset[str] = frozenset()  # tables whose file stopped being readable part way
+    warnings: tuple[InputWarning, ...] = ()  # found while streaming
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reading makes millions of objects and no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def records_from_object(value: Any) -> list[dict[str, Any]]:
@@ -60,32 +91,89 @@ def clean(value: Any) -> Any:
     return value
 
 
-def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> tuple[list[Record], tuple[int, ...]]:
-    """The records of ``table`` that are valid, with their rows; a problem for every bad cell."""
+class Validated(NamedTuple):
+    """The valid records of a table, their rows, the ids of every record, and how many records there were."""
+
+    records: list[Record]
+    rows: tuple[int, ...]
+    ids: set[str]
+    n_records: int
+
+
+def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Validated:
+    """The records of ``table`` that are valid, with their rows; a problem for every bad cell.
+
+    One pass over the records (which may be streamed from a file): this is the hot
+    loop of reading a large table, so a cell is looked at once.
+    """
     model = RECORD_MODELS[table]
     fields = model.model_fields
+    required = {k for k, f in fields.items() if f.is_required()}
+    key = ID_COLUMN.get(table, "id")
+    keyed = key in fields
+    validate = model.model_validate
     out: list[Any] = []
     rows: list[int] = []
+    ids: set[str] = set()
+    shared_sets: dict[frozenset[str], set[str]] = {}
+    # References (company, resource, profile, ...) repeat across records: one string each.
+    references = [c for c in fields if c in ID_COLUMNS and c != key]
+    strings: dict[str, str] = {}
+    count = 0
     for row, rec in raw.records:
+        count += 1
+        try:  # the usual case, a row of text cells with no control character: one look at the row
+            plain = "".join(rec.values()).isprintable()
+        except TypeError:
+            plain = False
         bad_chars = False
-        for k, v in rec.items():
-            if k in fields and isinstance(v, str):
-                what = character_problem(k, v)
-                if what is not None:
-                    problems.append(Problem(raw.file, row, k, what))
-                    bad_chars = True
+        if plain:
+            data = {k: (s or None) for k, v in rec.items() if k in fields for s in (v.strip(),) if s or k in required}
+        else:
+            data = {}
+            for k, v in rec.items():
+                if k not in fields:
+                    continue
+                if v.__class__ is str:
+                    what = character_problem(k, v)
+                    if what is not None:
+                        problems.append(Problem(raw.file, row, k, what))
+                        bad_chars = True
+                        continue
+                v = clean(v)
+                if v is not None or k in required:
+                    data[k] = v
+        raw_id = data.get(key)
         if bad_chars:
+            if raw_id is not None:
+                ids.add(str(raw_id))
             continue
-        data = {k: clean(v) for k, v in rec.items() if k in fields}
-        data = {k: v for k, v in data.items() if v is not None or fields[k].is_required()}
         try:
-            out.append(model.model_validate(data))
-            rows.append(row)
+            record = validate(data)
         except ValidationError as exc:
+            if raw_id is not None:
+                ids.add(str(raw_id))
             for e in exc.errors():
                 col = str(e["loc"][0]) if e["loc"] else None
                 problems.append(Problem(raw.file, row, col, message(e)))
-    return out, tuple(rows)
+            continue
+        # Records are frozen: records given the same fields can share one set of their names.
+        given = record.__pydantic_fields_set__
+        shared = shared_sets.setdefault(frozenset(given), given)
+        if shared is not given:
+            object.__setattr__(record, "__pydantic_fields_set__", shared)
+        values = record.__dict__
+        for c in references:
+            v = values[c]
+            if v is not None:
+                values[c] = strings.setdefault(v, v)
+        if keyed:
+            ids.add(getattr(record, key))
+        out.append(record)
+        rows.append(row)
+    if raw.late is not None:
+        problems.extend(raw.late.problems)
+    return Validated(out, tuple(rows), ids, count)
 
 
 def raw_ids(table: str, raw: RawTable) -> set[str]:
@@ -98,16 +186,48 @@ def parse_tables(tables: Mapping[str, RawTable], problems: list[Problem]) -> Par
     """Validate the records of every table given; a table not given has no records."""
     records: dict[str, tuple[Record, ...]] = {}
     origin: dict[str, tuple[str, tuple[int, ...]]] = {}
+    ids: dict[str, set[str]] = {}
+    broken: set[str] = set()
+    late_warnings: list[InputWarning] = []
     for table in TABLES:
         raw = tables.get(table)
         if raw is None:
             records[table], origin[table] = (), (table, ())
             continue
-        valid, rows = validate_records(table, raw, problems)
-        records[table], origin[table] = tuple(valid), (raw.file, rows)
-        if table in REQUIRED_TABLES and not raw.records:
+        done = validate_records(table, raw, problems)
+        records[table], origin[table], ids[table] = tuple(done.records), (raw.file, done.rows), done.ids
+        if raw.late is not None:
+            late_warnings += raw.late.warnings
+        if raw.late is not None and raw.late.stopped:
+            broken.add(table)
+        elif table in REQUIRED_TABLES and not done.n_records:
             problems.append(Problem(raw.file, None, None, f"has no rows; a scenario needs at least one record in {table}"))
-    return ParsedTables(records, origin, {t: raw_ids(t, raw) for t, raw in tables.items()})
+    return ParsedTables(records, origin, ids, frozenset(broken), tuple(late_warnings))
+
+
+def column_warnings(label: str, tname: str, header: Sequence[str], row: int | None = 1) -> list[InputWarning]:
+    """A warning for each column the contract does not know whose name is close to one it does.
+
+    ``row`` is the header's row (None for the keys of inline records).
+    """
+    known = list(RECORD_MODELS[tname].model_fields)
+    out = []
+    for h in header:
+        if h and h not in known:
+            hint = did_you_mean(h, known) or did_you_mean(h.lower().replace(" ", "_"), known)
+            if hint:
+                out.append(InputWarning(label, row, h, f"unknown column, ignored{hint}"))
+    return out
+
+
+def missing_columns(table: str, label: str, columns: Iterable[str]) -> list[Problem]:
+    """A problem for each column the contract requires that a table read from a file lacks."""
+    have = set(columns)
+    out = []
+    for col in REQUIRED_COLUMNS.get(table, ()):
+        if col not in have:
+            out.append(Problem(label, 1, col, f"required column is missing{did_you_mean(col, have)}"))
+    return out
 
 
 def validate_settings(data: Mapping[str, Any], label: str, problems: list[Problem]) -> Settings:
@@ -117,5 +237,5 @@ def validate_settings(data: Mapping[str, Any], label: str, problems: list[Proble
     except ValidationError as exc:
         for e in exc.errors():
             key = ".".join(str(x) for x in e["loc"])
-            problems.append(Problem(label, None, f"settings.{key}", message(e)))
+            problems.append(Problem(label, None, f"settings.{key}", setting_message(e)))
         return Settings()

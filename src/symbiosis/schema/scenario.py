@@ -7,12 +7,17 @@ checks between tables run in its model validator and raise one ``ScenarioError``
 naming file, row and column. A reader tells the validator where the records came
 from through the validation context::
 
-    Scenario.model_validate(data, context={"origin": ..., "raw_ids": ..., "unreadable": ..., "input_files": ...})
+    Scenario.model_validate(data, context={"origin": ..., "raw_ids": ..., "unreadable": ..., "input_files": ..., "warnings": ...})
 
 ``origin`` maps a table to its file label and the row of each record; ``raw_ids``
 and ``unreadable`` keep one bad cell or one unreadable file from cascading into
 "unknown id" problems elsewhere (see ``checks.cross_check``). Without a context, the
 records of table ``t`` are labelled ``<t>``, row 1, 2, ... (as ``from_tables`` does).
+
+A scenario carries its warnings (``Scenario.warnings``, contract section 5): those the
+validator finds itself (``suspects.scenario_warnings``), computed again for every copy,
+and those a reader found (``warnings`` in the context: a column name close to a
+contract column), which copies keep.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from typing import Any
 import numpy as np
 from pydantic import PrivateAttr, ValidationInfo, model_validator
 
-from symbiosis.errors import Problem, ScenarioError
+from symbiosis.errors import InputWarning, Problem, ScenarioError, sort_warnings
 from symbiosis.schema.checks import cross_check, slot_sets, uncertainty_problems
 from symbiosis.schema.links import LinkIndex, build_index
 from symbiosis.schema.records import (
@@ -45,8 +50,17 @@ from symbiosis.schema.records import (
     Uncertainty,
     _Strict,
 )
-from symbiosis.schema.rows import RawTable, parse_tables, records_from_object, validate_settings
+from symbiosis.schema.rows import (
+    RawTable,
+    column_warnings,
+    missing_columns,
+    parse_tables,
+    paused_gc,
+    records_from_object,
+    validate_settings,
+)
 from symbiosis.schema.settings import Settings, merge_settings
+from symbiosis.schema.suspects import scenario_warnings
 
 
 class Scenario(_Strict):
@@ -69,6 +83,9 @@ class Scenario(_Strict):
     _origin: dict[str, tuple[str, tuple[int, ...]]] = PrivateAttr(default_factory=dict)
     _slots: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
     _input_files: tuple[Path, ...] = PrivateAttr(default=())
+    # Warnings: those a reader found (kept by copies) and all of them, in order.
+    _reader_warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
+    _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _check_whole(self, info: ValidationInfo) -> Scenario:
@@ -85,11 +102,15 @@ class Scenario(_Strict):
         slots, slot_problems = slot_sets(tables, rows)
         problems += slot_problems
         problems += uncertainty_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
+        reader_warnings = tuple(context.get("warnings", self._reader_warnings))
+        found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows)])
         if problems:
-            raise ScenarioError(problems)
+            raise ScenarioError(problems, found)
         self._origin = {t: (file, tuple(numbers)) for t, (file, numbers) in origin.items()}
         self._slots = slots
         self._input_files = tuple(context.get("input_files", self._input_files))
+        self._reader_warnings = reader_warnings
+        self._warnings = found
         return self
 
     # ---- construction
@@ -126,9 +147,18 @@ class Scenario(_Strict):
             for t, value in given.items()
             if value is not None
         }
+        # A DataFrame has columns, as a file does: the contract's required ones must be there.
+        problems: list[Problem] = []
+        warnings: list[InputWarning] = []
+        for t, value in given.items():
+            columns = getattr(value, "columns", None)
+            if columns is not None:
+                names = [str(c) for c in columns]
+                problems += missing_columns(t, f"<{t}>", names)
+                warnings += column_warnings(f"<{t}>", t, names, row=None)
         if isinstance(settings, Settings):
             settings = settings.model_dump(mode="json")
-        return cls.from_raw(name, tables, settings or {}, "<settings>")
+        return cls.from_raw(name, tables, settings or {}, "<settings>", problems, warnings=warnings)
 
     @classmethod
     def from_raw(
@@ -140,23 +170,32 @@ class Scenario(_Strict):
         problems: Sequence[Problem] = (),
         unreadable: frozenset[str] = frozenset(),
         input_files: tuple[Path, ...] = (),
+        warnings: Sequence[InputWarning] = (),
     ) -> Scenario:
         """Validate raw records and settings into a scenario, or raise every problem found.
 
         ``problems`` are those a reader found already; bad cells, bad settings and the
         checks between tables are added to them, and all are raised at once.
         ``unreadable`` names tables that were given but could not be read at all.
+        ``warnings`` are those the reader found (the scenario adds its own).
         """
         found = list(problems)
-        parsed = parse_tables(tables, found)
-        data = {"name": name, **parsed.records, "settings": validate_settings(settings, settings_label, found)}
-        context = {"origin": parsed.origin, "raw_ids": parsed.raw_ids, "unreadable": unreadable, "input_files": input_files}
         try:
-            scenario = cls.model_validate(data, context=context)
+            with paused_gc():  # millions of small objects and no cycles: the collector would only slow reading
+                parsed = parse_tables(tables, found)
+                data = {"name": name, **parsed.records, "settings": validate_settings(settings, settings_label, found)}
+                context = {
+                    "origin": parsed.origin,
+                    "raw_ids": parsed.raw_ids,
+                    "unreadable": unreadable | parsed.broken,
+                    "input_files": input_files,
+                    "warnings": (*warnings, *parsed.warnings),
+                }
+                scenario = cls.model_validate(data, context=context)
         except ScenarioError as exc:
-            raise ScenarioError(found + exc.problems) from None
+            raise ScenarioError(found + exc.problems, exc.warnings) from None
         if found:
-            raise ScenarioError(found)
+            raise ScenarioError(found, scenario.warnings)
         return scenario
 
     def replaced(self, **fields: Any) -> Scenario:
@@ -166,7 +205,8 @@ class Scenario(_Strict):
         table has no row), and the copy keeps the list of input files.
         """
         data = {name: getattr(self, name) for name in type(self).model_fields} | fields
-        return type(self).model_validate(data, context={"origin": self._origin, "input_files": self._input_files})
+        context = {"origin": self._origin, "input_files": self._input_files, "warnings": self._reader_warnings}
+        return type(self).model_validate(data, context=context)
 
     def with_settings(self, **overrides: Any) -> Scenario:
         """A copy of this scenario with some settings changed (see ``merge_settings``)."""
@@ -180,6 +220,11 @@ class Scenario(_Strict):
         """File and row of record ``index`` of ``table`` (for messages)."""
         file, rows = self._origin.get(table, (table, ()))
         return file, (rows[index] if index < len(rows) else None)
+
+    @property
+    def warnings(self) -> tuple[InputWarning, ...]:
+        """Input that is legal but suspect (contract section 5), in file, row, column order."""
+        return self._warnings
 
     @property
     def input_files(self) -> tuple[Path, ...]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from symbiosis.errors import SettingsError
-from symbiosis.schema.messages import message
+from symbiosis.schema.messages import did_you_mean, message
 from symbiosis.schema.records import MAX_AMOUNT, MAX_DISTANCE_KM, MAX_TEMPERATURE_C, _Strict
 
 
@@ -88,5 +88,27 @@ def merge_settings(base: Settings, overrides: Mapping[str, Any]) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        msgs = [f"setting '{'.'.join(str(x) for x in e['loc'])}': {message(e)}" for e in exc.errors()]
+        msgs = [f"setting '{'.'.join(str(x) for x in e['loc'])}': {setting_message(e)}" for e in exc.errors()]
         raise SettingsError("; ".join(msgs)) from None
+
+
+def setting_message(err: Mapping[str, Any]) -> str:
+    """``message(err)``, and for an unknown key the nearest name the settings have (``time_limt_s``)."""
+    text = message(err)
+    if err.get("type") == "extra_forbidden":
+        text += did_you_mean(err["loc"][-1], _names_at(tuple(str(x) for x in err["loc"][:-1])))
+    return text
+
+
+def _names_at(path: tuple[str, ...]) -> list[str]:
+    """The setting names inside the group at ``path`` (``("solver",)``), or none."""
+    model: Any = Settings
+    for part in path:
+        spec = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if spec is None:
+            return []
+        kinds = [k for k in (*get_args(spec.annotation), spec.annotation) if isinstance(k, type) and issubclass(k, BaseModel)]
+        if not kinds:
+            return []
+        model = kinds[0]
+    return list(model.model_fields)

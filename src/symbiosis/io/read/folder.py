@@ -13,13 +13,13 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from symbiosis.errors import Problem, ScenarioError
+from symbiosis.errors import InputWarning, Problem, ScenarioError
 from symbiosis.io.read.text import read_csv
 from symbiosis.io.read.workbook import read_workbook
 from symbiosis.io.read.yamlsafe import read_yaml
 from symbiosis.schema import FORMAT_VERSION, REQUIRED_TABLES, TABLES, Scenario
 from symbiosis.schema.messages import codepoint, did_you_mean, os_reason, show, show_text
-from symbiosis.schema.rows import RawTable
+from symbiosis.schema.rows import RawTable, column_warnings
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -59,6 +59,8 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(name, str):
         problems.append(Problem(ylabel, None, "name", "must be text"))
         name = str(name)
+    problems += free_text_problems(doc, ylabel)
+    warnings: list[InputWarning] = []
 
     tables_spec = doc.get("tables", {})
     if not isinstance(tables_spec, dict):
@@ -88,6 +90,7 @@ def load_scenario(path: str | Path) -> Scenario:
                     continue
                 recs.append((i + 1, {str(k): v for k, v in rec.items()}))
             tables[tname] = RawTable(f"{ylabel} ({where})", recs)
+            warnings += column_warnings(f"{ylabel} ({where})", tname, sorted({k for _, r in recs for k in r}), row=None)
         elif isinstance(spec, str):
             target, problem = table_path(folder, root, spec, ylabel, where)
             if problem is not None:
@@ -96,7 +99,7 @@ def load_scenario(path: str | Path) -> Scenario:
                 continue
             assert target is not None
             files.append(target)
-            table = read_csv(target, spec, tname, problems)
+            table = read_csv(target, spec, tname, problems, warnings)
             if table is not None:
                 tables[tname] = table
             else:
@@ -115,7 +118,32 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(settings, dict):
         problems.append(Problem(ylabel, None, "settings", "must be a mapping (key: value)"))
         settings = {}
-    return Scenario.from_raw(name, tables, settings, ylabel, problems, frozenset(unreadable), tuple(files))
+    return Scenario.from_raw(name, tables, settings, ylabel, problems, frozenset(unreadable), tuple(files), warnings)
+
+
+def free_text_problems(doc: dict[str, Any], label: str) -> list[Problem]:
+    """Control characters in the free text of scenario.yaml (name, description, provenance), refused like cells.
+
+    The text would reach the analyst's terminal: ``ESC[2J`` clears it.
+    """
+    out: list[Problem] = []
+
+    def visit(value: Any, where: str) -> None:
+        if isinstance(value, str):
+            bad = next((ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"), None)
+            if bad is not None:
+                out.append(Problem(label, None, where, f"holds the control character {codepoint(bad)}; retype it"))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                visit(v, f"{where}.{show_text(str(k))}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                visit(v, f"{where}[{i}]")
+
+    for key in ("name", "description", "provenance"):
+        if key in doc:
+            visit(doc[key], key)
+    return out
 
 
 def table_path(folder: Path, root: Path, spec: str, ylabel: str, where: str) -> tuple[Path | None, Problem | None]:
@@ -158,4 +186,4 @@ def load_workbook(path: Path) -> Scenario:
     for tname in REQUIRED_TABLES:
         if tname not in book.tables and not any(p.file.endswith(f"sheet '{tname}'") for p in problems):
             problems.append(Problem(path.name, None, None, f"the required sheet '{tname}' is missing"))
-    return Scenario.from_raw(book.name, book.tables, book.settings, book.settings_label, problems, input_files=(path.resolve(),))
+    return Scenario.from_raw(book.name, book.tables, book.settings, book.settings_label, problems, input_files=(path.resolve(),), warnings=book.warnings)

@@ -11,7 +11,9 @@ name is ``""``); the other columns are numbers, an empty cell being NaN.
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -36,6 +38,7 @@ TEXT: dict[str, tuple[str, ...]] = {
     "facility_loads": ("facility", "slot"),
 }
 NODE_COLUMNS = ["id", "kind", "name", "sector", "lat", "lon"]
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^(True|False|nan|inf|-inf)$")
 
 
 class ResultFolderError(OutputError):
@@ -93,11 +96,18 @@ class ResultFiles:
 
 
 def read_table(folder: Path, table: str) -> pd.DataFrame:
-    """One result table (``matches``, ``flows``, ...): its id and text columns as text."""
+    """One result table (``matches``, ``flows``, ...): its id and text columns as text.
+
+    The file is checked as the writers make it before it is read: every row as wide as
+    the header, the last row ended by a newline, and every number cell a number, so that
+    a file cut short names its file and row (``ResultFolderError``) rather than being
+    read with empty cells.
+    """
     path = folder / f"{table}.csv"
     if not path.is_file():
         raise ResultFolderError(path, f"'{folder}' holds no {path.name}; is it a complete result folder?")
     text = TEXT.get(table, ())
+    _check_rows(path, text)
     try:
         frame = pd.read_csv(path, dtype={c: str for c in text}, keep_default_na=False, na_values=[""])
     except (OSError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -106,6 +116,31 @@ def read_table(folder: Path, table: str) -> pd.DataFrame:
         if col in frame.columns:
             frame[col] = frame[col].fillna("")
     return frame
+
+
+def _check_rows(path: Path, text: tuple[str, ...]) -> None:
+    """Raise ``ResultFolderError`` at the first row of a result table that is not as written."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            header = next(reader, None)
+            if header is None:
+                raise ResultFolderError(path, f"{path}: is empty; expected a header row (is the file cut short?)")
+            numbers = [k for k, h in enumerate(header) if h not in text]
+            row = 1
+            for row, cells in enumerate(reader, start=2):
+                if len(cells) != len(header):
+                    raise ResultFolderError(path, f"{path}: row {row}: has {len(cells)} cells but the header has {len(header)} (is the file cut short?)")
+                for k in numbers:
+                    cell = cells[k]
+                    if cell and not _NUMBER.match(cell):
+                        raise ResultFolderError(path, f"{path}: row {row}, column '{header[k]}': expected a number, got {cell[:40]!r}")
+            fh.seek(0, 2)
+            size = fh.tell()
+        if size and not path.read_bytes()[-1:] == b"\n":
+            raise ResultFolderError(path, f"{path}: row {row}: the file ends in the middle of this row (is it cut short?)")
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ResultFolderError(path, f"{path}: cannot be read as CSV ({exc})") from None
 
 
 def read_json(folder: Path, name: str) -> dict[str, Any]:

@@ -16,21 +16,25 @@ from __future__ import annotations
 import datetime as dt
 import types
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
-from symbiosis.errors import Problem, ScenarioError, SheetLabel
+from symbiosis.errors import InputWarning, Problem, ScenarioError, SheetLabel
 from symbiosis.schema import RECORD_MODELS, REQUIRED_TABLES, TABLES
+from symbiosis.schema.messages import character_problem, did_you_mean
+from symbiosis.schema.records import REQUIRED_COLUMNS
 from symbiosis.schema.rows import RawTable
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
 
 SETTINGS_SHEET = "settings"
 SCENARIO_SHEET = "scenario"
 README_SHEET = "README"
 SCENARIO_KEYS = ("format", "name", "description", "provenance")
+# Limits checked before a workbook is read (and again while it is streamed).
+MAX_UNCOMPRESSED_MB = 200
+MAX_ROWS = 1_000_000
+MAX_COLUMNS = 500
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"})
 
 
@@ -53,36 +57,68 @@ class ScenarioWorkbook:
     settings: dict[str, Any] = field(default_factory=dict)
     settings_label: str = ""
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
 
 
 def read_workbook(path: str | Path) -> ScenarioWorkbook:
     """Read a scenario workbook: raw records per table, nested settings and the problems found.
 
-    A workbook that cannot be opened at all raises ``ScenarioError``.
+    The workbook is streamed (openpyxl's read-only mode), after its limits are checked:
+    the uncompressed size of its parts (``MAX_UNCOMPRESSED_MB``) and each sheet's
+    declared extent (``MAX_ROWS``, ``MAX_COLUMNS``), so that a stray cell at XFD1048576
+    or a small file that inflates to gigabytes is refused at once. A workbook that
+    cannot be opened at all raises ``ScenarioError``.
     """
     from openpyxl import load_workbook
 
     path = Path(path)
     book_label = path.name
+    inflated = _inflated_problem(path, book_label)
+    if inflated is not None:
+        raise ScenarioError([inflated])
+    book = ScenarioWorkbook(name=path.stem, settings_label=book_label)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel features it drops
-            wb = load_workbook(path, data_only=False)
-            has_formulas = any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
-            values = load_workbook(path, data_only=True) if has_formulas else None
+            wb = load_workbook(path, read_only=True, data_only=False)
+            try:
+                grids: dict[str, list[list[_Cell]]] = {}
+                refused: set[str] = set()
+                formulas: dict[str, list[_Cell]] = {}
+                for ws in wb.worksheets:
+                    extent = _extent_problem(ws, book_label)
+                    if extent is not None:
+                        book.problems.append(extent)
+                        refused.add(ws.title)
+                        continue
+                    grids[ws.title], formulas[ws.title] = _grid(ws, book_label, book.problems)
+                titles = [ws.title for ws in wb.worksheets]
+            finally:
+                wb.close()
+            if any(formulas.values()):
+                values = load_workbook(path, read_only=True, data_only=True)
+                try:
+                    for title, cells in formulas.items():
+                        if cells:
+                            _saved_results(values[title], cells)
+                finally:
+                    values.close()
+    except ScenarioError:
+        raise
     except Exception as exc:
         reason = str(exc).strip() or type(exc).__name__
         raise ScenarioError([Problem(book_label, None, None, f"cannot be read as an Excel workbook ({reason})")]) from None
 
-    book = ScenarioWorkbook(name=path.stem, settings_label=book_label)
     seen: dict[str, str] = {}
-    for ws in wb.worksheets:
-        key = ws.title.strip().lower()
+    for title in titles:
+        key = title.strip().lower()
         if key in seen:
-            book.problems.append(Problem(book_label, None, None, f"sheets '{seen[key]}' and '{ws.title}' are the same table; keep one"))
+            book.problems.append(Problem(book_label, None, None, f"sheets '{seen[key]}' and '{title}' are the same table; keep one"))
             continue
-        seen[key] = ws.title
-        grid = _grid(ws, values[ws.title] if values is not None else None)
+        seen[key] = title
+        if title in refused:
+            continue
+        grid = grids[title]
         if key in TABLES:
             _read_table(book, book_label, key, grid)
         elif key == SETTINGS_SHEET:
@@ -97,11 +133,54 @@ def read_workbook(path: str | Path) -> ScenarioWorkbook:
                     book_label,
                     None,
                     None,
-                    f"unknown sheet '{ws.title}' (expected {', '.join(TABLES)}, {SETTINGS_SHEET}, {SCENARIO_SHEET} or "
+                    f"unknown sheet '{title}' (expected {', '.join(TABLES)}, {SETTINGS_SHEET}, {SCENARIO_SHEET} or "
                     f"{README_SHEET}; start a sheet's name with '_' to keep notes)",
                 )
             )
     return book
+
+
+def _inflated_problem(path: Path, label: str) -> Problem | None:
+    """The problem of a workbook whose parts inflate beyond the limit (read from the zip's directory)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sizes = [(info.file_size, info.filename) for info in archive.infolist()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # openpyxl names what is wrong with the file
+    total = sum(size for size, _ in sizes)
+    if total > MAX_UNCOMPRESSED_MB * 1_000_000:
+        biggest = max(sizes)
+        return Problem(
+            label,
+            None,
+            None,
+            f"would inflate to {total / 1e6:,.0f} MB when opened ({biggest[1]}: {biggest[0] / 1e6:,.0f} MB); "
+            f"symbiosis reads workbooks of at most {MAX_UNCOMPRESSED_MB} MB uncompressed: save the tables as CSV files instead",
+        )
+    return None
+
+
+def _extent_problem(ws: Any, label: str) -> Problem | None:
+    """The problem of a sheet whose declared extent is beyond the limits (before any cell is read)."""
+    rows, columns = ws.max_row or 0, ws.max_column or 0
+    if rows <= MAX_ROWS and columns <= MAX_COLUMNS:
+        return None
+    return Problem(
+        f"{label}, sheet '{ws.title}'",
+        None,
+        None,
+        f"spans {rows:,} rows and {columns:,} columns (to cell {get_column_letter(max(columns, 1))}{rows}); "
+        f"at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns are read: delete the stray cells beyond the table",
+    )
+
+
+def get_column_letter(n: int) -> str:
+    """The letters of column ``n`` (1 is A, 27 is AA)."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass
@@ -112,22 +191,50 @@ class _Cell:
     problem: str | None = None
 
 
-def _grid(ws: Worksheet, values: Worksheet | None) -> list[list[_Cell]]:
-    """Every row of a sheet as cells with their value (the saved result of a formula)."""
+def _grid(ws: Any, label: str, problems: list[Problem]) -> tuple[list[list[_Cell]], list[_Cell]]:
+    """The rows of a sheet that hold anything, as cells, and its formula cells (to be given their saved results).
+
+    Rows and columns beyond the limits stop the reading with a problem, whatever the
+    sheet declared.
+    """
     rows: list[list[_Cell]] = []
-    for row in ws.iter_rows():
+    formulas: list[_Cell] = []
+    ws.reset_dimensions()  # read every row there is, not only those the sheet declares
+    for r, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        if not row:
+            continue
+        if r > MAX_ROWS or len(row) > MAX_COLUMNS:
+            problems.append(
+                Problem(f"{label}, sheet '{ws.title}'", min(r, MAX_ROWS + 1), None, f"has cells beyond row {MAX_ROWS:,} or column {MAX_COLUMNS}; delete the stray cells beyond the table")
+            )
+            break
+        if all(c.value is None for c in row):
+            continue
         cells = []
-        for c in row:
+        for j, c in enumerate(row):
             value, problem = c.value, None
+            cell = _Cell(r, get_column_letter(j + 1), value, problem)
             if c.data_type == "f":
-                value = values[c.coordinate].value if values is not None else None
-                if value is None:
-                    problem = "holds a formula with no saved result; open and save the workbook in Excel or LibreOffice, or type the value"
-            if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
-                problem = f"holds the spreadsheet error {value.strip()}"
-            cells.append(_Cell(c.row, c.column_letter, value, problem))
+                cell.value = None
+                cell.problem = "holds a formula with no saved result; open and save the workbook in Excel or LibreOffice, or type the value"
+                formulas.append(cell)
+            elif isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+                cell.problem = f"holds the spreadsheet error {value.strip()}"
+            cells.append(cell)
         rows.append(cells)
-    return rows
+    return rows, formulas
+
+
+def _saved_results(ws: Any, cells: list[_Cell]) -> None:
+    """Give formula cells the results saved with the workbook (streamed from the values view of the sheet)."""
+    wanted = {(c.row, c.letter): c for c in cells}
+    last = max(c.row for c in cells)
+    for r, row in enumerate(ws.iter_rows(max_row=last), start=1):
+        for j, v in enumerate(row):
+            cell = wanted.get((r, get_column_letter(j + 1))) if v.value is not None else None
+            if cell is not None:
+                cell.value = v.value
+                cell.problem = f"holds the spreadsheet error {v.value.strip()}" if isinstance(v.value, str) and v.value.strip() in EXCEL_ERRORS else None
 
 
 def _blank(value: Any) -> bool:
@@ -190,9 +297,16 @@ def _read_table(book: ScenarioWorkbook, book_label: str, table: str, grid: list[
     label = SheetLabel(plain_label, names)
     model = RECORD_MODELS[table]
     for col, spec in model.model_fields.items():
-        if col not in names and spec.is_required():
-            book.problems.append(Problem(label, header_row, col, "required column is missing"))
+        if col not in names and (spec.is_required() or col in REQUIRED_COLUMNS.get(table, ())):
+            hint = did_you_mean(col, [n for n in names if n not in model.model_fields])
+            book.problems.append(Problem(label, header_row, col, f"required column is missing{hint}"))
             bad = True
+    known = list(model.model_fields)
+    for name in names:
+        if name not in model.model_fields:
+            hint = did_you_mean(name, known) or did_you_mean(name.lower().replace(" ", "_"), known)
+            if hint:
+                book.warnings.append(InputWarning(label, header_row, name, f"unknown column, ignored{hint}"))
     if bad:
         return
     numeric = NUMERIC_COLUMNS[table]
@@ -291,6 +405,9 @@ def _read_scenario(book: ScenarioWorkbook, book_label: str, grid: list[list[_Cel
             book.problems.append(Problem(label, c.row, "value", c.problem))
         elif key == "name":
             book.name = str(_text(c.value)).strip()
+            what = character_problem("name", book.name)
+            if what is not None:
+                book.problems.append(Problem(label, c.row, "value", what))
         elif key == "format":
             if _text(c.value) != "1":
                 book.problems.append(Problem(label, c.row, "value", f"unsupported format {c.value!r}; this version reads format 1"))

@@ -1,8 +1,9 @@
 """Writing outputs: whole or not at all, and never over an input.
 
 All files go to a temporary folder beside the target, which then replaces the target
-in one rename. A target that holds anything but an earlier symbiosis result is left
-alone, so that a mistyped ``--out`` cannot destroy an analyst's folder.
+in one rename. A target that holds anything but an intact earlier symbiosis result
+(recognised by its marker, ``marker.MARKER``) is left alone, so that a mistyped
+``--out`` cannot destroy an analyst's folder.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import networkx as nx
 import pandas as pd
 
 from symbiosis.errors import OutputError
+from symbiosis.io.write.marker import foreign_entries
 
 SIGNIFICANT = 10
 
@@ -107,8 +109,15 @@ def scenario_snapshot(scenario: Any) -> dict[str, Any]:
     return {"format": 1, "name": data["name"], "tables": tables, "settings": data["settings"]}
 
 
-def check_target(out_dir: Path, inputs: tuple[Path, ...], output_files: frozenset[str]) -> None:
-    """Refuse a target that is, or would replace, an input, or a folder that is not ours."""
+def check_target(out_dir: Path, inputs: tuple[Path, ...], output_files: frozenset[str] = frozenset()) -> None:
+    """Refuse a target that is, or would replace, an input, or a folder that is not an intact symbiosis result.
+
+    A folder is an earlier result only by its marker (``marker.MARKER``) and the hashes
+    it lists, never by file names (``output_files`` is kept for callers and unused).
+    Also refused, before any work is done: a path through a file, a place that cannot
+    be written, a name too long. Every refusal is an ``OutputError`` naming the path.
+    """
+    check_out_path(out_dir)
     target = out_dir.resolve()
     for f in inputs:
         f = f.resolve()
@@ -117,9 +126,51 @@ def check_target(out_dir: Path, inputs: tuple[Path, ...], output_files: frozense
     if target.exists():
         if not target.is_dir():
             raise OutputError(f"output path '{out_dir}' exists and is not a folder")
-        entries = {p.name for p in target.iterdir()}
-        if entries and not ("summary.json" in entries and entries <= output_files):
+        foreign = foreign_entries(target)
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             raise OutputError(
-                f"output folder '{out_dir}' exists and holds files that are not a symbiosis result; "
+                f"output folder '{out_dir}' exists and holds files that are not a symbiosis result ({shown}); "
                 "choose a new or empty folder"
             )
+
+
+def check_out_path(out_dir: Path) -> None:
+    """Refuse an output path that cannot be made: a parent that is a file, no write permission, a name too long."""
+    text = str(out_dir)
+    if "\x00" in text:
+        raise OutputError(f"output path {text!r} holds a NUL character")
+    try:
+        target = Path(os.path.abspath(out_dir))
+        limit = os.pathconf(_existing(target), "PC_NAME_MAX")
+        path_limit = os.pathconf(_existing(target), "PC_PATH_MAX")
+    except (OSError, ValueError):
+        limit, path_limit = 255, 4096
+    for part in target.parts:
+        if len(os.fsencode(part)) > limit:
+            raise OutputError(f"output path '{out_dir}': the name '{part[:40]}...' is {len(os.fsencode(part))} bytes long; at most {limit} are allowed")
+    if len(os.fsencode(str(target))) + 64 > path_limit:
+        raise OutputError(f"output path '{out_dir}' is too long ({len(os.fsencode(str(target)))} bytes)")
+    parent = target
+    while True:
+        try:
+            exists = parent.exists() or parent.is_symlink()
+        except OSError as exc:
+            raise OutputError(f"output path '{out_dir}': '{parent}' cannot be reached ({exc.strerror or exc})") from None
+        if exists:
+            break
+        parent = parent.parent
+    if parent != target and not parent.is_dir():
+        raise OutputError(f"output path '{out_dir}': '{parent}' is a file, not a folder")
+    where = parent if parent != target else target.parent
+    if parent == target and not target.is_dir():
+        return  # an existing file: check_target names it
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise OutputError(f"output path '{out_dir}': cannot write in '{where}' (permission denied)")
+
+
+def _existing(path: Path) -> Path:
+    """The nearest folder at or above ``path`` that exists."""
+    while not path.is_dir() and path != path.parent:
+        path = path.parent
+    return path

@@ -21,6 +21,7 @@ import pandas as pd
 from symbiosis.errors import OutputError
 from symbiosis.io.write.files import check_target, network_json, replace_folder, scenario_snapshot, write_csv, write_json
 from symbiosis.io.write.geojson import network_geojson
+from symbiosis.io.write.marker import all_files, write_marker
 from symbiosis.io.write.report import FIGURES, write_report
 from symbiosis.io.write.workbook import write_results_workbook
 from symbiosis.schema import Scenario
@@ -108,14 +109,21 @@ def write_output(out: Output, out_dir: Path, overwrite: bool = True, xlsx: bool 
     target = out_dir.resolve()
     if target.exists() and any(target.iterdir()) and not overwrite:
         raise OutputError(f"output folder '{out_dir}' exists; pass overwrite=True to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder '{out_dir}': {exc.strerror or exc}") from None
     asked = {"workbook": xlsx, "report": report}
     try:
         for writer in WRITERS:
             if not writer.optional or asked.get(writer.name, False):
                 writer.write(out, tmp)
+        write_marker(tmp, all_files(tmp))
         replace_folder(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write the output folder '{out_dir}': {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

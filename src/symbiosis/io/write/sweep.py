@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from symbiosis.errors import OutputError
-from symbiosis.io.write.files import replace_folder, write_csv, write_json
+from symbiosis.io.write.files import check_out_path, replace_folder, write_csv, write_json
+from symbiosis.io.write.marker import all_files, foreign_entries, write_marker
 from symbiosis.io.write.report.figures import DPI, render, style
 
 if TYPE_CHECKING:
@@ -183,6 +184,8 @@ def _write_point(folder: Path, summary: Mapping[str, Any], settings: Mapping[str
 
 
 def _check_target(out_dir: Path, inputs: Sequence[Path]) -> Path:
+    """A sweep folder is replaced only when it is empty or an intact earlier sweep (its marker, ``marker.MARKER``)."""
+    check_out_path(out_dir)
     target = out_dir.resolve()
     for f in inputs:
         if f.resolve().is_relative_to(target):
@@ -190,8 +193,10 @@ def _check_target(out_dir: Path, inputs: Sequence[Path]) -> Path:
     if target.exists():
         if not target.is_dir():
             raise OutputError(f"output path '{out_dir}' exists and is not a folder")
-        if any(target.iterdir()) and not (target / "sweep.json").is_file():
-            raise OutputError(f"output folder '{out_dir}' exists and holds files that are not a symbiosis sweep; choose a new or empty folder")
+        foreign = foreign_entries(target)
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+            raise OutputError(f"output folder '{out_dir}' exists and holds files that are not a symbiosis sweep ({shown}); choose a new or empty folder")
     return target
 
 
@@ -217,6 +222,7 @@ def write_sweep(
             write_csv(grid, tmp / "grid.csv")
             for k, (settings, tables) in enumerate(points, start=1):
                 _write_point(tmp / f"point-{k:02d}", summary, settings, tables, bases[k - 1], report)
+        write_marker(tmp, all_files(tmp))
         replace_folder(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

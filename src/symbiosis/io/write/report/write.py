@@ -8,6 +8,7 @@ from pathlib import Path
 from symbiosis.errors import OutputError
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import write_bytes_atomic
+from symbiosis.io.write.marker import add_to_marker, changed, read_marker
 from symbiosis.io.write.report.figures import FIGURES, figures, render
 from symbiosis.io.write.report.html import report_html
 
@@ -51,8 +52,12 @@ def write_report(result_dir: str | Path, out: str | Path | None = None) -> Path:
     if target.is_dir():
         raise OutputError(f"'{target}' is a folder; give a file name ending in .html")
     report = build_report(folder, target.stem)
-    target.parent.mkdir(parents=True, exist_ok=True)
     paths = report_paths(target)
+    _refuse_foreign(target.parent, [p for p in paths.values() if p.exists() or p.is_symlink()])
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder of '{target}': {exc.strerror or exc}") from None
     for key in FIGURES:
         for k, ext in enumerate(("png", "svg")):
             path = paths[f"{key}.{ext}"]
@@ -61,4 +66,16 @@ def write_report(result_dir: str | Path, out: str | Path | None = None) -> Path:
             elif path.is_file():
                 path.unlink()
     write_bytes_atomic(target, report.html.encode("utf-8"))
+    add_to_marker(target.parent, sorted(p.name for p in paths.values() if p.is_file()))
     return target
+
+
+def _refuse_foreign(folder: Path, existing: list[Path]) -> None:
+    """Refuse to replace or remove files that symbiosis did not write there (see ``marker``)."""
+    files = read_marker(folder) or {}
+    foreign = [p.name for p in existing if p.name not in files or changed(folder, p.name, files[p.name])]
+    if foreign:
+        raise OutputError(
+            f"'{folder / foreign[0]}' exists and was not written by symbiosis (or was changed since); "
+            "choose another --out file or move it away"
+        )

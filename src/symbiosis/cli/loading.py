@@ -1,0 +1,40 @@
+"""Reading a scenario for a command: its warnings printed, ``--strict`` making them errors.
+
+Warnings (contract section 5) are printed to stderr, one a line, with the word
+``warning`` and the file, row and column; with ``--strict`` each one is an error and
+the command exits 2 before doing anything else. Text that came from the input (the
+scenario name, cells quoted in messages) reaches the terminal with control
+characters escaped (``terminal_safe``), so that no file can clear or recolour it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from symbiosis.cli.base import err, terminal_safe
+from symbiosis.errors import InputWarning, ScenarioError
+
+if TYPE_CHECKING:
+    from symbiosis.schema import Scenario
+
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings (legal but suspect input) as errors: exit 2.")]
+
+
+def print_warnings(warnings: tuple[InputWarning, ...] | list[InputWarning]) -> None:
+    """Each warning on its own line of stderr: ``warning: file: row 3, column 'lat': message``."""
+    for w in warnings:
+        err.print(f"warning: {terminal_safe(str(w))}", highlight=False, markup=False)
+
+
+def load(path: Path, strict: bool = False) -> Scenario:
+    """Load a scenario for a command; print its warnings, or raise them as problems under ``--strict``."""
+    from symbiosis import api
+
+    scenario = api.load_scenario(path)
+    if strict and scenario.warnings:
+        raise ScenarioError([w.as_problem() for w in scenario.warnings])
+    print_warnings(scenario.warnings)
+    return scenario
