@@ -107,3 +107,14 @@ def test_the_last_resort_bound_is_the_columns_best() -> None:
     lp.col_upper_ = np.array([highspy.kHighsInf, 5.0])
     lp.sense_ = highspy.ObjSense.kMaximize
     assert _column_bound(lp) is None
+
+
+def test_a_bad_scheduler_address_is_a_clear_error(park: Path, tmp_path: Path) -> None:
+    cli = subprocess.run(
+        [sys.executable, "-m", "symbiosis", "solve", str(park), "--out", str(tmp_path / "out"), "--scheduler", "localhost:8786"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert cli.returncode == 2
+    assert "--scheduler 'localhost:8786': expected an address such as tcp://HOST:8786" in cli.stderr + cli.stdout
+    assert "Traceback" not in cli.stderr
+    assert not (tmp_path / "out").exists()

@@ -100,15 +100,22 @@ def _stopped_bound(lp: highspy.HighsLp, info: Any, options: SolverSettings, obje
     """A valid bound for a solve the time limit stopped: the tighter of HiGHS's and the LP relaxation's.
 
     HiGHS's dual bound is trivial (from the columns' bounds alone) when the limit
-    came before its root node, so the LP relaxation is always solved here too, on the
-    same matrix, in a fresh HiGHS (the MIP's own run is left untouched). Every part
-    so gets at least its LP bound, whatever its time share. When even the LP cannot be
+    came before its root node was done, so then the LP relaxation is solved here, on
+    the same matrix, in a fresh HiGHS (the MIP's own run is left untouched). Past the
+    root node (a node count above 0) HiGHS's bound is as tight as the LP's (up to its
+    tolerances, about 1e-6 relative) or tighter, and is used alone, which saves the LP
+    solve on the parts that got that far. Every part so gets at least its LP bound,
+    whatever its time share. When even the LP cannot be
     solved, the bound from the columns' bounds is used: weak, but finite and valid.
     """
     maximise = lp.sense_ == highspy.ObjSense.kMaximize
-    bounds = [_relaxation_bound(lp, options), _column_bound(lp)]
+    bounds: list[float | None] = []
     if info.mip_node_count != -1 and np.isfinite(info.mip_dual_bound):
         bounds.append(float(info.mip_dual_bound))
+    if info.mip_node_count > 0:
+        pass  # past the root node: HiGHS's bound is as tight as the LP relaxation's (up to its tolerances) or tighter
+    else:
+        bounds += [_relaxation_bound(lp, options), _column_bound(lp)]
     known = [b for b in bounds if b is not None]
     if not known:
         return None

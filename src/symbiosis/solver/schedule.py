@@ -1,9 +1,9 @@
 """Solving the independent parts: in turn within fair time shares, or on Dask workers.
 
 Each part is built and solved on its own (exact, since parts share nothing), warm
-started from a heuristic's decisions when asked. Time a part does not use passes on
-to the parts still to solve, and what is left at the end goes to the parts the
-limit stopped, largest gap first.
+started from a heuristic's decisions when asked. A first pass shares out most of the
+time by size; time a part does not use passes on to the parts still to solve, and
+what is left at the end goes to the parts the limit stopped, in shares by their gap.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ from symbiosis.solver.highs import solve_model
 from symbiosis.types import WEIGHTED, Objective, Solution, Termination, relative_gap
 
 Start = Callable[[Candidates, Settings], Decisions]
+
+# The first pass over the parts shares out this fraction of the time limit by size; the
+# rest goes to the parts the limit stopped, by their part of the gap (``_use_time_left``).
+FIRST_PASS = 0.7
 
 
 @dataclass(frozen=True)
@@ -81,18 +85,20 @@ def solve_in_turn(
 ) -> list[Solved]:
     """Solve the parts one by one, smallest first, each within its share of the time left.
 
-    A part's share is the time left times its size over the size of the parts still
-    to solve, so a large part at the end is not starved; time a part does not use
-    passes on. Its build counts against its share.
+    A part's share is the first pass's time left (``FIRST_PASS`` of the limit) times
+    its size over the size of the parts still to solve, so a large part at the end is
+    not starved; time a part does not use passes on. Its build counts against its
+    share. The rest of the time goes to the parts the limit stopped, by their gap.
     """
     sizes = [len(p.candidates.arcs) + len(p.candidates.memberships) + 1 for p in parts]
     left = sum(sizes)
     outs: list[Solved | None] = [None] * len(parts)
     total, bound = 0.0, 0.0
     known = True
+    first_deadline = time.monotonic() + FIRST_PASS * max(deadline - time.monotonic(), 0.0)
     for done, i in enumerate(sorted(range(len(parts)), key=lambda i: (sizes[i], i)), start=1):
         now = time.monotonic()
-        share = max(deadline - now, 0.0) * sizes[i] / left
+        share = max(first_deadline - now, 0.0) * sizes[i] / left
         out = solve_part(parts[i].candidates, settings, now + share, heuristic, objective=objective)
         outs[i] = out
         left -= sizes[i]
@@ -108,22 +114,30 @@ def solve_in_turn(
 
 
 def _use_time_left(parts: list[Part], outs: list[Solved], settings: Settings, deadline: float, objective: Objective) -> None:
-    """Give the time that parts did not use to the parts the limit stopped, largest gap first.
+    """Give the time left to the parts the limit stopped, in shares by their part of the gap.
 
-    Each is solved again from its incumbent; it keeps the better incumbent and the
-    tighter of the two bounds (both are valid).
+    In rounds: each part still stopped, largest absolute gap first, gets the time left
+    times its gap over the gaps of all such parts (at least a second), and is solved
+    again from its incumbent; it keeps the better incumbent and the tighter of the two
+    bounds (both are valid). A part proven optimal drops out and its time passes on.
     """
     while deadline - time.monotonic() > 1.0:
-        pending = [i for i, o in enumerate(outs) if o.solution.termination is Termination.time_limit]
+        pending = [i for i, o in enumerate(outs) if o.solution.termination is Termination.time_limit and _abs_gap(o.solution) > 0]
         if not pending:
             return
-        i = max(pending, key=lambda i: (_abs_gap(outs[i].solution), -i))
-        old = outs[i]
-        start = decisions_of(parts[i].candidates, old.solution) if old.solution.has_solution else None
-        new = solve_part(parts[i].candidates, settings, deadline, start=start, objective=objective)
-        outs[i] = Solved(_better(old.solution, new.solution), old.build_seconds + new.build_seconds)
-        if new.solution.termination is Termination.time_limit:
-            return  # it used all the time there was
+        pending.sort(key=lambda i: (-_abs_gap(outs[i].solution), i))
+        for i in pending:
+            left = deadline - time.monotonic()
+            if left <= 1.0:
+                return
+            gaps = [_abs_gap(outs[j].solution) for j in pending if outs[j].solution.termination is Termination.time_limit]
+            total = sum(g for g in gaps if g != float("inf"))
+            gap = _abs_gap(outs[i].solution)
+            share = left if gap == float("inf") or total <= 0 else max(left * gap / total, 1.0)
+            old = outs[i]
+            start = decisions_of(parts[i].candidates, old.solution) if old.solution.has_solution else None
+            new = solve_part(parts[i].candidates, settings, time.monotonic() + min(share, left), start=start, objective=objective)
+            outs[i] = Solved(_better(old.solution, new.solution), old.build_seconds + new.build_seconds)
 
 
 def _abs_gap(sol: Solution) -> float:
@@ -187,7 +201,7 @@ def solve_parallel(
     workers = min(settings.solver.processes, len(parts))
     with dask_client(workers, scheduler) as client:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1) if scheduler is not None else workers
-        left = max(deadline - time.monotonic(), 0.0)
+        left = FIRST_PASS * max(deadline - time.monotonic(), 0.0)
         wall_deadline = time.time() + left  # workers on other hosts share the wall clock, not this monotonic one
         total = sum(sizes)
         futures = {}
