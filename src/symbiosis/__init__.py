@@ -20,7 +20,7 @@ from symbiosis.errors import OutputError, Problem, ScenarioError, SettingsError,
 from symbiosis.version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from symbiosis.api import run_baseline, solve
+    from symbiosis.api import alternatives, compare, pareto, run_baseline, solve, without
     from symbiosis.io.read import load_scenario
     from symbiosis.results import Result
     from symbiosis.schema import Scenario, Settings
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 _LAZY = {
     "solve": "symbiosis.api",
     "run_baseline": "symbiosis.api",
+    "pareto": "symbiosis.api",
+    "alternatives": "symbiosis.api",
+    "compare": "symbiosis.api",
+    "without": "symbiosis.api",
     "Result": "symbiosis.results",
     "Scenario": "symbiosis.schema",
     "Settings": "symbiosis.schema",
@@ -43,9 +47,13 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SymbiosisError",
+    "alternatives",
+    "compare",
     "load_scenario",
+    "pareto",
     "run_baseline",
     "solve",
+    "without",
 ]
 
 

@@ -39,6 +39,9 @@ def solve(
     ] = False,
     report: Annotated[bool, typer.Option("--report", help="Also write report.html (map, charts, tables; opens offline) and its pictures.")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write the result tables as one Excel workbook, results.xlsx.")] = False,
+    without: Annotated[
+        str | None, typer.Option("--without", help="Solve without these companies (ids, comma-separated): their streams are removed, and the rules naming them.")
+    ] = None,
 ) -> None:
     """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv and the network."""
     def run() -> int:
@@ -46,6 +49,13 @@ def solve(
 
         overrides = parse_overrides(set_)
         sc = api.load_scenario(scenario)
+        if without is not None:
+            left_out = api.without(sc, without.split(","))
+            sc = left_out.scenario
+            if not quiet:
+                out.print(f"without {', '.join(left_out.companies)}: {len(left_out.streams)} streams removed", highlight=False)
+                for line in left_out.dropped:
+                    out.print(f"  dropped with them: {line}", highlight=False, markup=False)
         with progress("Solving ...", quiet) as status:
 
             def show(p: Any) -> None:
