@@ -161,6 +161,10 @@ class Summary(BaseModel):
     resources: dict[str, dict[str, str]]
     shapley_max_std_error_eur: float | None = None
     anonymised: bool | None = None
+    # The floors a network was found under (a Pareto point's CO2, an alternative's
+    # objective): with a floor, dropping a match may break it, so a participant may
+    # end below zero at the optimum.
+    floors: dict[str, float] | None = None
 
     @property
     def has_solution(self) -> bool:
@@ -169,7 +173,7 @@ class Summary(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``summary.json`` (optional keys only where set)."""
         data = self.model_dump(mode="json")
-        for key in ("shapley_max_std_error_eur", "anonymised"):
+        for key in ("shapley_max_std_error_eur", "anonymised", "floors"):
             if data[key] is None:
                 del data[key]
         return data

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -173,10 +173,12 @@ def alternatives(scenario: Scenario, k: int = 5, slack: float = 0.05, progress: 
             time_limit_s=limit2,
         )
         chosen = second if second.result.ok else first
-        new = link_set(chosen.result)
+        summary = chosen.result.summary.model_copy(update={"floors": {"objective": floor}})
+        chosen_result = replace(chosen.result, summary=summary)
+        new = link_set(chosen_result)
         if any(new == old for old in links):
             break  # cannot happen with the cuts; a guard for the reported link sets
-        results.append(chosen.result)
+        results.append(chosen_result)
         links.append(new)
         if progress is not None:
             progress(i, k)

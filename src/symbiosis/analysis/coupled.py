@@ -118,10 +118,10 @@ class Coupled:
         result = build_result(self.scenario, self.candidates, decisions, outcome, self.build_seconds)
         return Run(result, sol, time.perf_counter() - t0)
 
-    def with_bound(self, result: Result, merged_bound: float | None, status: Status) -> tuple[Result, float | None]:
+    def with_bound(self, result: Result, merged_bound: float | None, status: Status, floors: dict[str, float] | None) -> tuple[Result, float | None]:
         """The result with the bound of the savings problem (fixed parts' bounds + the merged model's) and its gap."""
         bound = None if merged_bound is None or self.fixed_bound is None else self.fixed_bound + merged_bound
         net = result.summary.net_savings_eur_per_year
         gap = relative_gap(net, bound) if net is not None else None
-        summary = result.summary.model_copy(update={"best_bound": bound, "mip_gap": gap, "status": status, "objective": net})
+        summary = result.summary.model_copy(update={"best_bound": bound, "mip_gap": gap, "status": status, "objective": net, "floors": floors})
         return replace(result, summary=summary), gap

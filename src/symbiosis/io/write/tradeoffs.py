@@ -149,7 +149,7 @@ def tradeoffs_page(folder: Path) -> tuple[str, dict[str, bytes]]:
         freq = _read(folder, "link_frequency.csv")
         core = freq[freq["robust_core"].astype(str).str.lower() == "true"]
         keep = ["kind", "source", "target", "supply_stream", "demand_stream", "resource"]
-        parts.append(f"<p id='core-count'>{len(core)} matches are in every near-optimal network (the robust core).</p>")
+        parts.append(f'<p id="core-count">{len(core)} matches are in every near-optimal network (the robust core).</p>')
         parts.append(_table_html(core[keep], "core", "The robust core: in every network"))
         parts.append(_table_html(freq, "frequency", "Every link and the number of networks that hold it"))
     return PAGE.format(title=html.escape(title), body="\n".join(parts)), pictures
