@@ -80,15 +80,16 @@ class Coupled:
         arcs, opts, mems = np.sort(arcs), np.sort(opts), np.sort(mems)
         self.merged = Part(subset(c, arcs, opts, mems), arcs, opts, mems)
         self.fixed = []
-        savings, bound = 0.0, 0.0
+        savings = 0.0
+        bounds: list[float | None] = []
         for p in free:
             deadline = time.monotonic() + sc.settings.solver.time_limit_s
             sol = solve_part(p.candidates, sc.settings, deadline, baselines.greedy, objective=Objective("savings")).solution
             self.fixed.append((p, sol))
             savings += sol.objective or 0.0
-            bound = bound + sol.best_bound if sol.best_bound is not None and bound is not None else None  # type: ignore[assignment]
+            bounds.append(sol.best_bound)
         self.fixed_savings = savings
-        self.fixed_bound = bound
+        self.fixed_bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
         self.build_seconds = time.perf_counter() - t0
 
     @property
