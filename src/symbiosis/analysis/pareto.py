@@ -190,7 +190,9 @@ def pareto(scenario: Scenario, points: int = 10, extra: int | None = None, progr
             if run.result.ok and run.solution.has_solution:
                 summ = run.result.summary
                 starts.append((summ.co2_avoided_t_per_year or 0.0, summ.net_savings_eur_per_year or 0.0, engine.start_of(run)))
-        status = _status(stage1, stage2) if stage2.result.ok else _status(stage1)
+        # The point's status and gap are those of the savings problem (stage 1): stage 2
+        # starts from stage 1's network and cannot lower its savings beyond the tolerance.
+        status = _status(stage1)
         result, gap = engine.with_bound(best.result, sol1.best_bound, status, {"co2_avoided_t_per_year": floor} if floor is not None else None)
         if progress is not None:
             progress(solves, 0)
