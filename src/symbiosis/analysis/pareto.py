@@ -8,7 +8,7 @@ Method (exact, documented in docs/model.md):
    Parts with no CO2 are solved once for the most savings and held fixed; the others
    are merged into one model under the CO2 floor (``analysis.coupled``): exact.
 3. A point for a floor eps is lexicographic: S* = max savings s.t. CO2 >= eps, then
-   max CO2 s.t. savings >= S* - tol (the same network, or one with more CO2 for the
+   max CO2 s.t. savings >= S* - 1e-9 |S*| - 1e-6 (the same network, or one with more CO2 for the
    same money; warm started from the first, within a quarter of the time limit). Its
    gap is that of the first stage (the savings problem). Every solve is warm started
    from the best network found so far that meets its floor (always feasible).
@@ -177,7 +177,9 @@ def pareto(scenario: Scenario, points: int = 10, extra: int | None = None, progr
         if not stage1.result.ok or sol1.objective is None:
             return None
         s_star = sol1.objective
-        floors2: tuple[tuple[MeasureName, float], ...] = (("savings", s_star - max(1e-6 * abs(s_star), 1e-6)),)
+        # The savings floor gives up no more than the solver's own feasibility tolerance.
+        s_floor = s_star - (1e-9 * abs(s_star) + 1e-6)
+        floors2: tuple[tuple[MeasureName, float], ...] = (("savings", s_floor),)
         if floor is not None:
             floors2 = (*floors2, ("co2", floor))
         # Stage 2 starts from stage 1's network and can only add CO2 at (almost) equal savings,
@@ -193,7 +195,11 @@ def pareto(scenario: Scenario, points: int = 10, extra: int | None = None, progr
         # The point's status and gap are those of the savings problem (stage 1): stage 2
         # starts from stage 1's network and cannot lower its savings beyond the tolerance.
         status = _status(stage1)
-        result, gap = engine.with_bound(best.result, sol1.best_bound, status, {"co2_avoided_t_per_year": floor} if floor is not None else None)
+        # Both stages hold floors (stage 2 its savings floor), so a participant may end below zero.
+        held = {"net_savings_eur_per_year": s_floor + engine.fixed_savings}
+        if floor is not None:
+            held["co2_avoided_t_per_year"] = floor
+        result, gap = engine.with_bound(best.result, sol1.best_bound, status, held)
         if progress is not None:
             progress(solves, 0)
         return FrontPoint(floor, result, gap)
