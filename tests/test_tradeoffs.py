@@ -76,9 +76,10 @@ def test_front_points_equal_brute_force_and_none_dominates_another(sc: symbiosis
     for co2, net in pts:
         best = brute_force_max_savings(sc, co2 - 1e-7)
         assert best is not None
-        assert net == pytest.approx(best, rel=1e-6, abs=1e-4), (co2, net, best)
+        # abs 1e-3 EUR: at a CO2 floor the flows sit on HiGHS's feasibility tolerance (1e-7 per row).
+        assert net == pytest.approx(best, rel=1e-6, abs=1e-3), (co2, net, best)
     for p, q in itertools.permutations(pts, 2):
-        assert not _dominates(p, q, 1e-4), (p, q)
+        assert not _dominates(p, q, 1e-3), (p, q)
     assert [p[0] for p in pts] == sorted(p[0] for p in pts)
     if len(pts) > 1:
         # The right end: the most CO2 with savings >= 0.
