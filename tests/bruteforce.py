@@ -104,8 +104,11 @@ def eligible_arcs(sc: Scenario) -> list[Arc]:
     return arcs
 
 
-def subset_value(sc: Scenario, arcs: list[Arc]) -> float | None:
-    """Best objective with exactly these links built (y = 1), or None if infeasible."""
+def subset_value(sc: Scenario, arcs: list[Arc], co2_floor: float | None = None) -> float | None:
+    """Best objective with exactly these links built (y = 1), or None if infeasible.
+
+    ``co2_floor`` (t/yr) adds CO2 avoided by these links >= the floor.
+    """
     st = sc.settings
     carbon = st.carbon_price_eur_per_t / 1000.0
     var: list[tuple[int, int]] = []  # (arc, slot)
@@ -155,6 +158,21 @@ def subset_value(sc: Scenario, arcs: list[Arc]) -> float | None:
             row = np.array([-1.0 if ii == i else 0.0 for ii, _ in var] + [0.0] * len(peaks))
             a_ub.append(row)
             b_ub.append(-a.min_flow)
+    if co2_floor is not None:
+        # CO2 = sum_volume co2_a x / 1000 + sum_peak co2_d (max D - k_d) / 1000 >= floor
+        row = np.zeros(n)
+        rhs = -co2_floor
+        for j, (i, _) in enumerate(var):
+            if not arcs[i].peak:
+                row[j] = -arcs[i].co2 / 1000.0
+        for p, did in enumerate(peaks):
+            d = streams[did]
+            rhs += d.co2_kg_per_unit * float(sc.slot_quantities(d).max()) / 1000.0
+            row[len(var) + p] = d.co2_kg_per_unit / 1000.0
+        if n == 0:
+            return const if rhs >= -1e-9 else None
+        a_ub.append(row)
+        b_ub.append(rhs)
     if n == 0:
         return const
     res = linprog(c, A_ub=np.array(a_ub) if a_ub else None, b_ub=np.array(b_ub) if b_ub else None, bounds=bounds, method="highs")
@@ -243,4 +261,29 @@ def brute_force_optimum(sc: Scenario) -> float | None:
         inner = memo[member_ids]
         if inner is not None and (best is None or pool_value + inner > best):
             best = pool_value + inner
+    return best
+
+
+def brute_force_max_savings(sc: Scenario, co2_floor: float | None) -> float | None:
+    """The most net savings subject to CO2 avoided >= ``co2_floor`` (t/yr), over every pool
+    configuration and subset of links (carbon price 0); None if no network meets the floor.
+
+    Pools here are of resources moved by ``walk`` or ``none``, so a member's CO2 is co2_d Q_d / 1000.
+    """
+    sc = sc.with_settings(carbon_price_eur_per_t=0)
+    arcs = eligible_arcs(sc)
+    requires = [r for r in sc.rules if r.rule == "require"]
+    streams = sc.stream_by_id
+    best: float | None = None
+    for pool_value, member_ids in pool_configurations(sc):
+        pool_co2 = sum(streams[d].co2_kg_per_unit * streams[d].quantity / 1000.0 for d in member_ids)
+        usable = [a for a in arcs if a.d.id not in member_ids]
+        for k in range(len(usable) + 1):
+            for subset in itertools.combinations(usable, k):
+                if not all(any(r.source in (a.s.id, a.s.company) and r.target in (a.d.id, a.d.company) for a in subset) for r in requires):
+                    continue
+                floor = None if co2_floor is None else co2_floor - pool_co2
+                v = subset_value(sc, list(subset), floor)
+                if v is not None and (best is None or pool_value + v > best):
+                    best = pool_value + v
     return best

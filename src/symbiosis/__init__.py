@@ -20,7 +20,7 @@ from symbiosis.errors import OutputError, Problem, ScenarioError, SettingsError,
 from symbiosis.version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from symbiosis.api import SweepResult, run_baseline, solve, sweep
+    from symbiosis.api import SweepResult, alternatives, compare, pareto, run_baseline, solve, sweep, without
     from symbiosis.io.read import load_scenario
     from symbiosis.results import Result
     from symbiosis.schema import Scenario, Settings
@@ -30,6 +30,10 @@ _LAZY = {
     "run_baseline": "symbiosis.api",
     "sweep": "symbiosis.api",
     "SweepResult": "symbiosis.api",
+    "pareto": "symbiosis.api",
+    "alternatives": "symbiosis.api",
+    "compare": "symbiosis.api",
+    "without": "symbiosis.api",
     "Result": "symbiosis.results",
     "Scenario": "symbiosis.schema",
     "Settings": "symbiosis.schema",
@@ -46,10 +50,14 @@ __all__ = [
     "SettingsError",
     "SweepResult",
     "SymbiosisError",
+    "alternatives",
+    "compare",
     "load_scenario",
+    "pareto",
     "run_baseline",
     "solve",
     "sweep",
+    "without",
 ]
 
 

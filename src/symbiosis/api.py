@@ -6,21 +6,48 @@ non-optimal outcome is a value (``result.status``), not an exception.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from symbiosis.analysis.alternatives import Alternatives
+from symbiosis.analysis.alternatives import alternatives as _alternatives
+from symbiosis.analysis.compare import Comparison, Without
+from symbiosis.analysis.compare import compare as _compare
+from symbiosis.analysis.compare import without as _without
 from symbiosis.analysis.optimise import optimise
 from symbiosis.analysis.optimise import run_baseline as _run_baseline
+from symbiosis.analysis.pareto import Front
+from symbiosis.analysis.pareto import pareto as _pareto
 from symbiosis.analysis.sweep import SweepResult
 from symbiosis.analysis.sweep import sweep as _sweep
+from symbiosis.errors import SettingsError
 from symbiosis.io.read import load_scenario
+from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import check_target
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
 from symbiosis.solver import Progress
 
-__all__ = ["Progress", "Result", "Scenario", "SweepResult", "check_output", "load_scenario", "run_baseline", "solve", "sweep"]
+__all__ = [
+    "Alternatives",
+    "Comparison",
+    "Front",
+    "Progress",
+    "Result",
+    "Scenario",
+    "SweepResult",
+    "Without",
+    "alternatives",
+    "check_output",
+    "compare",
+    "load_scenario",
+    "pareto",
+    "run_baseline",
+    "solve",
+    "sweep",
+    "without",
+]
 
 
 def _scenario(scenario: Scenario | str | Path, settings: dict[str, Any]) -> Scenario:
@@ -39,9 +66,46 @@ def solve(
     keys go through ``**{"heat_pump.max_lift_c": 40}``. ``progress`` is called after
     each independent part is solved. ``scheduler`` (``tcp://HOST:8786``) solves the
     independent parts on that Dask cluster's workers; ``solver.processes`` above 1 on
-    a local one.
+    a local one. ``without=["c1", ...]`` names companies whose streams are removed
+    first (see ``without``); it is not a setting.
     """
-    return optimise(_scenario(scenario, settings), progress, scheduler=scheduler)
+    left_out: Sequence[str] = settings.pop("without", ())
+    sc = _scenario(scenario, settings)
+    if left_out:
+        sc = _without(sc, left_out).scenario
+    return optimise(sc, progress, scheduler=scheduler)
+
+
+def without(scenario: Scenario | str | Path, companies: Sequence[str]) -> Without:
+    """The scenario with the streams of ``companies`` removed (and the rules naming them); an unknown company raises ``SettingsError``."""
+    return _without(_scenario(scenario, {}), companies)
+
+
+def pareto(scenario: Scenario | str | Path, points: int = 10, progress: Callable[[int, int], None] | None = None, **settings: Any) -> Front:
+    """The EUR-CO2 front (net savings against CO2 avoided): ``front.points``, ``front.table()``, ``front.write(dir)``.
+
+    ``points`` (>= 2) floors evenly spaced between the max-savings network and the most
+    CO2 with net savings >= 0, then up to as many points again where the front bends.
+    """
+    if points < 2:
+        raise SettingsError(f"--points {points}: a front needs at least 2 points")
+    return _pareto(_scenario(scenario, settings), points=points, progress=progress)
+
+
+def alternatives(
+    scenario: Scenario | str | Path, k: int = 5, slack: float = 0.05, progress: Callable[[int, int], None] | None = None, **settings: Any
+) -> Alternatives:
+    """Up to ``k`` networks within ``slack`` of the optimum, each as different as possible from those before; ``.core`` is the robust core."""
+    if k < 1:
+        raise SettingsError(f"--k {k}: ask for at least 1 alternative")
+    if not 0 < slack < 1:
+        raise SettingsError(f"--slack {slack}: the slack is a share of the optimum, strictly between 0 and 1 (e.g. 0.05)")
+    return _alternatives(_scenario(scenario, settings), k=k, slack=slack, progress=progress)
+
+
+def compare(base_dir: str | Path, other_dir: str | Path) -> Comparison:
+    """Matches lost and gained from one result folder to another, and each company's change in savings."""
+    return _compare(read_result(base_dir), read_result(other_dir))
 
 
 def run_baseline(scenario: Scenario | str | Path, method: str, **settings: Any) -> Result:

@@ -92,22 +92,36 @@ class Solution:
         return relative_gap(self.objective, self.best_bound)
 
 
+LinkKey = tuple[str, str, str]  # ("exchange", supply stream, demand stream) or ("pool", facility, demand stream)
+MeasureName = Literal["weighted", "savings", "co2", "distinct"]
+
+
 @dataclass(frozen=True)
 class Objective:
     """The objective in use: what is maximised, and the floors on the other measures.
 
     ``weighted`` is net savings plus the carbon price times CO2 avoided (the default);
     ``savings`` is net savings alone (EUR/yr) and ``co2`` is CO2 avoided (t/yr).
-    ``floors`` are lower bounds, e.g. ``(("co2", 250.0),)`` for a Pareto point.
+    ``distinct`` is minus the number of links shared with the earlier networks in
+    ``avoid`` (each a set of ``LinkKey``s); with ``avoid`` set, every network found also
+    drops at least one link of each earlier network (see ``model.objectives``).
+    ``floors`` are lower bounds, e.g. ``(("co2", 250.0),)`` for a Pareto point or
+    ``(("weighted", 0.95 * best),)`` for a near-optimal alternative.
     """
 
-    maximise: Literal["weighted", "savings", "co2"] = "weighted"
-    floors: tuple[tuple[Literal["savings", "co2"], float], ...] = ()
+    maximise: MeasureName = "weighted"
+    floors: tuple[tuple[MeasureName, float], ...] = ()
+    avoid: tuple[frozenset[LinkKey], ...] = ()
 
     @property
     def plain(self) -> bool:
         """Only the weighted objective counts: an arc must add to it to be of use."""
-        return self.maximise == "weighted" and not self.floors
+        return self.maximise == "weighted" and not self.floors and not self.avoid
+
+    @property
+    def separable(self) -> bool:
+        """Independent parts may be solved apart: no floor or cut couples them."""
+        return not self.floors and not self.avoid and self.maximise != "distinct"
 
 
 WEIGHTED = Objective()
@@ -148,6 +162,10 @@ class Summary(BaseModel):
     resources: dict[str, dict[str, str]]
     shapley_max_std_error_eur: float | None = None
     anonymised: bool | None = None
+    # The floors a network was found under (a Pareto point's CO2, an alternative's
+    # objective): with a floor, dropping a match may break it, so a participant may
+    # end below zero at the optimum.
+    floors: dict[str, float] | None = None
 
     @property
     def has_solution(self) -> bool:
@@ -156,7 +174,7 @@ class Summary(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``summary.json`` (optional keys only where set)."""
         data = self.model_dump(mode="json")
-        for key in ("shapley_max_std_error_eur", "anonymised"):
+        for key in ("shapley_max_std_error_eur", "anonymised", "floors"):
             if data[key] is None:
                 del data[key]
         return data
@@ -178,6 +196,8 @@ def summary_from_json(data: Mapping[str, Any]) -> Summary:
 __all__ = [
     "WEIGHTED",
     "ArcId",
+    "LinkKey",
+    "MeasureName",
     "MembershipId",
     "Objective",
     "OptionId",

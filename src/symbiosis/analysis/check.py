@@ -233,9 +233,10 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         gain = economics.objective(want[0], want[1], st)  # the carbon value counts, as in the objective
         if gain < -1e-6 and not has_require:
             # Only a proven optimum keeps everyone at or above zero (dropping a match is
-            # always feasible); a stopped or heuristic result may not.
+            # always feasible); a stopped or heuristic result may not, nor one found
+            # under a floor (a Pareto point, an alternative), which dropping may break.
             line = f"companies.csv: {r.company}: allocated {gain:.2f} EUR/yr (carbon valued), below zero (individual rationality fails)"
-            (v if summary.status is Status.optimal else report.notes).append(line)
+            (v if summary.status is Status.optimal and not summary.floors else report.notes).append(line)
         if not _close(want[0], float(r.savings_eur_per_year), abs(want[0])):
             v.append(f"companies.csv: {r.company}: savings {r.savings_eur_per_year} but the exchanges give {want[0]:.6f}")
         if not _close(want[1], float(r.co2_avoided_t_per_year), abs(want[1])):

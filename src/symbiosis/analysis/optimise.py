@@ -38,7 +38,8 @@ def optimise(
         outcome = Outcome(Status.infeasible, None, None, None, 0.0, 0)
         return build_result(scenario, candidates, None, outcome, time.perf_counter() - start, problems)
     options = scenario.settings.solver
-    parts = split_components(candidates) if options.decompose else [whole(candidates)]
+    # A floor or a cut couples the parts: then the whole is solved as one model (exact).
+    parts = split_components(candidates) if options.decompose and objective.separable else [whole(candidates)]
     build_seconds = time.perf_counter() - start
     deadline = time.monotonic() + options.time_limit_s
     if (options.processes > 1 or scheduler is not None) and len(parts) > 1:

@@ -46,6 +46,9 @@ def solve(
         str | None, typer.Option("--scheduler", help="Solve the independent parts on the Dask cluster at this address (tcp://HOST:8786).", show_default=False)
     ] = None,
     strict: StrictOpt = False,
+    without: Annotated[
+        str | None, typer.Option("--without", help="Solve without these companies (ids, comma-separated): their streams are removed, and the rules naming them.")
+    ] = None,
 ) -> None:
     """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv, parts.csv and the network."""
     def run() -> int:
@@ -53,6 +56,13 @@ def solve(
 
         overrides = parse_overrides(set_)
         sc = load(scenario, strict)
+        if without is not None:
+            left_out = api.without(sc, without.split(","))
+            sc = left_out.scenario
+            if not quiet:
+                out.print(f"without {', '.join(left_out.companies)}: {len(left_out.streams)} streams removed", highlight=False)
+                for line in left_out.dropped:
+                    out.print(f"  dropped with them: {line}", highlight=False, markup=False)
         api.check_output(out_dir, sc)
         with progress("Solving ...", quiet) as status:
 

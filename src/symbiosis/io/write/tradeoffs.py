@@ -1,0 +1,155 @@
+"""Folders of several networks: a Pareto front or a set of alternatives, written whole or not at all.
+
+A ``pareto`` folder holds ``pareto.csv``, ``front.png``/``front.svg``, ``report.html``
+and one result folder per point (``point_01``, ...); an ``alternatives`` folder holds
+``alternatives.csv``, ``link_frequency.csv``, ``report.html`` and one result folder
+per network (``alternative_0`` is the optimum). ``report.html`` is drawn from the
+folder's own tables (``tradeoffs_page``), like the report of a result folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from symbiosis.errors import OutputError
+from symbiosis.io.write.files import replace_folder, write_bytes_atomic, write_csv
+from symbiosis.io.write.registry import Output, write_output
+from symbiosis.io.write.report.figures import render, style
+
+MARKERS = ("pareto.csv", "alternatives.csv")
+
+
+def _check_target(out_dir: Path, inputs: tuple[Path, ...]) -> None:
+    target = out_dir.resolve()
+    for f in inputs:
+        if f.resolve().is_relative_to(target):
+            raise OutputError(f"output folder '{out_dir}' holds the input '{f.name}'; choose another folder")
+    if target.exists():
+        if not target.is_dir():
+            raise OutputError(f"output path '{out_dir}' exists and is not a folder")
+        entries = {p.name for p in target.iterdir()}
+        if entries and not entries & set(MARKERS):
+            raise OutputError(f"output folder '{out_dir}' exists and holds files that are not a symbiosis front or alternatives; choose a new or empty folder")
+
+
+def write_folder(
+    out_dir: Path, tables: dict[str, pd.DataFrame], networks: Sequence[tuple[str, Output]], inputs: tuple[Path, ...] = ()
+) -> Path:
+    """Write the tables (``name.csv``), one result folder per network, the picture and the page; atomically."""
+    _check_target(out_dir, inputs)
+    target = out_dir.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        for name, frame in tables.items():
+            write_csv(frame, tmp / f"{name}.csv")
+        for name, output in networks:
+            write_output(output, tmp / name)
+        page, pictures = tradeoffs_page(tmp)
+        for name, data in pictures.items():
+            write_bytes_atomic(tmp / name, data)
+        write_bytes_atomic(tmp / "report.html", page.encode("utf-8"))
+        replace_folder(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    path = folder / name
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise OutputError(f"{path}: cannot be read ({exc})") from None
+
+
+def front_figure(table: pd.DataFrame) -> object:
+    """Net savings (EUR/yr) against CO2 avoided (t/yr), each step labelled with its implicit carbon price."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.0, 4.2), dpi=120)
+    ax = fig.add_subplot()
+    x = table["co2_avoided_t_per_year"].astype(float).to_numpy()
+    y = table["net_savings_eur_per_year"].astype(float).to_numpy() / 1000.0
+    ax.step(x, y, where="post", color="#bbbbbb", linewidth=1, label="front (staircase: a point holds until the next)")
+    ax.plot(x, y, "o-", color="#1f77b4", markersize=4, linewidth=1.2, label="points")
+    prices = pd.to_numeric(table["implicit_carbon_price_eur_per_t"], errors="coerce").to_numpy()
+    for i in range(1, len(x)):
+        if prices[i] == prices[i]:
+            ax.annotate(f"{prices[i]:,.0f} EUR/t", ((x[i - 1] + x[i]) / 2, (y[i - 1] + y[i]) / 2), fontsize=7, color="#d62728",
+                        xytext=(4, 4), textcoords="offset points")
+    for i, p in enumerate(table["point"].tolist()):
+        ax.annotate(str(p), (x[i], y[i]), fontsize=7, xytext=(-8, -10), textcoords="offset points")
+    ax.set_xlabel("CO2 avoided (t/yr)")
+    ax.set_ylabel("net savings (kEUR/yr)")
+    ax.set_title("EUR against CO2: each step's implicit carbon price in red")
+    ax.grid(True, linewidth=0.3)
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def _table_html(frame: pd.DataFrame, table_id: str, caption: str) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for v in row:
+            if isinstance(v, float):
+                text = "" if v != v else (f"{v:,.4g}" if abs(v) < 10 else f"{v:,.0f}")
+            else:
+                text = str(v)
+            cells.append(f"<td>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table id="{table_id}"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:sans-serif;margin:1.5em;max-width:70em}} table{{border-collapse:collapse;margin:1em 0}}
+td,th{{border:1px solid #ccc;padding:2px 6px;font-size:13px}} td{{text-align:right}} caption{{text-align:left;font-weight:bold}}</style>
+</head><body><h1>{title}</h1>{body}</body></html>
+"""
+
+
+def tradeoffs_page(folder: Path) -> tuple[str, dict[str, bytes]]:
+    """The page of a pareto or alternatives folder and its pictures, drawn from the folder's tables."""
+    parts: list[str] = []
+    pictures: dict[str, bytes] = {}
+    title = "Trade-offs"
+    if (folder / "pareto.csv").is_file():
+        table = _read(folder, "pareto.csv")
+        for col in table.columns:
+            if col != "status":
+                table[col] = pd.to_numeric(table[col], errors="coerce")
+        title = "EUR against CO2: the Pareto front"
+        with style():
+            png, svg = render(front_figure(table))  # type: ignore[arg-type]
+        pictures = {"front.png": png, "front.svg": svg}
+        img = base64.b64encode(png).decode("ascii")
+        parts.append(f'<section id="front"><img id="front-picture" alt="the front" src="data:image/png;base64,{img}"></section>')
+        parts.append(
+            "<p>Each point maximises net savings subject to its CO2 floor; the implicit carbon price of a step is the "
+            "savings given up per extra tonne of CO2 avoided, from the point before. Each point's network is in "
+            "<code>point_NN/</code>.</p>"
+        )
+        parts.append(_table_html(table, "points", "Points of the front"))
+    if (folder / "alternatives.csv").is_file():
+        table = _read(folder, "alternatives.csv")
+        title = "Near-optimal alternatives and the robust core"
+        parts.append(_table_html(table, "alternatives", "Networks: 0 is the optimum; each next one shares as few links as possible with those before"))
+        freq = _read(folder, "link_frequency.csv")
+        core = freq[freq["robust_core"].astype(str).str.lower() == "true"]
+        keep = ["kind", "source", "target", "supply_stream", "demand_stream", "resource"]
+        parts.append(f'<p id="core-count">{len(core)} matches are in every near-optimal network (the robust core).</p>')
+        parts.append(_table_html(core[keep], "core", "The robust core: in every network"))
+        parts.append(_table_html(freq, "frequency", "Every link and the number of networks that hold it"))
+    return PAGE.format(title=html.escape(title), body="\n".join(parts)), pictures
