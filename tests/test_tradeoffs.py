@@ -200,3 +200,21 @@ def test_compare_of_different_scenarios_exits_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["solve", str(changed), "--out", str(tmp_path / "c"), "-q"]).exit_code == 0
     res = runner.invoke(app, ["compare", str(a), str(tmp_path / "c")])
     assert res.exit_code == 2 and "different scenarios" in res.output
+
+
+def test_a_front_replaces_only_a_folder_symbiosis_wrote(tmp_path: Path) -> None:
+    """An analyst's folder that happens to hold a pareto.csv is refused and left untouched; an earlier front is replaced."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "pareto.csv").write_text("my own notes\n", encoding="utf-8")
+    (mine / "budget.xlsx").write_bytes(b"not a symbiosis file")
+    res = runner.invoke(app, ["pareto", str(THREE), "--out", str(mine), "--points", "2"])
+    assert res.exit_code == 2, res.output
+    assert "not a symbiosis front or alternatives" in res.output
+    assert sorted(p.name for p in mine.iterdir()) == ["budget.xlsx", "pareto.csv"]
+    assert (mine / "pareto.csv").read_text(encoding="utf-8") == "my own notes\n"
+    front = tmp_path / "front"
+    for _ in range(2):  # the second run replaces the first, recognised by its marker
+        res = runner.invoke(app, ["pareto", str(THREE), "--out", str(front), "--points", "2"])
+        assert res.exit_code == 0, res.output
+    assert (front / ".symbiosis-result.json").is_file()

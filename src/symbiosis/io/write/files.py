@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,13 +110,15 @@ def scenario_snapshot(scenario: Any) -> dict[str, Any]:
     return {"format": 1, "name": data["name"], "tables": tables, "settings": data["settings"]}
 
 
-def check_target(out_dir: Path, inputs: tuple[Path, ...], output_files: frozenset[str] = frozenset()) -> None:
+def check_target(out_dir: Path, inputs: Sequence[Path], output_files: frozenset[str] = frozenset(), what: str = "result") -> Path:
     """Refuse a target that is, or would replace, an input, or a folder that is not an intact symbiosis result.
 
     A folder is an earlier result only by its marker (``marker.MARKER``) and the hashes
     it lists, never by file names (``output_files`` is kept for callers and unused).
     Also refused, before any work is done: a path through a file, a place that cannot
     be written, a name too long. Every refusal is an ``OutputError`` naming the path.
+    ``what`` names the kind of folder (result, sweep, front or alternatives); returns
+    the resolved target.
     """
     check_out_path(out_dir)
     target = out_dir.resolve()
@@ -130,9 +133,10 @@ def check_target(out_dir: Path, inputs: tuple[Path, ...], output_files: frozense
         if foreign:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             raise OutputError(
-                f"output folder '{out_dir}' exists and holds files that are not a symbiosis result ({shown}); "
+                f"output folder '{out_dir}' exists and holds files that are not a symbiosis {what} ({shown}); "
                 "choose a new or empty folder"
             )
+    return target
 
 
 def check_out_path(out_dir: Path) -> None:

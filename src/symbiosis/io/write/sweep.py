@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.errors import OutputError
-from symbiosis.io.write.files import check_out_path, replace_folder, write_csv, write_json
-from symbiosis.io.write.marker import all_files, foreign_entries, write_marker
+from symbiosis.io.write.files import check_target, replace_folder, write_csv, write_json
+from symbiosis.io.write.marker import all_files, write_marker
 from symbiosis.io.write.report.figures import DPI, render, style
 
 if TYPE_CHECKING:
@@ -183,23 +182,6 @@ def _write_point(folder: Path, summary: Mapping[str, Any], settings: Mapping[str
     (folder / "report.html").write_text(sweep_html(summary, settings, tables, pngs, base), encoding="utf-8")
 
 
-def _check_target(out_dir: Path, inputs: Sequence[Path]) -> Path:
-    """A sweep folder is replaced only when it is empty or an intact earlier sweep (its marker, ``marker.MARKER``)."""
-    check_out_path(out_dir)
-    target = out_dir.resolve()
-    for f in inputs:
-        if f.resolve().is_relative_to(target):
-            raise OutputError(f"output folder '{out_dir}' holds the input '{f.name}'; choose another folder")
-    if target.exists():
-        if not target.is_dir():
-            raise OutputError(f"output path '{out_dir}' exists and is not a folder")
-        foreign = foreign_entries(target)
-        if foreign:
-            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-            raise OutputError(f"output folder '{out_dir}' exists and holds files that are not a symbiosis sweep ({shown}); choose a new or empty folder")
-    return target
-
-
 def write_sweep(
     summary: Mapping[str, Any],
     points: Sequence[tuple[Mapping[str, Any], SweepTables]],
@@ -209,7 +191,7 @@ def write_sweep(
     report: bool = True,
 ) -> Path:
     """Write a sweep folder whole or not at all; return it."""
-    target = _check_target(out_dir, inputs)
+    target = check_target(out_dir, inputs, what="sweep")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     bases = [p.get("base_net_savings_eur_per_year") for p in summary["points"]]

@@ -19,32 +19,17 @@ from pathlib import Path
 import pandas as pd
 
 from symbiosis.errors import OutputError
-from symbiosis.io.write.files import replace_folder, write_bytes_atomic, write_csv
+from symbiosis.io.write.files import check_target, replace_folder, write_bytes_atomic, write_csv
+from symbiosis.io.write.marker import all_files, write_marker
 from symbiosis.io.write.registry import Output, write_output
 from symbiosis.io.write.report.figures import render, style
-
-MARKERS = ("pareto.csv", "alternatives.csv")
-
-
-def _check_target(out_dir: Path, inputs: tuple[Path, ...]) -> None:
-    target = out_dir.resolve()
-    for f in inputs:
-        if f.resolve().is_relative_to(target):
-            raise OutputError(f"output folder '{out_dir}' holds the input '{f.name}'; choose another folder")
-    if target.exists():
-        if not target.is_dir():
-            raise OutputError(f"output path '{out_dir}' exists and is not a folder")
-        entries = {p.name for p in target.iterdir()}
-        if entries and not entries & set(MARKERS):
-            raise OutputError(f"output folder '{out_dir}' exists and holds files that are not a symbiosis front or alternatives; choose a new or empty folder")
 
 
 def write_folder(
     out_dir: Path, tables: dict[str, pd.DataFrame], networks: Sequence[tuple[str, Output]], inputs: tuple[Path, ...] = ()
 ) -> Path:
     """Write the tables (``name.csv``), one result folder per network, the picture and the page; atomically."""
-    _check_target(out_dir, inputs)
-    target = out_dir.resolve()
+    target = check_target(out_dir, inputs, what="front or alternatives")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
@@ -56,6 +41,7 @@ def write_folder(
         for name, data in pictures.items():
             write_bytes_atomic(tmp / name, data)
         write_bytes_atomic(tmp / "report.html", page.encode("utf-8"))
+        write_marker(tmp, all_files(tmp))
         replace_folder(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
