@@ -118,7 +118,10 @@ def test_check_output_refuses_before_solving(tmp_path: Path) -> None:
 
 def test_a_folder_is_not_a_sweep_by_its_file_names(tmp_path: Path) -> None:
     from symbiosis.io.write.marker import write_marker
-    from symbiosis.io.write.sweep import _check_target
+    from symbiosis.io.write.files import check_target
+
+    def _check_target(folder: Path, inputs: tuple[Path, ...]) -> Path:
+        return check_target(folder, inputs, what="sweep")
 
     mine = tmp_path / "mine"
     (mine / "point-01").mkdir(parents=True)
