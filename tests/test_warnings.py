@@ -117,8 +117,8 @@ def test_check_output_refuses_before_solving(tmp_path: Path) -> None:
 
 
 def test_a_folder_is_not_a_sweep_by_its_file_names(tmp_path: Path) -> None:
-    from symbiosis.io.write.marker import write_marker
     from symbiosis.io.write.files import check_target
+    from symbiosis.io.write.marker import write_marker
 
     def _check_target(folder: Path, inputs: tuple[Path, ...]) -> Path:
         return check_target(folder, inputs, what="sweep")
