@@ -110,11 +110,11 @@ def scenario_snapshot(scenario: Any) -> dict[str, Any]:
     return {"format": 1, "name": data["name"], "tables": tables, "settings": data["settings"]}
 
 
-def check_target(out_dir: Path, inputs: Sequence[Path], output_files: frozenset[str] = frozenset(), what: str = "result") -> Path:
+def check_target(out_dir: Path, inputs: Sequence[Path], what: str = "result") -> Path:
     """Refuse a target that is, or would replace, an input, or a folder that is not an intact symbiosis result.
 
     A folder is an earlier result only by its marker (``marker.MARKER``) and the hashes
-    it lists, never by file names (``output_files`` is kept for callers and unused).
+    it lists, never by file names.
     Also refused, before any work is done: a path through a file, a place that cannot
     be written, a name too long. Every refusal is an ``OutputError`` naming the path.
     ``what`` names the kind of folder (result, sweep, front or alternatives); returns

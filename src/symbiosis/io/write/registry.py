@@ -105,7 +105,7 @@ def write_output(out: Output, out_dir: Path, overwrite: bool = True, xlsx: bool 
 
     ``xlsx`` adds the workbook writer, ``report`` the report writer.
     """
-    check_target(out_dir, out.scenario.input_files, frozenset(OUTPUT_FILES))
+    check_target(out_dir, out.scenario.input_files)
     target = out_dir.resolve()
     if target.exists() and any(target.iterdir()) and not overwrite:
         raise OutputError(f"output folder '{out_dir}' exists; pass overwrite=True to replace it")
