@@ -132,9 +132,10 @@ def _deleted(sc: symbiosis.Scenario, company: str) -> symbiosis.Scenario:
     streams = [s for s in data["streams"] if s["company"] != company]
     ids = {s["id"] for s in data["streams"] if s["company"] == company} | {company}
     rules = [r for r in data["rules"] if r["source"] not in ids and r["target"] not in ids]
+    links = [row for row in data["links"] if row["source"] not in ids and row["target"] not in ids]
     return symbiosis.Scenario.from_tables(
         companies=data["companies"], resources=data["resources"], streams=streams, profiles=data["profiles"],
-        substitutions=data["substitutions"], rules=rules, facilities=data["facilities"], settings=data["settings"], name=data["name"],
+        substitutions=data["substitutions"], rules=rules, facilities=data["facilities"], links=links, settings=data["settings"], name=data["name"],
     )
 
 

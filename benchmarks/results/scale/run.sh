@@ -1,9 +1,9 @@
 #!/bin/bash
 # usage: run.sh SNAPSHOT_SRC NAME...  ; runs each benchmark instance in turn, sampling the summed RSS of its process tree
 SRC=$1; shift
-PY=/work/wt/issue-13/.venv/bin/python
+PY=${PY:-/work/main/.venv/bin/python}
 for NAME in "$@"; do
-  OUT=/tmp/b13/$NAME
+  OUT=${OUTROOT:-/tmp/b13}/$NAME
   mkdir -p $OUT
   date -u +%FT%TZ > $OUT/started
   setsid env PYTHONPATH=$SRC $PY -m symbiosis bench --out $OUT --only $NAME > $OUT/log 2>&1 &

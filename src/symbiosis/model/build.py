@@ -58,14 +58,19 @@ def set_start(h: ExchangeModel, c: Candidates, flows: list[np.ndarray], y: np.nd
     k_d is set to the remaining peak that the flows leave, so the start is consistent.
     """
     m = h.model
-    for f, (a, t) in enumerate(zip(h.flow_arc, h.flow_slot)):
-        m.x[f].set_value(float(min(flows[a][t], m.x[f].ub)), skip_validation=True)
-    for a in range(len(y)):
-        m.y[a].set_value(float(round(y[a])), skip_validation=True)
-    for o in range(len(z)):
-        m.z[o].set_value(float(round(z[o])), skip_validation=True)
-    for j in range(len(w)):
-        m.w[j].set_value(float(round(w[j])), skip_validation=True)
+    if len(h.flow_arc):
+        # Flows flattened by arc, so that each flow variable's start is one gather.
+        offsets = np.concatenate(([0], np.cumsum([len(u) for u in flows[:-1]]))).astype(np.int64)
+        flat = np.concatenate(flows).astype(float)
+        x = np.minimum(flat[offsets[h.flow_arc] + h.flow_slot], np.asarray(h.upper, dtype=float))
+        for v, val in zip(h.xs, x.tolist()):
+            v.set_value(val, skip_validation=True)
+    for v, val in zip(h.ys, np.round(y).tolist()):
+        v.set_value(float(val), skip_validation=True)
+    for v, val in zip(m.z.values(), np.round(z).tolist()):
+        v.set_value(float(val), skip_validation=True)
+    for v, val in zip(m.w.values(), np.round(w).tolist()):
+        v.set_value(float(val), skip_validation=True)
     rho = c.arcs["rho"].to_numpy(dtype=float)
     into: dict[str, list[int]] = {}
     for a, d in enumerate(c.arcs["demand_stream"].tolist()):

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import pyomo.core as pyo  # not pyomo.environ: its solver and contrib plugins cost 0.4 s of start-up and are not used
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.relational_expr import InequalityExpression
 
 from symbiosis.candidates import Candidates
 from symbiosis.model.handle import ExchangeModel, ge, le, linear
@@ -60,10 +62,10 @@ def group_by_key(keys: list[K]) -> dict[K, list[int]]:
 
 
 def _flows_by(c: Candidates, h: ExchangeModel, column: str) -> dict[tuple[str, int], list[int]]:
-    streams = c.arcs[column].to_numpy()
+    streams = c.arcs[column].to_numpy()[h.flow_arc].tolist() if len(h.flow_arc) else []
     out: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for f, (a, t) in enumerate(zip(h.flow_arc, h.flow_slot)):
-        out[(streams[a], int(t))].append(f)
+    for f, key in enumerate(zip(streams, h.flow_slot.tolist())):
+        out[key].append(f)
     return out
 
 
@@ -100,7 +102,10 @@ def add_demand_limit(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> N
 def add_link_bound(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
     """link_bound[f]:  x_{a,t} <= U_{a,t} y_a: no flow without the link."""
     xs, ys, arc, ub = h.xs, h.ys, h.flow_arc.tolist(), h.upper
-    m.link_bound = pyo.Constraint(m.F, rule=lambda _m, f: le(linear([1.0, -ub[f]], [xs[f], ys[arc[f]]]), 0.0))
+    # One row per flow, the model's most numerous: built without the generic helpers' lists.
+    m.link_bound = pyo.Constraint(
+        m.F, rule=lambda _m, f: InequalityExpression((LinearExpression([xs[f], MonomialTermExpression((-ub[f], ys[arc[f]]))]), 0.0), False)
+    )
 
 
 @family("min_quantity")

@@ -50,6 +50,47 @@ class ExchangeModel:
         memberships = {j: value(m.w[i]) for i, j in enumerate(self.membership_ids)}
         return flows, links, options, memberships
 
+    def decoder(self, col: dict[int, int]) -> Decoder:
+        """The decoder for a matrix whose columns are ``col`` (``id(variable)`` -> column)."""
+        m = self.model
+
+        def cols(variables: list[Any]) -> np.ndarray:
+            return np.array([col[id(v)] for v in variables], dtype=np.int64)
+
+        return Decoder(
+            self.flow_arc, self.flow_slot, self.arc_ids, self.arc_slots, self.option_ids, self.membership_ids,
+            cols(self.xs), cols(self.ys), cols(list(m.z.values())), cols(list(m.w.values())),
+        )
+
+
+@dataclass(frozen=True)
+class Decoder:
+    """Column values of the compiled model back to the candidates' ids (no Pyomo object kept)."""
+
+    flow_arc: np.ndarray
+    flow_slot: np.ndarray
+    arc_ids: list[ArcId]
+    arc_slots: list[int]
+    option_ids: list[OptionId]
+    membership_ids: list[MembershipId]
+    x_col: np.ndarray  # flow variable f -> column
+    y_col: np.ndarray
+    z_col: np.ndarray
+    w_col: np.ndarray
+
+    def __call__(
+        self, values: np.ndarray
+    ) -> tuple[dict[ArcId, np.ndarray], dict[ArcId, float], dict[OptionId, float], dict[MembershipId, float]]:
+        """Per-slot flows, links, size options, memberships, as ``ExchangeModel.decode`` gives them."""
+        flows = {a: np.zeros(n) for a, n in zip(self.arc_ids, self.arc_slots)}
+        x = values[self.x_col].tolist()
+        for f, (a, t) in enumerate(zip(self.flow_arc.tolist(), self.flow_slot.tolist())):
+            flows[self.arc_ids[a]][t] = x[f]
+        links = dict(zip(self.arc_ids, values[self.y_col].tolist()))
+        options = dict(zip(self.option_ids, values[self.z_col].tolist()))
+        memberships = dict(zip(self.membership_ids, values[self.w_col].tolist()))
+        return flows, links, options, memberships
+
 
 def linear(coefs: Sequence[float], variables: Sequence[Any]) -> LinearExpression:
     """sum_i coefs_i variables_i as one flat LinearExpression (no operator overloading)."""

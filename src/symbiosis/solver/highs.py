@@ -11,6 +11,7 @@ is still used for the IIS of ``lp_conflict``). It returns the project's own
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import highspy
@@ -22,15 +23,38 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 from pyomo.repn import generate_standard_repn
 
 from symbiosis.model import ExchangeModel
+from symbiosis.model.handle import Decoder
 from symbiosis.schema import SolverSettings
 from symbiosis.types import Solution, Termination
 
 # HiGHS's sub-MIP heuristics (RINS, RENS, root reduced-cost) find incumbents in big
 # models, but on a small part warm started from the greedy one they cost more time than
 # they save (Haasrode's office-space part: 3.3 s with them, 0.9 s without; the same
-# optimum). They stay on for parts above this many columns. See docs/performance.md.
+# optimum). They stay on for parts above this many columns, and for any part with pool
+# memberships, whose incumbents the greedy start is far from (a 1,000-company parking
+# part: 3.2 % gap after 37 s without them, 1.0 % with). See docs/performance.md.
 SMALL_MODEL_COLUMNS = 5000
 SUB_MIP_HEURISTICS = ("mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost")
+
+
+@dataclass
+class Compiled:
+    """A part's model as HiGHS sees it: the matrix, and how its columns map back to ids.
+
+    Holds no Pyomo object, so a part the time limit stopped can be solved again
+    (from its incumbent) without building its model a second time.
+    """
+
+    lp: highspy.HighsLp
+    decoder: Decoder
+
+
+def compile_model(handle: ExchangeModel) -> tuple[Compiled, np.ndarray]:
+    """The model's matrix and decoder, and the variables' current values as a start vector."""
+    lp, columns = _to_highs(handle.model)
+    col = {id(v): i for i, v in enumerate(columns)}
+    values = np.array([0.0 if v.value is None else float(v.value) for v in columns], dtype=float)
+    return Compiled(lp, handle.decoder(col)), values
 
 
 def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: float | None = None, warm_start: bool = False) -> Solution:
@@ -46,26 +70,40 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
         value = float(pyo.value(m.objective.expr, exception=False) or 0.0)
         return Solution(Termination.optimal, value, value, 0.0, message="optimal")
     with PauseGC():
-        lp, columns = _to_highs(m)
-        with capture_output(capture_fd=True):  # HiGHS prints a banner when created
-            highs = highspy.Highs()
-            highs.setOptionValue("output_flag", False)
-        highs.passModel(lp)
-        highs.setOptionValue("time_limit", float(time_limit_s if time_limit_s is not None else options.time_limit_s))
-        highs.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
-        highs.setOptionValue("threads", int(options.threads))
-        highs.setOptionValue("random_seed", int(options.seed))
-        if lp.num_col_ <= SMALL_MODEL_COLUMNS:
-            for name in SUB_MIP_HEURISTICS:
-                highs.setOptionValue(name, False)
-        if warm_start:
-            start_values = np.array([0.0 if v.value is None else float(v.value) for v in columns], dtype=float)
-            sol = highspy.HighsSolution()
-            sol.col_value = start_values
-            sol.value_valid = True
-            sol.dual_valid = False
-            highs.setSolution(sol)
-        _interruptible(highs)
+        compiled, values = compile_model(handle)
+    solution, _ = solve_compiled(compiled, options, time_limit_s, values if warm_start else None, started=start)
+    return solution
+
+
+def solve_compiled(
+    compiled: Compiled, options: SolverSettings, time_limit_s: float | None = None, start_values: np.ndarray | None = None, started: float | None = None
+) -> tuple[Solution, np.ndarray | None]:
+    """Solve a compiled model; returns the solution and HiGHS's column values (None without a solution).
+
+    ``start_values`` (one per column) is handed to HiGHS as a first solution;
+    ``started`` is when the caller began (``time.perf_counter()``), so that the
+    solution's seconds include the compilation.
+    """
+    start = time.perf_counter() if started is None else started
+    lp = compiled.lp
+    with capture_output(capture_fd=True):  # HiGHS prints a banner when created
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+    highs.passModel(lp)
+    highs.setOptionValue("time_limit", float(time_limit_s if time_limit_s is not None else options.time_limit_s))
+    highs.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
+    highs.setOptionValue("threads", int(options.threads))
+    highs.setOptionValue("random_seed", int(options.seed))
+    if lp.num_col_ <= SMALL_MODEL_COLUMNS and not len(compiled.decoder.w_col):
+        for name in SUB_MIP_HEURISTICS:
+            highs.setOptionValue(name, False)
+    if start_values is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = start_values
+        sol.value_valid = True
+        sol.dual_valid = False
+        highs.setSolution(sol)
+    _interruptible(highs)
     seconds = time.perf_counter() - start
     ms = highs.getModelStatus()
     hs = highspy.HighsModelStatus
@@ -85,15 +123,14 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
     if not has_solution:
         if termination is Termination.time_limit:
             bound = _stopped_bound(lp, info, options, None)
-        return Solution(termination, None, bound, time.perf_counter() - start, message=message)
+        return Solution(termination, None, bound, time.perf_counter() - start, message=message), None
     values = np.asarray(sol.col_value, dtype=float)
-    col = {id(v): i for i, v in enumerate(columns)}
     objective = float(info.objective_function_value)
     bound = float(info.mip_dual_bound) if info.mip_node_count != -1 else objective
     if termination is Termination.time_limit:
         bound = _stopped_bound(lp, info, options, objective)
         seconds = time.perf_counter() - start
-    return Solution(termination, objective, bound, seconds, *handle.decode(lambda var: values[col[id(var)]]), message=message)
+    return Solution(termination, objective, bound, seconds, *compiled.decoder(values), message=message), values
 
 
 def _stopped_bound(lp: highspy.HighsLp, info: Any, options: SolverSettings, objective: float | None) -> float | None:

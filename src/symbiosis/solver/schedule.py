@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
+from pyomo.common.gc_manager import PauseGC
 
 from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.model import build_model, set_start
 from symbiosis.schema import Scenario, Settings
 from symbiosis.solver.cluster import dask_client
-from symbiosis.solver.highs import solve_model
+from symbiosis.solver.highs import Compiled, compile_model, solve_compiled, solve_model
 from symbiosis.types import WEIGHTED, Objective, Solution, Termination, relative_gap
 
 Start = Callable[[Candidates, Settings], Decisions]
@@ -44,10 +45,15 @@ class Progress:
 
 @dataclass(frozen=True)
 class Solved:
-    """One part's solution and the seconds spent building its model."""
+    """One part's solution and the seconds spent building its model.
+
+    ``kept`` is the compiled model and the incumbent's column values of a part the
+    limit stopped, when asked for: it is solved again from there, not built again.
+    """
 
     solution: Solution
     build_seconds: float
+    kept: tuple[Compiled, np.ndarray | None] | None = None
 
 
 def solve_part(
@@ -57,22 +63,33 @@ def solve_part(
     heuristic: Start | None = None,
     start: Decisions | None = None,
     objective: Objective = WEIGHTED,
+    keep: bool = False,
 ) -> Solved:
     """Build, warm-start and solve one part.
 
     ``deadline`` is on ``time.monotonic()``, which worker processes share. The warm
     start is ``start`` when given (an earlier incumbent), else ``heuristic``'s
-    decisions when ``solver.warm_start`` is on.
+    decisions when ``solver.warm_start`` is on. With ``keep``, a part the limit
+    stops comes back with its compiled model (``Solved.kept``).
     """
     t0 = time.perf_counter()
-    handle = build_model(c, settings, objective)
     options = settings.solver
-    start_from = start if start is not None else (heuristic(c, settings) if options.warm_start and heuristic is not None else None)
-    if start_from is not None:
-        set_start(handle, c, start_from.flows, start_from.y, start_from.z, start_from.w)
-    build = time.perf_counter() - t0
-    remaining = max(deadline - time.monotonic(), 0.01)
-    return Solved(solve_model(handle, options, time_limit_s=remaining, warm_start=start_from is not None), build)
+    # No garbage collection while the model lives: its passes over millions of Pyomo
+    # objects tripled the warm start's time (docs/performance.md 6).
+    with PauseGC():
+        start_from = start if start is not None else (heuristic(c, settings) if options.warm_start and heuristic is not None else None)
+        handle = build_model(c, settings, objective)
+        if start_from is not None:
+            set_start(handle, c, start_from.flows, start_from.y, start_from.z, start_from.w)
+        build = time.perf_counter() - t0
+        remaining = max(deadline - time.monotonic(), 0.01)
+        if not keep or (len(handle.model.y) == 0 and len(handle.model.z) == 0):
+            return Solved(solve_model(handle, options, time_limit_s=remaining, warm_start=start_from is not None), build)
+        started = time.perf_counter()
+        compiled, values = compile_model(handle)
+        del handle  # the Pyomo model is not needed again
+        sol, final = solve_compiled(compiled, options, remaining, values if start_from is not None else None, started=started)
+        return Solved(sol, build, (compiled, final) if sol.termination is Termination.time_limit else None)
 
 
 def solve_in_turn(
@@ -83,25 +100,25 @@ def solve_in_turn(
     progress: Callable[[Progress], None] | None = None,
     objective: Objective = WEIGHTED,
 ) -> list[Solved]:
-    """Solve the parts one by one, smallest first, each within its share of the time left.
+    """Solve the parts one by one, smallest first, each within its share of the time.
 
-    A part's share is the first pass's time left (``FIRST_PASS`` of the limit) times
-    its size over the size of the parts still to solve, so a large part at the end is
-    not starved; time a part does not use passes on. Its build counts against its
-    share. The rest of the time goes to the parts the limit stopped, by their gap.
+    A part's share is the first pass's time (``FIRST_PASS`` of the limit) times its
+    size over the size of all parts; its build counts against it. The rest of the
+    time, and every second a part does not use, goes to the parts the limit
+    stopped, by their gap (solved again from their compiled model and incumbent).
     """
     sizes = [len(p.candidates.arcs) + len(p.candidates.memberships) + 1 for p in parts]
-    left = sum(sizes)
     outs: list[Solved | None] = [None] * len(parts)
     total, bound = 0.0, 0.0
     known = True
-    first_deadline = time.monotonic() + FIRST_PASS * max(deadline - time.monotonic(), 0.0)
+    first = FIRST_PASS * max(deadline - time.monotonic(), 0.0)
+    first_deadline = time.monotonic() + first
     for done, i in enumerate(sorted(range(len(parts)), key=lambda i: (sizes[i], i)), start=1):
         now = time.monotonic()
-        share = max(first_deadline - now, 0.0) * sizes[i] / left
-        out = solve_part(parts[i].candidates, settings, now + share, heuristic, objective=objective)
+        # A fixed share by size: time the small parts leave goes to the parts holding the gap, not to the largest part.
+        share = min(max(first_deadline - now, 0.0), first * sizes[i] / sum(sizes))
+        out = solve_part(parts[i].candidates, settings, now + share, heuristic, objective=objective, keep=True)
         outs[i] = out
-        left -= sizes[i]
         if progress is not None:
             sol = out.solution
             total += sol.objective or 0.0
@@ -110,7 +127,7 @@ def solve_in_turn(
             progress(Progress(done, len(parts), total, bound if known else None))
     solved = [o for o in outs if o is not None]
     _use_time_left(parts, solved, settings, deadline, objective)
-    return solved
+    return [replace(o, kept=None) for o in solved]  # the compiled models are not needed past here
 
 
 def _use_time_left(parts: list[Part], outs: list[Solved], settings: Settings, deadline: float, objective: Objective) -> None:
@@ -135,6 +152,14 @@ def _use_time_left(parts: list[Part], outs: list[Solved], settings: Settings, de
             gap = _abs_gap(outs[i].solution)
             share = left if gap == float("inf") or total <= 0 else max(left * gap / total, 1.0)
             old = outs[i]
+            if old.kept is not None:  # compiled in the first pass: solved again from its incumbent, not built again
+                compiled, values = old.kept
+                sol, new_values = solve_compiled(compiled, settings.solver, min(share, left), values)
+                best = _better(old.solution, sol)
+                took_new = new_values is not None and (values is None or (sol.objective or 0.0) >= (old.solution.objective or 0.0))
+                kept = None if best.termination is Termination.optimal else (compiled, new_values if took_new else values)
+                outs[i] = Solved(best, old.build_seconds, kept)
+                continue
             start = decisions_of(parts[i].candidates, old.solution) if old.solution.has_solution else None
             new = solve_part(parts[i].candidates, settings, time.monotonic() + min(share, left), start=start, objective=objective)
             outs[i] = Solved(_better(old.solution, new.solution), old.build_seconds + new.build_seconds)
