@@ -341,7 +341,7 @@ def _check_pools(
         if not _close(surplus, float(fac.surplus_eur_per_year), abs(surplus)):
             v.append(f"{tag}: surplus {fac.surplus_eur_per_year} but recomputed {surplus:.6f}")
         if st.allocation == "shapley":
-            want, _ = economics.shapley_shares(values, loads, options, st.shapley_samples, st.solver.seed)
+            want, _ = economics.shapley_shares(values, loads, options, st.shapley_samples, st.solver.seed, surplus=surplus)
         else:
             want = economics.proportional_shares(surplus, [streams[r.demand_stream].price_eur_per_unit * streams[r.demand_stream].quantity for r in members])
         if not _close(sum(float(r.savings_eur_per_year) for r in members), surplus, abs(surplus)):
