@@ -177,6 +177,44 @@ def test_a_pool_built_at_a_loss_for_its_co2_counts_its_loss(allocation: str, tmp
     assert any(v.startswith("summary.json: net_savings_eur_per_year 1100.0") for v in violations), violations
 
 
+def test_a_peak_demand_that_loses_money_is_cut_only_as_far_as_its_flows_go(tmp_path: Path) -> None:
+    """Parking demand s1 (10 spaces, price -10 EUR, 50 kg CO2 each) fed by s3; material s2 -> s0 (10 t, 1 EUR/t).
+
+    By hand: C0-C1 haversine 0.210610 km x 1.3 = 0.273793 km; s2 -> s0 saves 10 x (1 - 0.15 x 0.273793)
+    = 9.589311 EUR/yr and avoids -0.10 x 0.273793 x 10 / 1000 = -0.000274 t; each space of s1's peak
+    cut costs 10 EUR and avoids 0.05 t. The right end (most CO2 with savings >= 0) cuts 0.958931
+    spaces: CO2 0.05 x 0.958931 - 0.000274 = 0.047673 t at 0 EUR/yr. Before peak_pin the model held
+    k_d up while the flows cut the whole peak, and the result reported (0.4997 t, -90.41 EUR/yr).
+    """
+    companies = [dict(id="C0", name="C0", sector="", lat=50.85, lon=4.7), dict(id="C1", name="C1", sector="", lat=50.85, lon=4.703)]
+    resources = [
+        dict(id="mat", family="material", unit="t", pricing="volume", transport="road", kg_per_unit=1000.0),
+        dict(id="park", family="parking", unit="space", pricing="peak", transport="walk", max_distance_km=2.0),
+    ]
+    streams = [
+        dict(id="s0", company="C1", direction="demand", resource="mat", quantity=10, price_eur_per_unit=1, co2_kg_per_unit=0, min_quantity=10),
+        dict(id="s1", company="C0", direction="demand", resource="park", quantity=10, price_eur_per_unit=-10, co2_kg_per_unit=50),
+        dict(id="s2", company="C0", direction="supply", resource="mat", quantity=10, price_eur_per_unit=0, co2_kg_per_unit=0),
+        dict(id="s3", company="C1", direction="supply", resource="park", quantity=10, price_eur_per_unit=0, co2_kg_per_unit=0),
+    ]
+    sc = symbiosis.Scenario.from_tables(
+        companies=companies, resources=resources, streams=streams,
+        settings={"solver": {"mip_rel_gap": 0.0}, "link_fixed_cost_eur_per_year": 0.0}, name="losing_peak",
+    )
+    front = symbiosis.pareto(sc, points=3)
+    left, right = front.points[0], front.points[-1]
+    assert (left.co2, left.net_savings) == pytest.approx((-0.000274, 9.589311), abs=1e-6)
+    # The right end's floor is 1e-6 t below the most CO2: 2e-4 EUR/yr more savings.
+    assert right.co2 == pytest.approx(0.047673, abs=2e-6) and right.net_savings == pytest.approx(0.0, abs=1e-3)
+    for p in front.points:
+        best = brute_force_max_savings(sc, p.co2 - 1e-5)
+        assert best is not None and p.net_savings <= best + 1e-3, (p.co2, p.net_savings, best)
+    out = tmp_path / "front"
+    front.write(out)
+    for name, report in front.check(out).items():
+        assert report.ok, (name, report.violations)
+
+
 def test_alternatives_by_hand(tmp_path: Path) -> None:
     """README: with slack 0.6 (floor 380), {a2} (400, shares nothing) then {a1} (900); then no network is left."""
     out = tmp_path / "alts"
