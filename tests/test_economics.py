@@ -67,6 +67,18 @@ def test_shapley_three_members_by_hand() -> None:
     assert phi == pytest.approx([6.0, 6.0, 6.0])
 
 
+def test_shapley_of_a_pool_built_at_a_loss_sums_to_the_loss() -> None:
+    """Values 10, 10; loads 1, 1; one option: capacity 2, fixed 30. Built for its CO2:
+    surplus 20 - 30 = -10. v(single) = max(0, 10 - 30) = 0 (it could stay out), v(both) = -10
+    (the pool as built), so phi_i = (1/2)(0) + (1/2)(-10 - 0) = -5: the shares sum to the loss."""
+    loads = [np.array([1.0])] * 2
+    phi, _ = economics.shapley_shares([10.0, 10.0], loads, [(2.0, 30.0)], surplus=-10.0)
+    assert phi == pytest.approx([-5.0, -5.0])
+    sampled, _ = economics.shapley_shares([10.0, 10.0], loads, [(2.0, 30.0)], samples=50, exact_up_to=0, surplus=-10.0)
+    assert sum(sampled) == pytest.approx(-10.0)
+    # Without the built surplus, v(N) = max(0, -10) = 0 and the loss would vanish.
+    assert economics.shapley_shares([10.0, 10.0], loads, [(2.0, 30.0)])[0] == pytest.approx([0.0, 0.0])
+
 def test_sampled_shapley_is_efficient_and_close_to_exact() -> None:
     """14 members: sampling's mean sums to v(N) exactly, and each share lies near the exact value."""
     rng = np.random.default_rng(7)

@@ -19,7 +19,9 @@ import symbiosis
 from bruteforce import brute_force_max_savings, brute_force_optimum, eligible_arcs, eligible_members
 from conftest import ROOT
 from symbiosis.analysis.check import check_result
+from symbiosis.analysis.coupled import Coupled
 from symbiosis.cli import app
+from symbiosis.types import Objective
 from test_property import scenarios
 
 runner = CliRunner()
@@ -86,6 +88,128 @@ def test_front_points_equal_brute_force_and_none_dominates_another(sc: symbiosis
         # The right end: the most CO2 with savings >= 0.
         assert pts[-1][1] >= -1e-4
     out = tmp_path_factory.mktemp("front") / "f"
+    front.write(out)
+    for name, report in front.check(out).items():
+        assert report.ok, (name, report.violations)
+
+
+def _loss_making_pool(allocation: str) -> symbiosis.Scenario:
+    """A free parking hub pool (s2: 10 spaces x 110 EUR = 1,100 EUR/yr, no CO2) and a 'yard'
+    pool for s1 (60 t at 44 EUR/t, 50 kg CO2/t) that costs more than s1 is worth; found by
+    test_front_points_equal_brute_force_and_none_dominates_another."""
+    companies = [dict(id="C0", name="C0", sector="", lat=50.85, lon=4.7), dict(id="C1", name="C1", sector="", lat=50.86, lon=4.715)]
+    resources = [
+        dict(id="mat", family="material", unit="t", pricing="volume", transport="road", kg_per_unit=1000.0),
+        dict(id="park", family="parking", unit="space", pricing="peak", transport="walk", max_distance_km=2.0),
+    ]
+
+    def stream(i: str, c: str, d: str, r: str, q: float, p: float, co2: float) -> dict[str, object]:
+        return dict(id=i, company=c, direction=d, resource=r, quantity=q, price_eur_per_unit=p, co2_kg_per_unit=co2)
+
+    streams = [
+        stream("s0", "C0", "supply", "mat", 10, 0, 0),
+        stream("s1", "C1", "demand", "mat", 60, 44, 50),
+        stream("s2", "C0", "demand", "park", 10, 110, 0),
+        stream("s3", "C1", "demand", "mat", 10, 0, 0),
+        stream("s4", "C1", "supply", "mat", 10, 0, 0),
+    ]
+    profiles = [dict(profile=p, slot=s, value=v) for p in ("p0", "p1") for s, v in (("a", 1.0), ("b", 0.0), ("c", 0.0))]
+
+    def facility(i: str, r: str, lat: float, lon: float, cap: float, capex: float, opex: float, reach: float) -> dict[str, object]:
+        return dict(id=i, name=i, resource=r, lat=lat, lon=lon, capacity=cap, capex_eur=capex, opex_eur_per_year=opex, cost_eur_per_unit=0, max_distance_km=reach)
+
+    facilities = [facility("hub", "park", 50.85, 4.7, 10, 0, 0, 0.5), facility("yard", "mat", 50.866, 4.724, 80, 20000, 1000, 1.5)]
+    return symbiosis.Scenario.from_tables(
+        companies=companies, resources=resources, streams=streams, profiles=profiles, facilities=facilities,
+        settings={"solver": {"mip_rel_gap": 0.0}, "allocation": allocation}, name="loss_making_pool",
+    )
+
+
+@pytest.mark.parametrize("allocation", ["shapley", "proportional"])
+def test_a_pool_built_at_a_loss_for_its_co2_counts_its_loss(allocation: str, tmp_path: Path) -> None:
+    """The yard pool, by hand (defaults: CRF(5 %, 15 y), 0.15 EUR/tkm, 0.10 kg CO2/tkm, detour 1.3):
+
+    CRF = 0.05 x 1.05^15 / (1.05^15 - 1) = 0.0963423; yard fixed = 20000 CRF + 1000 = 2926.846 EUR/yr.
+    C1 to the yard: haversine 0.918751 km x 1.3 = 1.194376 km; road to the yard 0.15 x 1 t x 1.194376 x 60 = 10.749.
+    Yard surplus = 60 x 44 - 10.749 - 2926.846 = -297.595 EUR/yr; CO2 = 60 x 50 / 1000 - 0.10 x 1.194376 x 60 / 1000
+    = 2.992834 t/yr. The exchange s0 -> s1 (at most 10 t, 0.498 t CO2) cannot reach 2.99 t.
+    So with CO2 >= 2.99 t the most savings are 1100 - 297.595 = 802.405 EUR/yr, not 1,100: under Shapley the
+    grand coalition's worth was clamped at 0, the member's share was 0 and the summary dropped the loss.
+    """
+    sc = _loss_making_pool(allocation)
+    hand_surplus = 60 * 44 - 0.15 * 1.194376 * 60 - (20000 * 0.05 * 1.05**15 / (1.05**15 - 1) + 1000)
+    assert hand_surplus == pytest.approx(-297.595, abs=1e-3)
+    front = symbiosis.pareto(sc, points=3)
+    assert [p.co2 for p in front.points] == pytest.approx([0.0, 2.992834], abs=1e-5)
+    assert [p.net_savings for p in front.points] == pytest.approx([1100.0, 1100.0 + hand_surplus], abs=1e-3)
+    for p in front.points:
+        best = brute_force_max_savings(sc, p.co2 - 1e-5)
+        assert best is not None and p.net_savings <= best + 1e-3, (p.co2, p.net_savings, best)
+    # Solved with a CO2 floor of 2.99 t (as the front does, carbon price 0).
+    engine = Coupled(sc.with_settings(carbon_price_eur_per_t=0), co2_only=True)
+    run = engine.run(Objective("savings", floors=(("co2", 2.99),)))
+    result = run.result
+    assert run.solution.objective is not None
+    assert result.summary.net_savings_eur_per_year == pytest.approx(802.405, abs=1e-3)
+    # The summary's net savings = the model's savings (fixed parts + merged model) = the
+    # matches' and the companies' sums = the objective at carbon price 0.
+    assert result.summary.net_savings_eur_per_year == pytest.approx(engine.fixed_savings + run.solution.objective, abs=1e-6)
+    assert result.summary.objective == pytest.approx(result.summary.net_savings_eur_per_year, abs=1e-9)
+    assert result.companies["savings_eur_per_year"].sum() == pytest.approx(802.405, abs=1e-3)
+    yard = result.matches[result.matches["source"] == "yard"]
+    assert yard["savings_eur_per_year"].tolist() == pytest.approx([hand_surplus], abs=1e-3)
+    assert result.facilities.set_index("facility").loc["yard", "surplus_eur_per_year"] == pytest.approx(hand_surplus, abs=1e-3)
+    out = tmp_path / "front"
+    front.write(out)
+    for name, report in front.check(out).items():
+        assert report.ok, (name, report.violations)
+    assert report.net_savings_eur_per_year == pytest.approx(1100.0 + hand_surplus, abs=1e-3)
+    # The checker totals the pools from their recomputed surplus, not from the members'
+    # shares: a folder whose shares and summary both drop the loss (the old output) fails.
+    point = out / front.folders()[-1]
+    matches = pd.read_csv(point / "matches.csv")
+    matches.loc[matches["source"] == "yard", "savings_eur_per_year"] = 0.0
+    matches.to_csv(point / "matches.csv", index=False)
+    summary = json.loads((point / "summary.json").read_text(encoding="utf-8"))
+    summary["net_savings_eur_per_year"] = summary["objective"] = 1100.0
+    (point / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    violations = check_result(sc, point).violations
+    assert any(v.startswith("summary.json: net_savings_eur_per_year 1100.0") for v in violations), violations
+
+
+def test_a_peak_demand_that_loses_money_is_cut_only_as_far_as_its_flows_go(tmp_path: Path) -> None:
+    """Parking demand s1 (10 spaces, price -10 EUR, 50 kg CO2 each) fed by s3; material s2 -> s0 (10 t, 1 EUR/t).
+
+    By hand: C0-C1 haversine 0.210610 km x 1.3 = 0.273793 km; s2 -> s0 saves 10 x (1 - 0.15 x 0.273793)
+    = 9.589311 EUR/yr and avoids -0.10 x 0.273793 x 10 / 1000 = -0.000274 t; each space of s1's peak
+    cut costs 10 EUR and avoids 0.05 t. The right end (most CO2 with savings >= 0) cuts 0.958931
+    spaces: CO2 0.05 x 0.958931 - 0.000274 = 0.047673 t at 0 EUR/yr. Before peak_pin the model held
+    k_d up while the flows cut the whole peak, and the result reported (0.4997 t, -90.41 EUR/yr).
+    """
+    companies = [dict(id="C0", name="C0", sector="", lat=50.85, lon=4.7), dict(id="C1", name="C1", sector="", lat=50.85, lon=4.703)]
+    resources = [
+        dict(id="mat", family="material", unit="t", pricing="volume", transport="road", kg_per_unit=1000.0),
+        dict(id="park", family="parking", unit="space", pricing="peak", transport="walk", max_distance_km=2.0),
+    ]
+    streams = [
+        dict(id="s0", company="C1", direction="demand", resource="mat", quantity=10, price_eur_per_unit=1, co2_kg_per_unit=0, min_quantity=10),
+        dict(id="s1", company="C0", direction="demand", resource="park", quantity=10, price_eur_per_unit=-10, co2_kg_per_unit=50),
+        dict(id="s2", company="C0", direction="supply", resource="mat", quantity=10, price_eur_per_unit=0, co2_kg_per_unit=0),
+        dict(id="s3", company="C1", direction="supply", resource="park", quantity=10, price_eur_per_unit=0, co2_kg_per_unit=0),
+    ]
+    sc = symbiosis.Scenario.from_tables(
+        companies=companies, resources=resources, streams=streams,
+        settings={"solver": {"mip_rel_gap": 0.0}, "link_fixed_cost_eur_per_year": 0.0}, name="losing_peak",
+    )
+    front = symbiosis.pareto(sc, points=3)
+    left, right = front.points[0], front.points[-1]
+    assert (left.co2, left.net_savings) == pytest.approx((-0.000274, 9.589311), abs=1e-6)
+    # The right end's floor is 1e-6 t below the most CO2: 2e-4 EUR/yr more savings.
+    assert right.co2 == pytest.approx(0.047673, abs=2e-6) and right.net_savings == pytest.approx(0.0, abs=1e-3)
+    for p in front.points:
+        best = brute_force_max_savings(sc, p.co2 - 1e-5)
+        assert best is not None and p.net_savings <= best + 1e-3, (p.co2, p.net_savings, best)
+    out = tmp_path / "front"
     front.write(out)
     for name, report in front.check(out).items():
         assert report.ok, (name, report.violations)

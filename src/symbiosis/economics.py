@@ -365,11 +365,19 @@ def shapley_shares(
     samples: int = 2000,
     seed: int = 0,
     exact_up_to: int = 12,
+    surplus: float | None = None,
 ) -> tuple[list[float], float]:
     """Shapley value of each member of one pool, and the largest standard error.
 
     Exact (over all coalitions) for up to ``exact_up_to`` members, with error 0;
     beyond that, the mean marginal contribution over ``samples`` random orders.
+
+    ``surplus`` is the worth of all the members together: the surplus of the pool as
+    built (``pool_surplus``), which is negative when a pool is built at a loss for its
+    CO2 (under a CO2 floor or a carbon price). A smaller coalition may stay out
+    (worth >= 0), the grand coalition did not: with v(N) = max(0, ...) the shares
+    summed to 0 instead of the loss, and the net savings summed from them dropped it.
+    Default: ``coalition_worth`` of all the members.
     """
     n = len(values)
     if n == 0:
@@ -380,6 +388,8 @@ def shapley_shares(
         worth: dict[int, float] = {}
         for mask in range(1 << n):
             worth[mask] = coalition_worth(values, loads, options, [i for i in range(n) if mask >> i & 1])
+        if surplus is not None:
+            worth[(1 << n) - 1] = surplus
         weight = [factorial(k) * factorial(n - k - 1) / factorial(n) for k in range(n)]
         phi = [0.0] * n
         for mask in range(1 << n):
@@ -394,10 +404,10 @@ def shapley_shares(
         load = np.zeros_like(np.asarray(loads[0], dtype=float))
         value = 0.0
         before = 0.0
-        for i in rng.permutation(n):
+        for k, i in enumerate(rng.permutation(n)):
             load = load + loads[i]
             value += values[i]
-            after = _worth(value, float(load.max()), options)
+            after = surplus if surplus is not None and k == n - 1 else _worth(value, float(load.max()), options)
             contrib[s, i] = after - before
             before = after
     mean = contrib.mean(axis=0)

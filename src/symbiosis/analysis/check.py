@@ -198,7 +198,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             file, row = scenario.origin("rules", i)
             v.append(f"{file}: row {row}: require {rule.source} -> {rule.target} does not hold")
 
-    pool_shares = _check_pools(scenario, files.facilities, matches, {k[1] for k in arc_info}, v)
+    pool_shares, pool_surpluses = _check_pools(scenario, files.facilities, matches, {k[1] for k in arc_info}, v)
 
     # Allocation to companies and the totals.
     alloc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
@@ -247,7 +247,10 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         if company not in seen:
             v.append(f"companies.csv: company {company} takes part in exchanges but has no row")
 
-    net = sum(s for s, _ in savings.values()) + sum(s for s, _ in pool_shares.values())
+    # The pools count with their surplus recomputed from the inputs, not the members' shares
+    # in matches.csv: a total summed from the shares trusts the allocation rule, and one that
+    # drops a loss (a Shapley worth clamped at 0) would agree with a summary that drops it too.
+    net = sum(s for s, _ in savings.values()) + sum(pool_surpluses.values())
     co2_t = sum(q for _, q in savings.values()) + sum(q for _, q in pool_shares.values())
     report.net_savings_eur_per_year = net
     report.co2_avoided_t_per_year = co2_t
@@ -266,8 +269,8 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
 
 def _check_pools(
     scenario: Scenario, built: pd.DataFrame, matches: pd.DataFrame, exchange_demands: set[str], v: list[str]
-) -> dict[tuple[str, str], tuple[float, float]]:
-    """Check facilities and memberships; return each member's (share EUR/yr, CO2 t/yr)."""
+) -> tuple[dict[tuple[str, str], tuple[float, float]], dict[str, float]]:
+    """Check facilities and memberships; return each member's (share EUR/yr, CO2 t/yr) and each built pool's recomputed surplus."""
     st = scenario.settings
     pools = matches[matches["kind"] == "pool"]
     if len(pools) and not len(built):
@@ -278,6 +281,7 @@ def _check_pools(
     for f in scenario.facilities:
         sites[f.id].append(f)
     shares: dict[tuple[str, str], tuple[float, float]] = {}
+    surpluses: dict[str, float] = {}
     member_of: dict[str, str] = {}
     member: dict[str, economics.MemberTerms] = {}
     for r in pools.itertuples(index=False):
@@ -338,10 +342,11 @@ def _check_pools(
             v.append(f"{tag}: peak_load {fac.peak_load} but the members' summed need peaks at {load.max()}")
         values = [member[r.demand_stream].value_eur_per_year for r in members]
         surplus = economics.pool_surplus(values, fixed)
+        surpluses[fid] = surplus
         if not _close(surplus, float(fac.surplus_eur_per_year), abs(surplus)):
             v.append(f"{tag}: surplus {fac.surplus_eur_per_year} but recomputed {surplus:.6f}")
         if st.allocation == "shapley":
-            want, _ = economics.shapley_shares(values, loads, options, st.shapley_samples, st.solver.seed)
+            want, _ = economics.shapley_shares(values, loads, options, st.shapley_samples, st.solver.seed, surplus=surplus)
         else:
             want = economics.proportional_shares(surplus, [streams[r.demand_stream].price_eur_per_unit * streams[r.demand_stream].quantity for r in members])
         if not _close(sum(float(r.savings_eur_per_year) for r in members), surplus, abs(surplus)):
@@ -356,4 +361,4 @@ def _check_pools(
             shares[(fid, d.id)] = (float(r.savings_eur_per_year), float(r.co2_avoided_t_per_year))
     for fid in set(pools["source"]) - set(built["facility"]):
         v.append(f"matches.csv: pool {fid} has members but is not in facilities.csv")
-    return shares
+    return shares, surpluses

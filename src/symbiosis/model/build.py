@@ -79,3 +79,7 @@ def set_start(h: ExchangeModel, c: Candidates, flows: list[np.ndarray], y: np.nd
         need = c.demand_slots[d]
         inflow = sum((rho[a] * flows[a] for a in into.get(d, [])), np.zeros_like(need))
         m.k[i].set_value(float(max(0.0, np.max(need - inflow))), skip_validation=True)
+        if hasattr(m, "peak_slot") and (i, 0) in m.peak_slot:
+            binding = int(np.argmax(need - inflow))  # the slot that sets k_d (peak_pin)
+            for t in range(len(need)):
+                m.peak_slot[i, t].set_value(float(t == binding), skip_validation=True)

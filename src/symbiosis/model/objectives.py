@@ -120,8 +120,56 @@ def _expression(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, kind: str
     return measure(m, c, h, kind, settings)  # type: ignore[arg-type]
 
 
+def add_peak_pin(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings: Settings, kinds: set[str]) -> None:
+    """peak_pin[d,t]: k_d <= D_{d,t} - sum_{a into d} rho_a x_{a,t} + max_t D_{d,t} (1 - b_{d,t}),
+    peak_slot_one[d]: sum_t b_{d,t} = 1, with b_{d,t} in {0, 1}: k_d is the remaining peak the flows leave.
+
+    ``remaining_peak`` only bounds k_d from below, and the measures value max_t D_{d,t} - k_d;
+    that is exact while every measure in use (objective and floors) gains from a lower k_d.
+    When one gains from a higher k_d (p_d < 0 in savings, co2_d < 0 in CO2, p_d + carbon
+    price x co2_d < 0 weighted: a demand that only a trade-off or a fixed network admits),
+    the model could keep k_d up while the flows cut the peak, and the result, which
+    recomputes k_d = max_t (D_{d,t} - inflow) from the flows, would report another
+    network's savings (a Pareto end at -90 EUR/yr under a floor of savings >= 0). Since
+    the inflow never exceeds D_{d,t}, D_{d,t} - inflow >= 0 and max_t D_{d,t} is a valid M.
+    """
+    pins = [i for i, d in enumerate(h.peak_demands) if any(_peak_weight(c, d, kind, settings) < 0 for kind in kinds)]
+    if not pins:
+        return
+    rows: dict[tuple[str, int], list[int]] = {}
+    for f, (a, t) in enumerate(zip(h.flow_arc.tolist(), h.flow_slot.tolist())):
+        rows.setdefault((c.arcs["demand_stream"].iloc[a], int(t)), []).append(f)
+    rho = c.arcs["rho"].to_numpy(dtype=float)
+    keys = [(i, t) for i in pins for t in range(len(c.demand_slots[h.peak_demands[i]]))]
+    m.peak_slot = pyo.Var(keys, domain=pyo.Binary)
+
+    def pin(_m: pyo.ConcreteModel, i: int, t: int) -> Any:
+        d = h.peak_demands[i]
+        big = float(c.demand_slots[d].max())
+        fs = rows.get((d, t), [])
+        coefs = [1.0, big] + [float(rho[h.flow_arc[f]]) for f in fs]
+        return le(LinearExpression([MonomialTermExpression((cf, v)) for cf, v in zip(coefs, [m.k[i], m.peak_slot[i, t]] + [h.xs[f] for f in fs])]), float(c.demand_slots[d][t]) + big)
+
+    m.peak_pin = pyo.Constraint(keys, rule=pin)
+    m.peak_slot_one = pyo.Constraint(
+        pins, rule=lambda _m, i: pyo.inequality(1.0, LinearExpression([m.peak_slot[i, t] for (j, t) in keys if j == i]), 1.0)
+    )
+
+
+def _peak_weight(c: Candidates, d: str, kind: str, settings: Settings) -> float:
+    """What a unit of peak cut of demand d adds to a measure (the coefficient of -k_d)."""
+    if kind == "savings":
+        return float(c.demand_price[d])
+    if kind == "co2":
+        return float(c.demand_co2[d]) / 1000.0
+    if kind == "weighted":
+        return float(economics.objective_weight(c.demand_price[d], c.demand_co2[d], settings))
+    return 0.0  # distinct: no k_d
+
+
 def add_objective(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings: Settings, objective: Objective) -> None:
-    """objective: maximise the chosen measure; floor_<measure>: measure >= its floor; differ_n for ``avoid``."""
+    """objective: maximise the chosen measure; floor_<measure>: measure >= its floor; differ_n for ``avoid``; peak_pin where needed."""
+    add_peak_pin(m, c, h, settings, {objective.maximise, *(name for name, _ in objective.floors)})
     expr, constant = _expression(m, c, h, objective.maximise, settings, objective)
     m.objective = pyo.Objective(expr=expr + constant if constant else expr, sense=pyo.maximize)
     for name, floor in objective.floors:

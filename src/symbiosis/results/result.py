@@ -371,7 +371,7 @@ def _pools(
                 for k in range(len(options))
                 if options.iloc[k]["facility"] == fid
             ]
-            shares, err = economics.shapley_shares(values, loads, fac_options, st.shapley_samples, st.solver.seed)
+            shares, err = economics.shapley_shares(values, loads, fac_options, st.shapley_samples, st.solver.seed, surplus=surplus)
             worst_error = max(worst_error, err)
         else:
             shares = economics.proportional_shares(
