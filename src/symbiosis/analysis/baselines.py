@@ -41,6 +41,10 @@ class _Ledger:
         self.d = Decisions([np.zeros(len(u)) for u in c.upper], np.zeros(len(c.arcs)), np.zeros(len(c.options)), np.zeros(len(c.memberships)))
         self.closed: set[str] = set()  # demands served by a pool
 
+    def exhausted(self, a: int) -> bool:
+        """No slot has supply or demand left for arc a (then ``room`` is all zeros)."""
+        return bool(self.supply[self.sup[a]].max() <= 0.0 or self.demand[self.dem[a]].max() <= 0.0)
+
     def room(self, a: int) -> np.ndarray:
         limit = np.minimum(self.supply[self.sup[a]], self.demand[self.dem[a]] / self.rho[a])
         return np.maximum(0.0, np.minimum(limit, self.c.upper[a]))
@@ -74,6 +78,8 @@ def greedy(c: Candidates, settings: Settings) -> Decisions:
     required = {int(r.arcs[0]) for r in c.requires if r.arcs}  # one arc per rule, taken first
     order = sorted(range(len(arcs)), key=lambda a: (a not in required, -float(weight[a]), a))
     for a in order:
+        if fixed[a] >= -EPS and a not in required and led.exhausted(a):
+            continue  # no room left: the arc would carry nothing and gain -fixed <= 0 (most arcs, late in the list)
         x = led.room(a)
         total = float(x.sum())
         if total < min_flow[a] - EPS:

@@ -118,14 +118,15 @@ def add_variables(m: pyo.ConcreteModel, c: Candidates) -> ExchangeModel:
     0 <= x_{a,t} <= U_{a,t} = min(S_{s,t}, D_{d,t} / rho_a); y_a in {0, 1};
     0 <= k_d <= max_t D_{d,t} for every peak demand with an arc; z_o, w_j in {0, 1}.
     """
-    flow_arc: list[int] = []
-    flow_slot: list[int] = []
-    bounds: list[float] = []
-    for a, u in enumerate(c.upper):
-        ts = np.flatnonzero(u > 0)
-        flow_arc += [a] * len(ts)
-        flow_slot += ts.tolist()
-        bounds += u[ts].tolist()
+    # Every (arc, slot) with U > 0, arc by arc and slot by slot, gathered at once.
+    lengths = np.array([len(u) for u in c.upper], dtype=np.int64)
+    flat = np.concatenate(c.upper).astype(float) if len(c.upper) else np.zeros(0)
+    arc_of = np.repeat(np.arange(len(c.upper), dtype=np.int64), lengths)
+    slot_of = np.arange(len(flat), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    used = flat > 0
+    flow_arc: list[int] = arc_of[used].tolist()
+    flow_slot: list[int] = slot_of[used].tolist()
+    bounds: list[float] = flat[used].tolist()
     m.F = _index(len(flow_arc))
     m.A = _index(len(c))
     m.x = pyo.Var(m.F, domain=pyo.NonNegativeReals, bounds=(0.0, None))

@@ -9,6 +9,7 @@ what is left at the end goes to the parts the limit stopped, in shares by their 
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -230,12 +231,16 @@ def solve_parallel(
         wall_deadline = time.time() + left  # workers on other hosts share the wall clock, not this monotonic one
         total = sum(sizes)
         futures = {}
-        for rank, i in enumerate(order):
-            budget = min(left, left * n_workers * sizes[i] / total)
-            futures[i] = client.submit(
-                _solve_on_worker, trim(parts[i].candidates), settings, budget, wall_deadline, heuristic, objective,
-                key=f"symbiosis-part-{i}-{id(parts)}-{time.time_ns()}", pure=False, priority=len(order) - rank,
-            )
+        with warnings.catch_warnings():
+            # Each part's tables go to a worker once, in its task: Dask's hint to scatter
+            # data that tasks share ("Sending large graph") does not apply, and is noise.
+            warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+            for rank, i in enumerate(order):
+                budget = min(left, left * n_workers * sizes[i] / total)
+                futures[i] = client.submit(
+                    _solve_on_worker, trim(parts[i].candidates), settings, budget, wall_deadline, heuristic, objective,
+                    key=f"symbiosis-part-{i}-{id(parts)}-{time.time_ns()}", pure=False, priority=len(order) - rank,
+                )
         at = {f.key: i for i, f in futures.items()}
         outs: list[Solved | None] = [None] * len(parts)
         done_total, bound, known = 0.0, 0.0, True
