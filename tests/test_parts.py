@@ -118,3 +118,37 @@ def test_a_bad_scheduler_address_is_a_clear_error(park: Path, tmp_path: Path) ->
     assert "--scheduler 'localhost:8786': expected an address such as tcp://HOST:8786" in cli.stderr + cli.stdout
     assert "Traceback" not in cli.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_compiled_part_travels_to_and_from_a_worker_unchanged(park: Path) -> None:
+    """A stopped part comes back from a Dask worker with its compiled model (pickled as arrays): same LP, same solution."""
+    import pickle
+
+    import numpy as np
+
+    from symbiosis.candidates import build_candidates, split_components
+    from symbiosis.model import build_model
+    from symbiosis.solver.highs import compile_model, solve_compiled
+
+    sc = symbiosis.load_scenario(park)
+    part = max(split_components(build_candidates(sc)), key=lambda p: len(p.candidates.arcs))
+    compiled, _ = compile_model(build_model(part.candidates, sc.settings))
+    travelled = pickle.loads(pickle.dumps(compiled))
+    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        assert np.array_equal(getattr(compiled.lp, name), getattr(travelled.lp, name)), name
+    for name in ("start_", "index_", "value_"):
+        assert np.array_equal(getattr(compiled.lp.a_matrix_, name), getattr(travelled.lp.a_matrix_, name)), name
+    assert list(compiled.lp.integrality_) == list(travelled.lp.integrality_) and len(compiled.lp.integrality_) > 0
+    here, _ = solve_compiled(compiled, sc.settings.solver)
+    there, _ = solve_compiled(travelled, sc.settings.solver)
+    assert here.termination is there.termination and here.objective == there.objective and here.links == there.links
+
+
+def test_a_stopped_solve_on_workers_is_valid(park: Path, optimal: Path, tmp_path: Path) -> None:
+    """Stopped on 2 workers, then the second pass from the parts' compiled models: a valid network and a valid bound."""
+    best = _summary(optimal)["objective"]
+    result = symbiosis.solve(park, **{"solver.processes": 2, "solver.time_limit_s": 3.0})
+    out = result.write(tmp_path / "out")
+    s = _summary(out)
+    assert s["objective"] <= best * (1 + 1e-9) and s["best_bound"] >= best * (1 - 1e-9)
+    assert check_result(symbiosis.load_scenario(park), out).ok

@@ -1,10 +1,15 @@
 #!/bin/bash
-# Interleaved end-to-end runs of Haasrode, start-up included: main (before) and this branch (after).
-PY=/work/wt/issue-13/.venv/bin/python
+# Interleaved end-to-end runs of Haasrode, start-up included: BEFORE and AFTER source trees.
+# usage: BEFORE=/path/to/old/src AFTER=/path/to/new/src haasrode_timing.sh [N]
+PY=${PY:-/work/main/.venv/bin/python}
+SCENARIO=${SCENARIO:-/work/main/scenarios/haasrode}
 N=${1:-5}
+OUT=$(mktemp -d)
 for i in $(seq $N); do
   for which in before after; do
-    if [ $which = before ]; then PP=/tmp/b13/main_src; else PP=/work/wt/issue-13/src; fi
-    /usr/bin/time -f "$which %e wall %U user %S sys" env PYTHONPATH=$PP $PY -m symbiosis solve /work/wt/issue-13/scenarios/haasrode --out /tmp/b13/h-$which -q 2>&1 | tail -1
+    if [ $which = before ]; then PP=$BEFORE; else PP=$AFTER; fi
+    rm -rf $OUT/h-$which
+    /usr/bin/time -f "$which %e wall %U user %S sys" env PYTHONPATH=$PP $PY -m symbiosis solve $SCENARIO --out $OUT/h-$which -q 2>&1 | tail -1
   done
 done
+rm -rf $OUT

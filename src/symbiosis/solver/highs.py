@@ -48,6 +48,35 @@ class Compiled:
     lp: highspy.HighsLp
     decoder: Decoder
 
+    # A HighsLp does not pickle; a Dask worker sends its arrays, and the LP is made again from them.
+    _FIELDS = ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_")
+
+    def __getstate__(self) -> dict[str, Any]:
+        lp, matrix = self.lp, self.lp.a_matrix_
+        arrays = {f: np.asarray(getattr(lp, f), dtype=float) for f in self._FIELDS}
+        return {
+            "decoder": self.decoder, "arrays": arrays, "num_col": lp.num_col_, "num_row": lp.num_row_,
+            "sense": int(lp.sense_), "offset": float(lp.offset_),
+            "integrality": [int(t) for t in lp.integrality_],
+            "start": np.asarray(matrix.start_, dtype=np.int32), "index": np.asarray(matrix.index_, dtype=np.int32),
+            "value": np.asarray(matrix.value_, dtype=float),
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = state["num_col"], state["num_row"]
+        for f, arr in state["arrays"].items():
+            setattr(lp, f, arr)
+        lp.sense_ = highspy.ObjSense(state["sense"])
+        lp.offset_ = state["offset"]
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = state["num_col"], state["num_row"]
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = state["start"], state["index"], state["value"]
+        if state["integrality"]:
+            lp.integrality_ = [highspy.HighsVarType(t) for t in state["integrality"]]
+        self.lp = lp
+        self.decoder = state["decoder"]
+
 
 def compile_model(handle: ExchangeModel) -> tuple[Compiled, np.ndarray]:
     """The model's matrix and decoder, and the variables' current values as a start vector."""

@@ -255,7 +255,7 @@ def solve_parallel(
                 progress(Progress(done, len(parts), done_total, bound if known else None))
     solved = [o for o in outs if o is not None]
     _use_time_left(parts, solved, settings, deadline, objective)
-    return solved
+    return [replace(o, kept=None) for o in solved]
 
 
 def _size(p: Part) -> int:
@@ -265,9 +265,13 @@ def _size(p: Part) -> int:
 def _solve_on_worker(
     c: Candidates, settings: Settings, budget_s: float, wall_deadline: float, heuristic: Start | None, objective: Objective
 ) -> Solved:
-    """On a worker: solve one part within ``budget_s`` seconds and before ``wall_deadline`` (``time.time()``)."""
+    """On a worker: solve one part within ``budget_s`` seconds and before ``wall_deadline`` (``time.time()``).
+
+    A part the limit stops comes back with its compiled model, so that the second pass
+    solves it again without building it again.
+    """
     seconds = max(min(budget_s, wall_deadline - time.time()), 0.0)
-    return solve_part(c, settings, time.monotonic() + seconds, heuristic, None, objective)
+    return solve_part(c, settings, time.monotonic() + seconds, heuristic, None, objective, keep=True)
 
 
 def trim(c: Candidates) -> Candidates:
