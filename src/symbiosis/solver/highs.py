@@ -92,16 +92,24 @@ def solve_model(handle: ExchangeModel, options: SolverSettings, time_limit_s: fl
     ``time_limit_s`` overrides the limit (for one part of a decomposed problem);
     ``warm_start`` hands HiGHS the variables' current values as a first solution.
     """
+    return solve_keeping(handle, options, time_limit_s, warm_start)[0]
+
+
+Kept = tuple[Compiled, np.ndarray | None]  # a stopped model and its incumbent's column values
+
+
+def solve_keeping(handle: ExchangeModel, options: SolverSettings, time_limit_s: float | None = None, warm_start: bool = False) -> tuple[Solution, Kept | None]:
+    """``solve_model``, and for a model the time limit stopped its compiled form, to solve it again without a rebuild."""
     m = handle.model
     start = time.perf_counter()
     if len(m.y) == 0 and len(m.z) == 0:
         # Nothing to choose: the optimum is the objective's constant (no matches).
         value = float(pyo.value(m.objective.expr, exception=False) or 0.0)
-        return Solution(Termination.optimal, value, value, 0.0, message="optimal")
+        return Solution(Termination.optimal, value, value, 0.0, message="optimal"), None
     with PauseGC():
         compiled, values = compile_model(handle)
-    solution, _ = solve_compiled(compiled, options, time_limit_s, values if warm_start else None, started=start)
-    return solution
+    solution, final = solve_compiled(compiled, options, time_limit_s, values if warm_start else None, started=start)
+    return solution, ((compiled, final) if solution.termination is Termination.time_limit else None)
 
 
 def solve_compiled(

@@ -20,7 +20,7 @@ from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.model import build_model, set_start
 from symbiosis.schema import Scenario, Settings
 from symbiosis.solver.cluster import dask_client
-from symbiosis.solver.highs import Compiled, compile_model, solve_compiled, solve_model
+from symbiosis.solver.highs import Kept, solve_compiled, solve_keeping
 from symbiosis.types import WEIGHTED, Objective, Solution, Termination, relative_gap
 
 Start = Callable[[Candidates, Settings], Decisions]
@@ -54,7 +54,7 @@ class Solved:
 
     solution: Solution
     build_seconds: float
-    kept: tuple[Compiled, np.ndarray | None] | None = None
+    kept: Kept | None = None
 
 
 def solve_part(
@@ -84,13 +84,8 @@ def solve_part(
             set_start(handle, c, start_from.flows, start_from.y, start_from.z, start_from.w)
         build = time.perf_counter() - t0
         remaining = max(deadline - time.monotonic(), 0.01)
-        if not keep or (len(handle.model.y) == 0 and len(handle.model.z) == 0):
-            return Solved(solve_model(handle, options, time_limit_s=remaining, warm_start=start_from is not None), build)
-        started = time.perf_counter()
-        compiled, values = compile_model(handle)
-        del handle  # the Pyomo model is not needed again
-        sol, final = solve_compiled(compiled, options, remaining, values if start_from is not None else None, started=started)
-        return Solved(sol, build, (compiled, final) if sol.termination is Termination.time_limit else None)
+        solution, kept = solve_keeping(handle, options, time_limit_s=remaining, warm_start=start_from is not None)
+        return Solved(solution, build, kept if keep else None)
 
 
 def solve_in_turn(
@@ -108,7 +103,7 @@ def solve_in_turn(
     time, and every second a part does not use, goes to the parts the limit
     stopped, by their gap (solved again from their compiled model and incumbent).
     """
-    sizes = [len(p.candidates.arcs) + len(p.candidates.memberships) + 1 for p in parts]
+    sizes = [_size(p) for p in parts]
     outs: list[Solved | None] = [None] * len(parts)
     total, bound = 0.0, 0.0
     known = True
@@ -127,20 +122,20 @@ def solve_in_turn(
             bound = bound + (sol.best_bound or 0.0)
             progress(Progress(done, len(parts), total, bound if known else None))
     solved = [o for o in outs if o is not None]
-    _use_time_left(parts, solved, settings, deadline, objective)
+    _use_time_left(solved, settings, deadline)
     return [replace(o, kept=None) for o in solved]  # the compiled models are not needed past here
 
 
-def _use_time_left(parts: list[Part], outs: list[Solved], settings: Settings, deadline: float, objective: Objective) -> None:
+def _use_time_left(outs: list[Solved], settings: Settings, deadline: float) -> None:
     """Give the time left to the parts the limit stopped, in shares by their part of the gap.
 
     In rounds: each part still stopped, largest absolute gap first, gets the time left
     times its gap over the gaps of all such parts (at least a second), and is solved
-    again from its incumbent; it keeps the better incumbent and the tighter of the two
+    again from its compiled model and incumbent (``Solved.kept``); it keeps the better incumbent and the tighter of the two
     bounds (both are valid). A part proven optimal drops out and its time passes on.
     """
     while deadline - time.monotonic() > 1.0:
-        pending = [i for i, o in enumerate(outs) if o.solution.termination is Termination.time_limit and _abs_gap(o.solution) > 0]
+        pending = [i for i, o in enumerate(outs) if o.kept is not None and o.solution.termination is Termination.time_limit and _abs_gap(o.solution) > 0]
         if not pending:
             return
         pending.sort(key=lambda i: (-_abs_gap(outs[i].solution), i))
@@ -153,17 +148,14 @@ def _use_time_left(parts: list[Part], outs: list[Solved], settings: Settings, de
             gap = _abs_gap(outs[i].solution)
             share = left if gap == float("inf") or total <= 0 else max(left * gap / total, 1.0)
             old = outs[i]
-            if old.kept is not None:  # compiled in the first pass: solved again from its incumbent, not built again
-                compiled, values = old.kept
-                sol, new_values = solve_compiled(compiled, settings.solver, min(share, left), values)
-                best = _better(old.solution, sol)
-                took_new = new_values is not None and (values is None or (sol.objective or 0.0) >= (old.solution.objective or 0.0))
-                kept = None if best.termination is Termination.optimal else (compiled, new_values if took_new else values)
-                outs[i] = Solved(best, old.build_seconds, kept)
+            if old.kept is None:
                 continue
-            start = decisions_of(parts[i].candidates, old.solution) if old.solution.has_solution else None
-            new = solve_part(parts[i].candidates, settings, time.monotonic() + min(share, left), start=start, objective=objective)
-            outs[i] = Solved(_better(old.solution, new.solution), old.build_seconds + new.build_seconds)
+            compiled, values = old.kept
+            sol, new_values = solve_compiled(compiled, settings.solver, min(share, left), values)
+            best = _better(old.solution, sol)
+            took_new = new_values is not None and (values is None or (sol.objective or 0.0) >= (old.solution.objective or 0.0))
+            kept = None if best.termination is Termination.optimal else (compiled, new_values if took_new else values)
+            outs[i] = Solved(best, old.build_seconds, kept)
 
 
 def _abs_gap(sol: Solution) -> float:
@@ -254,7 +246,7 @@ def solve_parallel(
                 bound += out.solution.best_bound or 0.0
                 progress(Progress(done, len(parts), done_total, bound if known else None))
     solved = [o for o in outs if o is not None]
-    _use_time_left(parts, solved, settings, deadline, objective)
+    _use_time_left(solved, settings, deadline)
     return [replace(o, kept=None) for o in solved]
 
 
