@@ -39,6 +39,7 @@ from symbiosis.bench.instances import (
 from symbiosis.bench.plain_highs import solve_mps_with_highs
 from symbiosis.bench.suite import machine
 from symbiosis.errors import SettingsError
+from symbiosis.io.write.files import write_csv
 
 # The instances in the order they run (n3700, the long one, last).
 EXTERNAL = (
@@ -158,7 +159,7 @@ def run_external(
             progress(f"{name} ...")
         rows.append(run_instance(name, folder, out, time_limit_s))
         table = pd.DataFrame(rows)
-        table.to_csv(out / "results.csv", index=False, float_format="%.10g", lineterminator="\n")
+        write_csv(table, out / "results.csv")
         (out / "results.md").write_text(markdown(table), encoding="utf-8")
     (out / "machine.json").write_text(json.dumps(machine(), indent=1) + "\n", encoding="utf-8")
     return pd.DataFrame(rows)

@@ -27,6 +27,7 @@ import pandas as pd
 from symbiosis import api
 from symbiosis.analysis.check import check_result
 from symbiosis.generate import write_park
+from symbiosis.io.write.files import write_csv
 
 METHODS = ("optimal", "greedy", "type_only")
 # Shipped inside the package (package data), so that a plain install benchmarks it too.
@@ -215,7 +216,7 @@ COLUMNS = [
 
 
 def write_tables(table: pd.DataFrame, out: Path) -> None:
-    table[COLUMNS].to_csv(out / "results.csv", index=False, float_format="%.6g", lineterminator="\n")
+    write_csv(table[COLUMNS], out / "results.csv", float_format="%.6g")
     (out / "results.md").write_text(markdown(table), encoding="utf-8")
     (out / "machine.json").write_text(json.dumps(machine(), indent=1) + "\n", encoding="utf-8")
     plot(table, out / "results.png")

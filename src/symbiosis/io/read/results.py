@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +25,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from symbiosis.errors import OutputError
+from symbiosis.io.read.cells import escape_text, unescape_frame
 from symbiosis.types import Summary, summary_from_json
 
 SUMMARY = "summary.json"
@@ -104,18 +107,44 @@ def read_table(folder: Path, table: str) -> pd.DataFrame:
     read with empty cells.
     """
     path = folder / f"{table}.csv"
+    regular_file(path)
     if not path.is_file():
         raise ResultFolderError(path, f"'{folder}' holds no {path.name}; is it a complete result folder?")
     text = TEXT.get(table, ())
     _check_rows(path, text)
-    try:
-        frame = pd.read_csv(path, dtype={c: str for c in text}, keep_default_na=False, na_values=[""])
-    except (OSError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ResultFolderError(path, f"{path}: cannot be read as CSV ({exc})") from None
+    frame = read_output_csv(path, text)
     for col in text:
         if col in frame.columns:
             frame[col] = frame[col].fillna("")
     return frame
+
+
+def read_output_csv(path: Path, text: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """A CSV file that symbiosis wrote, with its header and text cells as they were before
+    they were escaped (``cells``). ``text`` names the columns read as text (every other
+    column as pandas infers it); without it every text cell is undone."""
+    regular_file(path)
+    try:
+        frame = pd.read_csv(path, dtype={escape_text(c): str for c in text or ()}, keep_default_na=False, na_values=[""])
+    except (OSError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ResultFolderError(path, f"{path}: cannot be read as CSV ({exc})") from None
+    return unescape_frame(frame, text)
+
+
+def regular_file(path: Path) -> None:
+    """Refuse, before anything is read, a file of a result folder that is a symbolic link or not a
+    plain file (a FIFO would never end): nothing of what it points to may reach a message.
+    A missing file is left to the caller, which names it."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ResultFolderError(path, f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISLNK(mode):
+        raise ResultFolderError(path, f"{path}: is a symbolic link; symbiosis reads only the files it wrote into a folder, not what a link points to")
+    if not stat.S_ISREG(mode):
+        raise ResultFolderError(path, f"{path}: is not a plain file; symbiosis reads only the files it wrote into a folder")
 
 
 def _check_rows(path: Path, text: tuple[str, ...]) -> None:
@@ -146,6 +175,7 @@ def _check_rows(path: Path, text: tuple[str, ...]) -> None:
 def read_json(folder: Path, name: str) -> dict[str, Any]:
     """One JSON file of a result folder (``summary.json``, ``network.json``, ``scenario.json``)."""
     path = folder / name
+    regular_file(path)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

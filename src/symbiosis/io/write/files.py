@@ -22,6 +22,7 @@ import networkx as nx
 import pandas as pd
 
 from symbiosis.errors import OutputError
+from symbiosis.io.read.cells import escape_frame
 from symbiosis.io.write.marker import foreign_entries
 
 SIGNIFICANT = 10
@@ -87,8 +88,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    df.to_csv(path, index=False, float_format=f"%.{SIGNIFICANT}g", lineterminator="\n")
+def write_csv(df: pd.DataFrame, path: Path, float_format: str = f"%.{SIGNIFICANT}g") -> None:
+    """The one CSV writer of every output: text cells and the header escaped so that no cell is a
+    formula (``io.read.cells``), numbers as numbers, LF line ends."""
+    escape_frame(df).to_csv(path, index=False, float_format=float_format, lineterminator="\n")
 
 
 def write_json(data: Any, path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from symbiosis.errors import OutputError
+from symbiosis.io.read.results import read_output_csv
 from symbiosis.io.write.files import check_target, replace_folder, write_bytes_atomic, write_csv
 from symbiosis.io.write.marker import all_files, write_marker
 from symbiosis.io.write.registry import Output, write_output
@@ -49,12 +49,16 @@ def write_folder(
     return target
 
 
+# The text columns of the folder's tables (the others are numbers).
+TEXT_COLUMNS = {
+    "pareto.csv": ("status",),
+    "alternatives.csv": ("status",),
+    "link_frequency.csv": ("kind", "source", "target", "supply_stream", "demand_stream", "resource", "robust_core"),
+}
+
+
 def _read(folder: Path, name: str) -> pd.DataFrame:
-    path = folder / name
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise OutputError(f"{path}: cannot be read ({exc})") from None
+    return read_output_csv(folder / name, TEXT_COLUMNS[name])
 
 
 def front_figure(table: pd.DataFrame) -> object:

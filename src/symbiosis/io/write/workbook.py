@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from symbiosis.errors import OutputError
+from symbiosis.io.read.cells import TRIGGERS
 from symbiosis.io.read.workbook import README_SHEET, SCENARIO_SHEET, SETTINGS_SHEET
 from symbiosis.io.write.files import tidy, write_bytes_atomic
 from symbiosis.schema import RECORD_MODELS, TABLES, Settings
@@ -30,9 +31,41 @@ from symbiosis.schema import RECORD_MODELS, TABLES, Settings
 if TYPE_CHECKING:
     import pandas as pd
     from openpyxl import Workbook as OpenpyxlWorkbook
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FIXED_DATE = "1980-01-01T00:00:00Z"  # document dates of every workbook written, for byte-stable files
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+# --------------------------------------------------------------------------- cells: text stays text
+
+
+def as_text(cell: Cell) -> Cell:
+    """Make a cell that holds text a text cell, whatever the text (contract section 5).
+
+    openpyxl takes a string that starts with ``=`` for a formula and ``#N/A`` for an error
+    value; here it stays text. Text that a spreadsheet would turn into a formula when the
+    cell is edited (``=``, ``+``, ``-``, ``@``) also gets Excel's quote prefix, the
+    invisible apostrophe that keeps it text.
+    """
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value[:1] in TRIGGERS:
+            cell.quotePrefix = True
+    return cell
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write one cell (text as text); every cell of every workbook goes through here or ``put_row``."""
+    return as_text(ws.cell(row, column, value))
+
+
+def put_row(ws: Worksheet, values: list[Any]) -> None:
+    """Append a row (text as text)."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        as_text(cell)
 
 # What each column means, for the template's README sheet and the header notes.
 COLUMN_HELP: dict[str, dict[str, str]] = {
@@ -193,24 +226,24 @@ def template_workbook(name: str = "") -> OpenpyxlWorkbook:
     readme = wb.active
     readme.title = README_SHEET
     for i, line in enumerate(README_TEXT, start=1):
-        readme.cell(i, 1, line)
+        put(readme, i, 1, line)
     readme["A1"].font = Font(bold=True, size=14)
     r = len(README_TEXT) + 2
     for j, head in enumerate(("sheet", "column", "required", "meaning"), start=1):
-        readme.cell(r, j, head).font = bold
+        put(readme, r, j, head).font = bold
     for table in TABLES:
         for col, spec in RECORD_MODELS[table].model_fields.items():
             r += 1
-            readme.cell(r, 1, table)
-            readme.cell(r, 2, col)
-            readme.cell(r, 3, "yes" if spec.is_required() else "")
-            readme.cell(r, 4, COLUMN_HELP.get(table, {}).get(col, spec.description or ""))
+            put(readme, r, 1, table)
+            put(readme, r, 2, col)
+            put(readme, r, 3, "yes" if spec.is_required() else "")
+            put(readme, r, 4, COLUMN_HELP.get(table, {}).get(col, spec.description or ""))
     for letter, width in (("A", 16), ("B", 24), ("C", 10), ("D", 100)):
         readme.column_dimensions[letter].width = width
 
     sc = wb.create_sheet(SCENARIO_SHEET)
     for j, head in enumerate(("key", "value", "meaning"), start=1):
-        sc.cell(1, j, head).font = bold
+        put(sc, 1, j, head).font = bold
         sc.cell(1, j).fill = fill
     rows = (
         ("format", 1, "workbook format; this version reads 1"),
@@ -219,9 +252,9 @@ def template_workbook(name: str = "") -> OpenpyxlWorkbook:
         ("provenance", None, "free text: where the data come from"),
     )
     for i, (key, value, meaning) in enumerate(rows, start=2):
-        sc.cell(i, 1, key)
-        sc.cell(i, 2, value)
-        sc.cell(i, 3, meaning)
+        put(sc, i, 1, key)
+        put(sc, i, 2, value)
+        put(sc, i, 3, meaning)
     sc.freeze_panes = "A2"
     for letter, width in (("A", 14), ("B", 50), ("C", 50)):
         sc.column_dimensions[letter].width = width
@@ -229,7 +262,7 @@ def template_workbook(name: str = "") -> OpenpyxlWorkbook:
     for table in TABLES:
         ws = wb.create_sheet(table)
         for j, col in enumerate(RECORD_MODELS[table].model_fields, start=1):
-            cell = ws.cell(1, j, col)
+            cell = put(ws, 1, j, col)
             cell.font = bold
             cell.fill = fill
             cell.alignment = Alignment(horizontal="center")
@@ -253,12 +286,12 @@ def template_workbook(name: str = "") -> OpenpyxlWorkbook:
 
     st = wb.create_sheet(SETTINGS_SHEET)
     for j, head in enumerate(("key", "value", "default", "meaning"), start=1):
-        st.cell(1, j, head).font = bold
+        put(st, 1, j, head).font = bold
         st.cell(1, j).fill = fill
     for i, (key, default, meaning, allowed) in enumerate(_setting_rows(Settings), start=2):
-        st.cell(i, 1, key)
-        st.cell(i, 3, default)
-        st.cell(i, 4, meaning)
+        put(st, i, 1, key)
+        put(st, i, 3, default)
+        put(st, i, 4, meaning)
         if allowed:
             dv = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True, showErrorMessage=True, error=f"one of: {', '.join(allowed)}")
             dv.add(f"B{i}")
@@ -302,11 +335,11 @@ def _put_frame(wb: OpenpyxlWorkbook, title: str, frame: pd.DataFrame) -> None:
     from openpyxl.styles import Font
 
     ws = wb.create_sheet(title)
-    ws.append([str(c) for c in frame.columns])
+    put_row(ws, [str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
-        ws.append([_cell_value(tidy(v)) for v in row])
+        put_row(ws, [_cell_value(tidy(v)) for v in row])
     ws.freeze_panes = "A2"
     if len(frame.columns):
         ws.auto_filter.ref = ws.dimensions
@@ -329,11 +362,11 @@ def results_workbook(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFra
     wb = Workbook()
     ws = wb.active
     ws.title = "summary"
-    ws.append(["key", "value"])
+    put_row(ws, ["key", "value"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for key, value in _flatten(tidy(dict(summary))):
-        ws.append([key, _cell_value(value)])
+        put_row(ws, [key, _cell_value(value)])
     ws.freeze_panes = "A2"
     ws.column_dimensions["A"].width = 44
     ws.column_dimensions["B"].width = 30
