@@ -136,10 +136,12 @@ def sweep(
     return _sweep(_scenario(scenario, settings), samples, seed, mode, workers, scheduler, grid, progress)
 
 
-def check_output(out_dir: str | Path, scenario: Scenario) -> None:
+def check_output(out_dir: str | Path, scenario: Scenario, kind: str = "result") -> None:
     """Refuse, before any work, an output folder that cannot be written or must not be replaced.
 
-    Raises ``OutputError`` naming the path: one holding an input, a non-empty folder that
-    is not an intact symbiosis result, a parent that is a file, no permission, a name too long.
+    ``kind`` is what will be written there: ``result``, ``sweep``, ``pareto`` or
+    ``alternatives``. Raises ``OutputError`` naming the path: one holding an input, a
+    non-empty folder that is not an intact symbiosis folder of that kind, a parent that
+    is a file, no permission, a name too long.
     """
-    check_target(Path(out_dir), scenario.input_files)
+    check_target(Path(out_dir), scenario.input_files, kind)

@@ -102,6 +102,11 @@ class ScenarioError(SymbiosisError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what ``timeout``, ``kill`` or a batch scheduler sends), raised where Ctrl-C would be,
+    so that the same clean-up runs: a folder being written is removed, the earlier one kept."""
+
+
 class OutputError(SymbiosisError):
     """Outputs cannot be written where asked (e.g. over an input)."""
 

@@ -137,7 +137,7 @@ def write_alternatives(alts: Alternatives, out_dir: str | Path) -> Path:
     """Write ``alternatives.csv``, ``link_frequency.csv``, ``report.html`` and one result folder per network."""
     networks = [(name, r.output()) for name, r in zip(_folders(len(alts.results)), alts.results)]
     tables = {"alternatives": alts.table(), "link_frequency": alts.frequency()}
-    return write_folder(Path(out_dir), tables, networks, alts.scenario.input_files)
+    return write_folder(Path(out_dir), "alternatives", tables, networks, alts.scenario.input_files)
 
 
 def check_alternatives(alts: Alternatives, out_dir: str | Path) -> dict[str, CheckReport]:

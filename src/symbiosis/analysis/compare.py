@@ -25,7 +25,8 @@ import pandas as pd
 
 from symbiosis.errors import OutputError, SettingsError
 from symbiosis.io.read.results import ResultFiles
-from symbiosis.schema import Scenario
+from symbiosis.schema import TABLES, Scenario
+from symbiosis.schema.references import COMPANY, STREAM, naming
 
 KEY = ["kind", "source", "target", "supply_stream", "demand_stream"]
 MATCH_CHANGE_COLUMNS = [*KEY, "resource", "change", "savings_eur_per_year", "co2_avoided_t_per_year"]
@@ -56,25 +57,28 @@ def without(scenario: Scenario, companies: Iterable[str]) -> Without:
     streams = tuple(s.id for s in scenario.streams if s.company in gone)
     names = gone | set(streams)
     dropped: list[str] = []
-    rules = []
-    for r in scenario.rules:
-        if r.source in names or r.target in names:
-            dropped.append(f"rule {r.rule} {r.source} -> {r.target}")
-        else:
-            rules.append(r)
-    changes: dict[str, Any] = {"streams": tuple(s for s in scenario.streams if s.company not in gone), "rules": tuple(rules)}
-    for table, fields in (("links", ("source", "target")), ("uncertainty", ("stream",))):
-        rows = getattr(scenario, table, None)
-        if rows is None:
+    changes: dict[str, Any] = {"streams": tuple(s for s in scenario.streams if s.company not in gone)}
+    # Every other table's rows that name a company left out or one of its streams
+    # (the columns are declared once, in schema.references).
+    for table in TABLES:
+        columns = naming(table, COMPANY, STREAM)
+        if table == "streams" or not columns:
             continue
         keep = []
-        for row in rows:
-            if any(getattr(row, f, None) in names for f in fields):
-                dropped.append(f"{table} row " + " ".join(str(getattr(row, f, "")) for f in fields))
+        for row in getattr(scenario, table):
+            if any(getattr(row, c) in names for c in columns):
+                dropped.append(_dropped(table, row, columns))
             else:
                 keep.append(row)
         changes[table] = tuple(keep)
     return Without(scenario.replaced(**changes), wanted, streams, tuple(dropped))
+
+
+def _dropped(table: str, row: Any, columns: tuple[str, ...]) -> str:
+    """How a dropped row is listed: ``rule forbid A -> B``, ``links row s1 B``."""
+    if table == "rules":
+        return f"rule {row.rule} {row.source} -> {row.target}"
+    return f"{table} row " + " ".join(str(getattr(row, c)) for c in columns)
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,10 @@ def _comparable(doc: dict[str, Any], absent: set[str]) -> dict[str, Any]:
     streams = [s for s in tables.get("streams", []) if str(s.get("company")) not in absent]
     gone = {str(s.get("id")) for s in tables.get("streams", []) if str(s.get("company")) in absent} | absent
     tables["streams"] = streams
-    tables["rules"] = [r for r in tables.get("rules", []) if str(r.get("source")) not in gone and str(r.get("target")) not in gone]
-    for t in ("links", "uncertainty"):
-        if t in tables:
-            tables[t] = [r for r in tables[t] if not ({str(r.get("source")), str(r.get("target")), str(r.get("stream"))} & gone)]
+    for table in TABLES:
+        columns = naming(table, COMPANY, STREAM)
+        if table != "streams" and columns and table in tables:
+            tables[table] = [r for r in tables[table] if not {str(r.get(c)) for c in columns} & gone]
     return {"name": doc.get("name"), "tables": tables}
 
 

@@ -118,7 +118,7 @@ class Front:
     def write(self, out_dir: str | Path) -> Path:
         """Write ``pareto.csv``, the picture, ``report.html`` and one result folder per point, whole or not at all."""
         networks = [(name, p.result.output()) for name, p in zip(self.folders(), self.points)]
-        return write_folder(Path(out_dir), {"pareto": self.table()}, networks, self.scenario.input_files)
+        return write_folder(Path(out_dir), "pareto", {"pareto": self.table()}, networks, self.scenario.input_files)
 
     def check(self, out_dir: str | Path) -> dict[str, CheckReport]:
         """``check_result`` of every point's folder (recomputed from the files alone)."""

@@ -1,26 +1,36 @@
 """The ``symbiosis`` command: the typer app, error handling and exit codes, shared options. The only place that prints.
 
 Exit codes: 0 ok; 1 a check found violations, or an internal error; 2 bad input;
-3 infeasible; 4 no solution within the time limit.
+3 infeasible; 4 no solution within the time limit; 130 Ctrl-C and 143 SIGTERM (the
+run stops, a folder being written is removed, an earlier one is kept).
+
+Nothing printed is read as console markup or can steer the terminal: both consoles
+print text as it is (no markup, no emoji codes), and every text they print goes
+through ``terminal_safe`` (``SafeConsole``), tables included, so that an id such as
+``[red]A`` or ``B[/]`` is printed as written.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import unicodedata
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-import yaml
 from rich.console import Console
+from rich.text import Text
 
-from symbiosis.errors import OutputError, ScenarioError, SettingsError
+from symbiosis.errors import OutputError, ScenarioError, SettingsError, Terminated
+from symbiosis.io.read.yamlsafe import SetValueError, set_value
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT and 128 + SIGTERM, as shells report them
 
 app = typer.Typer(
     name="symbiosis",
@@ -33,47 +43,90 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True, emoji=False)
-err = Console(stderr=True, soft_wrap=True, emoji=False)
+
+_UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (C0, DEL, C1) and invisible format characters (direction
+    overrides, zero-width characters) written as escapes, newlines and tabs kept, so that no
+    input file can clear, recolour or reorder what the analyst's terminal shows."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in _UNSAFE else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+class SafeConsole(Console):
+    """A console that prints every text through ``terminal_safe`` and reads no markup in it."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(terminal_safe(text), **kwargs)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """One line from text and (text, style) parts, each made ``terminal_safe``: styles without markup."""
+    return Text.assemble(*((terminal_safe(p), "") if isinstance(p, str) else (terminal_safe(p[0]), p[1]) for p in parts))
+
+
+out = SafeConsole(soft_wrap=True, emoji=False, markup=False, highlight=False)
+err = SafeConsole(stderr=True, soft_wrap=True, emoji=False, markup=False, highlight=False)
 
 T = TypeVar("T")
 
 
 def guard(fn: Callable[[], T]) -> T:
-    """Run a command body; turn known errors into messages and exit codes, never tracebacks."""
+    """Run a command body; turn known errors into messages and exit codes, never tracebacks.
+
+    SIGTERM is handled like Ctrl-C while it runs (``Terminated``).
+    """
     try:
-        return fn()
+        with terminable():
+            return fn()
     except ScenarioError as exc:
-        err.print(f"[bold red]The scenario has {len(exc.problems)} problem(s):[/]", highlight=False)
+        err.print(f"The scenario has {len(exc.problems)} problem(s):", style="bold red")
         for p in exc.problems:
-            err.print(f"  {terminal_safe(str(p))}", highlight=False, markup=False)
+            err.print(f"  {p}")
         for w in exc.warnings:
-            err.print(f"  warning: {terminal_safe(str(w))}", highlight=False, markup=False)
+            err.print(f"  warning: {w}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except (SettingsError, OutputError) as exc:
-        err.print("[bold red]Error:[/] ", end="", highlight=False)
-        err.print(terminal_safe(str(exc)), highlight=False, markup=False)
+        err.print(styled(("Error:", "bold red"), " ", str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    except Terminated:
+        err.print("Terminated (SIGTERM); a folder being written was removed, and an earlier one is as it was.")
+        raise typer.Exit(EXIT_TERMINATED) from None
     except KeyboardInterrupt:
         err.print("Interrupted; no output was written.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except typer.Exit:
         raise
     except Exception as exc:
         if os.environ.get("SYMBIOSIS_DEBUG"):
             raise
-        err.print("[bold red]Internal error:[/] ", end="", highlight=False)
-        err.print(f"{type(exc).__name__}: {exc}", highlight=False, markup=False)
+        err.print(styled(("Internal error:", "bold red"), " ", f"{type(exc).__name__}: {exc}"))
         err.print("Set SYMBIOSIS_DEBUG=1 to see the traceback, and please report it.")
         raise typer.Exit(EXIT_VIOLATIONS) from None
 
 
-def terminal_safe(text: str) -> str:
-    """``text`` with control characters (C0, DEL, C1) written as escapes, newlines and tabs kept,
-    so that no input file can clear or recolour the analyst's terminal."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text)
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def terminable() -> Iterator[None]:
+    """While the block runs, SIGTERM raises ``Terminated`` (a ``KeyboardInterrupt``) in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def progress(message: str, quiet: bool = False) -> Any:
@@ -84,16 +137,17 @@ def progress(message: str, quiet: bool = False) -> Any:
 
 
 def parse_overrides(items: list[str] | None) -> dict[str, Any]:
-    """Turn ``key=value`` strings into settings overrides (values read as YAML scalars)."""
+    """Turn ``key=value`` strings into settings overrides: each value a plain scalar or a flat
+    list, read as YAML without anchors, aliases or tags (``yamlsafe.set_value``)."""
     overrides: dict[str, Any] = {}
     for item in items or []:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
             raise SettingsError(f"--set '{item}': expected KEY=VALUE, e.g. carbon_price_eur_per_t=100")
         try:
-            overrides[key.strip()] = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
-            raise SettingsError(f"--set '{item}': cannot read the value '{raw}'") from None
+            overrides[key.strip()] = set_value(raw)
+        except SetValueError as exc:
+            raise SettingsError(f"--set {key.strip()}: {exc}") from None
     return overrides
 
 
@@ -111,7 +165,11 @@ def money(x: float | None) -> str:
 def main() -> None:
     """Entry point of the ``symbiosis`` console script."""
     try:
-        app()
+        with terminable():
+            app()
+    except Terminated:
+        err.print("Terminated (SIGTERM).")
+        sys.exit(EXIT_TERMINATED)
     except KeyboardInterrupt:
         err.print("Interrupted.")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)

@@ -13,6 +13,7 @@ from symbiosis.cli.base import (
     app,
     guard,
     out,
+    styled,
 )
 from symbiosis.errors import SettingsError
 
@@ -40,13 +41,13 @@ def explain(
 
 
 def _print_explanation(e: Any) -> None:
-    out.print(f"[bold]{e.key}[/]: {e.kind} {e.source} -> {e.target}, {e.quantity:,.2f} {e.unit} of {e.resource} over {e.distance_km:.2f} km", highlight=False)
+    out.print(styled((e.key, "bold"), f": {e.kind} {e.source} -> {e.target}, {e.quantity:,.2f} {e.unit} of {e.resource} over {e.distance_km:.2f} km"))
     table = Table(title="Savings, EUR/yr", title_justify="left")
     table.add_column("term")
     table.add_column("EUR/yr", justify="right")
     for label, value in e.breakdown:
         table.add_row(label, f"{value:,.0f}")
-    table.add_row("[bold]savings[/]", f"[bold]{e.savings_eur_per_year:,.0f}[/]")
+    table.add_row(styled(("savings", "bold")), styled((f"{e.savings_eur_per_year:,.0f}", "bold")))
     out.print(table)
     for label, value in e.co2_breakdown:
         out.print(f"CO2 {label}: {value:,.2f} t/yr", highlight=False)
@@ -59,7 +60,7 @@ def _print_explanation(e: Any) -> None:
 
 
 def _print_why_not(w: Any) -> None:
-    out.print(f"[bold]Why not {w.source} -> {w.target}?[/]", highlight=False)
+    out.print(styled((f"Why not {w.source} -> {w.target}?", "bold")))
     for s, d, why in w.excluded:
         out.print(f"  {s} -> {d}: not a candidate: {why}", highlight=False, markup=False)
     if w.status_after == "already matched":

@@ -4,7 +4,8 @@ Warnings (contract section 5) are printed to stderr, one a line, with the word
 ``warning`` and the file, row and column; with ``--strict`` each one is an error and
 the command exits 2 before doing anything else. Text that came from the input (the
 scenario name, cells quoted in messages) reaches the terminal with control
-characters escaped (``terminal_safe``), so that no file can clear or recolour it.
+characters escaped and no console markup read (``cli.base.SafeConsole``), so that no
+file can clear, recolour or restyle it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from symbiosis.cli.base import err, terminal_safe
+from symbiosis.cli.base import err
 from symbiosis.errors import InputWarning, ScenarioError
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings (legal
 def print_warnings(warnings: tuple[InputWarning, ...] | list[InputWarning]) -> None:
     """Each warning on its own line of stderr: ``warning: file: row 3, column 'lat': message``."""
     for w in warnings:
-        err.print(f"warning: {terminal_safe(str(w))}", highlight=False, markup=False)
+        err.print(f"warning: {w}")
 
 
 def load(path: Path, strict: bool = False) -> Scenario:

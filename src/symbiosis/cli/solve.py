@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from symbiosis.cli.base import (
@@ -23,7 +22,7 @@ from symbiosis.cli.base import (
     out,
     parse_overrides,
     progress,
-    terminal_safe,
+    styled,
 )
 from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import OutputError
@@ -104,10 +103,12 @@ def validate(scenario: ScenarioArg, strict: StrictOpt = False) -> None:
         n_sup = sum(1 for s in sc.streams if s.direction.value == "supply")
         warned = f", {len(sc.warnings)} warning(s)" if sc.warnings else ""
         out.print(
-            f"[green]OK[/]: {escape(terminal_safe(sc.name))}: {len(sc.companies)} companies, {len(sc.resources)} resources, "
-            f"{len(sc.streams)} streams ({n_sup} supplies, {len(sc.streams) - n_sup} demands), "
-            f"{len(sc.rules)} rules, {len({f.id for f in sc.facilities})} candidate facilities{warned}",
-            highlight=False,
+            styled(
+                ("OK", "green"),
+                f": {sc.name}: {len(sc.companies)} companies, {len(sc.resources)} resources, "
+                f"{len(sc.streams)} streams ({n_sup} supplies, {len(sc.streams) - n_sup} demands), "
+                f"{len(sc.rules)} rules, {len({f.id for f in sc.facilities})} candidate facilities{warned}",
+            )
         )
         return EXIT_OK
 
@@ -132,12 +133,14 @@ def check(
             err.print(f"  note: {line}", highlight=False, markup=False)
         if report.ok:
             out.print(
-                f"[green]OK[/]: {report.n_matches} matches and {report.n_flows} flows hold every limit and rule; "
-                f"net savings {report.net_savings_eur_per_year:,.0f} EUR/yr, CO2 {report.co2_avoided_t_per_year:,.1f} t/yr recomputed",
-                highlight=False,
+                styled(
+                    ("OK", "green"),
+                    f": {report.n_matches} matches and {report.n_flows} flows hold every limit and rule; "
+                    f"net savings {report.net_savings_eur_per_year:,.0f} EUR/yr, CO2 {report.co2_avoided_t_per_year:,.1f} t/yr recomputed",
+                )
             )
             return EXIT_OK
-        err.print(f"[bold red]{len(report.violations)} violation(s):[/]")
+        err.print(f"{len(report.violations)} violation(s):", style="bold red")
         for line in report.violations:
             err.print(f"  {line}", highlight=False, markup=False)
         return EXIT_VIOLATIONS
@@ -147,7 +150,7 @@ def check(
 
 def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, out_dir: Path) -> None:
     gap = summary.mip_gap
-    out.print(f"[bold]{escape(terminal_safe(summary.scenario))}[/]", highlight=False)
+    out.print(summary.scenario, style="bold")
     out.print(
         f"status: {summary.status.value}"
         + (f" (gap {gap:.4%})" if gap is not None else "")

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
-from symbiosis.cli.base import EXIT_OK, ScenarioArg, SetOpt, app, guard, money, out, parse_overrides
+from symbiosis.cli.base import EXIT_OK, ScenarioArg, SetOpt, app, guard, money, out, parse_overrides, styled
 from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import SettingsError
+from symbiosis.io.read.yamlsafe import SetValueError, set_value
 
 TOP_DRIVERS = 5
 
@@ -31,9 +31,12 @@ def parse_grid(items: list[str] | None) -> dict[str, list[Any]]:
             if not v.strip():
                 raise SettingsError(f"--grid '{item}': an empty value")
             try:
-                values.append(yaml.safe_load(v))
-            except yaml.YAMLError:
-                raise SettingsError(f"--grid {key}={v}: cannot read the value") from None
+                value = set_value(v)
+            except SetValueError as exc:
+                raise SettingsError(f"--grid {key}={v}: {exc}") from None
+            if isinstance(value, list):
+                raise SettingsError(f"--grid {key}={v}: a grid value is a plain value; separate the values with commas")
+            values.append(value)
         grid[key] = values
     return grid
 
@@ -60,7 +63,7 @@ def sweep(
         overrides = parse_overrides(set_)
         points = parse_grid(grid)
         sc = load(scenario, strict)
-        api.check_output(out_dir, sc)  # before any sample is solved
+        api.check_output(out_dir, sc, "sweep")  # before any sample is solved
         if not sc.uncertainty and not quiet:
             out.print("note: the scenario has no uncertainty table; every sample is the base scenario", highlight=False)
         with _bar(quiet) as tick:
@@ -102,7 +105,7 @@ class _bar:
 
 
 def _print_summary(result: Any, out_dir: Path) -> None:
-    out.print(f"[bold]{result.scenario.name}[/]: {result.n_samples} samples (seed {result.seed}), mode {result.mode}", highlight=False)
+    out.print(styled((result.scenario.name, "bold"), f": {result.n_samples} samples (seed {result.seed}), mode {result.mode}"))
     for k, p in enumerate(result.points, start=1):
         net = p.samples["net_savings_eur_per_year"].dropna()
         where = ", ".join(f"{key}={v}" for key, v in p.settings.items())

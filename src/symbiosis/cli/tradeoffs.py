@@ -8,18 +8,18 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from symbiosis.cli.base import EXIT_OK, EXIT_VIOLATIONS, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, progress
+from symbiosis.cli.base import EXIT_OK, EXIT_VIOLATIONS, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, progress, styled
 from symbiosis.errors import SettingsError
 
 
 def _report_checks(checks: dict[str, Any]) -> int:
     bad = {name: r for name, r in checks.items() if not r.ok}
     for name, r in bad.items():
-        err.print(f"[bold red]{name}: {len(r.violations)} violation(s):[/]")
+        err.print(f"{name}: {len(r.violations)} violation(s):", style="bold red")
         for line in r.violations:
             err.print(f"  {line}", highlight=False, markup=False)
     if not bad:
-        out.print(f"[green]checked[/]: every one of the {len(checks)} result folders holds every limit and rule", highlight=False)
+        out.print(styled(("checked", "green"), f": every one of the {len(checks)} result folders holds every limit and rule"))
     return EXIT_VIOLATIONS if bad else EXIT_OK
 
 
@@ -39,6 +39,7 @@ def pareto(
             raise SettingsError(f"--points {points}: a front needs at least 2 points")
         overrides = parse_overrides(set_)
         sc = api.load_scenario(scenario)
+        api.check_output(out_dir, sc, "pareto")  # before the front is traced
         with progress("Tracing the front ...", quiet) as status:
 
             def show(done: int, _total: int) -> None:
@@ -85,6 +86,7 @@ def alternatives(
             raise SettingsError(f"--slack {slack}: the slack is a share of the optimum, strictly between 0 and 1 (e.g. 0.05)")
         overrides = parse_overrides(set_)
         sc = api.load_scenario(scenario)
+        api.check_output(out_dir, sc, "alternatives")  # before any alternative is solved
         with progress("Looking for alternatives ...", quiet) as status:
 
             def show(done: int, total: int) -> None:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +40,7 @@ from symbiosis.generate.geography import firms as draw_firms
 from symbiosis.generate.profiles import HEAT_SHAPES, HOURS, MONTHS
 from symbiosis.generate.streams import flatten
 from symbiosis.generate.streams import streams as draw_streams
-from symbiosis.io.write.files import replace_folder
+from symbiosis.io.write.folders import Stage, clean_partials
 from symbiosis.schema import Scenario
 
 GENERATOR_VERSION = 1
@@ -265,14 +263,17 @@ def _write_folder(park: GeneratedPark, out_dir: Path) -> Path:
             raise OutputError(
                 f"'{out_dir}' exists and holds files that are not a generated scenario; choose a new or empty folder"
             )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    clean_partials(target.parent)
+    stage: Stage | None = None
     try:
-        (tmp / "scenario.yaml").write_text(park.yaml_text(), encoding="utf-8")
+        stage = Stage(target)  # the folder writer's staging and swap, without a marker: a generated scenario is an input
+        (stage.work / "scenario.yaml").write_text(park.yaml_text(), encoding="utf-8")
         for tname, rows in park.tables().items():
-            (tmp / f"{tname}.csv").write_text(_csv_text(COLUMNS[tname], rows), encoding="utf-8")
-        replace_folder(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            (stage.work / f"{tname}.csv").write_text(_csv_text(COLUMNS[tname], rows), encoding="utf-8")
+        stage.commit()
+    except OSError as exc:
+        raise OutputError(f"cannot write the scenario folder '{out_dir}': {exc.strerror or exc}") from None
+    finally:
+        if stage is not None:
+            stage.close()
     return target

@@ -1,5 +1,9 @@
 """Anonymised outputs: stable pseudonyms for company names, company ids, stream and profile ids.
 
+Which columns of the scenario's tables hold them is declared once, in
+``symbiosis.schema.references``: every such column of every table (links and
+uncertainty ranges included) gets the pseudonyms (``anonymised_scenario``).
+
 A pseudonym is a keyed hash (HMAC-SHA256) of the id, so the same id gets the same
 pseudonym in every file and every run with the same key, and nobody without the key
 can test a guessed company name against it. The default key is derived from the
@@ -15,7 +19,8 @@ import hmac
 import json
 import re
 
-from symbiosis.schema import Scenario
+from symbiosis.schema import TABLES, Scenario
+from symbiosis.schema.references import COMPANY, NAMES, PROFILE, STREAM, references
 
 
 class Pseudonyms:
@@ -57,6 +62,28 @@ class Pseudonyms:
             return value
         return self._pattern.sub(lambda m: self._words[m.group(0)], value)
 
-    def ref(self, value: str) -> str:
-        """A company or stream id (as in rules), or the value unchanged."""
-        return self.company.get(value) or self.stream.get(value) or value
+    def of(self, value: str, kinds: tuple[str, ...]) -> str:
+        """The pseudonym of ``value`` as the first of ``kinds`` that it names; facilities (and
+        anything unknown) are kept as they are."""
+        for kind in kinds:
+            found = {COMPANY: self.company, STREAM: self.stream, PROFILE: self.profile}.get(kind, {}).get(value)
+            if found is not None:
+                return found
+        return value
+
+
+def anonymised_scenario(scenario: Scenario, p: Pseudonyms) -> Scenario:
+    """The scenario with every declared reference (``schema.references``) and company name replaced by its pseudonym."""
+    changes: dict[str, object] = {"name": "anonymised scenario"}
+    for table in TABLES:
+        refs = references(table)
+        names = [(column, key) for t, column, key in NAMES if t == table]
+        if not refs and not names:
+            continue
+        rows = []
+        for rec in getattr(scenario, table):
+            fields = {r.column: p.of(v, r.kinds) for r in refs if (v := getattr(rec, r.column)) is not None}
+            fields.update({column: fields.get(key, getattr(rec, key)) for column, key in names})
+            rows.append(rec.replaced(**fields))
+        changes[table] = tuple(rows)
+    return scenario.replaced(**changes)

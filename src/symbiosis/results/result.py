@@ -21,7 +21,7 @@ from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.io.write.registry import Output, write_output
 from symbiosis.results.network import build_network
 from symbiosis.results.parts import PART_COLUMNS
-from symbiosis.results.privacy import Pseudonyms
+from symbiosis.results.privacy import Pseudonyms, anonymised_scenario
 from symbiosis.schema import Scenario
 from symbiosis.types import Solution, Status, Summary, relative_gap
 
@@ -93,17 +93,7 @@ class Result:
         result = self
         sc = result.scenario
         p = Pseudonyms(sc, key)
-        scenario = sc.replaced(
-            name="anonymised scenario",
-            companies=tuple(c.replaced(id=p.company[c.id], name=p.company[c.id]) for c in sc.companies),
-            streams=tuple(
-                s.replaced(id=p.stream[s.id], company=p.company[s.company], profile=p.profile.get(s.profile or "", s.profile))
-                for s in sc.streams
-            ),
-            profiles=tuple(x.replaced(profile=p.profile[x.profile]) for x in sc.profiles),
-            rules=tuple(r.replaced(source=p.ref(r.source), target=p.ref(r.target)) for r in sc.rules),
-            uncertainty=tuple(u.replaced(stream=p.stream[u.stream]) for u in sc.uncertainty),
-        )
+        scenario = anonymised_scenario(sc, p)
         matches = result.matches.copy()
         exchange = matches["kind"] == "exchange"
         matches.loc[exchange, "source"] = matches.loc[exchange, "source"].map(p.company)

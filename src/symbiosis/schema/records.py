@@ -7,6 +7,8 @@ from typing import Any, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from symbiosis.schema.references import REFERENCES
+
 FORMAT_VERSION = 1
 TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links", "uncertainty")
 REQUIRED_TABLES = ("companies", "resources", "streams")
@@ -27,8 +29,9 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "resources": ("id", "family", "unit", "pricing", "transport"),
     "streams": ("id", "company", "direction", "resource", "quantity", "price_eur_per_unit"),
 }
-# Columns that hold ids (references between tables): no invisible characters.
-ID_COLUMNS = frozenset({"id", "company", "resource", "profile", "slot", "source", "target", "supply_resource", "demand_resource", "stream"})
+# Columns that hold ids (references between tables): no invisible characters. Those
+# naming companies, streams, facilities and profiles are declared in ``references``.
+ID_COLUMNS = frozenset({r.column for r in REFERENCES} | {"resource", "slot", "supply_resource", "demand_resource"})
 
 
 class NotANumber:

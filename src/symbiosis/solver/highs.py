@@ -347,27 +347,39 @@ def lp_conflict(handle: ExchangeModel, options: SolverSettings) -> list[tuple[st
 
 
 def _interruptible(highs: highspy.Highs) -> None:
-    """Run HiGHS so that Ctrl-C stops it and then raises KeyboardInterrupt here.
+    """Run HiGHS so that Ctrl-C or SIGTERM stops it, then act on the signal here as it would have been acted on.
 
-    HiGHS keeps the signal from Python while it runs; with its user-interrupt
-    callbacks on, Python gets control often enough for our handler to cancel it.
+    HiGHS keeps signals from Python while it runs; with its user-interrupt callbacks
+    on, Python gets control often enough for our handler to cancel it. Afterwards the
+    handler that was in place gets the signal (the command line's raises
+    ``Terminated`` for SIGTERM); without one, Ctrl-C raises ``KeyboardInterrupt`` and
+    SIGTERM ends the process, as they would have.
     """
     import signal
     import threading
 
     highs.HandleUserInterrupt = True
-    interrupted: list[bool] = []
+    interrupted: list[int] = []
 
-    def on_sigint(signum: int, frame: object) -> None:
-        interrupted.append(True)
+    def on_signal(signum: int, frame: object) -> None:
+        interrupted.append(signum)
         highs.cancelSolve()
 
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, on_sigint) if main else None
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, on_signal)
     try:
         highs.run()
     finally:
-        if main:
-            signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if interrupted:
+        signum = interrupted[0]
+        handler = previous.get(signum)
+        if callable(handler):
+            handler(signum, None)
+        if signum == signal.SIGTERM:
+            signal.raise_signal(signal.SIGTERM)
         raise KeyboardInterrupt

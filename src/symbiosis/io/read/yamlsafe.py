@@ -91,3 +91,33 @@ def read_yaml(path: Path, label: str) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise ScenarioError([Problem(label, None, None, "must be a YAML mapping with keys format, name, tables, settings")])
     return doc
+
+
+class SetValueError(ValueError):
+    """A ``--set`` or ``--grid`` value that is not a plain scalar or a flat list of them."""
+
+
+def set_value(raw: str) -> Any:
+    """The value of a command-line setting (``--set KEY=VALUE``): a plain scalar or a flat list.
+
+    Read as YAML by the scenario loader's rules (no anchors, aliases or tags, so a
+    "billion laughs" value is refused at its first anchor, before anything grows); a
+    mapping or a list of lists is refused too. An empty value is None.
+    """
+    if not raw.strip():
+        return None
+    try:
+        value = safe_yaml(raw)
+    except YamlRefused as exc:
+        raise SetValueError(f"{exc.problem}") from None
+    except yaml.YAMLError:
+        raise SetValueError(f"cannot read the value {raw[:60]!r}") from None
+    except RecursionError:
+        raise SetValueError("the value is nested too deeply") from None
+    if isinstance(value, list):
+        if any(isinstance(v, (list, dict)) for v in value):
+            raise SetValueError(f"{raw[:60]!r} is a list of lists or mappings; a setting is a plain value or a flat list")
+        return value
+    if isinstance(value, dict):
+        raise SetValueError(f"{raw[:60]!r} is a mapping; set each key on its own, e.g. --set heat_pump.max_lift_c=50")
+    return value

@@ -1,15 +1,19 @@
-"""The mark of a result folder: ``.symbiosis-result.json``, listing every file symbiosis wrote there.
+"""The mark of a folder symbiosis wrote: ``.symbiosis-result.json``, its kind and every file in it.
 
-A folder is taken for an earlier symbiosis result (or sweep), which ``--out`` may
-replace, only when it holds this marker and nothing else than the files the marker
-lists (relative paths, sub-folders included), each
-with the size and SHA-256 it had when written. A file the analyst added, or changed
-since, makes the folder someone else's: it is refused, and nothing is touched.
-File names alone never decide (an analyst's own ``summary.json`` is not a result).
+A folder is taken for an earlier symbiosis folder, which ``--out`` may replace, only
+when it holds this marker and nothing else than the files the marker lists (relative
+paths, sub-folders included), each with the size and SHA-256 it had when written. A
+file the analyst added, or changed since, makes the folder someone else's: it is
+refused, and nothing is touched. File names alone never decide (an analyst's own
+``summary.json`` is not a result).
+
+The marker also says the folder's ``kind`` (``KINDS``): a command replaces only a
+folder of its own kind, so that a sweep never replaces a solve result, nor a front a
+set of alternatives. A marker written before kinds existed has none; its kind is then
+told from the files it lists (``kind_of``).
 
 The marker is written last into the temporary folder, before that folder replaces
-the target in one rename; the report, written later into a result folder, adds its
-files to the marker.
+the target (``folders``); it never lists itself.
 """
 
 from __future__ import annotations
@@ -23,6 +27,23 @@ from typing import Any
 from symbiosis.version import __version__
 
 MARKER = ".symbiosis-result.json"
+# The kinds of folder, what each command writes, and the file that told them apart
+# before the marker said its kind.
+KINDS: dict[str, str] = {
+    "result": "summary.json",
+    "sweep": "sweep.json",
+    "pareto": "pareto.csv",
+    "alternatives": "alternatives.csv",
+    "report": "report.html",
+}
+# How a kind is named in messages.
+KIND_NAMES = {
+    "result": "result (symbiosis solve)",
+    "sweep": "sweep (symbiosis sweep)",
+    "pareto": "front (symbiosis pareto)",
+    "alternatives": "set of alternatives (symbiosis alternatives)",
+    "report": "report (symbiosis report)",
+}
 
 
 def sha256(path: Path) -> str:
@@ -34,24 +55,30 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def marker_data(folder: Path, names: list[str]) -> dict[str, Any]:
-    """The marker's content for the files ``names`` of ``folder``."""
-    files = {name: {"bytes": (folder / name).stat().st_size, "sha256": sha256(folder / name)} for name in sorted(names)}
-    return {"written_by": "symbiosis", "version": __version__, "files": files}
-
-
-def write_marker(folder: Path, names: list[str]) -> None:
+def write_marker(folder: Path, names: list[str], kind: str | None = None) -> None:
     """Write the marker of ``folder`` listing ``names`` (replacing an earlier one)."""
-    data = marker_data(folder, names)
+    write_marker_of(folder, {name: folder / name for name in names}, kind)
+
+
+def write_marker_of(folder: Path, files: dict[str, Path], kind: str | None = None) -> None:
+    """Write into ``folder`` a marker listing each name with the size and hash of the file given for it
+    (a file that will take that name: the marker is made before the renames)."""
+    listed = {name: {"bytes": path.stat().st_size, "sha256": sha256(path)} for name, path in sorted(files.items()) if name not in (MARKER, f"{MARKER}.tmp")}
+    data: dict[str, Any] = {"written_by": "symbiosis", "version": __version__, "files": listed}
+    if kind is not None:
+        data["kind"] = kind
     tmp = folder / f"{MARKER}.tmp"
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(folder / MARKER)
 
 
-def read_marker(folder: Path) -> dict[str, dict[str, Any]] | None:
-    """The files a folder's marker lists (name -> bytes, sha256), or None when there is no valid marker."""
+def _marker_doc(folder: Path) -> dict[str, Any] | None:
+    """The marker of a folder, when it is one (a symbolic link is not read)."""
+    path = folder / MARKER
     try:
-        doc = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        if path.is_symlink() or not path.is_file():
+            return None
+        doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(doc, dict) or doc.get("written_by") != "symbiosis" or not isinstance(doc.get("files"), dict):
@@ -59,7 +86,29 @@ def read_marker(folder: Path) -> dict[str, dict[str, Any]] | None:
     files = doc["files"]
     if not all(isinstance(v, dict) and isinstance(v.get("sha256"), str) for v in files.values()):
         return None
-    return files
+    return doc
+
+
+def read_marker(folder: Path) -> dict[str, dict[str, Any]] | None:
+    """The files a folder's marker lists (name -> bytes, sha256), or None when there is no valid marker."""
+    doc = _marker_doc(folder)
+    return None if doc is None else doc["files"]
+
+
+def kind_of(folder: Path) -> str | None:
+    """The kind of folder its marker says (``KINDS``), or None without a marker.
+
+    A marker without a kind (written before kinds existed) is told by the files it
+    lists: ``summary.json`` a result, ``sweep.json`` a sweep, and so on.
+    """
+    doc = _marker_doc(folder)
+    if doc is None:
+        return None
+    kind = doc.get("kind")
+    if isinstance(kind, str) and kind in KINDS:
+        return kind
+    listed = set(doc["files"])
+    return next((k for k, name in KINDS.items() if name in listed), "report")
 
 
 def changed(folder: Path, name: str, entry: dict[str, Any]) -> bool:
@@ -101,8 +150,7 @@ def foreign_entries(folder: Path) -> list[str]:
     return [n for n in names if n != MARKER and (n not in files or changed(folder, n, files[n]))]
 
 
-def add_to_marker(folder: Path, names: list[str]) -> None:
-    """List ``names`` (just written) in the marker of ``folder`` beside what it already lists."""
+def listed_intact(folder: Path) -> list[str]:
+    """The files that the marker of ``folder`` lists and that are still as written."""
     files = read_marker(folder) or {}
-    keep = [n for n in files if (folder / n).is_file() and n not in names]
-    write_marker(folder, sorted(set(keep) | set(names)))
+    return [n for n, entry in files.items() if not changed(folder, n, entry)]

@@ -9,8 +9,6 @@ the others wrote.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +17,11 @@ import networkx as nx
 import pandas as pd
 
 from symbiosis.errors import OutputError
-from symbiosis.io.write.files import check_target, network_json, replace_folder, scenario_snapshot, write_csv, write_json
+from symbiosis.io.write.files import network_json, scenario_snapshot, write_csv, write_json
+from symbiosis.io.write.folders import check_target, write_whole_folder
 from symbiosis.io.write.geojson import network_geojson
 from symbiosis.io.write.marker import all_files, write_marker
-from symbiosis.io.write.report import FIGURES, write_report
+from symbiosis.io.write.report import FIGURES, build_report, put_report
 from symbiosis.io.write.workbook import write_results_workbook
 from symbiosis.schema import Scenario
 from symbiosis.types import Summary
@@ -84,7 +83,7 @@ def _workbook(out: Output, folder: Path) -> None:
 
 
 def _report(out: Output, folder: Path) -> None:
-    write_report(folder)
+    put_report(folder, build_report(folder))
 
 
 WRITERS: tuple[Writer, ...] = (
@@ -100,31 +99,27 @@ WRITERS: tuple[Writer, ...] = (
 OUTPUT_FILES: tuple[str, ...] = tuple(f for w in WRITERS for f in w.files)
 
 
+def fill_result(out: Output, folder: Path, xlsx: bool = False, report: bool = False) -> None:
+    """Run the writers into ``folder`` (which exists): the result's files, no marker."""
+    asked = {"workbook": xlsx, "report": report}
+    for writer in WRITERS:
+        if not writer.optional or asked.get(writer.name, False):
+            writer.write(out, folder)
+
+
+def write_result_into(out: Output, folder: Path) -> None:
+    """A result folder inside a folder being written (a point of a front, an alternative): its files and its own marker."""
+    folder.mkdir()
+    fill_result(out, folder)
+    write_marker(folder, all_files(folder), "result")
+
+
 def write_output(out: Output, out_dir: Path, overwrite: bool = True, xlsx: bool = False, report: bool = False) -> Path:
-    """Write the result's files into ``out_dir`` atomically; return the folder.
+    """Write the result's files into ``out_dir`` whole or not at all (``folders.write_whole_folder``); return the folder.
 
     ``xlsx`` adds the workbook writer, ``report`` the report writer.
     """
-    check_target(out_dir, out.scenario.input_files)
-    target = out_dir.resolve()
+    target = check_target(out_dir, out.scenario.input_files)
     if target.exists() and any(target.iterdir()) and not overwrite:
         raise OutputError(f"output folder '{out_dir}' exists; pass overwrite=True to replace it")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    except OSError as exc:
-        raise OutputError(f"cannot create the output folder '{out_dir}': {exc.strerror or exc}") from None
-    asked = {"workbook": xlsx, "report": report}
-    try:
-        for writer in WRITERS:
-            if not writer.optional or asked.get(writer.name, False):
-                writer.write(out, tmp)
-        write_marker(tmp, all_files(tmp))
-        replace_folder(tmp, target)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"cannot write the output folder '{out_dir}': {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+    return write_whole_folder(out_dir, "result", lambda folder: fill_result(out, folder, xlsx, report), out.scenario.input_files)

@@ -6,15 +6,14 @@ Without a grid the folder holds ``sweep.json``, ``samples.csv``,
 ``report.html``. With a grid it holds ``sweep.json``, ``grid.csv`` and one such folder
 per point (``point-01``, ...). Everything goes to a temporary folder that then replaces
 the target in one rename; a target that holds anything but an earlier sweep is left
-alone. Pictures are byte-stable (the report's style: fixed hash salt, no date).
+alone (``folders.write_whole_folder``). Pictures are byte-stable (the report's style:
+fixed hash salt, no date).
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from symbiosis.io.write.files import check_target, replace_folder, write_csv, write_json
-from symbiosis.io.write.marker import all_files, write_marker
+from symbiosis.io.write.files import write_bytes_atomic, write_csv, write_json
+from symbiosis.io.write.folders import write_whole_folder
 from symbiosis.io.write.report.figures import DPI, render, style
 
 if TYPE_CHECKING:
@@ -176,10 +175,10 @@ def _write_point(folder: Path, summary: Mapping[str, Any], settings: Mapping[str
     pngs = {}
     for key, fig in figs.items():
         png, svg = render(fig)
-        (folder / f"{key}.png").write_bytes(png)
-        (folder / f"{key}.svg").write_bytes(svg)
+        write_bytes_atomic(folder / f"{key}.png", png)
+        write_bytes_atomic(folder / f"{key}.svg", svg)
         pngs[key] = png
-    (folder / "report.html").write_text(sweep_html(summary, settings, tables, pngs, base), encoding="utf-8")
+    write_bytes_atomic(folder / "report.html", sweep_html(summary, settings, tables, pngs, base).encode("utf-8"))
 
 
 def write_sweep(
@@ -190,23 +189,17 @@ def write_sweep(
     inputs: Sequence[Path] = (),
     report: bool = True,
 ) -> Path:
-    """Write a sweep folder whole or not at all; return it."""
-    target = check_target(out_dir, inputs, what="sweep")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    """Write a sweep folder whole or not at all (``folders.write_whole_folder``); return it."""
     bases = [p.get("base_net_savings_eur_per_year") for p in summary["points"]]
-    try:
-        write_json(dict(summary), tmp / "sweep.json")
+
+    def fill(folder: Path) -> None:
+        write_json(dict(summary), folder / "sweep.json")
         if grid is None:
             settings, tables = points[0]
-            _write_point(tmp, summary, settings, tables, bases[0], report)
+            _write_point(folder, summary, settings, tables, bases[0], report)
         else:
-            write_csv(grid, tmp / "grid.csv")
+            write_csv(grid, folder / "grid.csv")
             for k, (settings, tables) in enumerate(points, start=1):
-                _write_point(tmp / f"point-{k:02d}", summary, settings, tables, bases[k - 1], report)
-        write_marker(tmp, all_files(tmp))
-        replace_folder(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+                _write_point(folder / f"point-{k:02d}", summary, settings, tables, bases[k - 1], report)
+
+    return write_whole_folder(out_dir, "sweep", fill, inputs)

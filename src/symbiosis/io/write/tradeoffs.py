@@ -11,42 +11,37 @@ from __future__ import annotations
 
 import base64
 import html
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from symbiosis.io.read.results import read_output_csv
-from symbiosis.io.write.files import check_target, replace_folder, write_bytes_atomic, write_csv
-from symbiosis.io.write.marker import all_files, write_marker
-from symbiosis.io.write.registry import Output, write_output
+from symbiosis.io.write.files import write_bytes_atomic, write_csv
+from symbiosis.io.write.folders import write_whole_folder
+from symbiosis.io.write.registry import Output, write_result_into
 from symbiosis.io.write.report.figures import render, style
 
 
 def write_folder(
-    out_dir: Path, tables: dict[str, pd.DataFrame], networks: Sequence[tuple[str, Output]], inputs: tuple[Path, ...] = ()
+    out_dir: Path, kind: str, tables: dict[str, pd.DataFrame], networks: Sequence[tuple[str, Output]], inputs: tuple[Path, ...] = ()
 ) -> Path:
-    """Write the tables (``name.csv``), one result folder per network, the picture and the page; atomically."""
-    target = check_target(out_dir, inputs, what="front or alternatives")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
+    """Write the tables (``name.csv``), one result folder per network, the picture and the page; whole or not at all.
+
+    ``kind`` is ``pareto`` or ``alternatives`` (the folder's marker says it).
+    """
+
+    def fill(folder: Path) -> None:
         for name, frame in tables.items():
-            write_csv(frame, tmp / f"{name}.csv")
+            write_csv(frame, folder / f"{name}.csv")
         for name, output in networks:
-            write_output(output, tmp / name)
-        page, pictures = tradeoffs_page(tmp)
+            write_result_into(output, folder / name)
+        page, pictures = tradeoffs_page(folder)
         for name, data in pictures.items():
-            write_bytes_atomic(tmp / name, data)
-        write_bytes_atomic(tmp / "report.html", page.encode("utf-8"))
-        write_marker(tmp, all_files(tmp))
-        replace_folder(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+            write_bytes_atomic(folder / name, data)
+        write_bytes_atomic(folder / "report.html", page.encode("utf-8"))
+
+    return write_whole_folder(out_dir, kind, fill, inputs)
 
 
 # The text columns of the folder's tables (the others are numbers).

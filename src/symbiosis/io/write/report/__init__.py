@@ -43,6 +43,7 @@ from symbiosis.io.write.report.html import report_html
 from symbiosis.io.write.report.write import (
     Report,
     build_report,
+    put_report,
     report_paths,
     write_report,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "loads_figure",
     "local_km",
     "map_figure",
+    "put_report",
     "read_result",
     "render",
     "report_html",

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from symbiosis.errors import OutputError
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import write_bytes_atomic
-from symbiosis.io.write.marker import add_to_marker, changed, read_marker
+from symbiosis.io.write.folders import write_whole_folder
+from symbiosis.io.write.marker import KIND_NAMES, MARKER, changed, kind_of, listed_intact, read_marker, write_marker_of
 from symbiosis.io.write.report.figures import FIGURES, figures, render
 from symbiosis.io.write.report.html import report_html
 
@@ -39,11 +43,33 @@ def report_paths(out: Path) -> dict[str, Path]:
     return paths
 
 
+def put_report(folder: Path, report: Report, stem: str = "report") -> list[str]:
+    """Write the page and its pictures into ``folder``; remove pictures of an earlier report that no
+    longer apply (e.g. no facility loads). Each file is replaced, never rewritten in place (the
+    folder may hold hard links to an earlier one's files). Returns the names written."""
+    paths = report_paths(folder / f"{stem}.html")
+    written = []
+    for key in FIGURES:
+        for k, ext in enumerate(("png", "svg")):
+            path = paths[f"{key}.{ext}"]
+            if key in report.pictures:
+                write_bytes_atomic(path, report.pictures[key][k])
+                written.append(path.name)
+            elif path.is_file() or path.is_symlink():
+                path.unlink()
+    write_bytes_atomic(paths["html"], report.html.encode("utf-8"))
+    return [*written, paths["html"].name]
+
+
 def write_report(result_dir: str | Path, out: str | Path | None = None) -> Path:
     """Write the report of a result folder: ``report.html`` in it (or ``out``), pictures beside it.
 
-    Each file is written whole (temporary file, then rename). Pictures of an earlier
-    report that no longer apply (e.g. no facility loads) are removed. Returns the page's path.
+    Into the result folder itself (the default), the folder is written again whole with
+    the report in it (``folders.write_whole_folder`` from the folder as it is: hard
+    links, one swap), so its marker always lists what it holds, whatever stops the run.
+    Elsewhere, every file is first written beside its place and only then renamed into
+    it, with the marker of that folder (kind ``report``). Either way a page or picture
+    is replaced or removed only when the marker lists it unchanged. Returns the page's path.
     """
     folder = Path(result_dir)
     target = Path(out) if out is not None else folder / "report.html"
@@ -53,21 +79,49 @@ def write_report(result_dir: str | Path, out: str | Path | None = None) -> Path:
         raise OutputError(f"'{target}' is a folder; give a file name ending in .html")
     report = build_report(folder, target.stem)
     paths = report_paths(target)
-    _refuse_foreign(target.parent, [p for p in paths.values() if p.exists() or p.is_symlink()])
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the folder of '{target}': {exc.strerror or exc}") from None
-    for key in FIGURES:
-        for k, ext in enumerate(("png", "svg")):
-            path = paths[f"{key}.{ext}"]
-            if key in report.pictures:
-                write_bytes_atomic(path, report.pictures[key][k])
-            elif path.is_file():
-                path.unlink()
-    write_bytes_atomic(target, report.html.encode("utf-8"))
-    add_to_marker(target.parent, sorted(p.name for p in paths.values() if p.is_file()))
+    here = target.parent
+    kind = kind_of(here) if here.is_dir() else None
+    same = here.is_dir() and here.resolve() == folder.resolve()
+    allowed = ("result",) if same else ("report",)
+    if kind is not None and kind not in allowed:
+        raise OutputError(f"'{here}' holds a symbiosis {KIND_NAMES.get(kind, kind)}; the report of '{folder}' does not go there: choose another --out file")
+    _refuse_foreign(here, [p for p in paths.values() if p.exists() or p.is_symlink()])
+    if same and kind == "result":
+
+        def fill(work: Path) -> None:
+            put_report(work, report, target.stem)
+
+        write_whole_folder(here, "result", fill, base=here)
+        return target
+    _put_beside(here, report, target.stem)
     return target
+
+
+def _put_beside(folder: Path, report: Report, stem: str) -> None:
+    """The report written into a folder that is not its result folder: every file first beside its
+    place (so a full disk changes nothing), the marker too, then the renames."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder '{folder}': {exc.strerror or exc}") from None
+    stage = folder / f".report.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        stage.mkdir()
+        written = put_report(stage, report, stem)
+        paths = report_paths(folder / f"{stem}.html")
+        stale = [p for p in paths.values() if p.name not in written and (p.is_file() or p.is_symlink())]
+        keep = [n for n in listed_intact(folder) if n not in written and folder / n not in stale]
+        files = {n: folder / n for n in keep} | {n: stage / n for n in written}  # the files as they will be
+        write_marker_of(stage, files, kind_of(folder) or "report")
+        for name in written:
+            os.replace(stage / name, folder / name)
+        for path in stale:
+            path.unlink()
+        os.replace(stage / MARKER, folder / MARKER)
+    except OSError as exc:
+        raise OutputError(f"cannot write the report into '{folder}': {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _refuse_foreign(folder: Path, existing: list[Path]) -> None:
