@@ -6,12 +6,17 @@ must appear together on one line. No case may print a traceback or an internal e
 cases marked ``solve = true`` also go through ``solve --out`` and must leave no output.
 See ``tests/hostile/build_corpus.py`` for how the corpus is made.
 
-A case may name another ``command`` (``solve`` or ``check``), extra ``args`` (``--strict``)
-and a ``target`` file inside the case (a workbook). ``[setup]`` for those: ``out`` (the
---out path, relative to the temporary folder), ``out_files`` (files put there first,
-which must be left untouched unless the case succeeds), ``earlier_result`` (solve into
-``out`` first), ``files`` (files made beside the case) and ``damage`` (for ``check``:
-``[file, "cut" | "delete" | "write", argument]`` applied to a fresh result folder).
+A case may name another ``command`` (``solve``, ``sweep``, ``pareto``, ``alternatives``,
+``check`` or ``report``), extra ``args`` (``--strict``) and a ``target`` file inside the
+case (a workbook). ``[setup]`` for those: ``out`` (the --out path, relative to the
+temporary folder), ``out_files`` (files put there first, which must be left untouched
+unless the case succeeds), ``earlier_result`` (solve into ``out`` first), ``earlier``
+(another command run into ``out`` first, e.g. ``["sweep", "--samples", "2"]``),
+``files`` (files made beside the case), ``damage`` (``[file, "cut" | "delete" | "write"
+| "symlink", argument]`` applied to the earlier folder, or for ``check`` and ``report``
+to a fresh result folder) and ``absent`` (text that must not appear in the output,
+such as the content of a file that a link points to). A refused command must leave
+the folder it was pointed at byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -89,48 +94,81 @@ def test_validate(case: Path, tmp_path: Path) -> None:
 
 
 COMMAND_CASES = [c for c in CASE_DIRS if _expected(c).get("command", "validate") != "validate"]
+# What each command is given besides the case's own args: short runs on the tiny scenario.
+COMMAND_ARGS = {
+    "solve": ["--set", "solver.time_limit_s=5"],
+    "sweep": ["--set", "solver.time_limit_s=5"],
+    "pareto": ["--set", "solver.time_limit_s=5"],
+    "alternatives": ["--set", "solver.time_limit_s=5"],
+}
 
 
-@pytest.mark.parametrize("case", COMMAND_CASES, ids=[c.name for c in COMMAND_CASES])
-def test_command(case: Path, tmp_path: Path) -> None:
-    """`solve` at output paths that must be refused (nothing touched), and `check` on damaged result folders."""
-    folder = _materialise(case, tmp_path)
-    expected = _expected(case)
-    setup = expected.get("setup", {})
-    for name, text in setup.get("files", []):
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    solve = ["solve", str(folder), "--set", "solver.time_limit_s=5"]
-    if expected["command"] == "solve":
-        out = tmp_path / setup["out"]
-        if setup.get("earlier_result"):
-            first = runner.invoke(app, [*solve, "--out", str(out)])
-            assert first.exit_code == 0, first.output
-        for name, text in setup.get("out_files", []):
-            out.mkdir(exist_ok=True)
-            (out / name).write_text(text, encoding="utf-8")
-        before = _listing(out)
-        result = runner.invoke(app, [*solve, "--out", str(out), *expected.get("args", [])])
-        _assert_output(result.output, result.exit_code, expected)
-        if expected["exit_code"] != 0:
-            after = _listing(out)
-            assert after == before, f"{case.name}: the output folder was changed"
-            leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
-            assert not leftovers, leftovers
-        return
-    assert expected["command"] == "check"
-    out = tmp_path / "result"
-    first = runner.invoke(app, [*solve, "--out", str(out)])
-    assert first.exit_code == 0, first.output
-    for name, how, arg in setup.get("damage", []):
-        path = out / name
+def _damage(folder: Path, damage: list[list[str]]) -> None:
+    """Damage a result folder: ``[file, "cut" | "delete" | "write" | "symlink", argument]``."""
+    for name, how, arg in damage:
+        path = folder / name
         if how == "cut":
             path.write_bytes(path.read_bytes()[: -int(arg)])
         elif how == "delete":
             path.unlink()
+        elif how == "symlink":
+            path.unlink()
+            os.symlink(arg, path)
         else:
             path.write_text(arg, encoding="utf-8")
-    result = runner.invoke(app, ["check", str(folder), str(out)])
+
+
+@pytest.mark.parametrize("case", COMMAND_CASES, ids=[c.name for c in COMMAND_CASES])
+def test_command(case: Path, tmp_path: Path) -> None:
+    """Commands at output paths that must be refused (the earlier folder's bytes untouched), damaged result
+    folders (``check``, ``report``), and refusals before a run starts (``sweep``, ``pareto``, ``alternatives``)."""
+    folder = _materialise(case, tmp_path)
+    expected = _expected(case)
+    setup = expected.get("setup", {})
+    command = expected["command"]
+    for name, text in setup.get("files", []):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    solve = ["solve", str(folder), *COMMAND_ARGS["solve"]]
+    if command in ("check", "report"):
+        out = tmp_path / "result"
+        first = runner.invoke(app, [*solve, "--out", str(out)])
+        assert first.exit_code == 0, first.output
+        _damage(out, setup.get("damage", []))
+        before = _listing(out)
+        args = ["check", str(folder), str(out)] if command == "check" else ["report", str(out)]
+        result = runner.invoke(app, [*args, *expected.get("args", [])])
+        _assert_output(result.output, result.exit_code, expected)
+        _assert_absent(result.output, setup)
+        if expected["exit_code"] != 0:
+            assert _listing(out) == before, f"{case.name}: the result folder was changed"
+        return
+    out = tmp_path / setup["out"]
+    if setup.get("earlier_result"):
+        first = runner.invoke(app, [*solve, "--out", str(out)])
+        assert first.exit_code == 0, first.output
+    if setup.get("earlier"):
+        kind, *more = setup["earlier"]
+        first = runner.invoke(app, [kind, str(folder), "--out", str(out), *COMMAND_ARGS.get(kind, []), *more])
+        assert first.exit_code == 0, first.output
+    for name, text in setup.get("out_files", []):
+        out.mkdir(exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    if out.is_dir():
+        _damage(out, setup.get("damage", []))
+    before = _listing(out)
+    result = runner.invoke(app, [command, str(folder), "--out", str(out), *COMMAND_ARGS.get(command, []), *expected.get("args", [])])
     _assert_output(result.output, result.exit_code, expected)
+    _assert_absent(result.output, setup)
+    if expected["exit_code"] != 0:
+        after = _listing(out)
+        assert after == before, f"{case.name}: the output folder was changed"
+        leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+        assert not leftovers, leftovers
+
+
+def _assert_absent(text: str, setup: dict[str, Any]) -> None:
+    for fragment in setup.get("absent", []):
+        assert fragment not in text, f"the output shows {fragment!r}:\n{text}"
 
 
 SOLVE_CASES = [c for c in CASE_DIRS if _expected(c).get("solve")]

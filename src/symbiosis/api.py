@@ -15,6 +15,7 @@ from symbiosis.analysis.alternatives import alternatives as _alternatives
 from symbiosis.analysis.compare import Comparison, Without
 from symbiosis.analysis.compare import compare as _compare
 from symbiosis.analysis.compare import without as _without
+from symbiosis.analysis.limits import alternatives_solves, front_solves, sweep_solves
 from symbiosis.analysis.optimise import optimise
 from symbiosis.analysis.optimise import run_baseline as _run_baseline
 from symbiosis.analysis.pareto import Front
@@ -28,6 +29,7 @@ from symbiosis.io.write.files import check_target
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
 from symbiosis.solver import Progress
+from symbiosis.solver.cluster import check_scheduler
 
 __all__ = [
     "Alternatives",
@@ -46,6 +48,7 @@ __all__ = [
     "run_baseline",
     "solve",
     "sweep",
+    "sweep_size",
     "without",
 ]
 
@@ -70,6 +73,8 @@ def solve(
     first (see ``without``); it is not a setting.
     """
     left_out: Sequence[str] = settings.pop("without", ())
+    if scheduler is not None:
+        check_scheduler(scheduler)
     sc = _scenario(scenario, settings)
     if left_out:
         sc = _without(sc, left_out).scenario
@@ -81,26 +86,39 @@ def without(scenario: Scenario | str | Path, companies: Sequence[str]) -> Withou
     return _without(_scenario(scenario, {}), companies)
 
 
-def pareto(scenario: Scenario | str | Path, points: int = 10, progress: Callable[[int, int], None] | None = None, **settings: Any) -> Front:
+def pareto(
+    scenario: Scenario | str | Path, points: int = 10, progress: Callable[[int, int], None] | None = None, max_solves: int | None = None, **settings: Any
+) -> Front:
     """The EUR-CO2 front (net savings against CO2 avoided): ``front.points``, ``front.table()``, ``front.write(dir)``.
 
     ``points`` (>= 2) floors evenly spaced between the max-savings network and the most
     CO2 with net savings >= 0, then up to as many points again where the front bends.
+    A front of more solves than ``max_solves`` (default 10,000) is refused before it starts.
     """
     if points < 2:
         raise SettingsError(f"--points {points}: a front needs at least 2 points")
-    return _pareto(_scenario(scenario, settings), points=points, progress=progress)
+    front_solves(points, points, max_solves)  # before the scenario is even loaded
+    return _pareto(_scenario(scenario, settings), points=points, progress=progress, max_solves=max_solves)
 
 
 def alternatives(
-    scenario: Scenario | str | Path, k: int = 5, slack: float = 0.05, progress: Callable[[int, int], None] | None = None, **settings: Any
+    scenario: Scenario | str | Path,
+    k: int = 5,
+    slack: float = 0.05,
+    progress: Callable[[int, int], None] | None = None,
+    max_solves: int | None = None,
+    **settings: Any,
 ) -> Alternatives:
-    """Up to ``k`` networks within ``slack`` of the optimum, each as different as possible from those before; ``.core`` is the robust core."""
+    """Up to ``k`` networks within ``slack`` of the optimum, each as different as possible from those before; ``.core`` is the robust core.
+
+    A run of more solves than ``max_solves`` (default 10,000) is refused before it starts.
+    """
     if k < 1:
         raise SettingsError(f"--k {k}: ask for at least 1 alternative")
     if not 0 < slack < 1:
         raise SettingsError(f"--slack {slack}: the slack is a share of the optimum, strictly between 0 and 1 (e.g. 0.05)")
-    return _alternatives(_scenario(scenario, settings), k=k, slack=slack, progress=progress)
+    alternatives_solves(k, max_solves)
+    return _alternatives(_scenario(scenario, settings), k=k, slack=slack, progress=progress, max_solves=max_solves)
 
 
 def compare(base_dir: str | Path, other_dir: str | Path) -> Comparison:
@@ -122,6 +140,7 @@ def sweep(
     scheduler: str | None = None,
     grid: dict[str, list[Any]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_solves: int | None = None,
     **settings: Any,
 ) -> SweepResult:
     """Monte Carlo over the scenario's ``uncertainty`` ranges, at every combination of ``grid``'s settings.
@@ -131,9 +150,17 @@ def sweep(
     cluster: a local one of ``workers`` processes, or the one at ``scheduler``
     (``tcp://HOST:8786``); ``workers=0`` runs them in this process. ``progress`` is
     called with (samples done, samples in all). The result's tables do not depend on
-    the number of workers; ``result.write(folder)`` saves them.
+    the number of workers; ``result.write(folder)`` saves them. At most this machine's
+    cores of local workers are started; a sweep of more solves than ``max_solves``
+    (default 10,000: samples + 1 at every grid point) is refused before it starts.
     """
-    return _sweep(_scenario(scenario, settings), samples, seed, mode, workers, scheduler, grid, progress)
+    sweep_solves(samples, [len(v) for v in (grid or {}).values()], max_solves)  # before the scenario is even loaded
+    return _sweep(_scenario(scenario, settings), samples, seed, mode, workers, scheduler, grid, progress, max_solves)
+
+
+def sweep_size(samples: int, grid: dict[str, list[Any]] | None = None, max_solves: int | None = None) -> int:
+    """The solves a sweep would need, (samples + 1) x grid points; ``SettingsError`` above ``max_solves`` (default 10,000)."""
+    return sweep_solves(samples, [len(v) for v in (grid or {}).values()], max_solves)
 
 
 def check_output(out_dir: str | Path, scenario: Scenario, kind: str = "result") -> None:

@@ -540,8 +540,10 @@ def write_case(case: Case) -> None:
 
 def main() -> None:
     from cases_12 import CASES_12
+    from cases_20 import CASES_20
 
     CASES.extend(CASES_12)
+    CASES.extend(CASES_20)
     names = [c.name for c in CASES]
     assert len(names) == len(set(names)), "case names must be unique"
     for case in CASES:

@@ -19,9 +19,10 @@ STREAMS_HEADER = "id,company,direction,resource,quantity,price_eur_per_unit,co2_
 HEAT = "heat,energy,MWh,volume,pipe,,800,\n"
 
 
-def workbook(stray: str | None = None, inflate_mb: int = 0) -> bytes:
+def workbook(stray: str | None = None, inflate_mb: int = 0, states: dict[str, str] | None = None) -> bytes:
     """BASE as an Excel workbook; ``stray`` puts one value in that far cell of 'companies';
-    ``inflate_mb`` pads a notes sheet with that many MB of XML whitespace (it compresses ~1000:1)."""
+    ``inflate_mb`` pads a notes sheet with that many MB of XML whitespace (it compresses ~1000:1);
+    ``states`` hides sheets (``{"streams": "hidden"}``, or ``"veryHidden"``)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -34,6 +35,8 @@ def workbook(stray: str | None = None, inflate_mb: int = 0) -> bytes:
             ws.append([_cell(v) for v in line.split(",")])
     if stray:
         wb["companies"][stray] = "x"
+    for title, state in (states or {}).items():
+        wb[title].sheet_state = state
     if inflate_mb:
         wb.create_sheet("_notes")["A1"] = "notes"
     buf = io.BytesIO()

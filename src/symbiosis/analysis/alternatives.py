@@ -26,6 +26,7 @@ import pandas as pd
 
 from symbiosis.analysis.check import CheckReport, check_result
 from symbiosis.analysis.coupled import Coupled
+from symbiosis.analysis.limits import alternatives_solves
 from symbiosis.analysis.optimise import optimise
 from symbiosis.io.write.tradeoffs import write_folder
 from symbiosis.results import Result
@@ -145,12 +146,18 @@ def check_alternatives(alts: Alternatives, out_dir: str | Path) -> dict[str, Che
     return {name: check_result(alts.scenario, Path(out_dir) / name) for name in _folders(len(alts.results))}
 
 
-def alternatives(scenario: Scenario, k: int = 5, slack: float = 0.05, progress: Callable[[int, int], None] | None = None) -> Alternatives:
-    """Up to ``k`` networks within ``slack`` of the optimum, each sharing as few links as possible with those before."""
+def alternatives(
+    scenario: Scenario, k: int = 5, slack: float = 0.05, progress: Callable[[int, int], None] | None = None, max_solves: int | None = None
+) -> Alternatives:
+    """Up to ``k`` networks within ``slack`` of the optimum, each sharing as few links as possible with those before.
+
+    A run of more solves than ``max_solves`` (default ``limits.MAX_SOLVES``) is refused before anything is solved.
+    """
     if k < 1:
         raise ValueError("k must be at least 1")
     if not 0 < slack < 1:
         raise ValueError("slack must lie strictly between 0 and 1")
+    alternatives_solves(k, max_solves)
     t0 = time.perf_counter()
     best = optimise(scenario)
     results = [best]

@@ -36,6 +36,7 @@ import pandas as pd
 
 from symbiosis.analysis.check import CheckReport, check_result
 from symbiosis.analysis.coupled import Coupled, Run
+from symbiosis.analysis.limits import front_solves
 from symbiosis.candidates import Decisions
 from symbiosis.io.write.tradeoffs import write_folder
 from symbiosis.results import Result
@@ -151,10 +152,17 @@ def non_dominated(points: list[FrontPoint], tol_eur: float, tol_t: float) -> lis
     return keep
 
 
-def pareto(scenario: Scenario, points: int = 10, extra: int | None = None, progress: Callable[[int, int], None] | None = None) -> Front:
-    """The EUR-CO2 front of a scenario with ``points`` evenly spaced floors and up to ``extra`` refinements (default ``points``)."""
+def pareto(
+    scenario: Scenario, points: int = 10, extra: int | None = None, progress: Callable[[int, int], None] | None = None, max_solves: int | None = None
+) -> Front:
+    """The EUR-CO2 front of a scenario with ``points`` evenly spaced floors and up to ``extra`` refinements (default ``points``).
+
+    A front of more solves than ``max_solves`` (default ``limits.MAX_SOLVES``), or of
+    more points than it can tell apart, is refused before anything is solved.
+    """
     if points < 2:
         raise ValueError("points must be at least 2")
+    front_solves(points, points if extra is None else extra, max_solves)
     t0 = time.perf_counter()
     sc = scenario.with_settings(carbon_price_eur_per_t=0)
     engine = Coupled(sc, co2_only=True)
@@ -226,10 +234,15 @@ def pareto(scenario: Scenario, points: int = 10, extra: int | None = None, progr
     span_s = max(abs(left.net_savings - right.net_savings), 1.0)
     tol_t = max(1e-6 * span_c, 1e-6)
     tol_eur = max(rel * max(abs(left.net_savings), 1.0), 1e-6 * span_s, 0.01)
+    last = left  # the point found at the highest floor so far
     for i in range(1, points - 1):
-        p = lexicographic(left.co2 + span_c * i / (points - 1))
+        floor = left.co2 + span_c * i / (points - 1)
+        if last.status is Status.optimal and last.co2 >= floor:
+            continue  # that point has the most savings with CO2 >= a lower floor, and meets this one: the same point
+        p = lexicographic(floor)
         if p is not None:
             found.append(p)
+            last = p
     budget = points if extra is None else extra
     delta = max(1e-4 * span_c, 10 * tol_t)
 

@@ -35,13 +35,14 @@ import pandas as pd
 from scipy import stats
 
 from symbiosis.analysis.fixed import Network, evaluate_network, network_of, network_scenario
+from symbiosis.analysis.limits import sweep_solves
 from symbiosis.analysis.optimise import optimise
 from symbiosis.analysis.sampling import draw, grid_points, input_names, sample_scenario
 from symbiosis.errors import SettingsError
 from symbiosis.io.write.sweep import SweepTables, write_sweep
 from symbiosis.results import Result
 from symbiosis.schema import Scenario, Uncertainty
-from symbiosis.solver.cluster import dask_client
+from symbiosis.solver.cluster import check_scheduler, dask_client, usable_workers
 
 Mode = Literal["reoptimise", "evaluate"]
 MODES: tuple[str, ...] = ("reoptimise", "evaluate")
@@ -203,10 +204,14 @@ def sweep(
     scheduler: str | None = None,
     grid: Mapping[str, Sequence[Any]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_solves: int | None = None,
 ) -> SweepResult:
     """Run a sweep: ``samples`` draws of the ranges at every grid point, on dask workers.
 
-    ``workers=0`` solves the samples in this process (no cluster; the same results).
+    ``workers=0`` solves the samples in this process (no cluster; the same results);
+    more workers than this machine's cores are not started (``usable_workers``). A
+    sweep of more solves than ``max_solves`` (default ``limits.MAX_SOLVES``) is refused
+    before anything is drawn or solved.
     """
     start = time.perf_counter()
     if mode not in MODES:
@@ -217,6 +222,11 @@ def sweep(
         raise SettingsError(f"--seed {seed}: the seed must be 0 or more")
     if workers < 0:
         raise SettingsError(f"--workers {workers}: 0 (this process) or more")
+    sweep_solves(samples, [len(v) for v in (grid or {}).values()], max_solves)
+    if scheduler is not None:
+        check_scheduler(scheduler)
+    else:
+        workers = usable_workers(workers)[0]
     points = grid_points(scenario, grid or {})
     rows = scenario.uncertainty
     values = draw(scenario, seed, range(samples))

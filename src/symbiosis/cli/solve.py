@@ -26,6 +26,7 @@ from symbiosis.cli.base import (
 )
 from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import OutputError
+from symbiosis.solver.cluster import usable_workers
 from symbiosis.types import Status, Summary
 
 
@@ -63,6 +64,10 @@ def solve(
                 for line in left_out.dropped:
                     out.print(f"  dropped with them: {line}", highlight=False, markup=False)
         api.check_output(out_dir, sc)
+        if scheduler is None and not quiet:
+            note = usable_workers(sc.with_settings(**overrides).settings.solver.processes, "solver.processes")[1]
+            if note:
+                err.print(f"note: {note}")
         with progress("Solving ...", quiet) as status:
 
             def show(p: Any) -> None:

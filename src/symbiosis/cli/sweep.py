@@ -8,10 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
-from symbiosis.cli.base import EXIT_OK, ScenarioArg, SetOpt, app, guard, money, out, parse_overrides, styled
+from symbiosis.cli.base import EXIT_OK, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, styled
 from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import SettingsError
 from symbiosis.io.read.yamlsafe import SetValueError, set_value
+from symbiosis.solver.cluster import usable_workers
 
 TOP_DRIVERS = 5
 
@@ -53,6 +54,7 @@ def sweep(
     grid: Annotated[list[str] | None, typer.Option("--grid", "-g", help="Sweep a setting over values, e.g. --grid carbon_price_eur_per_t=0,50,100. Repeatable: every combination.")] = None,
     set_: SetOpt = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Tables only: no pictures and no report.html.")] = False,
+    max_solves: Annotated[int | None, typer.Option("--max-solves", help="Allow a sweep of more solves than 10,000 ((samples + 1) x grid points).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     strict: StrictOpt = False,
 ) -> None:
@@ -62,12 +64,18 @@ def sweep(
 
         overrides = parse_overrides(set_)
         points = parse_grid(grid)
+        api.sweep_size(samples, points, max_solves)  # refused at once, before the scenario is read
+        n_workers = workers
+        if scheduler is None:
+            n_workers, note = usable_workers(workers)
+            if note and not quiet:
+                err.print(f"note: {note}")
         sc = load(scenario, strict)
         api.check_output(out_dir, sc, "sweep")  # before any sample is solved
         if not sc.uncertainty and not quiet:
             out.print("note: the scenario has no uncertainty table; every sample is the base scenario", highlight=False)
         with _bar(quiet) as tick:
-            result = api.sweep(sc, samples, seed, mode, workers, scheduler, points, tick, **overrides)
+            result = api.sweep(sc, samples, seed, mode, n_workers, scheduler, points, tick, max_solves, **overrides)
         result.write(out_dir, report=not no_report)
         if not quiet:
             _print_summary(result, out_dir)

@@ -29,6 +29,7 @@ def pareto(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for pareto.csv, the picture, report.html and one result folder per point.")],
     points: Annotated[int, typer.Option("--points", "-n", help="Floors evenly spaced along the front (>= 2); as many again may be added where it bends.")] = 10,
     set_: SetOpt = None,
+    max_solves: Annotated[int | None, typer.Option("--max-solves", help="Allow a front of more solves than 10,000 (up to 4 x points + 1).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """The EUR-CO2 front: the most net savings for each level of CO2 avoided, from the max-savings network to the most CO2 with savings >= 0."""
@@ -46,7 +47,7 @@ def pareto(
                 if status is not None:
                     status.update(f"Tracing the front: {done} solves done")
 
-            front = api.pareto(sc, points=points, progress=show, **overrides)
+            front = api.pareto(sc, points=points, progress=show, max_solves=max_solves, **overrides)
         front.write(out_dir)
         code = _report_checks(front.check(out_dir)) if not quiet else (EXIT_VIOLATIONS if any(not r.ok for r in front.check(out_dir).values()) else EXIT_OK)
         if not quiet:
@@ -74,6 +75,7 @@ def alternatives(
     k: Annotated[int, typer.Option("--k", help="How many alternatives to look for after the optimum (>= 1).")] = 5,
     slack: Annotated[float, typer.Option("--slack", help="Each alternative's objective is at least (1 - slack) x the optimum; 0 < slack < 1.")] = 0.05,
     set_: SetOpt = None,
+    max_solves: Annotated[int | None, typer.Option("--max-solves", help="Allow a search of more solves than 10,000 (2 x k + 1).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Up to K networks within the slack of the optimum, each sharing as few links as possible with those before; the robust core."""
@@ -93,7 +95,7 @@ def alternatives(
                 if status is not None:
                     status.update(f"Looking for alternatives: {done}/{total} found")
 
-            alts = api.alternatives(sc, k=k, slack=slack, progress=show, **overrides)
+            alts = api.alternatives(sc, k=k, slack=slack, progress=show, max_solves=max_solves, **overrides)
         alts.write(out_dir)
         checks = alts.check(out_dir)
         code = _report_checks(checks) if not quiet else (EXIT_VIOLATIONS if any(not r.ok for r in checks.values()) else EXIT_OK)

@@ -8,6 +8,7 @@ when it is built; nothing here reads a file.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -35,6 +36,34 @@ def duplicates(items: Sequence[Any], key: str, table: str, origin: Origin) -> li
     return out
 
 
+def look_alikes(items: Sequence[Any], key: str, table: str, origin: Origin) -> list[Problem]:
+    """One problem per id of ``table`` that differs from an earlier one but is the same once NFKC-normalised.
+
+    NFKC folds what looks alike: fullwidth ``Ａ`` and ``A``, the ligature ``ﬁ`` and ``fi``,
+    a composed and a decomposed accent (ids are read as NFC already, so those two are
+    plain duplicates by then). Both rows are named. Ids that differ only in case stay a
+    warning (``suspects``).
+    """
+    file, rows = origin[table]
+    values = [getattr(item, key) for item in items]
+    if all(v.isascii() for v in values):
+        return []  # NFKC leaves ASCII as it is: the usual case
+    first: dict[str, tuple[str, int | None]] = {}
+    out = []
+    for i, value in enumerate(values):
+        folded = unicodedata.normalize("NFKC", value)
+        seen = first.setdefault(folded, (value, rows[i]))
+        if seen[0] != value:
+            out.append(
+                Problem(
+                    file, rows[i], key,
+                    f"'{value}' (row {rows[i]}) and '{seen[0]}' (row {seen[1]}) are the same id once normalised "
+                    f"(Unicode NFKC: fullwidth and plain letters, ligatures, composed and decomposed accents); rename one",
+                )
+            )
+    return out
+
+
 class Anything(set[str]):
     """The ids of a table that could not be read: every reference counts as known."""
 
@@ -58,6 +87,8 @@ def cross_check(
     out: list[Problem] = []
     for table in ("companies", "resources", "streams"):
         out += duplicates(parsed[table], "id", table, origin)
+    for table, id_column in (("companies", "id"), ("resources", "id"), ("streams", "id"), ("facilities", "id"), ("profiles", "profile")):
+        out += look_alikes(parsed[table], id_column, table, origin)
 
     def known(table: str, ids: set[str]) -> set[str]:
         return Anything() if table in unreadable else ids | raw_ids.get(table, set())

@@ -112,12 +112,47 @@ def message(err: Mapping[str, Any]) -> str:
     return f"{msg} (got {show(got)})"
 
 
+# Characters that show as nothing, or reorder the text around them, so that two ids that
+# look the same differ: Unicode's default-ignorable code points (zero-width characters,
+# the Hangul fillers U+115F, U+1160, U+3164, U+FFA0, variation selectors, tags) and the
+# braille blank U+2800, besides every format character (category Cf).
+_INVISIBLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F),
+    (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800), (0x3164, 0x3164), (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)
+# Direction controls: marks, embeddings, overrides and isolates (Unicode's Bidi_Control).
+_DIRECTION = frozenset({0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)})
+
+
+def invisible(ch: str) -> str | None:
+    """What makes ``ch`` unfit for an id: ``'direction-control'``, ``'invisible'``, or None."""
+    code = ord(ch)
+    if code in _DIRECTION:
+        return "direction-control"
+    if unicodedata.category(ch) in ("Cf", "Zl", "Zp") or any(lo <= code <= hi for lo, hi in _INVISIBLE):
+        return "invisible"
+    return None
+
+
+def first_invisible(text: str) -> tuple[str, str] | None:
+    """The first invisible or direction-control character of ``text`` and what it is, or None."""
+    if text.isascii():
+        return None
+    for ch in text:
+        what = invisible(ch)
+        if what is not None:
+            return ch, what
+    return None
+
+
 def character_problem(column: str, value: str) -> str | None:
-    """Control characters anywhere, and invisible characters in ids, are refused."""
+    """Control characters anywhere, and invisible, filler and direction-control characters in ids, are refused."""
     for ch in value:
-        cat = unicodedata.category(ch)
-        if cat == "Cc" and (column in ID_COLUMNS or ch not in "\t\n\r"):
+        if unicodedata.category(ch) == "Cc" and (column in ID_COLUMNS or ch not in "\t\n\r"):
             return f"holds the control character {codepoint(ch)}; retype the cell"
-        if column in ID_COLUMNS and cat in ("Cf", "Zl", "Zp"):
-            return f"holds the invisible character {codepoint(ch)}; retype the id"
+        if column in ID_COLUMNS:
+            what = invisible(ch)
+            if what is not None:
+                return f"holds the {what} character {codepoint(ch)}; retype the id"
     return None

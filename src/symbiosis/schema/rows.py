@@ -2,7 +2,8 @@
 
 Every way in (a CSV file, inline YAML, a workbook sheet, a DataFrame, a list of
 dicts) ends here, so that a bad cell gets the same message, naming the file, the
-row and the column, wherever it came from. Nothing here raises: each function adds
+row and the column, wherever it came from, and text is read as NFC (Unicode's
+composed form) however it was typed. Nothing here raises: each function adds
 the problems it finds to a list, so that a scenario reports them all at once.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import math
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -122,8 +124,9 @@ def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Vali
     count = 0
     for row, rec in raw.records:
         count += 1
-        try:  # the usual case, a row of text cells with no control character: one look at the row
-            plain = "".join(rec.values()).isprintable()
+        try:  # the usual case, a row of plain ASCII text cells: one look at the row
+            joined = "".join(rec.values())
+            plain = joined.isascii() and joined.isprintable()
         except TypeError:
             plain = False
         bad_chars = False
@@ -140,6 +143,8 @@ def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Vali
                         problems.append(Problem(raw.file, row, k, what))
                         bad_chars = True
                         continue
+                    if not v.isascii():  # text is read as NFC: a composed and a decomposed 'é' are one letter
+                        v = unicodedata.normalize("NFC", v)
                 v = clean(v)
                 if v is not None or k in required:
                     data[k] = v

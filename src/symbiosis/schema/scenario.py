@@ -103,7 +103,7 @@ class Scenario(_Strict):
         problems += slot_problems
         problems += uncertainty_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         reader_warnings = tuple(context.get("warnings", self._reader_warnings))
-        found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows)])
+        found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows, self.settings)])
         if problems:
             raise ScenarioError(problems, found)
         self._origin = {t: (file, tuple(numbers)) for t, (file, numbers) in origin.items()}

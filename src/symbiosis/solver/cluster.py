@@ -10,11 +10,49 @@ tables) and build their own models: no Pyomo model is ever pickled.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from symbiosis.errors import SettingsError
+
+SCHEMES = ("tcp", "tls", "inproc", "ucx")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it, else all)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return max(os.cpu_count() or 1, 1)
+
+
+def usable_workers(asked: int, flag: str = "--workers") -> tuple[int, str | None]:
+    """How many local worker processes to start for ``asked``: at most the cores, and a note when fewer.
+
+    A worker solves one model at a time with one thread, so more workers than cores
+    only share the cores and add each worker's memory.
+    """
+    cores = usable_cores()
+    if asked <= cores:
+        return asked, None
+    return cores, f"{flag} {asked}: this machine has {cores} core(s); {cores} local worker(s) are started (more would only share the cores and add memory)"
+
+
+def check_scheduler(address: str) -> str:
+    """A Dask scheduler address as ``scheme://host:port``, or ``SettingsError`` naming what is wrong (before any connection)."""
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError as exc:
+        raise SettingsError(f"--scheduler '{address}': not an address ({exc}); expected e.g. tcp://HOST:8786") from None
+    if parts.scheme not in SCHEMES:
+        raise SettingsError(f"--scheduler '{address}': expected an address such as tcp://HOST:8786 (scheme {', '.join(SCHEMES)})")
+    if parts.scheme in ("tcp", "tls") and (not parts.hostname or port is None):
+        raise SettingsError(f"--scheduler '{address}': give the host and the port, e.g. tcp://HOST:8786")
+    return address
 
 
 @contextmanager
@@ -29,11 +67,10 @@ def dask_client(workers: int = 1, scheduler: str | None = None) -> Iterator[Any]
     if workers < 1:
         raise SettingsError(f"--workers {workers}: at least 1 worker is needed")
     if scheduler is not None:
-        if not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
-            raise SettingsError(f"--scheduler '{scheduler}': expected an address such as tcp://HOST:8786")
+        check_scheduler(scheduler)
         try:
             client = Client(scheduler, timeout="10s")
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise SettingsError(f"--scheduler '{scheduler}': cannot reach the scheduler ({exc})") from None
         try:
             yield client

@@ -367,19 +367,19 @@ def _interruptible(highs: highspy.Highs) -> None:
 
     previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            if signal.getsignal(signum) is not signal.SIG_IGN:
-                previous[signum] = signal.signal(signum, on_signal)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                previous[sig] = signal.signal(sig, on_signal)
     try:
         highs.run()
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for num, handler in previous.items():
+            signal.signal(num, handler)
     if interrupted:
-        signum = interrupted[0]
-        handler = previous.get(signum)
+        got = interrupted[0]
+        handler = previous.get(got)
         if callable(handler):
-            handler(signum, None)
-        if signum == signal.SIGTERM:
+            handler(got, None)
+        if got == signal.SIGTERM:
             signal.raise_signal(signal.SIGTERM)
         raise KeyboardInterrupt

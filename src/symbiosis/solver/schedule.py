@@ -19,7 +19,7 @@ from pyomo.common.gc_manager import PauseGC
 from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.model import build_model, set_start
 from symbiosis.schema import Scenario, Settings
-from symbiosis.solver.cluster import dask_client
+from symbiosis.solver.cluster import dask_client, usable_cores
 from symbiosis.solver.highs import Kept, solve_compiled, solve_keeping
 from symbiosis.types import WEIGHTED, Objective, Solution, Termination, relative_gap
 
@@ -216,7 +216,7 @@ def solve_parallel(
     settings = scenario.settings
     sizes = [_size(p) for p in parts]
     order = sorted(range(len(parts)), key=lambda i: (-sizes[i], i))
-    workers = min(settings.solver.processes, len(parts))
+    workers = min(settings.solver.processes, len(parts), usable_cores())  # more processes than cores only share them
     with dask_client(workers, scheduler) as client:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1) if scheduler is not None else workers
         left = FIRST_PASS * max(deadline - time.monotonic(), 0.0)

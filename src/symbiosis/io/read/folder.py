@@ -70,6 +70,7 @@ def load_scenario(path: str | Path) -> Scenario:
     unreadable: set[str] = set()
     files: list[Path] = [yaml_path.resolve()]
     root = folder.resolve()
+    shared = _shared_paths(folder, tables_spec)
     for tname, spec in tables_spec.items():
         if tname not in TABLES:
             problems.append(
@@ -99,7 +100,12 @@ def load_scenario(path: str | Path) -> Scenario:
                 continue
             assert target is not None
             files.append(target)
-            table = read_csv(target, spec, tname, problems, warnings)
+            label = spec
+            others = [t for t in shared.get(target, []) if t != tname]
+            if others:  # one file named for two tables: say which table each message is about
+                label = f"{spec} (read as table '{tname}')"
+                warnings.append(InputWarning(ylabel, None, where, f"'{spec}' is also named for table {', '.join(repr(t) for t in others)}; the one file is read as each of them"))
+            table = read_csv(target, label, tname, problems, warnings)
             if table is not None:
                 tables[tname] = table
             else:
@@ -119,6 +125,19 @@ def load_scenario(path: str | Path) -> Scenario:
         problems.append(Problem(ylabel, None, "settings", "must be a mapping (key: value)"))
         settings = {}
     return Scenario.from_raw(name, tables, settings, ylabel, problems, frozenset(unreadable), tuple(files), warnings)
+
+
+def _shared_paths(folder: Path, spec: Any) -> dict[Path, list[str]]:
+    """The files that ``tables:`` names for more than one table, with those tables."""
+    named: dict[Path, list[str]] = {}
+    if isinstance(spec, dict):
+        for tname, path in spec.items():
+            if tname in TABLES and isinstance(path, str) and path.strip() and "\x00" not in path:
+                try:
+                    named.setdefault((folder / path).resolve(), []).append(str(tname))
+                except (OSError, ValueError, RuntimeError):
+                    continue
+    return {p: t for p, t in named.items() if len(t) > 1}
 
 
 def free_text_problems(doc: dict[str, Any], label: str) -> list[Problem]:

@@ -85,6 +85,7 @@ def read_workbook(path: str | Path) -> ScenarioWorkbook:
                 grids: dict[str, list[list[_Cell]]] = {}
                 refused: set[str] = set()
                 formulas: dict[str, list[_Cell]] = {}
+                states = {ws.title: ws.sheet_state for ws in wb.worksheets}
                 for ws in wb.worksheets:
                     extent = _extent_problem(ws, book_label)
                     if extent is not None:
@@ -119,6 +120,10 @@ def read_workbook(path: str | Path) -> ScenarioWorkbook:
         if title in refused:
             continue
         grid = grids[title]
+        if states.get(title, "visible") != "visible" and (key in TABLES or key in (SETTINGS_SHEET, SCENARIO_SHEET)):
+            hidden = "very hidden (only Excel's VBA editor shows it)" if states[title] == "veryHidden" else "hidden"
+            read_as = f"the {key} table" if key in TABLES else f"the {key}"
+            book.warnings.append(InputWarning(f"{book_label}, sheet '{title}'", None, None, f"is {hidden}, and is read as {read_as}; unhide it to check it, or delete it if it is not meant"))
         if key in TABLES:
             _read_table(book, book_label, key, grid)
         elif key == SETTINGS_SHEET:
