@@ -62,7 +62,8 @@ def tree_hash(folder: Path) -> dict[str, str]:
 
 
 def leftovers(parent: Path) -> list[str]:
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+    """Hidden entries of a folder (staging folders, temporary files), the marker aside."""
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".") and p.name != ".symbiosis-result.json")
 
 
 def run_cli(*args: str, patch: str = "", timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -374,6 +375,26 @@ def test_the_report_keeps_the_marker_whole(earlier: tuple[Path, Path]) -> None:
         for name, entry in marker["files"].items():
             assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest(), name
         assert runner.invoke(app, ["report", str(out)]).exit_code == 0
+
+
+def test_a_report_elsewhere_is_marked_and_written_whole(earlier: tuple[Path, Path], tmp_path: Path) -> None:
+    """report --out into another folder: marked as a report (and replaced next time); a full disk there
+    changes nothing; a sweep's folder is not a place for it."""
+    out = earlier[1]
+    pages = tmp_path / "pages"
+    for _ in range(2):
+        res = runner.invoke(app, ["report", str(out), "--out", str(pages / "park.html")])
+        assert res.exit_code == 0, res.output
+    marker = json.loads((pages / ".symbiosis-result.json").read_text(encoding="utf-8"))
+    assert marker["kind"] == "report" and set(marker["files"]) == {p.name for p in pages.iterdir()} - {".symbiosis-result.json"}
+    before = tree_hash(pages)
+    proc = run_cli("report", str(out), "--out", str(pages / "park.html"), patch=FULL_DISK.format(module="report.write", name="write_bytes_atomic", at=2))
+    assert proc.returncode == 2 and "No space left on device" in proc.stderr, proc.stderr
+    assert tree_hash(pages) == before and leftovers(pages) == []
+    swept = tmp_path / "swept"
+    assert runner.invoke(app, ["sweep", str(earlier[0]), "--out", str(swept), "--samples", "2", "--workers", "0", "-q"]).exit_code == 0
+    res = runner.invoke(app, ["report", str(out), "--out", str(swept / "report.html")])
+    assert res.exit_code == 2 and "holds a symbiosis sweep" in res.output, res.output
 
 
 SELF_SIGNAL = """

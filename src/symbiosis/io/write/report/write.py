@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from symbiosis.errors import OutputError
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import write_bytes_atomic
-from symbiosis.io.write.folders import write_whole_folder
+from symbiosis.io.write.folders import Stage, clean_partials, write_whole_folder
 from symbiosis.io.write.marker import KIND_NAMES, MARKER, changed, kind_of, listed_intact, read_marker, write_marker_of
 from symbiosis.io.write.report.figures import FIGURES, figures, render
 from symbiosis.io.write.report.html import report_html
@@ -98,30 +96,29 @@ def write_report(result_dir: str | Path, out: str | Path | None = None) -> Path:
 
 
 def _put_beside(folder: Path, report: Report, stem: str) -> None:
-    """The report written into a folder that is not its result folder: every file first beside its
-    place (so a full disk changes nothing), the marker too, then the renames."""
+    """The report written into a folder that is not its result folder: every file first into a staging
+    folder beside it (so a full disk changes nothing; a killed run's is cleaned by the next), the marker
+    too, then the renames."""
+    clean_partials(folder)
+    stage: Stage | None = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the folder '{folder}': {exc.strerror or exc}") from None
-    stage = folder / f".report.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        stage.mkdir()
-        written = put_report(stage, report, stem)
+        stage = Stage(folder / f"{stem}.html")
+        written = put_report(stage.work, report, stem)
         paths = report_paths(folder / f"{stem}.html")
         stale = [p for p in paths.values() if p.name not in written and (p.is_file() or p.is_symlink())]
         keep = [n for n in listed_intact(folder) if n not in written and folder / n not in stale]
-        files = {n: folder / n for n in keep} | {n: stage / n for n in written}  # the files as they will be
-        write_marker_of(stage, files, kind_of(folder) or "report")
+        files = {n: folder / n for n in keep} | {n: stage.work / n for n in written}  # the files as they will be
+        write_marker_of(stage.work, files, kind_of(folder) or "report")
         for name in written:
-            os.replace(stage / name, folder / name)
+            os.replace(stage.work / name, folder / name)
         for path in stale:
             path.unlink()
-        os.replace(stage / MARKER, folder / MARKER)
+        os.replace(stage.work / MARKER, folder / MARKER)
     except OSError as exc:
         raise OutputError(f"cannot write the report into '{folder}': {exc.strerror or exc}") from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if stage is not None:
+            stage.close()
 
 
 def _refuse_foreign(folder: Path, existing: list[Path]) -> None:
