@@ -1,4 +1,4 @@
-"""Limits are respected: the time limit ends a solve cleanly, Ctrl-C leaves nothing behind."""
+"""Limits are respected: the time limit ends a solve cleanly, Ctrl-C and SIGTERM leave nothing behind."""
 
 from __future__ import annotations
 
@@ -31,8 +31,15 @@ def test_time_limit_ends_cleanly_with_incumbent_and_gap(park: Path, tmp_path: Pa
     assert check_result(symbiosis.load_scenario(park), out).ok
 
 
-def test_ctrl_c_leaves_no_output_folder(park: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("sig", "code", "earlier"), [(signal.SIGINT, 130, False), (signal.SIGTERM, 143, True)], ids=["ctrl-c", "sigterm"])
+def test_a_signal_while_solving_leaves_no_output_folder(park: Path, tmp_path: Path, sig: int, code: int, earlier: bool) -> None:
+    """Ctrl-C, or SIGTERM (what timeout or a batch scheduler sends, handled alike), during the solve: exit
+    130 or 143, nothing written, no staging folder left, and an earlier result byte for byte as it was."""
     out = tmp_path / "out"
+    before = None
+    if earlier:
+        assert symbiosis.solve(park, **{"solver.time_limit_s": 1}).write(out) == out
+        before = {p.name: p.read_bytes() for p in out.iterdir()}
     proc = subprocess.Popen(
         [sys.executable, "-m", "symbiosis", "solve", str(park), "--out", str(out), "--set", "solver.time_limit_s=120"],
         stdout=subprocess.PIPE,
@@ -40,9 +47,13 @@ def test_ctrl_c_leaves_no_output_folder(park: Path, tmp_path: Path) -> None:
         text=True,
     )
     time.sleep(6)  # loading, building, and into HiGHS
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stdout + stderr
+    assert proc.returncode == code, stdout + stderr
     assert "Traceback" not in stderr
-    assert not out.exists()
+    if before is None:
+        assert not out.exists()
+    else:
+        assert "Terminated" in stderr
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]

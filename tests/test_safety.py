@@ -28,7 +28,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 import zipfile
 from pathlib import Path
 
@@ -311,17 +310,27 @@ def test_every_declared_reference_is_a_column_and_anonymised(tmp_path: Path) -> 
 
 # ---------------------------------------------------------------------------------------- data loss
 
-FULL_DISK = """
-import errno, symbiosis.io.write.{module} as m
+FAILING_WRITER = """
+import errno, os, signal, time, symbiosis.io.write.{module} as m
 calls = [0]
 real = m.{name}
 def failing(*a, **k):
     calls[0] += 1
     if calls[0] == {at}:
-        raise OSError(errno.ENOSPC, "No space left on device")
+        {action}
     return real(*a, **k)
 m.{name} = failing
 """
+
+
+def full_disk(module: str, name: str, at: int) -> str:
+    """A patch: the ``at``-th call of a writer fails as on a full disk."""
+    return FAILING_WRITER.format(module=module, name=name, at=at, action='raise OSError(errno.ENOSPC, "No space left on device")')
+
+
+def dies(module: str, name: str, at: int, sig: str) -> str:
+    """A patch: the process gets ``sig`` at the ``at``-th call of a writer."""
+    return FAILING_WRITER.format(module=module, name=name, at=at, action=f"os.kill(os.getpid(), signal.{sig}); time.sleep(5)")
 
 
 @pytest.fixture
@@ -356,7 +365,7 @@ def test_a_full_disk_changes_nothing(earlier: tuple[Path, Path], tmp_path: Path,
     if what in ("sweep", "pareto"):
         assert runner.invoke(app, ok).exit_code == 0  # the earlier folder of that kind
     before = tree_hash(target)
-    proc = run_cli(*ok, patch=FULL_DISK.format(module=module, name=name, at=at))
+    proc = run_cli(*ok, patch=full_disk(module, name, at))
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "No space left on device" in proc.stderr and "Traceback" not in proc.stderr and "Internal error" not in proc.stderr
     assert tree_hash(target) == before
@@ -388,7 +397,7 @@ def test_a_report_elsewhere_is_marked_and_written_whole(earlier: tuple[Path, Pat
     marker = json.loads((pages / ".symbiosis-result.json").read_text(encoding="utf-8"))
     assert marker["kind"] == "report" and set(marker["files"]) == {p.name for p in pages.iterdir()} - {".symbiosis-result.json"}
     before = tree_hash(pages)
-    proc = run_cli("report", str(out), "--out", str(pages / "park.html"), patch=FULL_DISK.format(module="report.write", name="write_bytes_atomic", at=2))
+    proc = run_cli("report", str(out), "--out", str(pages / "park.html"), patch=full_disk("report.write", "write_bytes_atomic", 2))
     assert proc.returncode == 2 and "No space left on device" in proc.stderr, proc.stderr
     assert tree_hash(pages) == before and leftovers(pages) == []
     swept = tmp_path / "swept"
@@ -397,25 +406,11 @@ def test_a_report_elsewhere_is_marked_and_written_whole(earlier: tuple[Path, Pat
     assert res.exit_code == 2 and "holds a symbiosis sweep" in res.output, res.output
 
 
-SELF_SIGNAL = """
-import os, signal, symbiosis.io.write.{module} as m
-calls = [0]
-real = m.{name}
-def dying(*a, **k):
-    calls[0] += 1
-    if calls[0] == {at}:
-        os.kill(os.getpid(), signal.{signal})
-        import time; time.sleep(5)
-    return real(*a, **k)
-m.{name} = dying
-"""
-
-
 def test_sigterm_while_writing_is_like_ctrl_c(earlier: tuple[Path, Path]) -> None:
     """SIGTERM in the middle of writing: exit 143, the earlier result as it was, no staging folder left."""
     folder, out = earlier
     before = tree_hash(out)
-    proc = run_cli("solve", str(folder), "--out", str(out), "-q", patch=SELF_SIGNAL.format(module="registry", name="write_csv", at=2, signal="SIGTERM"))
+    proc = run_cli("solve", str(folder), "--out", str(out), "-q", patch=dies("registry", "write_csv", 2, "SIGTERM"))
     assert proc.returncode == 143, proc.stdout + proc.stderr
     assert "Terminated" in proc.stderr and "Traceback" not in proc.stderr
     assert tree_hash(out) == before and leftovers(out.parent) == []
@@ -426,7 +421,7 @@ def test_sigkill_while_writing_leaves_the_earlier_result_and_a_folder_the_next_r
     recognised (unlocked) and removed by the next run, which replaces the result."""
     folder, out = earlier
     before = tree_hash(out)
-    proc = run_cli("solve", str(folder), "--out", str(out), "-q", patch=SELF_SIGNAL.format(module="registry", name="write_csv", at=2, signal="SIGKILL"))
+    proc = run_cli("solve", str(folder), "--out", str(out), "-q", patch=dies("registry", "write_csv", 2, "SIGKILL"))
     assert proc.returncode == -signal.SIGKILL, proc.stdout + proc.stderr
     assert tree_hash(out) == before
     left = leftovers(tmp_path)
@@ -474,33 +469,6 @@ def test_a_living_writers_staging_folder_is_left_alone(tmp_path: Path) -> None:
     finally:
         stage.close()
     assert clean_partials(tmp_path) == [] and not stage.root.exists()
-
-
-@pytest.fixture(scope="module")
-def slow_park(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 150-company park: HiGHS needs well over a few seconds to prove it optimal."""
-    from symbiosis.generate import write_park
-
-    return write_park(tmp_path_factory.mktemp("park") / "gen-150", 150, seed=150)
-
-
-def test_sigterm_while_solving_exits_143_and_keeps_the_earlier_result(slow_park: Path, tmp_path: Path) -> None:
-    """SIGTERM (what timeout or a scheduler sends) during the solve: exit 143, nothing written, the earlier result kept."""
-    out = tmp_path / "out"
-    assert runner.invoke(app, ["solve", str(slow_park), "--out", str(out), "--set", "solver.time_limit_s=1", "-q"]).exit_code in (0, 4)
-    before = tree_hash(out)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "symbiosis", "solve", str(slow_park), "--out", str(out), "--set", "solver.time_limit_s=120"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(6)  # loading, building, and into HiGHS
-    proc.send_signal(signal.SIGTERM)
-    stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 143, stdout + stderr
-    assert "Terminated" in stderr and "Traceback" not in stderr
-    assert tree_hash(out) == before and leftovers(tmp_path) == []
 
 
 # ---------------------------------------------------------------------------------------- console markup, limits

@@ -40,7 +40,7 @@ from symbiosis.generate.geography import firms as draw_firms
 from symbiosis.generate.profiles import HEAT_SHAPES, HOURS, MONTHS
 from symbiosis.generate.streams import flatten
 from symbiosis.generate.streams import streams as draw_streams
-from symbiosis.io.write.folders import Stage, clean_partials
+from symbiosis.io.write.folders import write_whole_folder
 from symbiosis.schema import Scenario
 
 GENERATOR_VERSION = 1
@@ -263,17 +263,11 @@ def _write_folder(park: GeneratedPark, out_dir: Path) -> Path:
             raise OutputError(
                 f"'{out_dir}' exists and holds files that are not a generated scenario; choose a new or empty folder"
             )
-    clean_partials(target.parent)
-    stage: Stage | None = None
-    try:
-        stage = Stage(target)  # the folder writer's staging and swap, without a marker: a generated scenario is an input
-        (stage.work / "scenario.yaml").write_text(park.yaml_text(), encoding="utf-8")
+
+    def fill(folder: Path) -> None:
+        (folder / "scenario.yaml").write_text(park.yaml_text(), encoding="utf-8")
         for tname, rows in park.tables().items():
-            (stage.work / f"{tname}.csv").write_text(_csv_text(COLUMNS[tname], rows), encoding="utf-8")
-        stage.commit()
-    except OSError as exc:
-        raise OutputError(f"cannot write the scenario folder '{out_dir}': {exc.strerror or exc}") from None
-    finally:
-        if stage is not None:
-            stage.close()
-    return target
+            (folder / f"{tname}.csv").write_text(_csv_text(COLUMNS[tname], rows), encoding="utf-8")
+
+    # The one folder writer, without a marker: a generated scenario is an input, recognised by its provenance.
+    return write_whole_folder(target, None, fill)

@@ -299,17 +299,19 @@ def clean_partials(parent: Path) -> list[str]:
 # --------------------------------------------------------------------------- the folder writer
 
 
-def write_whole_folder(out_dir: Path, kind: str, fill: Callable[[Path], None], inputs: Sequence[Path] = (), base: Path | None = None) -> Path:
+def write_whole_folder(out_dir: Path, kind: str | None, fill: Callable[[Path], None], inputs: Sequence[Path] = (), base: Path | None = None) -> Path:
     """Write a folder of ``kind`` whole or not at all: ``fill(folder)`` writes its files; returns the target.
 
     ``base``: start from a copy of that folder (hard links), as when the report is added
     to a result folder; the caller has checked it, and files its marker did not list
-    stay unlisted. A failure (``OSError``: a full disk, no permission) is an
-    ``OutputError`` naming the folder, and the target is as it was.
+    stay unlisted. ``kind`` None: a folder that is not marked (a generated scenario,
+    which is an input); the caller has checked the target. A failure (``OSError``: a
+    full disk, no permission) is an ``OutputError`` naming the folder, and the target
+    is as it was.
     """
     target = out_dir.resolve()
     clean_partials(target.parent)
-    if base is None:
+    if base is None and kind is not None:
         target = check_target(out_dir, inputs, kind)
     stage: Stage | None = None
     try:
@@ -319,7 +321,8 @@ def write_whole_folder(out_dir: Path, kind: str, fill: Callable[[Path], None], i
             unlisted = set(foreign_entries(base)) - {MARKER}
             _link_copy(base, stage.work)
         fill(stage.work)
-        write_marker(stage.work, [n for n in all_files(stage.work) if n not in unlisted], kind)
+        if kind is not None:
+            write_marker(stage.work, [n for n in all_files(stage.work) if n not in unlisted], kind)
         stage.commit(None if base is None else os.stat(base).st_mode & 0o7777)
     except OSError as exc:
         raise OutputError(f"cannot write the output folder '{out_dir}': {exc.strerror or exc}") from None
