@@ -74,9 +74,16 @@ def test_corpus_is_large_enough() -> None:
 
 
 def _listing(folder: Path) -> dict[str, bytes] | None:
-    """The files of a folder and their bytes (None when it is not a folder, or cannot be named)."""
+    """Every entry below a folder (relative path) and its bytes, a link's target and a folder's name alike
+    (None when it is not a folder, or cannot be named)."""
     try:
-        return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.is_dir() else None
+        if not folder.is_dir():
+            return None
+        out = {}
+        for p in sorted(folder.rglob("*")):
+            key = p.relative_to(folder).as_posix()
+            out[key] = os.readlink(p).encode() if p.is_symlink() else (b"<folder>" if p.is_dir() else p.read_bytes())
+        return out
     except OSError:
         return None
 
@@ -153,8 +160,8 @@ def test_command(case: Path, tmp_path: Path) -> None:
     for name, text in setup.get("out_files", []):
         out.mkdir(exist_ok=True)
         (out / name).write_text(text, encoding="utf-8")
-    if out.is_dir():
-        _damage(out, setup.get("damage", []))
+    if setup.get("damage"):
+        _damage(out, setup["damage"])
     before = _listing(out)
     result = runner.invoke(app, [command, str(folder), "--out", str(out), *COMMAND_ARGS.get(command, []), *expected.get("args", [])])
     _assert_output(result.output, result.exit_code, expected)
