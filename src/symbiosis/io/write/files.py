@@ -21,7 +21,7 @@ from symbiosis.io.read.cells import escape_frame
 from symbiosis.io.write.folders import check_out_path, check_target, replace_folder
 
 SIGNIFICANT = 10
-__all__ = ["check_out_path", "check_target", "replace_folder", "scenario_snapshot", "tidy", "write_bytes_atomic", "write_csv", "write_json"]
+__all__ = ["check_out_path", "check_target", "network_json", "replace_folder", "scenario_snapshot", "tidy", "write_bytes_atomic", "write_csv", "write_json"]
 
 
 def tidy(value: Any) -> Any:
