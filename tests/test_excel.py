@@ -22,9 +22,10 @@ runner = CliRunner()
 
 # The contract's column names (DESIGN.md section 3), written out here on purpose.
 CONTRACT = {
-    "companies": ["id", "name", "sector", "lat", "lon"],
+    # Turn 3 added the register columns (DESIGN.md section 3): nace, employees, floor_area_m2, disclose; ewc, legal_status, source.
+    "companies": ["id", "name", "sector", "lat", "lon", "nace", "employees", "floor_area_m2", "disclose"],
     "resources": ["id", "family", "unit", "pricing", "transport", "kg_per_unit", "pipe_capex_eur_per_m", "max_distance_km"],
-    "streams": ["id", "company", "direction", "resource", "quantity", "price_eur_per_unit", "co2_kg_per_unit", "temperature_c", "profile", "min_quantity"],
+    "streams": ["id", "company", "direction", "resource", "quantity", "price_eur_per_unit", "co2_kg_per_unit", "temperature_c", "profile", "min_quantity", "ewc", "legal_status", "source"],
     "profiles": ["profile", "slot", "value"],
     "substitutions": ["supply_resource", "demand_resource", "ratio"],
     "rules": ["rule", "source", "target"],
@@ -103,7 +104,8 @@ def test_template_sheets_headers_lists_and_settings(tmp_path: Path) -> None:
         "pricing": '"volume,peak"',
         "transport": '"road,pipe,walk,none"',
     }
-    assert lists("streams") == {"direction": '"supply,demand"'}
+    assert lists("streams") == {"direction": '"supply,demand"', "legal_status": '"waste,by_product,end_of_waste"'}
+    assert lists("companies") == {"disclose": '"yes,no"'}
     assert lists("rules") == {"rule": '"forbid,require"'}
     settings = {wb["settings"].cell(r, 1).value: wb["settings"].cell(r, 3).value for r in range(2, wb["settings"].max_row + 1)}
     # The contract's defaults (DESIGN.md section 3 and 4).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Literal, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from symbiosis.schema.references import REFERENCES
 
@@ -22,6 +22,9 @@ MAX_AMOUNT = 1e12
 MAX_TEMPERATURE_C = 10_000.0
 MAX_DISTANCE_KM = 40_000.0  # about the Earth's circumference
 MAX_ID_LENGTH = 200
+# A stream's `source` as `estimate` writes it: "estimated: <coefficient id>" (DESIGN.md section 4f).
+ESTIMATED_PREFIX = "estimated:"
+MEASURED = "measured"
 # The columns a table read from a file must have (contract section 3); the others may
 # be absent. A record may still leave an optional cell of a required column empty.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -134,6 +137,23 @@ class Company(_Strict):
     sector: str = Field("", description="Free-text sector label")
     lat: float = Field(ge=-90, le=90, description="WGS84 latitude, degrees")
     lon: float = Field(ge=-180, le=180, description="WGS84 longitude, degrees")
+    # The register (turn 3): read by `estimate` (DESIGN.md section 4f); codes checked in schema.codes.
+    nace: str | None = Field(None, min_length=1, max_length=20, description="NACE Rev. 2 code of the main activity: 10.71 or C10.71")
+    employees: float | None = Field(None, gt=0, le=MAX_AMOUNT, description="Staff (persons or FTE), > 0")
+    floor_area_m2: float | None = Field(None, gt=0, le=MAX_AMOUNT, description="Floor area, m2, > 0")
+    disclose: Literal["yes", "no"] | None = Field(None, description="yes (the default): partners may see the name; no: shown by sector only")
+
+    @field_validator("disclose", mode="before")
+    @classmethod
+    def _yes_no(cls, value: Any) -> Any:
+        """YAML reads yes/no as booleans; a spreadsheet may capitalise them."""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def discloses(self) -> bool:
+        return self.disclose != "no"
 
 
 class Resource(_Strict):
@@ -164,6 +184,15 @@ class Stream(_Strict):
     temperature_c: float | None = Field(None, ge=-273.15, le=MAX_TEMPERATURE_C, description="Supply: delivered; demand: required")
     profile: str | None = Field(None, min_length=1, max_length=MAX_ID_LENGTH, description="Profile id; none means flat")
     min_quantity: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Smallest exchange worth making, per year (volume only)")
+    # Turn 3: codes checked in schema.codes; legal_status is validated only (its use is section 4g's).
+    ewc: str | None = Field(None, min_length=1, max_length=20, description="List of Waste entry, 15 01 01 or 150101; a trailing * marks a hazardous entry")
+    legal_status: Literal["waste", "by_product", "end_of_waste"] | None = Field(None, description="With ewc: waste (the default), by_product or end_of_waste")
+    source: str | None = Field(None, min_length=1, max_length=500, description="Where the figures come from: measured (the default), estimated: <coefficient id>, or free text")
+
+    @property
+    def estimated(self) -> bool:
+        """True for a stream written by `estimate` (source 'estimated: <coefficient id>')."""
+        return self.source is not None and self.source.startswith(ESTIMATED_PREFIX)
 
 
 class ProfilePoint(_Strict):

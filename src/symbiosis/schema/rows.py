@@ -187,8 +187,8 @@ def raw_ids(table: str, raw: RawTable) -> set[str]:
     return {str(clean(r.get(key))) for _, r in raw.records if clean(r.get(key)) is not None}
 
 
-def parse_tables(tables: Mapping[str, RawTable], problems: list[Problem]) -> ParsedTables:
-    """Validate the records of every table given; a table not given has no records."""
+def parse_tables(tables: Mapping[str, RawTable], problems: list[Problem], required: tuple[str, ...] = REQUIRED_TABLES) -> ParsedTables:
+    """Validate the records of every table given; a table not given has no records; one of ``required`` needs a record."""
     records: dict[str, tuple[Record, ...]] = {}
     origin: dict[str, tuple[str, tuple[int, ...]]] = {}
     ids: dict[str, set[str]] = {}
@@ -205,7 +205,7 @@ def parse_tables(tables: Mapping[str, RawTable], problems: list[Problem]) -> Par
             late_warnings += raw.late.warnings
         if raw.late is not None and raw.late.stopped:
             broken.add(table)
-        elif table in REQUIRED_TABLES and not done.n_records:
+        elif table in required and not done.n_records:
             problems.append(Problem(raw.file, None, None, f"has no rows; a scenario needs at least one record in {table}"))
     return ParsedTables(records, origin, ids, frozenset(broken), tuple(late_warnings))
 

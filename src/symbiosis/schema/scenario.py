@@ -35,8 +35,10 @@ from pydantic import PrivateAttr, ValidationInfo, model_validator
 
 from symbiosis.errors import InputWarning, Problem, ScenarioError, sort_warnings
 from symbiosis.schema.checks import cross_check, slot_sets, uncertainty_problems
+from symbiosis.schema.codes import code_problems, code_warnings
 from symbiosis.schema.links import LinkIndex, build_index
 from symbiosis.schema.records import (
+    REQUIRED_TABLES,
     TABLES,
     Company,
     Facility,
@@ -102,8 +104,9 @@ class Scenario(_Strict):
         slots, slot_problems = slot_sets(tables, rows)
         problems += slot_problems
         problems += uncertainty_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
+        problems += code_problems(tables, rows)
         reader_warnings = tuple(context.get("warnings", self._reader_warnings))
-        found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows, self.settings)])
+        found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows, self.settings), *code_warnings(tables, rows)])
         if problems:
             raise ScenarioError(problems, found)
         self._origin = {t: (file, tuple(numbers)) for t, (file, numbers) in origin.items()}
@@ -171,6 +174,7 @@ class Scenario(_Strict):
         unreadable: frozenset[str] = frozenset(),
         input_files: tuple[Path, ...] = (),
         warnings: Sequence[InputWarning] = (),
+        required: tuple[str, ...] = REQUIRED_TABLES,
     ) -> Scenario:
         """Validate raw records and settings into a scenario, or raise every problem found.
 
@@ -178,11 +182,13 @@ class Scenario(_Strict):
         checks between tables are added to them, and all are raised at once.
         ``unreadable`` names tables that were given but could not be read at all.
         ``warnings`` are those the reader found (the scenario adds its own).
+        ``required`` are the tables that need at least one record (a company register,
+        the input of ``estimate``, has companies only).
         """
         found = list(problems)
         try:
             with paused_gc():  # millions of small objects and no cycles: the collector would only slow reading
-                parsed = parse_tables(tables, found)
+                parsed = parse_tables(tables, found, required)
                 data = {"name": name, **parsed.records, "settings": validate_settings(settings, settings_label, found)}
                 context = {
                     "origin": parsed.origin,

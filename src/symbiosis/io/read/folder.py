@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import errno
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +24,55 @@ from symbiosis.schema.messages import codepoint, did_you_mean, os_reason, show, 
 from symbiosis.schema.rows import RawTable, column_warnings
 
 
+@dataclass(frozen=True)
+class RawScenario:
+    """A scenario as read, before validation: its tables' raw records (every column, extra ones too),
+    its settings as written, and what the reading found.
+
+    ``load_scenario`` validates it at once; ``symbiosis estimate`` and ``merge`` keep
+    the raw records (``materialised``) to write them back with the analyst's own
+    columns beside the new rows.
+    """
+
+    name: str
+    tables: dict[str, RawTable]
+    settings: Mapping[str, Any]
+    settings_label: str
+    problems: tuple[Problem, ...] = ()
+    unreadable: frozenset[str] = frozenset()
+    files: tuple[Path, ...] = ()
+    warnings: tuple[InputWarning, ...] = ()
+    doc: Mapping[str, Any] = field(default_factory=dict)  # scenario.yaml's other keys (description, provenance)
+
+    def materialised(self) -> RawScenario:
+        """The same, with every table's records read into a list (so that they can be read again)."""
+        tables = {t: RawTable(raw.file, list(raw.records), raw.late) for t, raw in self.tables.items()}
+        return replace(self, tables=tables)
+
+    def validate(self, required: tuple[str, ...] = REQUIRED_TABLES) -> Scenario:
+        """The validated scenario (raises ``ScenarioError``); ``required`` are the tables that must have rows."""
+        return Scenario.from_raw(
+            self.name, self.tables, self.settings, self.settings_label, self.problems, self.unreadable, self.files, self.warnings, required=required
+        )
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario folder, or a single YAML file with inline tables.
 
     Raises ``ScenarioError`` listing every problem found.
     """
+    return read_scenario(path).validate()
+
+
+def read_scenario(path: str | Path, required: tuple[str, ...] = REQUIRED_TABLES) -> RawScenario:
+    """Read a scenario folder, a single YAML file or a workbook without validating it.
+
+    ``required`` are the tables that must be given (a company register gives only
+    ``companies``, see ``symbiosis estimate``).
+    """
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return load_workbook(path)
+        return read_workbook_scenario(path, required)
     try:
         if path.is_dir():
             yaml_path = path / "scenario.yaml"
@@ -113,9 +156,10 @@ def load_scenario(path: str | Path) -> Scenario:
         else:
             problems.append(Problem(ylabel, None, where, "must be a CSV path or a list of records"))
             unreadable.add(tname)
-    for tname in REQUIRED_TABLES:
+    for tname in required:
         if tname not in tables_spec:
-            problems.append(Problem(ylabel, None, "tables", f"the required table '{tname}' is not given"))
+            hint = " (a company register alone is the input of 'symbiosis estimate')" if tname in ("resources", "streams") else ""
+            problems.append(Problem(ylabel, None, "tables", f"the required table '{tname}' is not given{hint}"))
             unreadable.add(tname)
 
     settings = doc.get("settings")
@@ -124,7 +168,8 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(settings, dict):
         problems.append(Problem(ylabel, None, "settings", "must be a mapping (key: value)"))
         settings = {}
-    return Scenario.from_raw(name, tables, settings, ylabel, problems, frozenset(unreadable), tuple(files), warnings)
+    others = {k: doc[k] for k in ("description", "provenance") if k in doc}
+    return RawScenario(name, tables, settings, ylabel, tuple(problems), frozenset(unreadable), tuple(files), tuple(warnings), others)
 
 
 def _shared_paths(folder: Path, spec: Any) -> dict[Path, list[str]]:
@@ -198,11 +243,16 @@ def table_path(folder: Path, root: Path, spec: str, ylabel: str, where: str) -> 
 
 def load_workbook(path: Path) -> Scenario:
     """An Excel workbook with one sheet per table (see ``symbiosis.io.read.workbook``)."""
+    return read_workbook_scenario(path).validate()
+
+
+def read_workbook_scenario(path: Path, required: tuple[str, ...] = REQUIRED_TABLES) -> RawScenario:
+    """The raw content of a scenario workbook (see ``read_scenario``)."""
     if not path.is_file():
         raise ScenarioError([Problem(str(path), None, None, "file not found")])
-    book = read_workbook(path)
+    book = read_workbook(path, required)
     problems = list(book.problems)
-    for tname in REQUIRED_TABLES:
+    for tname in required:
         if tname not in book.tables and not any(p.file.endswith(f"sheet '{tname}'") for p in problems):
             problems.append(Problem(path.name, None, None, f"the required sheet '{tname}' is missing"))
-    return Scenario.from_raw(book.name, book.tables, book.settings, book.settings_label, problems, input_files=(path.resolve(),), warnings=book.warnings)
+    return RawScenario(book.name, book.tables, book.settings, book.settings_label, tuple(problems), files=(path.resolve(),), warnings=tuple(book.warnings))

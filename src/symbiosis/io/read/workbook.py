@@ -60,56 +60,17 @@ class ScenarioWorkbook:
     warnings: list[InputWarning] = field(default_factory=list)
 
 
-def read_workbook(path: str | Path) -> ScenarioWorkbook:
+def read_workbook(path: str | Path, required: tuple[str, ...] = REQUIRED_TABLES) -> ScenarioWorkbook:
     """Read a scenario workbook: raw records per table, nested settings and the problems found.
 
-    The workbook is streamed (openpyxl's read-only mode), after its limits are checked:
-    the uncompressed size of its parts (``MAX_UNCOMPRESSED_MB``) and each sheet's
-    declared extent (``MAX_ROWS``, ``MAX_COLUMNS``), so that a stray cell at XFD1048576
-    or a small file that inflates to gigabytes is refused at once. A workbook that
-    cannot be opened at all raises ``ScenarioError``.
+    ``required`` are the tables that must have a sheet with records (a company
+    register gives only ``companies``). A workbook that cannot be opened at all
+    raises ``ScenarioError``.
     """
-    from openpyxl import load_workbook
-
     path = Path(path)
     book_label = path.name
-    inflated = _inflated_problem(path, book_label)
-    if inflated is not None:
-        raise ScenarioError([inflated])
     book = ScenarioWorkbook(name=path.stem, settings_label=book_label)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about Excel features it drops
-            wb = load_workbook(path, read_only=True, data_only=False)
-            try:
-                grids: dict[str, list[list[_Cell]]] = {}
-                refused: set[str] = set()
-                formulas: dict[str, list[_Cell]] = {}
-                states = {ws.title: ws.sheet_state for ws in wb.worksheets}
-                for ws in wb.worksheets:
-                    extent = _extent_problem(ws, book_label)
-                    if extent is not None:
-                        book.problems.append(extent)
-                        refused.add(ws.title)
-                        continue
-                    grids[ws.title], formulas[ws.title] = _grid(ws, book_label, book.problems)
-                titles = [ws.title for ws in wb.worksheets]
-            finally:
-                wb.close()
-            if any(formulas.values()):
-                values = load_workbook(path, read_only=True, data_only=True)
-                try:
-                    for title, cells in formulas.items():
-                        if cells:
-                            _saved_results(values[title], cells)
-                finally:
-                    values.close()
-    except ScenarioError:
-        raise
-    except Exception as exc:
-        reason = str(exc).strip() or type(exc).__name__
-        raise ScenarioError([Problem(book_label, None, None, f"cannot be read as an Excel workbook ({reason})")]) from None
-
+    titles, grids, states = read_grids(path, book.problems)
     seen: dict[str, str] = {}
     for title in titles:
         key = title.strip().lower()
@@ -117,15 +78,15 @@ def read_workbook(path: str | Path) -> ScenarioWorkbook:
             book.problems.append(Problem(book_label, None, None, f"sheets '{seen[key]}' and '{title}' are the same table; keep one"))
             continue
         seen[key] = title
-        if title in refused:
-            continue
+        if title not in grids:
+            continue  # refused for its extent
         grid = grids[title]
         if states.get(title, "visible") != "visible" and (key in TABLES or key in (SETTINGS_SHEET, SCENARIO_SHEET)):
             hidden = "very hidden (only Excel's VBA editor shows it)" if states[title] == "veryHidden" else "hidden"
             read_as = f"the {key} table" if key in TABLES else f"the {key}"
             book.warnings.append(InputWarning(f"{book_label}, sheet '{title}'", None, None, f"is {hidden}, and is read as {read_as}; unhide it to check it, or delete it if it is not meant"))
         if key in TABLES:
-            _read_table(book, book_label, key, grid)
+            _read_table(book, book_label, key, grid, required)
         elif key == SETTINGS_SHEET:
             _read_settings(book, book_label, grid)
         elif key == SCENARIO_SHEET:
@@ -143,6 +104,57 @@ def read_workbook(path: str | Path) -> ScenarioWorkbook:
                 )
             )
     return book
+
+
+def read_grids(path: Path, problems: list[Problem]) -> tuple[list[str], dict[str, list[list[Cell]]], dict[str, str]]:
+    """The titles of a workbook's sheets, in order, the cells of each sheet within the limits, and each sheet's state
+    (``visible``, ``hidden`` or ``veryHidden``).
+
+    The workbook is streamed (openpyxl's read-only mode), after its limits are checked:
+    the uncompressed size of its parts (``MAX_UNCOMPRESSED_MB``) and each sheet's
+    declared extent (``MAX_ROWS``, ``MAX_COLUMNS``), so that a stray cell at XFD1048576
+    or a small file that inflates to gigabytes is refused at once. A sheet beyond the
+    limits is named in ``problems`` and left out of the grids. A formula cell holds the
+    result saved with the workbook. A workbook that cannot be opened at all raises
+    ``ScenarioError``.
+    """
+    from openpyxl import load_workbook
+
+    book_label = path.name
+    inflated = _inflated_problem(path, book_label)
+    if inflated is not None:
+        raise ScenarioError([inflated])
+    grids: dict[str, list[list[Cell]]] = {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about Excel features it drops
+            wb = load_workbook(path, read_only=True, data_only=False)
+            try:
+                formulas: dict[str, list[Cell]] = {}
+                states = {ws.title: ws.sheet_state for ws in wb.worksheets}
+                for ws in wb.worksheets:
+                    extent = _extent_problem(ws, book_label)
+                    if extent is not None:
+                        problems.append(extent)
+                        continue
+                    grids[ws.title], formulas[ws.title] = _grid(ws, book_label, problems)
+                titles = [ws.title for ws in wb.worksheets]
+            finally:
+                wb.close()
+            if any(formulas.values()):
+                values = load_workbook(path, read_only=True, data_only=True)
+                try:
+                    for title, cells in formulas.items():
+                        if cells:
+                            _saved_results(values[title], cells)
+                finally:
+                    values.close()
+    except ScenarioError:
+        raise
+    except Exception as exc:
+        reason = str(exc).strip() or type(exc).__name__
+        raise ScenarioError([Problem(book_label, None, None, f"cannot be read as an Excel workbook ({reason})")]) from None
+    return titles, grids, states
 
 
 def _inflated_problem(path: Path, label: str) -> Problem | None:
@@ -189,21 +201,21 @@ def get_column_letter(n: int) -> str:
 
 
 @dataclass
-class _Cell:
+class Cell:
     row: int
     letter: str
     value: Any
     problem: str | None = None
 
 
-def _grid(ws: Any, label: str, problems: list[Problem]) -> tuple[list[list[_Cell]], list[_Cell]]:
+def _grid(ws: Any, label: str, problems: list[Problem]) -> tuple[list[list[Cell]], list[Cell]]:
     """The rows of a sheet that hold anything, as cells, and its formula cells (to be given their saved results).
 
     Rows and columns beyond the limits stop the reading with a problem, whatever the
     sheet declared.
     """
-    rows: list[list[_Cell]] = []
-    formulas: list[_Cell] = []
+    rows: list[list[Cell]] = []
+    formulas: list[Cell] = []
     ws.reset_dimensions()  # read every row there is, not only those the sheet declares
     for r, row in enumerate(ws.iter_rows(min_row=1), start=1):
         if not row:
@@ -218,7 +230,7 @@ def _grid(ws: Any, label: str, problems: list[Problem]) -> tuple[list[list[_Cell
         cells = []
         for j, c in enumerate(row):
             value, problem = c.value, None
-            cell = _Cell(r, get_column_letter(j + 1), value, problem)
+            cell = Cell(r, get_column_letter(j + 1), value, problem)
             if c.data_type == "f":
                 cell.value = None
                 cell.problem = "holds a formula with no saved result; open and save the workbook in Excel or LibreOffice, or type the value"
@@ -230,7 +242,7 @@ def _grid(ws: Any, label: str, problems: list[Problem]) -> tuple[list[list[_Cell
     return rows, formulas
 
 
-def _saved_results(ws: Any, cells: list[_Cell]) -> None:
+def _saved_results(ws: Any, cells: list[Cell]) -> None:
     """Give formula cells the results saved with the workbook (streamed from the values view of the sheet)."""
     wanted = {(c.row, c.letter): c for c in cells}
     last = max(c.row for c in cells)
@@ -246,7 +258,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _header(grid: list[list[_Cell]]) -> int | None:
+def _header(grid: list[list[Cell]]) -> int | None:
     """Index of the first row with any value (the header), or None for an empty sheet."""
     for i, cells in enumerate(grid):
         if any(not _blank(c.value) for c in cells):
@@ -278,11 +290,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_table(book: ScenarioWorkbook, book_label: str, table: str, grid: list[list[_Cell]]) -> None:
+def _read_table(book: ScenarioWorkbook, book_label: str, table: str, grid: list[list[Cell]], required: tuple[str, ...] = REQUIRED_TABLES) -> None:
     h = _header(grid)
     plain_label = f"{book_label}, sheet '{table}'"
     if h is None:
-        if table in REQUIRED_TABLES:
+        if table in required:
             book.problems.append(Problem(plain_label, None, None, "is empty; expected a header row and records"))
         return  # an empty optional sheet: the table is absent
     header_row = grid[h][0].row
@@ -330,12 +342,12 @@ def _read_table(book: ScenarioWorkbook, book_label: str, table: str, grid: list[
                 continue
             record[name] = _plain(cell.value) if name in numeric and not isinstance(cell.value, bool) else _text(cell.value)
         records.append((cells[0].row, record))
-    if not records and table not in REQUIRED_TABLES:
+    if not records and table not in required:
         return  # header only: the optional table is absent
     book.tables[table] = RawTable(label, records)
 
 
-def _key_value_rows(book: ScenarioWorkbook, label: str, grid: list[list[_Cell]]) -> tuple[list[tuple[str, _Cell]], str] | None:
+def _key_value_rows(book: ScenarioWorkbook, label: str, grid: list[list[Cell]]) -> tuple[list[tuple[str, Cell]], str] | None:
     """The (key, value cell) rows of a key/value sheet, and the value column's letter."""
     h = _header(grid)
     if h is None:
@@ -346,7 +358,7 @@ def _key_value_rows(book: ScenarioWorkbook, label: str, grid: list[list[_Cell]])
         return None
     k, v = header["key"], header["value"]
     value_letter = grid[h][v].letter
-    out: list[tuple[str, _Cell]] = []
+    out: list[tuple[str, Cell]] = []
     first: dict[str, int] = {}
     for cells in grid[h + 1 :]:
         key_cell = cells[k] if k < len(cells) else None
@@ -368,7 +380,7 @@ def _key_value_rows(book: ScenarioWorkbook, label: str, grid: list[list[_Cell]])
     return out, value_letter
 
 
-def _read_settings(book: ScenarioWorkbook, book_label: str, grid: list[list[_Cell]]) -> None:
+def _read_settings(book: ScenarioWorkbook, book_label: str, grid: list[list[Cell]]) -> None:
     plain_label = f"{book_label}, sheet '{SETTINGS_SHEET}'"
     found = _key_value_rows(book, plain_label, grid)
     if found is None:
@@ -398,7 +410,7 @@ def _read_settings(book: ScenarioWorkbook, book_label: str, grid: list[list[_Cel
     book.settings = settings
 
 
-def _read_scenario(book: ScenarioWorkbook, book_label: str, grid: list[list[_Cell]]) -> None:
+def _read_scenario(book: ScenarioWorkbook, book_label: str, grid: list[list[Cell]]) -> None:
     plain_label = f"{book_label}, sheet '{SCENARIO_SHEET}'"
     found = _key_value_rows(book, plain_label, grid)
     if found is None:

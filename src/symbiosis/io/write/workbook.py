@@ -75,6 +75,10 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
         "sector": "free-text sector label (optional)",
         "lat": "WGS84 latitude, degrees",
         "lon": "WGS84 longitude, degrees",
+        "nace": "optional: NACE Rev. 2 code of the main activity (10.71 or C10.71); used by 'symbiosis estimate'",
+        "employees": "optional: staff (persons or FTE), > 0; used by 'symbiosis estimate'",
+        "floor_area_m2": "optional: floor area in m2, > 0; used by 'symbiosis estimate'",
+        "disclose": "optional: yes (the default) or no: whether partners may see the company's name",
     },
     "resources": {
         "id": "resource id, unique",
@@ -97,6 +101,9 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
         "temperature_c": "optional; supply: delivered, demand: required",
         "profile": "optional profile id (flat when empty)",
         "min_quantity": "optional, volume only: smallest exchange worth making, per year",
+        "ewc": "optional, material streams: the List of Waste code (15 01 01 or 150101; a trailing * marks a hazardous entry)",
+        "legal_status": "optional, with ewc: waste (the default), by_product or end_of_waste",
+        "source": "optional: where the figures come from: measured (the default), estimated: <coefficient id>, or your own words",
     },
     "profiles": {
         "profile": "profile id",
@@ -160,8 +167,8 @@ def _choices(annotation: Any) -> tuple[str, ...] | None:
     for arg in (annotation, *get_args(annotation)):
         if isinstance(arg, type) and issubclass(arg, Enum):
             return tuple(str(m.value) for m in arg)
-    if get_origin(annotation) is Literal:
-        return tuple(str(a) for a in get_args(annotation))
+        if get_origin(arg) is Literal:  # also an optional Literal (Literal[...] | None)
+            return tuple(str(a) for a in get_args(arg))
     return None
 
 
