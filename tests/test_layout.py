@@ -22,6 +22,7 @@ STAGES = (
     ("symbiosis.economics",),
     ("symbiosis.io.write",),
     ("symbiosis.generate",),
+    ("symbiosis.estimate",),
     ("symbiosis.candidates",),
     ("symbiosis.model",),
     ("symbiosis.solver",),

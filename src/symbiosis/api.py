@@ -23,7 +23,13 @@ from symbiosis.analysis.pareto import pareto as _pareto
 from symbiosis.analysis.sweep import SweepResult
 from symbiosis.analysis.sweep import sweep as _sweep
 from symbiosis.errors import SettingsError
-from symbiosis.io.read import load_scenario
+from symbiosis.estimate.intake import Merged, intake_book
+from symbiosis.estimate.intake import merge as _merge
+from symbiosis.estimate.streams import Estimate
+from symbiosis.estimate.streams import estimate as _estimate
+from symbiosis.estimate.tables import load_tables
+from symbiosis.io.read import load_scenario, read_scenario
+from symbiosis.io.write.intake import write_intake
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import check_target
 from symbiosis.results import Result
@@ -34,7 +40,9 @@ from symbiosis.solver.cluster import check_scheduler
 __all__ = [
     "Alternatives",
     "Comparison",
+    "Estimate",
     "Front",
+    "Merged",
     "Progress",
     "Result",
     "Scenario",
@@ -43,7 +51,10 @@ __all__ = [
     "alternatives",
     "check_output",
     "compare",
+    "estimate",
+    "intake",
     "load_scenario",
+    "merge",
     "pareto",
     "run_baseline",
     "solve",
@@ -172,3 +183,25 @@ def check_output(out_dir: str | Path, scenario: Scenario, kind: str = "result") 
     is a file, no permission, a name too long.
     """
     check_target(Path(out_dir), scenario.input_files, kind)
+
+
+def estimate(scenario: str | Path, coefficients: str | Path | None = None) -> Estimate:
+    """Estimated streams for every company with a NACE code and staff or floor area (DESIGN.md section 4f).
+
+    ``scenario`` is a folder, YAML file or workbook; a company register alone (companies
+    with ``nace`` and ``employees``) is enough. ``coefficients`` is a CSV table of one's own
+    in place of the shipped one. ``estimate(...).write(folder)`` writes the new scenario.
+    """
+    return _estimate(read_scenario(scenario, required=("companies",)), load_tables(coefficients))
+
+
+def intake(scenario: Scenario | str | Path, company: str, out: str | Path, coefficients: str | Path | None = None, overwrite: bool = False) -> Path:
+    """Write one company's workbook (``out``, .xlsx) of its streams to confirm or correct; returns its path."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    book = intake_book(sc, company, load_tables(coefficients))
+    return write_intake(book, company, sc.name, Path(out), sc.input_files, overwrite)
+
+
+def merge(scenario: str | Path, books: Sequence[str | Path]) -> Merged:
+    """Take returned intake workbooks back into the scenario; ``merge(...).write(folder)`` writes the new one, with ``changes.csv``."""
+    return _merge(read_scenario(scenario), books)

@@ -166,6 +166,9 @@ class Summary(BaseModel):
     # objective): with a floor, dropping a match may break it, so a participant may
     # end below zero at the optimum.
     floors: dict[str, float] | None = None
+    # How much of the figures rests on estimated streams (turn 3, DESIGN.md section 4f); only
+    # where some stream has source "estimated: ...". See results.estimates.
+    estimates: dict[str, Any] | None = None
 
     @property
     def has_solution(self) -> bool:
@@ -174,7 +177,7 @@ class Summary(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``summary.json`` (optional keys only where set)."""
         data = self.model_dump(mode="json")
-        for key in ("shapley_max_std_error_eur", "anonymised", "floors"):
+        for key in ("shapley_max_std_error_eur", "anonymised", "floors", "estimates"):
             if data[key] is None:
                 del data[key]
         return data

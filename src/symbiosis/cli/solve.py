@@ -27,6 +27,7 @@ from symbiosis.cli.base import (
 from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import OutputError
 from symbiosis.solver.cluster import usable_workers
+from symbiosis.io.write.report.html import estimates_line
 from symbiosis.types import Status, Summary
 
 
@@ -115,6 +116,15 @@ def validate(scenario: ScenarioArg, strict: StrictOpt = False) -> None:
                 f"{len(sc.rules)} rules, {len({f.id for f in sc.facilities})} candidate facilities{warned}",
             )
         )
+        estimated = [s for s in sc.streams if s.estimated]
+        if estimated:
+            ranged = {u.stream for u in sc.uncertainty} & {s.id for s in estimated}
+            out.print(
+                f"{len(estimated)} of {len(sc.streams)} streams ({len({s.company for s in estimated})} companies) are estimated (source 'estimated: ...'), "
+                f"{len(ranged)} of them with a range in uncertainty.csv; a result says how much of its savings rests on them",
+                highlight=False,
+                markup=False,
+            )
         return EXIT_OK
 
     raise typer.Exit(guard(run))
@@ -163,6 +173,9 @@ def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, ou
         highlight=False,
     )
     out.print(f"net savings: {money(summary.net_savings_eur_per_year)} EUR/yr", highlight=False)
+    said = estimates_line(summary.estimates)
+    if said is not None:
+        out.print(said, highlight=False, markup=False)
     co2 = summary.co2_avoided_t_per_year
     out.print(f"CO2 avoided: {'-' if co2 is None else f'{co2:,.1f}'} t/yr", highlight=False)
     if summary.carbon_price_eur_per_t:

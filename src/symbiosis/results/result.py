@@ -19,6 +19,7 @@ import pandas as pd
 from symbiosis import economics
 from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.io.write.registry import Output, write_output
+from symbiosis.results.estimates import estimate_share
 from symbiosis.results.network import build_network
 from symbiosis.results.parts import PART_COLUMNS
 from symbiosis.results.privacy import Pseudonyms, anonymised_scenario
@@ -277,6 +278,7 @@ def build_result(
         settings=st.model_dump(mode="json"),
         resources={r.id: {"family": r.family.value, "unit": r.unit, "pricing": r.pricing.value} for r in scenario.resources},
         shapley_max_std_error_eur=shapley_error if st.allocation == "shapley" else None,
+        estimates=estimate_share(scenario, matches),
     )
     return Result(
         scenario=scenario,

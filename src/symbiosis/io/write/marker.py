@@ -35,6 +35,7 @@ KINDS: dict[str, str] = {
     "pareto": "pareto.csv",
     "alternatives": "alternatives.csv",
     "report": "report.html",
+    "scenario": "scenario.yaml",
 }
 # How a kind is named in messages.
 KIND_NAMES = {
@@ -43,6 +44,7 @@ KIND_NAMES = {
     "pareto": "front (symbiosis pareto)",
     "alternatives": "set of alternatives (symbiosis alternatives)",
     "report": "report (symbiosis report)",
+    "scenario": "scenario (symbiosis estimate or merge)",
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -140,6 +141,19 @@ CAPTIONS = {
 }
 
 
+def estimates_line(estimates: Mapping[str, Any] | None) -> str | None:
+    """The line the report and the command line say about the share of a result that rests on estimated streams (``summary.json`` ``estimates``), or None."""
+    if not estimates:
+        return None
+    share = estimates.get("savings_share")
+    head = f"{share:.0%} of the net savings" if share is not None else "none of the net savings (they are not above zero)"
+    return (
+        f"{head} ({estimates['savings_on_estimates_eur_per_year']:,.0f} EUR/yr, {estimates['n_matches_on_estimates']} of {estimates['n_matches']} matches) "
+        f"rest on estimated streams ({estimates['n_estimated_streams']} of {estimates['n_streams']} streams, source 'estimated: ...'); "
+        "confirm them with 'symbiosis intake' and 'symbiosis merge'"
+    )
+
+
 def _headline(summary: Summary) -> str:
     gap = summary.mip_gap
     co2 = summary.co2_avoided_t_per_year
@@ -181,6 +195,9 @@ def report_html(res: ResultFiles, pngs: dict[str, bytes], stem: str = "report") 
         f'<p class="meta">symbiosis result, input hash {_esc(s.input_hash)}; pools split by the {_esc(s.allocation)} rule</p></header>',
         _headline(s),
     ]
+    said = estimates_line(s.estimates)
+    if said is not None:
+        parts.append(f'<p class="meta" id="estimates">{_esc(said)}.</p>')
     problems = s.problems
     if s.net_savings_eur_per_year is None or problems:
         items = "".join(f"<li>{_esc(p)}</li>" for p in problems)

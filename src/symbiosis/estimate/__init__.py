@@ -1,0 +1,1 @@
+"""Estimates from a company register (DESIGN.md section 4f): coefficients, `estimate`, `intake` and `merge`."""
