@@ -50,7 +50,8 @@ MATCH_KEY = ["kind", "source", "target", "supply_stream", "demand_stream", "reso
 SAMPLE_COLUMNS = ["sample", "status", "net_savings_eur_per_year", "co2_avoided_t_per_year"]
 MATCH_ROBUSTNESS_COLUMNS = [*MATCH_KEY, "share_chosen", "savings_p10", "savings_p50", "savings_p90"]
 COMPANY_ROBUSTNESS_COLUMNS = ["company", "savings_p10", "savings_p50", "savings_p90", "share_below_zero"]
-DRIVER_COLUMNS = ["rank", "stream", "field", "index"]
+# company and source (turn 3): whom to ask, and whether the figure is an estimate (DESIGN.md section 4f).
+DRIVER_COLUMNS = ["rank", "stream", "field", "index", "company", "source"]
 DRIVER_MEASURE = "Spearman's rank correlation of the input with net savings over the solved samples (scipy.stats.spearmanr); ranked by its absolute value"
 BELOW_ZERO = -1e-6  # EUR/yr: rounding, not a loss
 PAYS = 1e-6  # EUR/yr: a match pays when its savings exceed this
@@ -357,11 +358,12 @@ def tabulate(outs: list[SampleOutcome], names: list[str], values: np.ndarray, mo
         q = np.percentile(sav, [10, 50, 90])
         company_rows.append({"company": c, "savings_p10": q[0], "savings_p50": q[1], "savings_p90": q[2], "share_below_zero": float(np.mean(sav < BELOW_ZERO))})
     companies = pd.DataFrame(company_rows, columns=COMPANY_ROBUSTNESS_COLUMNS)
-    return SweepTables(samples, matches, companies, drivers(samples, names))
+    return SweepTables(samples, matches, companies, drivers(samples, names, base.scenario))
 
 
-def drivers(samples: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """The inputs ranked by |Spearman's rho| with net savings over the solved samples (0 where either is constant)."""
+def drivers(samples: pd.DataFrame, names: list[str], scenario: Scenario | None = None) -> pd.DataFrame:
+    """The inputs ranked by |Spearman's rho| with net savings over the solved samples (0 where either is constant),
+    each with the company whose stream it is and the stream's source (to ask that company first)."""
     solved = samples[samples["net_savings_eur_per_year"].notna()]
     y = solved["net_savings_eur_per_year"].to_numpy(dtype=float)
     index = []
@@ -373,5 +375,10 @@ def drivers(samples: pd.DataFrame, names: list[str]) -> pd.DataFrame:
         rho = float(stats.spearmanr(x, y).statistic)
         index.append(0.0 if np.isnan(rho) else rho)
     order = sorted(range(len(names)), key=lambda j: (-abs(index[j]), j))
-    rows = [{"rank": r, "stream": names[j].rsplit(":", 1)[0], "field": names[j].rsplit(":", 1)[1], "index": index[j]} for r, j in enumerate(order, start=1)]
+    streams = scenario.stream_by_id if scenario is not None else {}
+    rows = []
+    for r, j in enumerate(order, start=1):
+        stream, name = names[j].rsplit(":", 1)
+        s = streams.get(stream)
+        rows.append({"rank": r, "stream": stream, "field": name, "index": index[j], "company": s.company if s else "", "source": (s.source or "measured") if s else ""})
     return pd.DataFrame(rows, columns=DRIVER_COLUMNS)

@@ -106,7 +106,7 @@ def merge(
                 out.print(terminal_safe(f"  {r.workbook}: {r.stream} {r.change}{what}"), highlight=False, markup=False)
             counts = ch.drop_duplicates(["stream", "change"])["change"].value_counts()
             summary = ", ".join(f"{int(counts.get(k, 0))} {k}" for k in ("confirmed", "corrected", "removed", "added"))
-            out.print(f"{len(books)} workbooks merged: {summary}; the list is in changes.csv; written to {path}", highlight=False, markup=False)
+            out.print(f"{len(books)} workbook{'s' if len(books) != 1 else ''} merged: {summary}; the list is in changes.csv; written to {path}", highlight=False, markup=False)
         return EXIT_OK
 
     raise typer.Exit(guard(run))

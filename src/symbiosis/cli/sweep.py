@@ -78,7 +78,7 @@ def sweep(
             result = api.sweep(sc, samples, seed, mode, n_workers, scheduler, points, tick, max_solves, **overrides)
         result.write(out_dir, report=not no_report)
         if not quiet:
-            _print_summary(result, out_dir)
+            _print_summary(result, out_dir, scenario)
         return EXIT_OK
 
     raise typer.Exit(guard(run))
@@ -112,7 +112,7 @@ class _bar:
             self.progress.stop()
 
 
-def _print_summary(result: Any, out_dir: Path) -> None:
+def _print_summary(result: Any, out_dir: Path, scenario: Path) -> None:
     out.print(styled((result.scenario.name, "bold"), f": {result.n_samples} samples (seed {result.seed}), mode {result.mode}"))
     for k, p in enumerate(result.points, start=1):
         net = p.samples["net_savings_eur_per_year"].dropna()
@@ -138,5 +138,10 @@ def _print_summary(result: Any, out_dir: Path) -> None:
     drivers = result.points[0].drivers
     top = drivers[drivers["index"] != 0].head(TOP_DRIVERS)
     out.print("collect these data first:" + ("" if len(top) else " no uncertain input moves net savings"), highlight=False)
+    names = result.scenario.company_by_id
     for r in top.itertuples(index=False):
-        out.print(f"  {r.rank}. {r.stream}:{r.field} (Spearman's rho {r.index:+.2f})", highlight=False)
+        who = f": ask {r.company} ({names[r.company].name})" if r.company in names else ""
+        out.print(f"  {r.rank}. {r.stream}:{r.field} [{r.source}]{who} (Spearman's rho {r.index:+.2f})", highlight=False)
+    ask = list(dict.fromkeys(c for c in top["company"] if c in names))
+    if ask:
+        out.print("their workbooks: " + "; ".join(f"symbiosis intake {scenario} --company {c} --out {c}.xlsx" for c in ask), highlight=False)

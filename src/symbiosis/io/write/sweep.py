@@ -125,6 +125,13 @@ def _table_html(frame: pd.DataFrame, caption: str) -> str:
     return f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _ask(r: Any) -> str:
+    """A driver as what to ask whom: 'S:quantity [source]: ask company X'."""
+    who = getattr(r, "company", "")
+    source = getattr(r, "source", "")
+    return f"{r.stream}:{r.field}" + (f" [{source}]" if source else "") + (f": ask {who}" if who else "")
+
+
 def sweep_html(summary: Mapping[str, Any], settings: Mapping[str, Any], tables: SweepTables, pictures: Mapping[str, bytes], base: float | None) -> str:
     """The report's section on uncertainty: headline figures, the three pictures and the tables."""
     y = tables.samples["net_savings_eur_per_year"].dropna().to_numpy(dtype=float)
@@ -135,7 +142,7 @@ def sweep_html(summary: Mapping[str, Any], settings: Mapping[str, Any], tables: 
     at_risk = tables.company_robustness[tables.company_robustness["share_below_zero"] > 0]
     firm = robust[robust["share_chosen"] >= 0.9]
     top = tables.drivers[tables.drivers["index"] != 0].head(5)
-    collect = "".join(f"<li>{html.escape(f'{r.stream}:{r.field}')} (rho {r.index:+.2f})</li>" for r in top.itertuples(index=False)) or "<li>no input moves net savings</li>"
+    collect = "".join(f"<li>{html.escape(_ask(r))} (rho {r.index:+.2f})</li>" for r in top.itertuples(index=False)) or "<li>no input moves net savings</li>"
     imgs = "".join(f'<figure><img alt="{k}" src="data:image/png;base64,{base64.b64encode(pictures[k]).decode("ascii")}"></figure>' for k in SWEEP_FIGURES)
     base_text = "\u2013" if base is None else f"{base:,.0f}"
     return (
