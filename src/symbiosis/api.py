@@ -29,9 +29,9 @@ from symbiosis.estimate.streams import Estimate
 from symbiosis.estimate.streams import estimate as _estimate
 from symbiosis.estimate.tables import load_tables
 from symbiosis.io.read import load_scenario, read_scenario
-from symbiosis.io.write.intake import write_intake
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import check_target
+from symbiosis.io.write.intake import write_intake
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
 from symbiosis.solver import Progress

@@ -71,8 +71,11 @@ def stream_rows(scenario: Scenario, company: str, tables: EstimateTables | None 
         rng = ranges.get(s.id)
         basis = public = None
         if s.estimated:
-            coef = coefficients.get(s.source[len(ESTIMATED_PREFIX) :].strip() if s.source else "")
-            if coef is not None:
+            cid = s.source[len(ESTIMATED_PREFIX) :].strip() if s.source else ""
+            coef = coefficients.get(cid)
+            if coef is None:
+                basis = f"coefficient {cid} (not in {tables.label if tables is not None else 'the coefficient table given'})"
+            else:
                 amount = getattr(firm, BASES[coef.basis])
                 basis = f"{coef.value:g} {coef.unit} per {coef.basis} x {amount:g} {BASES[coef.basis]} (NACE prefix '{coef.nace_prefix or 'every activity'}')"
                 public = f"{coef.status}: {coef.source}"
@@ -128,6 +131,15 @@ def same(got: Any, want: Any, column: str = "") -> bool:
         except (TypeError, ValueError):
             return False
     return str(got).strip() == str(want).strip()
+
+
+def _shown(value: Any) -> str:
+    """A value in the list of changes: numbers as the CSV tables write them (10 significant digits), empty as empty."""
+    if _empty(value):
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.10g}"
+    return str(value)
 
 
 def _empty(value: Any) -> bool:
@@ -260,7 +272,7 @@ class _Merge:
                 rec[column] = value
 
     def _note(self, book: ReturnedBook, cid: str, sid: str, change: str, col: str, old: Any, new: Any, comment: Any) -> None:
-        self.changes.append({"workbook": book.path.name, "company": cid, "stream": sid, "change": change, "field": col, "old": old, "new": new})
+        self.changes.append({"workbook": book.path.name, "company": cid, "stream": sid, "change": change, "field": col, "old": _shown(old), "new": _shown(new)})
         if not _empty(comment):
             self.changes.append({"workbook": book.path.name, "company": cid, "stream": sid, "change": "comment", "field": "comment", "old": "", "new": comment})
 

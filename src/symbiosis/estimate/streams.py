@@ -223,6 +223,6 @@ def _validated(name: str, records: Mapping[str, list[dict[str, Any]]], settings:
 
 def _cell(value: Any) -> Any:
     """A value as a reader would hand it over: numbers stay numbers, everything else as text."""
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
     return str(value)

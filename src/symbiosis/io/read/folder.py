@@ -168,7 +168,7 @@ def read_scenario(path: str | Path, required: tuple[str, ...] = REQUIRED_TABLES)
     if not isinstance(settings, dict):
         problems.append(Problem(ylabel, None, "settings", "must be a mapping (key: value)"))
         settings = {}
-    others = {k: doc[k] for k in ("description", "provenance") if k in doc}
+    others: dict[str, Any] = {k: doc[k] for k in ("description", "provenance") if k in doc}
     return RawScenario(name, tables, settings, ylabel, tuple(problems), frozenset(unreadable), tuple(files), tuple(warnings), others)
 
 

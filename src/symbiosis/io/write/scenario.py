@@ -10,6 +10,7 @@ folder writer with the marker of kind ``scenario``, so that a later ``estimate``
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,8 @@ def table_frame(records: Sequence[Mapping[str, Any]], table: str | None = None) 
         for col in columns:
             value = clean(rec.get(col))
             if value is not None and col in numbers and not isinstance(value, bool):
-                try:
+                with contextlib.suppress(TypeError, ValueError):  # a cell the scenario refused never gets here; else kept as written
                     value = float(value)
-                except (TypeError, ValueError):
-                    pass  # a cell the scenario refused would never get here; keep it as written
             row[col] = value
         rows.append(row)
     return pd.DataFrame(rows, columns=list(columns))
