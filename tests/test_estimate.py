@@ -33,7 +33,7 @@ from typer.testing import CliRunner
 from symbiosis import api
 from symbiosis.cli import app
 from symbiosis.errors import ScenarioError
-from symbiosis.estimate.tables import load_tables
+from symbiosis.register.tables import load_tables
 
 runner = CliRunner()
 
@@ -234,3 +234,16 @@ def test_csv_of_shipped_data_are_plain() -> None:
         rows = list(csv.reader(io.StringIO(text)))
         assert all(len(r) == len(rows[0]) for r in rows), name
         assert not any(cell.startswith(("=", "+", "@")) for r in rows for cell in r), name
+
+
+def test_bundled_register_is_a_real_folder_of_nace_codes_and_staff() -> None:
+    """scenarios/haasrode_register: no symbolic link; every one of the 60 Haasrode agents with a NACE code and its staff, and nothing else."""
+    folder = Path(__file__).resolve().parents[1] / "scenarios" / "haasrode_register"
+    assert not folder.is_symlink() and not any(p.is_symlink() for p in folder.iterdir())
+    raw = api.read_scenario(folder, required=("companies",)).validate(required=("companies",))
+    assert len(raw.companies) == 60 and not raw.streams and not raw.resources
+    assert all(c.nace and c.employees for c in raw.companies)
+    full = api.load_scenario(folder.parent / "haasrode")
+    assert {c.id for c in raw.companies} == {c.id for c in full.companies}
+    est = api.estimate(folder)
+    assert set(est.summary.loc[est.summary["n_estimated"] > 0, "company"]) == {c.id for c in raw.companies}

@@ -210,3 +210,19 @@ def test_sweep_names_the_companies_to_ask(estimated: Path, tmp_path: Path) -> No
     moving = drivers[drivers["index"] != 0]
     assert len(moving) and f"ask {moving.iloc[0]['company']} (" in result.output
     assert f"symbiosis intake {estimated} --company {moving.iloc[0]['company']}" in result.output
+
+
+def test_intake_refuses_an_unknown_company_and_an_existing_file(estimated: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["intake", str(estimated), "--company", "aa", "--out", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "no company 'aa' in the scenario; did you mean 'a'?" in result.output
+    book = _book(estimated, "a", tmp_path / "a.xlsx")
+    again = runner.invoke(app, ["intake", str(estimated), "--company", "a", "--out", str(book)])
+    assert again.exit_code == 2 and "exists (perhaps a workbook already filled in)" in again.output
+    assert runner.invoke(app, ["intake", str(estimated), "--company", "a", "--out", str(book), "--force"]).exit_code == 0
+
+
+def test_merge_refuses_a_workbook_that_is_not_an_intake_workbook(estimated: Path, tmp_path: Path) -> None:
+    template = tmp_path / "park.xlsx"
+    assert runner.invoke(app, ["template", str(template)]).exit_code == 0
+    result = runner.invoke(app, ["merge", str(estimated), str(template), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "park.xlsx: has no sheet 'company': it is not a workbook written by 'symbiosis intake'" in result.output

@@ -22,7 +22,7 @@ STAGES = (
     ("symbiosis.economics",),
     ("symbiosis.io.write",),
     ("symbiosis.generate",),
-    ("symbiosis.estimate",),
+    ("symbiosis.register",),
     ("symbiosis.candidates",),
     ("symbiosis.model",),
     ("symbiosis.solver",),

@@ -20,7 +20,7 @@ from symbiosis.errors import OutputError, Problem, ScenarioError, SettingsError,
 from symbiosis.version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from symbiosis.api import SweepResult, alternatives, compare, pareto, run_baseline, solve, sweep, without
+    from symbiosis.api import SweepResult, alternatives, compare, estimate, intake, merge, pareto, run_baseline, solve, sweep, without
     from symbiosis.io.read import load_scenario
     from symbiosis.results import Result
     from symbiosis.schema import Scenario, Settings
@@ -34,6 +34,9 @@ _LAZY = {
     "alternatives": "symbiosis.api",
     "compare": "symbiosis.api",
     "without": "symbiosis.api",
+    "estimate": "symbiosis.api",
+    "intake": "symbiosis.api",
+    "merge": "symbiosis.api",
     "Result": "symbiosis.results",
     "Scenario": "symbiosis.schema",
     "Settings": "symbiosis.schema",
@@ -52,7 +55,10 @@ __all__ = [
     "SymbiosisError",
     "alternatives",
     "compare",
+    "estimate",
+    "intake",
     "load_scenario",
+    "merge",
     "pareto",
     "run_baseline",
     "solve",

@@ -23,15 +23,15 @@ from symbiosis.analysis.pareto import pareto as _pareto
 from symbiosis.analysis.sweep import SweepResult
 from symbiosis.analysis.sweep import sweep as _sweep
 from symbiosis.errors import SettingsError
-from symbiosis.estimate.intake import Merged, intake_book
-from symbiosis.estimate.intake import merge as _merge
-from symbiosis.estimate.streams import Estimate
-from symbiosis.estimate.streams import estimate as _estimate
-from symbiosis.estimate.tables import load_tables
 from symbiosis.io.read import load_scenario, read_scenario
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import check_target
 from symbiosis.io.write.intake import write_intake
+from symbiosis.register.intake import Merged, intake_book
+from symbiosis.register.intake import merge as _merge
+from symbiosis.register.streams import Estimate
+from symbiosis.register.streams import estimate as _estimate
+from symbiosis.register.tables import load_tables
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
 from symbiosis.solver import Progress

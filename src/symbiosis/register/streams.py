@@ -25,10 +25,10 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.errors import InputWarning, Problem, ScenarioError
-from symbiosis.estimate.tables import BASES, Coefficient, EstimateTables
 from symbiosis.io.read import RawScenario
 from symbiosis.io.write.files import tidy
 from symbiosis.io.write.scenario import table_frame, write_scenario_folder
+from symbiosis.register.tables import BASES, Coefficient, EstimateTables
 from symbiosis.schema import TABLES, Company, Scenario
 from symbiosis.schema.codes import nace_code, nace_items, nace_path
 from symbiosis.schema.records import ESTIMATED_PREFIX

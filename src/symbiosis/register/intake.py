@@ -30,12 +30,12 @@ import pandas as pd
 from pydantic import ValidationError
 
 from symbiosis.errors import Problem, ScenarioError
-from symbiosis.estimate.tables import BASES, EstimateTables
 from symbiosis.io.read import RawScenario
 from symbiosis.io.read.intake import COLUMNS, EDITABLE, INFORMATION, ReturnedBook, read_intake
 from symbiosis.io.write.files import tidy
 from symbiosis.io.write.intake import IntakeBook
 from symbiosis.io.write.scenario import table_frame, write_scenario_folder
+from symbiosis.register.tables import BASES, EstimateTables
 from symbiosis.schema import TABLES, Scenario, Stream
 from symbiosis.schema.codes import ewc_entry, nace_code, nace_items
 from symbiosis.schema.messages import did_you_mean, message

@@ -1,1 +1,0 @@
-"""Estimates from a company register (DESIGN.md section 4f): coefficients, `estimate`, `intake` and `merge`."""
