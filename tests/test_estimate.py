@@ -247,3 +247,10 @@ def test_bundled_register_is_a_real_folder_of_nace_codes_and_staff() -> None:
     assert {c.id for c in raw.companies} == {c.id for c in full.companies}
     est = api.estimate(folder)
     assert set(est.summary.loc[est.summary["n_estimated"] > 0, "company"]) == {c.id for c in raw.companies}
+
+
+def test_a_register_with_nothing_to_estimate_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "companies.csv").write_text("id,name,sector,lat,lon,nace,employees\na,A,,50.85,4.7,,12\n", encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text("format: 1\nname: r\ntables: {companies: companies.csv}\n", encoding="utf-8")
+    result = runner.invoke(app, ["estimate", str(tmp_path), "--out", str(tmp_path.parent / "new")])
+    assert result.exit_code == 2 and "nothing to estimate" in result.output and "'a' has no NACE code" in result.output

@@ -114,6 +114,12 @@ def estimate(raw: RawScenario, tables: EstimateTables) -> Estimate:
     for line in summary:
         line["n_estimated"], line["n_kept"] = len(line["estimated"]), len(line["kept"])
         line["estimated"], line["kept"] = ";".join(line["estimated"]), ";".join(line["kept"])
+    if not new_streams and not scenario.streams:
+        file, _ = scenario.origin("companies", 0)
+        raise ScenarioError(
+            [Problem(file, None, "nace", "nothing to estimate: no company has a NACE code with employees or floor_area_m2 that the coefficient table covers")],
+            warnings,
+        )
     _add_needs(scenario, records, new_streams, tables)
     records["streams"] += new_streams
     records["uncertainty"] += new_ranges
