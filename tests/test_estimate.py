@@ -254,3 +254,17 @@ def test_a_register_with_nothing_to_estimate_is_refused(tmp_path: Path) -> None:
     (tmp_path / "scenario.yaml").write_text("format: 1\nname: r\ntables: {companies: companies.csv}\n", encoding="utf-8")
     result = runner.invoke(app, ["estimate", str(tmp_path), "--out", str(tmp_path.parent / "new")])
     assert result.exit_code == 2 and "nothing to estimate" in result.output and "'a' has no NACE code" in result.output
+
+
+def test_the_input_is_written_back_whole(tmp_path: Path) -> None:
+    """Estimating over the full Haasrode scenario (no company has a NACE code) writes every table back: the same scenario
+    (same fingerprint, same ranges), with the analyst's own columns (provenance, note) kept."""
+    folder = Path(__file__).resolve().parents[1] / "scenarios" / "haasrode"
+    est = api.estimate(folder)
+    assert int(est.summary["n_estimated"].sum()) == 0 and len(est.warnings) == 60
+    est.write(tmp_path / "copy")
+    a, b = api.load_scenario(folder), api.load_scenario(tmp_path / "copy")
+    assert a.fingerprint() == b.fingerprint() and a.uncertainty == b.uncertainty
+    with open(tmp_path / "copy" / "streams.csv", newline="", encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert header[-2:] == ["provenance", "note"]
