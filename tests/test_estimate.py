@@ -268,3 +268,22 @@ def test_the_input_is_written_back_whole(tmp_path: Path) -> None:
     with open(tmp_path / "copy" / "streams.csv", newline="", encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     assert header[-2:] == ["provenance", "note"]
+
+
+def test_text_cells_survive_the_safe_csv_escape(tmp_path: Path, coefficients: Path) -> None:
+    """The new scenario's CSV cells are escaped like every output ('=...' never a formula), and read back as they were."""
+    reg = register(tmp_path / "reg")
+    text = (reg / "companies.csv").read_text(encoding="utf-8").replace("Company A,", "'t Kofschip,").replace("Company B,", '"=HYPERLINK(""x"")",')
+    (reg / "companies.csv").write_text(text, encoding="utf-8")
+    (reg / "streams.csv").write_text((reg / "streams.csv").read_text(encoding="utf-8").replace("an energy audit", "-5 % after the audit"), encoding="utf-8")
+    new = tmp_path / "new"
+    api.estimate(reg, coefficients).write(new)
+    raw = (new / "companies.csv").read_text(encoding="utf-8")
+    assert "''t Kofschip" in raw and "'=HYPERLINK" in raw
+    back = api.load_scenario(new)
+    assert back.company_by_id["a"].name == "'t Kofschip" and back.company_by_id["b"].name == '=HYPERLINK("x")'
+    with open(new / "streams.csv", newline="", encoding="utf-8") as fh:
+        note = {r["id"]: r["note"] for r in csv.DictReader(fh)}["d_heat"]
+    assert note == "'-5 % after the audit"  # escaped on disk; a symbiosis reader drops the apostrophe
+    again = api.estimate(new, coefficients)
+    assert again.scenario.company_by_id["a"].name == "'t Kofschip"

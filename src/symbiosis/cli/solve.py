@@ -26,8 +26,8 @@ from symbiosis.cli.base import (
 )
 from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import OutputError
-from symbiosis.solver.cluster import usable_workers
 from symbiosis.io.write.report.html import estimates_line
+from symbiosis.solver.cluster import usable_workers
 from symbiosis.types import Status, Summary
 
 

@@ -15,6 +15,9 @@ come after the readers in the pipeline and import this module.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,6 +26,9 @@ import pandas as pd
 # apostrophe itself so that the escape can be undone exactly.
 TRIGGERS = frozenset("=+-@\t\r\n'")
 QUOTE = "'"
+# The mark of a folder symbiosis wrote (written by io.write.marker); a scenario folder that
+# carries it (kind "scenario": written by estimate or merge) has its text cells escaped.
+MARKER = ".symbiosis-result.json"
 
 
 def escape_text(value: str) -> str:
@@ -73,3 +79,21 @@ def unescape_frame(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) 
             if hit.any():
                 frame[col] = cells.where(~hit, cells.str[1:])
     return frame
+
+
+def escaped_scenario(folder: Path) -> bool:
+    """True for a scenario folder symbiosis wrote (``estimate``, ``merge``): its CSV text cells are read back unescaped.
+
+    Told by the folder's marker alone (kind ``scenario``); an analyst's own folder has none.
+    """
+    try:
+        doc = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(doc, dict) and doc.get("written_by") == "symbiosis" and doc.get("kind") == "scenario"
+
+
+def unescape_records(records: Iterable[tuple[int, Mapping[str, Any]]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Raw records of a CSV table symbiosis wrote, with every text cell (and column name) as it was before the escape."""
+    for row, rec in records:
+        yield row, {unescape_text(k): (unescape_text(v) if isinstance(v, str) else v) for k, v in rec.items()}

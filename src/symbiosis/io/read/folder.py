@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiosis.errors import InputWarning, Problem, ScenarioError
+from symbiosis.io.read.cells import escaped_scenario, unescape_records
 from symbiosis.io.read.text import read_csv
 from symbiosis.io.read.workbook import read_workbook
 from symbiosis.io.read.yamlsafe import read_yaml
@@ -113,6 +114,7 @@ def read_scenario(path: str | Path, required: tuple[str, ...] = REQUIRED_TABLES)
     unreadable: set[str] = set()
     files: list[Path] = [yaml_path.resolve()]
     root = folder.resolve()
+    escaped = escaped_scenario(folder)  # written by estimate or merge: text cells come back as they were
     shared = _shared_paths(folder, tables_spec)
     for tname, spec in tables_spec.items():
         if tname not in TABLES:
@@ -149,6 +151,8 @@ def read_scenario(path: str | Path, required: tuple[str, ...] = REQUIRED_TABLES)
                 label = f"{spec} (read as table '{tname}')"
                 warnings.append(InputWarning(ylabel, None, where, f"'{spec}' is also named for table {', '.join(repr(t) for t in others)}; the one file is read as each of them"))
             table = read_csv(target, label, tname, problems, warnings)
+            if table is not None and escaped:
+                table = RawTable(table.file, unescape_records(table.records), table.late)
             if table is not None:
                 tables[tname] = table
             else:
@@ -168,8 +172,8 @@ def read_scenario(path: str | Path, required: tuple[str, ...] = REQUIRED_TABLES)
     if not isinstance(settings, dict):
         problems.append(Problem(ylabel, None, "settings", "must be a mapping (key: value)"))
         settings = {}
-    others: dict[str, Any] = {k: doc[k] for k in ("description", "provenance") if k in doc}
-    return RawScenario(name, tables, settings, ylabel, tuple(problems), frozenset(unreadable), tuple(files), tuple(warnings), others)
+    free_text: dict[str, Any] = {k: doc[k] for k in ("description", "provenance") if k in doc}
+    return RawScenario(name, tables, settings, ylabel, tuple(problems), frozenset(unreadable), tuple(files), tuple(warnings), free_text)
 
 
 def _shared_paths(folder: Path, spec: Any) -> dict[Path, list[str]]:

@@ -64,7 +64,7 @@ def read_intake(path: str | Path) -> ReturnedBook:
     if not path.is_file():
         raise ScenarioError([Problem(str(path), None, None, "file not found")])
     problems: list[Problem] = []
-    titles, grids = read_grids(path, problems)
+    titles, grids, _ = read_grids(path, problems)
     for sheet in (COMPANY_SHEET, STREAMS_SHEET):
         if sheet not in titles:
             problems.append(Problem(path.name, None, None, f"has no sheet '{sheet}': it is not a workbook written by 'symbiosis intake'"))

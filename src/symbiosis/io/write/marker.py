@@ -24,9 +24,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from symbiosis.io.read.cells import MARKER  # declared once, beside the escape it tells about
 from symbiosis.version import __version__
 
-MARKER = ".symbiosis-result.json"
 # The kinds of folder, what each command writes, and the file that told them apart
 # before the marker said its kind.
 KINDS: dict[str, str] = {
