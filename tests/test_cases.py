@@ -18,7 +18,9 @@ forbid/require rules, carbon price, volume profiles, pools).
                                 "savings_eur_per_year": ...}]}
 
 ``matches`` lists every exchange of the (unique) optimum; ``quantity`` is in supply
-units per year (for a peak exchange, the largest per-slot flow), as in docs/model.md.
+units per year (for a peak exchange, its share of the peak cut by stand-alone
+reductions, turn 3), as in docs/model.md. An optional ``companies`` map gives
+per-company savings and CO2.
 """
 
 from __future__ import annotations
@@ -180,3 +182,12 @@ def test_pool_allocation_efficient(case: Path):
     assert low.empty, (
         f"{case.name}: companies below zero: {list(zip(low['company'], low['savings_eur_per_year']))}; see {readme(case)}"
     )
+
+
+@pytest.mark.parametrize("case", [p for p in params() if "companies" in expected(p.values[0])])
+def test_companies(case: Path):
+    """Per-company savings and CO2 of the hand computation in tests/cases/<case>/README.md."""
+    companies = solved(case).companies.set_index("company")
+    for cid, want in expected(case)["companies"].items():
+        for key, value in want.items():
+            assert float(companies.loc[cid, key]) == approx(value), f"{case.name}: {cid} {key} {companies.loc[cid, key]!r}, expected {value!r}; see {readme(case)}"

@@ -225,27 +225,52 @@ def remaining_peak(demand_per_slot: np.ndarray, inflow_per_slot: np.ndarray) -> 
     return float(max(0.0, float(np.max(demand_per_slot - inflow_per_slot))))
 
 
+def standalone_reduction(demand_per_slot: np.ndarray, rho: float, supply_per_slot: np.ndarray) -> float:
+    """r_a = max_t D_t - max_t max(0, D_t - rho S_t): what link a alone could cut from d's peak.
+
+    S_t is the supply's whole spare capacity in slot t, as if no other link drew on it.
+    """
+    need = np.asarray(demand_per_slot, dtype=float)
+    left = np.maximum(0.0, need - rho * np.asarray(supply_per_slot, dtype=float))
+    return float(need.max() - left.max()) if len(need) else 0.0
+
+
+@dataclass(frozen=True)
+class PeakShares:
+    """What each exchange into one peak demand gets: savings (EUR/yr), CO2 (t/yr) and quantity (demand units)."""
+
+    savings_eur_per_year: list[float]
+    co2_t_per_year: list[float]
+    quantity: list[float]
+
+
+def peak_weights(reductions: Sequence[float]) -> list[float]:
+    """Each exchange's share of a peak demand: r_a / sum r (evenly where every r_a is 0)."""
+    n = len(reductions)
+    total = float(sum(reductions))
+    return [float(r) / total for r in reductions] if total > 0 else [1.0 / n] * n
+
+
 def peak_demand_shares(
     price: float,
     co2_kg_per_unit: float,
     demand_per_slot: np.ndarray,
     inflow_per_slot: np.ndarray,
     fixed_costs: Sequence[float],
-    flows: Sequence[float],
-) -> tuple[list[float], list[float]]:
-    """Savings and CO2 of each exchange into one peak demand.
+    reductions: Sequence[float],
+) -> PeakShares:
+    """Savings, CO2 and quantity of each exchange into one peak demand (contract section 4, turn 3).
 
-    The demand's net surplus p_d (max_t D_t - k_d) - sum F_a, and its CO2
-    co2_d (max_t D_t - k_d) / 1000, are shared in proportion to the flows sum_t x_a
-    (evenly when every flow is zero).
+    The demand's cut max_t D_t - k_d, its net surplus p_d (max_t D_t - k_d) - sum F_a and
+    its CO2 co2_d (max_t D_t - k_d) / 1000 are shared in proportion to the stand-alone
+    reductions r_a (``standalone_reduction``), never to the flows: flows in slots that
+    set no peak are arbitrary, so equal optima would give different figures per company.
     """
     cut = float(np.max(demand_per_slot)) - remaining_peak(demand_per_slot, inflow_per_slot)
     surplus = price * cut - float(sum(fixed_costs))
     co2 = co2_kg_per_unit * cut / 1000.0
-    n = len(flows)
-    total = float(sum(flows))
-    weights = [f / total for f in flows] if total > 0 else [1.0 / n] * n
-    return [surplus * w for w in weights], [co2 * w for w in weights]
+    weights = peak_weights(reductions)
+    return PeakShares([surplus * w for w in weights], [co2 * w for w in weights], [cut * w for w in weights])
 
 
 def split_exchange(amount: float) -> tuple[float, float]:

@@ -156,12 +156,15 @@ def _explain_exchange(scenario: Scenario, matches: pd.DataFrame, row: pd.Series,
     _, terms = _arc_terms(scenario, c, supply, demand)
     res = scenario.resource_by_id[row["resource"]]
     if res.pricing is Pricing.peak:
-        fixed = float(terms.fixed_cost_eur_per_year)
+        # The links into one peak demand share its cut and their fixed costs by stand-alone
+        # reductions (economics.peak_demand_shares); the match's quantity is its share of the cut.
+        cut_value = scenario.stream_by_id[demand].price_eur_per_unit * float(row["quantity"])
+        into = matches[(matches["kind"] == "exchange") & (matches["demand_stream"] == demand)]
         breakdown = [
-            ("share of the buyer's peak cut (its price x spaces no longer needed)", float(row["savings_eur_per_year"]) + fixed),
-            (LABELS["link_fixed_cost"], -fixed),
+            (f"share of the buyer's peak cut (its price x the {float(row['quantity']):,.4g} {row['unit']} of its cut that this link's stand-alone reduction earns)", cut_value),
+            (f"share of the fixed costs of the {len(into)} link(s) into {demand}", float(row["savings_eur_per_year"]) - cut_value),
         ]
-        co2 = [("buyer's route today (peak cut)", float(row["co2_avoided_t_per_year"]))]
+        co2 = [("buyer's route today (share of the peak cut)", float(row["co2_avoided_t_per_year"]))]
     else:
         flow = _yearly_flow(row)
         breakdown = [(LABELS[k], float(terms.parts[k]) * flow) for k in economics.VALUE_PARTS if float(terms.parts[k]) != 0]

@@ -8,21 +8,27 @@ with y, z and w fixed at 1 (``build_model(fixed_network=True)``): an LP in the f
 x and remaining peaks k. A link that cannot be built in a sample, or limits that the
 fixed network cannot meet (a pool's capacity below its members' needs, a minimum
 quantity above the supply), make that sample infeasible.
+
+``settle`` gives any network found its flows by the same fixed rule (the best flows for
+its links, then the tie-break of ``model.tiebreak``), so that ``solve`` and ``evaluate``
+report the same figures for the same network, whichever equal optimum HiGHS returned.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from symbiosis.candidates import build_candidates, subset, whole
-from symbiosis.model import build_model
+from symbiosis.candidates import Candidates, Decisions, build_candidates, subset, whole
+from symbiosis.model import ExchangeModel, add_tie_break, build_model
 from symbiosis.results import Outcome, Result, assign, build_result
-from symbiosis.schema import Scenario
+from symbiosis.schema import Scenario, SolverSettings
 from symbiosis.solver.highs import solve_model
-from symbiosis.types import ArcId, MembershipId, OptionId, Status
+from symbiosis.types import WEIGHTED, ArcId, MembershipId, Objective, OptionId, Solution, Status, Termination
+
+ZERO = 1e-9  # flows below this are solver noise (as in results)
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,53 @@ def evaluate_network(scenario: Scenario, network: Network) -> Result:
     )
     handle = build_model(part, scenario.settings, fixed_network=True)
     build_seconds = time.perf_counter() - start
-    solution = solve_model(handle, scenario.settings.solver)
+    solution = tie_broken(handle, part, scenario.settings.solver)
     decisions, outcome = assign(part, [(whole(part), solution)])
     problems = [] if outcome.status.has_solution else ["the fixed base network cannot meet this sample's limits (pool capacity or minimum quantities)"]
     return build_result(scenario, part, decisions, outcome, build_seconds, problems)
+
+
+def tie_broken(handle: ExchangeModel, c: Candidates, options: SolverSettings) -> Solution:
+    """Solve a fixed network with its flows settled by the tie-break (``model.tiebreak``).
+
+    The solution's objective is the measure itself (the tie-break term added back).
+    """
+    weights = add_tie_break(handle.model, c, handle)
+    solution = solve_model(handle, options)
+    if solution.objective is None or not len(weights):
+        return solution
+    x = [solution.flows[handle.arc_ids[a]][t] for a, t in zip(handle.flow_arc.tolist(), handle.flow_slot.tolist())]
+    moved = float(np.dot(weights, x))
+    value = solution.objective + moved
+    bound = None if solution.best_bound is None else solution.best_bound + moved
+    return replace(solution, objective=value, best_bound=bound)
+
+
+def _settling(objective: Objective) -> Objective:
+    """What the network's flows are settled for: the measure maximised (the weighted one for ``distinct``), with the floors."""
+    maximise = objective.maximise if objective.maximise != "distinct" else "weighted"
+    return Objective(maximise, floors=objective.floors)
+
+
+def settle(scenario: Scenario, c: Candidates, decisions: Decisions, objective: Objective = WEIGHTED) -> tuple[Decisions, float | None]:
+    """The same links, options and memberships with their flows settled: the best flows for them, then the tie-break.
+
+    Returns the decisions and the settled network's value of the measure maximised
+    (None, and the decisions as they were, when there is nothing to settle or the LP
+    fails). The value is at least the given flows' (they are feasible for the LP).
+    """
+    arcs = np.flatnonzero(decisions.y > 0.5)
+    if not len(arcs):
+        return decisions, None
+    options = np.flatnonzero(decisions.z > 0.5)
+    memberships = np.flatnonzero(decisions.w > 0.5)
+    part = subset(c, arcs, options, memberships)
+    handle = build_model(part, scenario.settings, _settling(objective), fixed_network=True)
+    solution = tie_broken(handle, part, scenario.settings.solver)
+    if solution.termination is not Termination.optimal or solution.objective is None:
+        return decisions, None
+    flows = list(decisions.flows)
+    for i, a in enumerate(arcs.tolist()):
+        x = solution.flows[handle.arc_ids[i]]
+        flows[a] = np.where(x > ZERO, x, 0.0)
+    return Decisions(flows, decisions.y, decisions.z, decisions.w), solution.objective

@@ -4,5 +4,6 @@ from symbiosis.model.build import build_model, set_start
 from symbiosis.model.families import FAMILIES, Family, group_by_key
 from symbiosis.model.handle import ExchangeModel
 from symbiosis.model.objectives import measure
+from symbiosis.model.tiebreak import add_tie_break
 
-__all__ = ["FAMILIES", "ExchangeModel", "Family", "build_model", "group_by_key", "measure", "set_start"]
+__all__ = ["FAMILIES", "ExchangeModel", "Family", "add_tie_break", "build_model", "group_by_key", "measure", "set_start"]

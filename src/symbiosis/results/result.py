@@ -301,7 +301,7 @@ def _exchanges(scenario: Scenario, candidates: Candidates, decisions: Decisions)
     flow_rows: list[dict[str, Any]] = []
     per_arc = decisions.flows
     built = [a for a in range(len(arcs)) if decisions.y[a] > 0.5]
-    savings, co2 = _match_values(candidates, built, per_arc)
+    savings, co2, peak_quantity = _match_values(candidates, built, per_arc)
     resources = scenario.resource_by_id
     for a in built:
         row = arcs.iloc[a]
@@ -316,7 +316,7 @@ def _exchanges(scenario: Scenario, candidates: Candidates, decisions: Decisions)
                 "supply_stream": row["supply_stream"],
                 "demand_stream": row["demand_stream"],
                 "resource": row["resource"],
-                "quantity": float(per_arc[a].max()) if row["peak"] else total,
+                "quantity": peak_quantity[a] if row["peak"] else total,
                 "unit": resources[row["resource"]].unit,
                 "distance_km": float(row["distance_km"]),
                 "savings_eur_per_year": savings[a],
@@ -406,11 +406,16 @@ def _pools(
     return member_rows, facility_rows, load_rows, worst_error
 
 
-def _match_values(c: Candidates, built: list[int], per_arc: list[np.ndarray]) -> tuple[dict[int, float], dict[int, float]]:
-    """Savings (EUR/yr) and CO2 (t/yr) of every built arc, from its flows."""
+def _match_values(c: Candidates, built: list[int], per_arc: list[np.ndarray]) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+    """Savings (EUR/yr) and CO2 (t/yr) of every built arc, and the quantity of each arc into a peak demand.
+
+    A volume arc's figures come from its flows; the arcs into one peak demand share its
+    cut by their stand-alone reductions r_a (``economics.peak_demand_shares``).
+    """
     arcs = c.arcs
     savings: dict[int, float] = {}
     co2: dict[int, float] = {}
+    quantity: dict[int, float] = {}
     into_peak: dict[str, list[int]] = defaultdict(list)
     for a in built:
         row = arcs.iloc[a]
@@ -422,19 +427,21 @@ def _match_values(c: Candidates, built: list[int], per_arc: list[np.ndarray]) ->
         )
     rho = arcs["rho"].to_numpy()
     fixed = arcs["fixed_cost_eur_per_year"].to_numpy()
+    supply = arcs["supply_stream"].to_numpy()
     for d, into in into_peak.items():
+        need = c.demand_slots[d]
         inflow = sum(rho[a] * per_arc[a] for a in into)
-        s, q = economics.peak_demand_shares(
+        shares = economics.peak_demand_shares(
             c.demand_price[d],
             c.demand_co2[d],
-            c.demand_slots[d],
+            need,
             inflow,
             [float(fixed[a]) for a in into],
-            [float(per_arc[a].sum()) for a in into],
+            [economics.standalone_reduction(need, float(rho[a]), c.supply_slots[supply[a]]) for a in into],
         )
-        for a, sa, qa in zip(into, s, q):
-            savings[a], co2[a] = sa, qa
-    return savings, co2
+        for a, sa, qa, xa in zip(into, shares.savings_eur_per_year, shares.co2_t_per_year, shares.quantity):
+            savings[a], co2[a], quantity[a] = sa, qa, xa
+    return savings, co2, quantity
 
 
 def allocate(scenario: Scenario, matches: pd.DataFrame) -> pd.DataFrame:
