@@ -166,14 +166,17 @@ BAD_UNCERTAINTY = (
     "cb_b,co2_kg_per_unit,1,2,normal\n"  # row 10: unknown distribution
 )
 EXPECTED = [
-    ("row 3", "column 'stream'", "unknown stream 'nope'"),
     ("row 4", "column 'field'", ""),
     ("row 5", "column 'high'", "below low"),
-    ("row 6", "column 'low'", "outside [50, 60]"),
     ("row 7", "column 'field'", "given twice (first at row 2)"),
     ("row 8", "column 'low'", "above 0"),
-    ("row 9", "column 'field'", "peak resource"),
     ("row 10", "column 'distribution'", ""),
+]
+# Rows that no longer fit their stream (turn 3): a warning for a solve, an error for a sweep.
+STALE = [
+    ("row 3", "column 'stream'", "unknown stream 'nope'"),
+    ("row 6", "column 'low'", "outside [50, 60]"),
+    ("row 9", "column 'field'", "peak resource"),
 ]
 
 
@@ -190,6 +193,30 @@ def test_bad_uncertainty_rows_name_file_row_and_column(tmp_path: Path) -> None:
         assert any("uncertainty.csv" in t and row + "," in t + "," and col in t and what in t for t in text), (row, col, what, text)
     r = runner.invoke(app, ["sweep", str(folder), "--out", str(tmp_path / "out"), "-n", "2", "--workers", "0"])
     assert r.exit_code == 2 and "uncertainty.csv" in r.output
+
+
+def test_stale_uncertainty_rows_warn_a_solve_and_stop_a_sweep(tmp_path: Path) -> None:
+    """Rows that no longer fit their stream (an unknown stream, a triangular mode outside its range, a price
+    range on a peak supply): a solve warns and goes on (it ignores ranges); a sweep refuses, naming each."""
+    files = dict(BASE)
+    files["scenario.yaml"] = files["scenario.yaml"].replace("profiles: profiles.csv}", "profiles: profiles.csv, uncertainty: uncertainty.csv}")
+    keep = [line for i, line in enumerate(BAD_UNCERTAINTY.splitlines(), start=1) if i in (1, 2, 3, 6, 9)]
+    files["uncertainty.csv"] = "\n".join(keep) + "\n"
+    folder = write_scenario(tmp_path, files)
+    sc = load_scenario(folder)
+    warned = [str(w) for w in sc.warnings]
+    for row, (_, col, what) in zip(("row 3", "row 4", "row 5"), STALE):  # the kept rows, numbered again
+        assert any("uncertainty.csv" in t and row + "," in t + "," and col in t and what in t and "a sweep refuses it" in t for t in warned), (row, warned)
+    r = runner.invoke(app, ["solve", str(folder), "--out", str(tmp_path / "solved")])
+    assert r.exit_code == 0, r.output
+    assert "outside [50, 60]" in r.output
+    with pytest.raises(ScenarioError) as exc:
+        api.sweep(sc, 2, workers=0)
+    text = [str(p) for p in exc.value.problems]
+    assert len(text) == len(STALE), text
+    r = runner.invoke(app, ["sweep", str(folder), "--out", str(tmp_path / "out"), "-n", "2", "--workers", "0"])
+    assert r.exit_code == 2 and "outside [50, 60]" in r.output and "unknown stream 'nope'" in r.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_deterministic_solve_ignores_the_ranges() -> None:

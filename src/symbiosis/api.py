@@ -152,6 +152,7 @@ def sweep(
     grid: dict[str, list[Any]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     max_solves: int | None = None,
+    include_stopped: bool = False,
     **settings: Any,
 ) -> SweepResult:
     """Monte Carlo over the scenario's ``uncertainty`` ranges, at every combination of ``grid``'s settings.
@@ -164,9 +165,12 @@ def sweep(
     the number of workers; ``result.write(folder)`` saves them. At most this machine's
     cores of local workers are started; a sweep of more solves than ``max_solves``
     (default 10,000: samples + 1 at every grid point) is refused before it starts.
+    Samples the time limit stopped beyond the gap tolerance are left out of the
+    statistics unless ``include_stopped``; a range that no longer fits its stream is a
+    ``ScenarioError``.
     """
     sweep_solves(samples, [len(v) for v in (grid or {}).values()], max_solves)  # before the scenario is even loaded
-    return _sweep(_scenario(scenario, settings), samples, seed, mode, workers, scheduler, grid, progress, max_solves)
+    return _sweep(_scenario(scenario, settings), samples, seed, mode, workers, scheduler, grid, progress, max_solves, include_stopped)
 
 
 def sweep_size(samples: int, grid: dict[str, list[Any]] | None = None, max_solves: int | None = None) -> int:

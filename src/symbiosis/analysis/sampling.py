@@ -48,6 +48,13 @@ def _values(r: Uncertainty, own: float, u: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(values, dtype=float), r.low, r.high)
 
 
+def range_mean(r: Uncertainty, own: float) -> float:
+    """The mean of a range: (low + high) / 2 uniform, (low + mode + high) / 3 triangular (mode: the stream's own value)."""
+    if r.distribution == "triangular":
+        return (r.low + own + r.high) / 3.0
+    return (r.low + r.high) / 2.0
+
+
 def sample_scenario(scenario: Scenario, values: Sequence[float], rows: Sequence[Uncertainty] | None = None) -> Scenario:
     """The scenario with the uncertain stream fields set to ``values`` (validated again).
 

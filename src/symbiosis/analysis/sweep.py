@@ -7,12 +7,19 @@ own model. ``reoptimise`` solves each sample's MILP; ``evaluate`` fixes the base
 optimum's links and re-optimises the flows only (``analysis.fixed``). Results are
 gathered by sample index, so the tables do not depend on the number of workers.
 
-Tables per point: ``samples`` (one row per sample), ``match_robustness`` (share of
-solved samples in which each match is chosen, or in ``evaluate`` pays, and P10/P50/P90
-of its savings, 0 in a sample without it), ``company_robustness`` (P10/P50/P90 of a
-company's allocated savings and the share of solved samples in which it ends below
-zero), ``drivers`` (inputs ranked by |Spearman's rank correlation| with net savings,
-``index`` the signed coefficient, from ``scipy.stats.spearmanr``).
+Tables per point: ``samples`` (one row per sample, with its status, gap and bound, and
+whether it counts), ``match_robustness`` (share of the counted samples in which each
+match is chosen, or in ``evaluate`` pays, with its 95 % Wilson interval, and
+P10/P50/P90 of its savings, 0 in a sample without it), ``company_robustness``
+(P10/P50/P90 of a company's allocated savings and the share of counted samples in
+which it ends below zero, with its interval), ``drivers`` (inputs ranked by |Spearman's
+rank correlation| with net savings, ``index`` the signed coefficient, from
+``scipy.stats.spearmanr``, with its 95 % interval; ``analysis.confidence``).
+
+A sample counts when it was solved within the gap tolerance (``solver.mip_rel_gap``):
+one the time limit stopped further from its bound is listed but left out of every
+statistic, unless ``include_stopped``. Where the base case lies outside P10-P90,
+``analysis.basecase`` says why.
 """
 
 from __future__ import annotations
@@ -34,11 +41,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from symbiosis.analysis import confidence
+from symbiosis.analysis.basecase import BaseCase, base_case
 from symbiosis.analysis.fixed import Network, evaluate_network, network_of, network_scenario
 from symbiosis.analysis.limits import sweep_solves
 from symbiosis.analysis.optimise import optimise
 from symbiosis.analysis.sampling import draw, grid_points, input_names, sample_scenario
-from symbiosis.errors import SettingsError
+from symbiosis.errors import ScenarioError, SettingsError
 from symbiosis.io.write.sweep import SweepTables, write_sweep
 from symbiosis.results import Result
 from symbiosis.schema import Scenario, Uncertainty
@@ -47,12 +56,20 @@ from symbiosis.solver.cluster import check_scheduler, dask_client, usable_worker
 Mode = Literal["reoptimise", "evaluate"]
 MODES: tuple[str, ...] = ("reoptimise", "evaluate")
 MATCH_KEY = ["kind", "source", "target", "supply_stream", "demand_stream", "resource"]
-SAMPLE_COLUMNS = ["sample", "status", "net_savings_eur_per_year", "co2_avoided_t_per_year"]
-MATCH_ROBUSTNESS_COLUMNS = [*MATCH_KEY, "share_chosen", "savings_p10", "savings_p50", "savings_p90"]
-COMPANY_ROBUSTNESS_COLUMNS = ["company", "savings_p10", "savings_p50", "savings_p90", "share_below_zero"]
-# company and source (turn 3): whom to ask, and whether the figure is an estimate (DESIGN.md section 4f).
-DRIVER_COLUMNS = ["rank", "stream", "field", "index", "company", "source"]
-DRIVER_MEASURE = "Spearman's rank correlation of the input with net savings over the solved samples (scipy.stats.spearmanr); ranked by its absolute value"
+SAMPLE_COLUMNS = [
+    "sample", "status", "net_savings_eur_per_year", "co2_avoided_t_per_year", "mip_gap", "best_bound", "counted",
+    "base_network_net_savings_eur_per_year",
+]
+MATCH_ROBUSTNESS_COLUMNS = [*MATCH_KEY, "share_chosen", "share_low", "share_high", "savings_p10", "savings_p50", "savings_p90"]
+COMPANY_ROBUSTNESS_COLUMNS = ["company", "savings_p10", "savings_p50", "savings_p90", "share_below_zero", "share_below_zero_low", "share_below_zero_high"]
+# company and source (turn 3): whom to ask, and whether the figure is an estimate (DESIGN.md section 4f);
+# index_low, index_high, distinguishable, samples_needed (turn 3): how sure the index is (section 4c).
+DRIVER_COLUMNS = ["rank", "stream", "field", "index", "company", "source", "index_low", "index_high", "distinguishable", "samples_needed"]
+DRIVER_MEASURE = (
+    "Spearman's rank correlation of the input with net savings over the counted samples (scipy.stats.spearmanr); ranked by its absolute value; "
+    "95 % interval from Fisher's z with variance 1.06/(n-3) (Fieller, Hartley and Pearson 1957)"
+)
+GAP_SLACK = 1e-9  # a sample's gap within the tolerance up to rounding
 BELOW_ZERO = -1e-6  # EUR/yr: rounding, not a loss
 PAYS = 1e-6  # EUR/yr: a match pays when its savings exceed this
 
@@ -71,6 +88,9 @@ class SampleOutcome:
     companies: tuple[tuple[str, float], ...]
     seconds: float
     cpu_seconds: float = 0.0  # of the worker process: comparable across modes on a busy machine
+    mip_gap: float | None = None
+    best_bound: float | None = None  # of the problem the sample solved (its objective)
+    base_network: float | None = None  # reoptimise: the base network's net savings in this sample (its flows re-optimised)
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,8 @@ class SweepPoint:
     base_net_savings: float | None
     base_co2_t: float | None
     tables: SweepTables
+    base_case: BaseCase | None = None  # where the base lies among the samples, and why
+    gap_tolerance: float = 0.0
 
     @property
     def samples(self) -> pd.DataFrame:
@@ -97,6 +119,11 @@ class SweepPoint:
     @property
     def drivers(self) -> pd.DataFrame:
         return self.tables.drivers
+
+    @property
+    def drivers_separate_at(self) -> int | None:
+        """About how many samples would tell the two top drivers apart."""
+        return drivers_separate_at(self.tables.drivers)
 
 
 @dataclass(frozen=True)
@@ -116,6 +143,7 @@ class SweepResult:
     seconds: float = 0.0
     sample_seconds: tuple[float, ...] = field(default=(), repr=False)  # wall seconds of each sample on its worker
     sample_cpu_seconds: tuple[float, ...] = field(default=(), repr=False)  # CPU seconds of each sample
+    include_stopped: bool = False  # samples stopped beyond the gap tolerance counted too
 
     @property
     def samples(self) -> pd.DataFrame:
@@ -138,10 +166,11 @@ class SweepResult:
         """One row per grid point: its settings, the base optimum and the spread of net savings."""
         rows = []
         for k, p in enumerate(self.points, start=1):
-            solved = p.samples["net_savings_eur_per_year"].dropna().to_numpy(dtype=float)
-            q = np.percentile(solved, [10, 50, 90]) if len(solved) else [np.nan] * 3
+            counted = counted_savings(p.samples)
+            q = np.percentile(counted, [10, 50, 90]) if len(counted) else [np.nan] * 3
             rows.append(
-                {"point": k, **p.settings, "base_net_savings_eur_per_year": p.base_net_savings, "n_solved": len(solved), "net_savings_p10": q[0], "net_savings_p50": q[1], "net_savings_p90": q[2]}
+                {"point": k, **p.settings, "base_net_savings_eur_per_year": p.base_net_savings, "n_solved": n_solved(p.samples), "n_counted": len(counted),
+                 "net_savings_p10": q[0], "net_savings_p50": q[1], "net_savings_p90": q[2]}
             )
         return pd.DataFrame(rows)
 
@@ -157,12 +186,19 @@ class SweepResult:
             "inputs": input_names(self.scenario),
             "grid": list(self.grid_keys),
             "driver_measure": DRIVER_MEASURE,
+            "share_interval": "95 % Wilson score interval (scipy.stats.binomtest(k, n).proportion_ci(method='wilson'))",
+            "include_stopped": self.include_stopped,
             "points": [
                 {
                     "settings": p.settings,
                     "base_net_savings_eur_per_year": p.base_net_savings,
                     "base_co2_avoided_t_per_year": p.base_co2_t,
-                    "n_solved": int(p.samples["net_savings_eur_per_year"].notna().sum()),
+                    "n_solved": n_solved(p.samples),
+                    "n_counted": len(counted_savings(p.samples)),
+                    "n_stopped": int(((p.samples["status"] == "time_limit")).sum()),
+                    "gap_tolerance": p.gap_tolerance,
+                    "drivers_separate_at": p.drivers_separate_at,
+                    "base_case": None if p.base_case is None else p.base_case.to_json(),
                 }
                 for p in self.points
             ],
@@ -173,16 +209,26 @@ class SweepResult:
         return write_sweep(self.summary(), [(p.settings, p.tables) for p in self.points], self.grid if self.grid_keys else None, Path(out_dir), self.scenario.input_files, report)
 
 
-def run_sample(scenario: Scenario, mode: str, network: Network | None, rows: tuple[Uncertainty, ...], index: int, values: Sequence[float]) -> SampleOutcome:
-    """Solve one sample (on a worker): the scenario with the drawn values, re-optimised or with the network fixed."""
+def run_sample(
+    scenario: Scenario, mode: str, network: Network | None, rows: tuple[Uncertainty, ...], index: int, values: Sequence[float], fixed: Scenario | None = None
+) -> SampleOutcome:
+    """Solve one sample (on a worker): the scenario with the drawn values, re-optimised or with the network fixed.
+
+    In ``reoptimise`` with the base ``network`` and its scenario ``fixed``, the base
+    network is also evaluated in the sample (an LP): what re-optimising gains over it.
+    """
     t0, c0 = time.perf_counter(), time.process_time()
     sc = sample_scenario(scenario, values, rows)
+    base_network = None
     if mode == "evaluate":
         assert network is not None
         result = evaluate_network(sc, network)
     else:
         result = optimise(sc)
-    return replace(outcome_of(index, result, time.perf_counter() - t0), cpu_seconds=time.process_time() - c0)
+        if network is not None and fixed is not None:
+            base_network = evaluate_network(sample_scenario(fixed, values, rows), network).summary.net_savings_eur_per_year
+    outcome = outcome_of(index, result, time.perf_counter() - t0)
+    return replace(outcome, cpu_seconds=time.process_time() - c0, base_network=base_network)
 
 
 def outcome_of(index: int, result: Result, seconds: float) -> SampleOutcome:
@@ -193,7 +239,9 @@ def outcome_of(index: int, result: Result, seconds: float) -> SampleOutcome:
     c = result.companies
     part = c[(c["n_exchanges"] > 0) | (c["n_pools"] > 0)]
     companies = tuple((str(k), float(v)) for k, v in zip(part["company"], part["savings_eur_per_year"]))
-    return SampleOutcome(index, s.status.value, s.net_savings_eur_per_year, s.co2_avoided_t_per_year, matches, companies, seconds)
+    return SampleOutcome(
+        index, s.status.value, s.net_savings_eur_per_year, s.co2_avoided_t_per_year, matches, companies, seconds, mip_gap=s.mip_gap, best_bound=s.best_bound
+    )
 
 
 def sweep(
@@ -206,13 +254,17 @@ def sweep(
     grid: Mapping[str, Sequence[Any]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     max_solves: int | None = None,
+    include_stopped: bool = False,
 ) -> SweepResult:
     """Run a sweep: ``samples`` draws of the ranges at every grid point, on dask workers.
 
     ``workers=0`` solves the samples in this process (no cluster; the same results);
     more workers than this machine's cores are not started (``usable_workers``). A
     sweep of more solves than ``max_solves`` (default ``limits.MAX_SOLVES``) is refused
-    before anything is drawn or solved.
+    before anything is drawn or solved. ``include_stopped`` counts samples the time
+    limit stopped beyond the gap tolerance in the statistics too (by default they are
+    listed in ``samples`` only). A range that no longer fits its stream is refused
+    (``ScenarioError``).
     """
     start = time.perf_counter()
     if mode not in MODES:
@@ -228,6 +280,7 @@ def sweep(
         check_scheduler(scheduler)
     else:
         workers = usable_workers(workers)[0]
+    refuse_stale_ranges(scenario)
     points = grid_points(scenario, grid or {})
     rows = scenario.uncertainty
     values = draw(scenario, seed, range(samples))
@@ -237,8 +290,8 @@ def sweep(
     outcomes: dict[tuple[int, int], SampleOutcome] = {}
     if workers == 0 and scheduler is None:
         for n, (k, i) in enumerate(tasks, start=1):
-            sc, network = bases[k][1], bases[k][2]
-            outcomes[(k, i)] = run_sample(sc, mode, network, rows, i, values[i].tolist())
+            b = bases[k]
+            outcomes[(k, i)] = run_sample(b.start, mode, b.network, rows, i, values[i].tolist(), b.fixed)
             if progress is not None:
                 progress(n, total)
     else:
@@ -246,28 +299,51 @@ def sweep(
     names = input_names(scenario)
     result_points = []
     for k, p in enumerate(points):
-        base_result = bases[k][0]
+        b = bases[k]
         outs = [outcomes[(k, i)] for i in range(samples)]
-        tables = tabulate(outs, names, values, mode, base_result)
-        result_points.append(SweepPoint(p, base_result.summary.net_savings_eur_per_year, base_result.summary.co2_avoided_t_per_year, tables))
+        tolerance = b.result.scenario.settings.solver.mip_rel_gap
+        tables = tabulate(outs, names, values, mode, b.result, tolerance, include_stopped)
+        note = base_case(b.result, b.network, b.fixed, tables.samples, mode, rows, names) if b.network is not None else None
+        s = b.result.summary
+        result_points.append(SweepPoint(p, s.net_savings_eur_per_year, s.co2_avoided_t_per_year, tables, note, tolerance))
     seconds = tuple(outcomes[t].seconds for t in tasks)
     cpu = tuple(outcomes[t].cpu_seconds for t in tasks)
-    return SweepResult(scenario, mode, seed, samples, tuple(result_points), tuple((grid or {}).keys()), time.perf_counter() - start, seconds, cpu)
+    return SweepResult(scenario, mode, seed, samples, tuple(result_points), tuple((grid or {}).keys()), time.perf_counter() - start, seconds, cpu, include_stopped)
 
 
-def _base(scenario: Scenario, mode: str) -> tuple[Result, Scenario, Network | None]:
+def refuse_stale_ranges(scenario: Scenario) -> None:
+    """A sweep samples every range, so a range that no longer fits its stream (a solve only warns) is an error here."""
+    stale = scenario.stale_ranges()
+    if stale:
+        raise ScenarioError(stale, scenario.warnings)
+
+
+@dataclass(frozen=True)
+class _Base:
+    """A point's base optimum, the scenario its samples start from, and the base network with its own scenario."""
+
+    result: Result
+    start: Scenario
+    network: Network | None
+    fixed: Scenario | None
+
+
+def _base(scenario: Scenario, mode: str) -> _Base:
     """The base optimum of a point, and what its samples start from (the network's scenario in ``evaluate``)."""
     base = optimise(scenario)
-    if mode != "evaluate":
-        return base, scenario.replaced(uncertainty=()), None
     if not base.summary.status.has_solution:
-        raise SettingsError(f"--mode evaluate: the base scenario has no solution to fix ({base.summary.status.value})")
+        if mode == "evaluate":
+            raise SettingsError(f"--mode evaluate: the base scenario has no solution to fix ({base.summary.status.value})")
+        return _Base(base, scenario.replaced(uncertainty=()), None, None)
     network = network_of(base)
-    return base, network_scenario(scenario, network), network
+    fixed = network_scenario(scenario, network)
+    if mode == "evaluate":
+        return _Base(base, fixed, network, fixed)
+    return _Base(base, scenario.replaced(uncertainty=()), network, fixed)
 
 
 def _distributed(
-    bases: list[tuple[Result, Scenario, Network | None]],
+    bases: list[_Base],
     mode: str,
     rows: tuple[Uncertainty, ...],
     values: np.ndarray,
@@ -290,9 +366,10 @@ def _distributed(
             client = stack.enter_context(dask_client(workers, scheduler))
         if scheduler is None:
             client.run(_ignore_interrupt)  # Ctrl-C reaches the local workers too: this process shuts them down
-        scattered = [client.scatter(b[1], broadcast=True) for b in bases]
+        scattered = [client.scatter(b.start, broadcast=True) for b in bases]
+        fixed = [client.scatter(b.fixed, broadcast=True) if b.fixed is not None and mode != "evaluate" else None for b in bases]
         futures = [
-            client.submit(run_sample, scattered[k], mode, bases[k][2], rows, i, values[i].tolist(), key=f"sample-{run}-{k}-{i}", pure=False)
+            client.submit(run_sample, scattered[k], mode, bases[k].network, rows, i, values[i].tolist(), fixed[k], key=f"sample-{run}-{k}-{i}", pure=False)
             for k, i in tasks
         ]
         where = {f.key: t for f, t in zip(futures, tasks)}
@@ -319,52 +396,93 @@ def _key(row: Sequence[Any]) -> MatchKey:
     return (a, b, c, d, e, f)
 
 
-def tabulate(outs: list[SampleOutcome], names: list[str], values: np.ndarray, mode: str, base: Result) -> SweepTables:
-    """The sweep's tables of one point from its samples' outcomes."""
+def counts(status: str, gap: float | None, tolerance: float, include_stopped: bool) -> bool:
+    """Whether a sample enters the statistics: solved, and within the gap tolerance unless stopped ones are asked for."""
+    if status not in ("optimal", "time_limit"):
+        return False
+    return include_stopped or status == "optimal" or (gap is not None and gap <= tolerance + GAP_SLACK)
+
+
+def n_solved(samples: pd.DataFrame) -> int:
+    """Samples with a solution."""
+    return int(samples["net_savings_eur_per_year"].notna().sum())
+
+
+def counted_savings(samples: pd.DataFrame) -> np.ndarray:
+    """Net savings of the samples that enter the statistics."""
+    return samples.loc[samples["counted"] == "yes", "net_savings_eur_per_year"].to_numpy(dtype=float)
+
+
+def tabulate(
+    outs: list[SampleOutcome], names: list[str], values: np.ndarray, mode: str, base: Result, tolerance: float = 0.0, include_stopped: bool = False
+) -> SweepTables:
+    """The sweep's tables of one point from its samples' outcomes; statistics over the counted samples only."""
     sample_rows = []
+    counted = []
     for o in outs:
-        row: dict[str, Any] = {"sample": o.index, "status": o.status, "net_savings_eur_per_year": o.net_savings, "co2_avoided_t_per_year": o.co2_t}
+        yes = o.net_savings is not None and counts(o.status, o.mip_gap, tolerance, include_stopped)
+        if yes:
+            counted.append(o)
+        row: dict[str, Any] = {
+            "sample": o.index, "status": o.status, "net_savings_eur_per_year": o.net_savings, "co2_avoided_t_per_year": o.co2_t,
+            "mip_gap": o.mip_gap, "best_bound": o.best_bound, "counted": "yes" if yes else "no", "base_network_net_savings_eur_per_year": o.base_network,
+        }
         row.update({n: float(values[o.index, j]) for j, n in enumerate(names)})
         sample_rows.append(row)
     samples = pd.DataFrame(sample_rows, columns=SAMPLE_COLUMNS + names)
-    solved = [o for o in outs if o.net_savings is not None]
-    # Matches: those of the base network first in evaluate mode; every match seen in reoptimise.
+    return SweepTables(samples, _match_table(counted, mode, base), _company_table(counted), drivers(samples, names, base.scenario))
+
+
+def _match_table(counted: list[SampleOutcome], mode: str, base: Result) -> pd.DataFrame:
+    """Matches: those of the base network first in evaluate mode; every match seen in reoptimise."""
     keys: dict[MatchKey, None] = {}
     for key in base.matches[MATCH_KEY].itertuples(index=False, name=None):
         keys[_key(key)] = None
     if mode != "evaluate":
-        for o in solved:
+        for o in counted:
             for key, _ in o.matches:
                 keys.setdefault(key, None)
+    found = [dict(o.matches) for o in counted]
     match_rows = []
     for key in keys:
-        got = [dict(o.matches).get(key) for o in solved]
+        got = [f.get(key) for f in found]
         sav = np.array([0.0 if g is None else g for g in got], dtype=float)
-        if mode == "evaluate":
-            share = float(np.mean(sav > PAYS)) if len(sav) else np.nan
-        else:
-            share = float(np.mean([g is not None for g in got])) if got else np.nan
+        k = int(np.sum(sav > PAYS)) if mode == "evaluate" else sum(g is not None for g in got)
+        share = k / len(got) if got else np.nan
+        low, high = confidence.wilson(k, len(got))
         q = np.percentile(sav, [10, 50, 90]) if len(sav) else [np.nan] * 3
-        match_rows.append(dict(zip(MATCH_KEY, key)) | {"share_chosen": share, "savings_p10": q[0], "savings_p50": q[1], "savings_p90": q[2]})
+        match_rows.append(dict(zip(MATCH_KEY, key)) | {"share_chosen": share, "share_low": low, "share_high": high, "savings_p10": q[0], "savings_p50": q[1], "savings_p90": q[2]})
     matches = pd.DataFrame(match_rows, columns=MATCH_ROBUSTNESS_COLUMNS)
-    matches = matches.sort_values(["share_chosen", "savings_p50", *MATCH_KEY], ascending=[False, False] + [True] * len(MATCH_KEY), kind="stable").reset_index(drop=True)
+    return matches.sort_values(["share_chosen", "savings_p50", *MATCH_KEY], ascending=[False, False] + [True] * len(MATCH_KEY), kind="stable").reset_index(drop=True)
+
+
+def _company_table(counted: list[SampleOutcome]) -> pd.DataFrame:
     firms: dict[str, None] = {}
-    for o in solved:
+    for o in counted:
         for c, _ in o.companies:
             firms.setdefault(c, None)
+    found = [dict(o.companies) for o in counted]
     company_rows = []
     for c in sorted(firms):
-        sav = np.array([dict(o.companies).get(c, 0.0) for o in solved], dtype=float)
+        sav = np.array([f.get(c, 0.0) for f in found], dtype=float)
         q = np.percentile(sav, [10, 50, 90])
-        company_rows.append({"company": c, "savings_p10": q[0], "savings_p50": q[1], "savings_p90": q[2], "share_below_zero": float(np.mean(sav < BELOW_ZERO))})
-    companies = pd.DataFrame(company_rows, columns=COMPANY_ROBUSTNESS_COLUMNS)
-    return SweepTables(samples, matches, companies, drivers(samples, names, base.scenario))
+        below = int(np.sum(sav < BELOW_ZERO))
+        low, high = confidence.wilson(below, len(sav))
+        company_rows.append(
+            {"company": c, "savings_p10": q[0], "savings_p50": q[1], "savings_p90": q[2], "share_below_zero": below / len(sav),
+             "share_below_zero_low": low, "share_below_zero_high": high}
+        )
+    return pd.DataFrame(company_rows, columns=COMPANY_ROBUSTNESS_COLUMNS)
 
 
 def drivers(samples: pd.DataFrame, names: list[str], scenario: Scenario | None = None) -> pd.DataFrame:
-    """The inputs ranked by |Spearman's rho| with net savings over the solved samples (0 where either is constant),
-    each with the company whose stream it is and the stream's source (to ask that company first)."""
-    solved = samples[samples["net_savings_eur_per_year"].notna()]
+    """The inputs ranked by |Spearman's rho| with net savings over the counted samples (0 where either is constant), with 95 % intervals,
+    each with the company whose stream it is and the stream's source (to ask that company first).
+
+    ``distinguishable`` is ``no`` where the interval holds 0 (noise at this number of
+    samples); ``samples_needed`` estimates the samples at which it would not.
+    """
+    solved = samples[samples["counted"] == "yes"] if "counted" in samples else samples[samples["net_savings_eur_per_year"].notna()]
     y = solved["net_savings_eur_per_year"].to_numpy(dtype=float)
     index = []
     for n in names:
@@ -380,5 +498,18 @@ def drivers(samples: pd.DataFrame, names: list[str], scenario: Scenario | None =
     for r, j in enumerate(order, start=1):
         stream, name = names[j].rsplit(":", 1)
         s = streams.get(stream)
-        rows.append({"rank": r, "stream": stream, "field": name, "index": index[j], "company": s.company if s else "", "source": (s.source or "measured") if s else ""})
+        constant = index[j] == 0.0
+        low, high = (0.0, 0.0) if constant else confidence.spearman_interval(index[j], len(y))
+        needed = None if constant else confidence.samples_to_distinguish(index[j])
+        rows.append(
+            {"rank": r, "stream": stream, "field": name, "index": index[j], "company": s.company if s else "", "source": (s.source or "measured") if s else "",
+             "index_low": low, "index_high": high, "distinguishable": "yes" if confidence.distinguishable(low, high) else "no", "samples_needed": needed}
+        )
     return pd.DataFrame(rows, columns=DRIVER_COLUMNS)
+
+
+def drivers_separate_at(table: pd.DataFrame) -> int | None:
+    """About how many samples would tell the two top drivers apart (None with fewer than two, or two of one size)."""
+    if len(table) < 2:
+        return None
+    return confidence.samples_to_separate(float(table["index"].iloc[0]), float(table["index"].iloc[1]))

@@ -55,6 +55,7 @@ def sweep(
     set_: SetOpt = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Tables only: no pictures and no report.html.")] = False,
     max_solves: Annotated[int | None, typer.Option("--max-solves", help="Allow a sweep of more solves than 10,000 ((samples + 1) x grid points).", show_default=False)] = None,
+    include_stopped: Annotated[bool, typer.Option("--include-stopped", help="Count samples the time limit stopped beyond the gap tolerance in the statistics too (by default they are listed in samples.csv only).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     strict: StrictOpt = False,
 ) -> None:
@@ -75,7 +76,7 @@ def sweep(
         if not sc.uncertainty and not quiet:
             out.print("note: the scenario has no uncertainty table; every sample is the base scenario", highlight=False)
         with _bar(quiet) as tick:
-            result = api.sweep(sc, samples, seed, mode, n_workers, scheduler, points, tick, max_solves, **overrides)
+            result = api.sweep(sc, samples, seed, mode, n_workers, scheduler, points, tick, max_solves, include_stopped=include_stopped, **overrides)
         result.write(out_dir, report=not no_report)
         if not quiet:
             _print_summary(result, out_dir, scenario)
@@ -115,33 +116,63 @@ class _bar:
 def _print_summary(result: Any, out_dir: Path, scenario: Path) -> None:
     out.print(styled((result.scenario.name, "bold"), f": {result.n_samples} samples (seed {result.seed}), mode {result.mode}"))
     for k, p in enumerate(result.points, start=1):
-        net = p.samples["net_savings_eur_per_year"].dropna()
+        s = p.samples
+        solved = int(s["net_savings_eur_per_year"].notna().sum())
+        counted = s[s["counted"] == "yes"]["net_savings_eur_per_year"]
         where = ", ".join(f"{key}={v}" for key, v in p.settings.items())
         head = f"point {k} ({where}): " if where else ""
-        if len(net):
-            q = net.quantile([0.1, 0.5, 0.9]).tolist()
+        stopped = s[(s["status"] == "time_limit")]
+        if len(stopped):
+            gaps = stopped["mip_gap"].dropna()
+            worst = f", gaps up to {gaps.max():.2%}" if len(gaps) else ""
+            rule = "counted too (--include-stopped)" if result.include_stopped else f"left out of the statistics: beyond the gap tolerance {p.gap_tolerance:.2%}"
+            out.print(styled(head, (f"{len(stopped)} of {len(s)} samples stopped on the time limit", "yellow"), f" (not proven{worst}); those beyond the tolerance are {rule}"))
+        if len(counted):
+            q = counted.quantile([0.1, 0.5, 0.9]).tolist()
             out.print(
                 f"{head}net savings base {money(p.base_net_savings)} EUR/yr; P10 {money(q[0])}, P50 {money(q[1])}, P90 {money(q[2])} "
-                f"over {len(net)} solved samples",
+                f"over {len(counted)} counted of {solved} solved samples",
                 highlight=False,
             )
         else:
-            out.print(f"{head}no sample was solved", highlight=False)
+            out.print(f"{head}no sample was solved within the gap tolerance", highlight=False)
+        if p.base_case is not None and p.base_case.sentence:
+            out.print(f"  {p.base_case.sentence}")
         mr, cr = p.match_robustness, p.company_robustness
         verb = "pay" if result.mode == "evaluate" else "are chosen"
+        sure = int((mr["share_low"] >= 0.9).sum())
         out.print(
-            f"  {int((mr['share_chosen'] >= 0.9).sum())} of {len(mr)} matches {verb} in at least 90% of the samples; "
+            f"  {int((mr['share_chosen'] >= 0.9).sum())} of {len(mr)} matches {verb} in at least 90% of the samples "
+            f"({sure} with the lower end of the 95% interval at 90% or more); "
             f"{int((cr['share_below_zero'] > 0).sum())} companies end below zero in some samples",
             highlight=False,
         )
     out.print(f"results written to {out_dir}", highlight=False)
-    drivers = result.points[0].drivers
-    top = drivers[drivers["index"] != 0].head(TOP_DRIVERS)
-    out.print("collect these data first:" + ("" if len(top) else " no uncertain input moves net savings"), highlight=False)
-    names = result.scenario.company_by_id
+    _print_drivers(result.points[0], result.scenario.company_by_id, scenario)
+
+
+def _print_drivers(point: Any, names: Any, scenario: Path) -> None:
+    """The top drivers with their 95 % intervals and whom to ask; those whose interval holds 0 are said to be noise at this N."""
+    drivers = point.drivers
+    n = int((point.samples["counted"] == "yes").sum())
+    moving = drivers[drivers["index"] != 0]
+    told = moving[moving["distinguishable"] == "yes"]
+    if not len(moving):
+        out.print("collect these data first: no uncertain input moves net savings", highlight=False)
+        return
+    out.print(f"collect these data first ({len(told)} of {len(moving)} inputs told apart from noise at {n} samples; 95% intervals):", highlight=False)
+    top = moving.head(TOP_DRIVERS)
     for r in top.itertuples(index=False):
         who = f": ask {r.company} ({names[r.company].name})" if r.company in names else ""
-        out.print(f"  {r.rank}. {r.stream}:{r.field} [{r.source}]{who} (Spearman's rho {r.index:+.2f})", highlight=False)
+        tail = "" if r.distinguishable == "yes" else (
+            "  not distinguishable from noise at this N" + (f" (about {int(r.samples_needed):,} samples would tell)" if r.samples_needed == r.samples_needed and r.samples_needed is not None else "")
+        )
+        out.print(f"  {r.rank}. {r.stream}:{r.field} [{r.source}]{who} (Spearman's rho {r.index:+.2f}, {r.index_low:+.2f} to {r.index_high:+.2f}){tail}", highlight=False)
+    sep = point.drivers_separate_at
+    if sep is not None and len(moving) >= 2:
+        first, second = moving.iloc[0], moving.iloc[1]
+        if sep > n:
+            out.print(f"  the top two ({first['stream']}:{first['field']}, {second['stream']}:{second['field']}) would separate at about {sep:,} samples (rough: Fisher's z of the difference)", highlight=False)
     ask = list(dict.fromkeys(c for c in top["company"] if c in names))
     if ask:
         out.print("their workbooks: " + "; ".join(f"symbiosis intake {scenario} --company {c} --out {c}.xlsx" for c in ask), highlight=False)

@@ -350,13 +350,31 @@ def uncertainty_problems(
     raw_ids: Mapping[str, set[str]],
     unreadable: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """The rows of ``uncertainty.csv`` that cannot be sampled (contract sections 3 and 4c).
+    """The rows of ``uncertainty.csv`` that are wrong in themselves (contract sections 3 and 4c).
 
-    An unknown stream; a range given twice for one stream field; low above high; a
-    quantity range reaching 0 or below (a stream's quantity is > 0); a price range on
-    the supply of a peak resource (whose price is 0); a triangular range whose mode,
-    the stream's own value, lies outside [low, high].
+    A range given twice for one stream field; low above high; a quantity range
+    reaching 0 or below (a stream's quantity is > 0). A row that no longer fits its
+    stream is ``stale_uncertainty`` (a warning for a solve, an error for a sweep).
     """
+    return _uncertainty_rows(parsed, origin, raw_ids, unreadable)[0]
+
+
+def stale_uncertainty(
+    parsed: Tables,
+    origin: Origin,
+    raw_ids: Mapping[str, set[str]],
+    unreadable: frozenset[str] = frozenset(),
+) -> list[Problem]:
+    """The rows of ``uncertainty.csv`` that no longer fit their stream: they cannot be sampled, but a solve ignores them.
+
+    An unknown stream (removed or renamed since); a price range on the supply of a
+    peak resource (whose price is 0); a triangular range whose mode, the stream's own
+    value, lies outside [low, high] (a price or quantity edited since).
+    """
+    return _uncertainty_rows(parsed, origin, raw_ids, unreadable)[1]
+
+
+def _uncertainty_rows(parsed: Tables, origin: Origin, raw_ids: Mapping[str, set[str]], unreadable: frozenset[str]) -> tuple[list[Problem], list[Problem]]:
     file, rows = origin["uncertainty"]
     if "streams" in unreadable:
         streams: dict[str, Any] = {}
@@ -366,6 +384,7 @@ def uncertainty_problems(
         known = set(streams) | raw_ids.get("streams", set())
     peak = {r.id for r in parsed["resources"] if r.pricing is Pricing.peak}
     out: list[Problem] = []
+    stale: list[Problem] = []
     first: dict[tuple[str, str], int | None] = {}
     for i, u in enumerate(parsed["uncertainty"]):
         row = rows[i]
@@ -374,22 +393,22 @@ def uncertainty_problems(
             out.append(Problem(file, row, "field", f"a range for {u.stream}:{u.field} is given twice (first at row {first[key]})"))
             continue
         first[key] = row
-        if u.stream not in known:
-            out.append(Problem(file, row, "stream", f"unknown stream '{u.stream}'"))
-            continue
         if u.low > u.high:
             out.append(Problem(file, row, "high", f"high {u.high:g} is below low {u.low:g}"))
+            continue
+        if u.field == "quantity" and u.low <= 0:
+            out.append(Problem(file, row, "low", f"a quantity must stay above 0; low is {u.low:g}"))
+        if u.stream not in known:
+            stale.append(Problem(file, row, "stream", f"unknown stream '{u.stream}'; the range cannot be sampled"))
             continue
         s = streams.get(u.stream)
         if s is None:
             continue  # the stream's own row is bad: reported there
-        if u.field == "quantity" and u.low <= 0:
-            out.append(Problem(file, row, "low", f"a quantity must stay above 0; low is {u.low:g}"))
         if u.field == "price_eur_per_unit" and s.direction is Direction.supply and s.resource in peak:
-            out.append(Problem(file, row, "field", f"the price of a supply of the peak resource '{s.resource}' is 0 and cannot vary"))
+            stale.append(Problem(file, row, "field", f"the price of a supply of the peak resource '{s.resource}' is 0 and cannot vary"))
         own = getattr(s, u.field)
         if u.distribution == "triangular" and not u.low <= own <= u.high:
-            out.append(
+            stale.append(
                 Problem(file, row, "low" if own < u.low else "high", f"the mode of a triangular range is the stream's own {u.field} {own:g}, outside [{u.low:g}, {u.high:g}]")
             )
-    return out
+    return out, stale

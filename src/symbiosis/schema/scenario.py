@@ -34,7 +34,7 @@ import numpy as np
 from pydantic import PrivateAttr, ValidationInfo, model_validator
 
 from symbiosis.errors import InputWarning, Problem, ScenarioError, sort_warnings
-from symbiosis.schema.checks import cross_check, slot_sets, uncertainty_problems
+from symbiosis.schema.checks import cross_check, slot_sets, stale_uncertainty, uncertainty_problems
 from symbiosis.schema.codes import code_problems, code_warnings
 from symbiosis.schema.links import LinkIndex, build_index
 from symbiosis.schema.records import (
@@ -106,7 +106,12 @@ class Scenario(_Strict):
         problems += uncertainty_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         problems += code_problems(tables, rows)
         reader_warnings = tuple(context.get("warnings", self._reader_warnings))
-        found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows, self.settings), *code_warnings(tables, rows)])
+        # A range that no longer fits its stream (a price edited since) never blocks a solve, which ignores ranges; a sweep refuses it.
+        stale = [
+            InputWarning(p.file, p.row, p.column, f"{p.message} (a solve ignores the range; a sweep refuses it)")
+            for p in stale_uncertainty(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
+        ]
+        found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows, self.settings), *code_warnings(tables, rows), *stale])
         if problems:
             raise ScenarioError(problems, found)
         self._origin = {t: (file, tuple(numbers)) for t, (file, numbers) in origin.items()}
@@ -231,6 +236,13 @@ class Scenario(_Strict):
     def warnings(self) -> tuple[InputWarning, ...]:
         """Input that is legal but suspect (contract section 5), in file, row, column order."""
         return self._warnings
+
+    def stale_ranges(self) -> list[Problem]:
+        """The ``uncertainty`` rows that no longer fit their stream (a warning for a solve; a sweep refuses them)."""
+        tables = {t: getattr(self, t) for t in TABLES}
+        origin = {t: self._origin.get(t) or (f"<{t}>", tuple(range(1, len(tables[t]) + 1))) for t in TABLES}
+        rows = {t: (file, (*numbers, *[None] * (len(tables[t]) - len(numbers)))) for t, (file, numbers) in origin.items()}
+        return stale_uncertainty(tables, rows, {})
 
     @property
     def input_files(self) -> tuple[Path, ...]:

@@ -242,8 +242,9 @@ def uncertainty_warnings(tables: Mapping[str, Sequence[Any]], origin: Origin) ->
     """Ranges of uncertainty.csv that are legal but suspect: a uniform range that leaves out the stream's
     own value (the sweep never samples today's), or one that reaches 1,000 times it (a unit slip).
 
-    A triangular range whose mode (the stream's own value) lies outside it is not judged here: that is
-    the rule of ``checks.uncertainty_problems``. Every warning on ranges is found here.
+    A row that no longer fits its stream (a triangular mode outside its range, an unknown stream, a
+    price range on a peak supply) is ``checks.stale_uncertainty``: a warning for a solve (the
+    scenario's validator adds it), an error for a sweep.
     """
     rows_ = tables.get("uncertainty", ())
     if not rows_:

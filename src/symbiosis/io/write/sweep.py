@@ -59,15 +59,21 @@ def savings_figure(samples: pd.DataFrame, base: float | None) -> Figure:
     with style():
         fig = _figure(6.0, 3.2)
         ax = fig.add_subplot()
-        y = samples["net_savings_eur_per_year"].dropna().to_numpy(dtype=float) / 1000.0
+        counted = samples["counted"] == "yes" if "counted" in samples else samples["net_savings_eur_per_year"].notna()
+        y = samples.loc[counted, "net_savings_eur_per_year"].dropna().to_numpy(dtype=float) / 1000.0
+        left = samples.loc[~counted, "net_savings_eur_per_year"].dropna().to_numpy(dtype=float) / 1000.0
         if len(y):
-            ax.hist(y, bins=min(40, max(5, len(y) // 5)), color="#1f77b4", alpha=0.8)
+            bins = np.histogram_bin_edges(np.concatenate([y, left]), bins=min(40, max(5, len(y) // 5))).tolist()
+            ax.hist(y, bins=bins, color="#1f77b4", alpha=0.8, label="within the gap tolerance")
+            if len(left):
+                ax.hist(left, bins=bins, color="none", edgecolor="#d62728", hatch="//", label=f"stopped, not counted ({len(left)})")
             for q, name in zip(np.percentile(y, [10, 50, 90]), ("P10", "P50", "P90")):
                 ax.axvline(q, color="#333333", linestyle="--", linewidth=0.8)
                 ax.annotate(name, (q, 1), xycoords=("data", "axes fraction"), ha="center", va="bottom", fontsize=7)
         if base is not None:
             ax.axvline(base / 1000.0, color="#d62728", linewidth=1.2, label="base optimum")
-            ax.legend(loc="upper left", frameon=False)
+        if base is not None or len(left):
+            ax.legend(loc="upper left", frameon=False, fontsize=7)
         ax.set_xlabel("net savings, kEUR/yr")
         ax.set_ylabel("samples")
         ax.set_title("Distribution of net savings over the samples", loc="left", pad=12)
@@ -82,11 +88,15 @@ def matches_figure(robust: pd.DataFrame, mode: str) -> Figure:
         ax = fig.add_subplot()
         labels = [f"{r.source} \u2192 {r.target} ({r.resource})" for r in top.itertuples(index=False)]
         pos = np.arange(len(top))
-        ax.barh(pos, top["share_chosen"].to_numpy(dtype=float), color="#2ca02c")
+        share = top["share_chosen"].to_numpy(dtype=float)
+        err = None
+        if "share_low" in top:
+            err = np.vstack([share - top["share_low"].to_numpy(dtype=float), top["share_high"].to_numpy(dtype=float) - share])
+        ax.barh(pos, share, color="#2ca02c", xerr=err, error_kw={"ecolor": "#333333", "elinewidth": 0.8, "capsize": 2})
         ax.set_yticks(pos, labels)
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
-        ax.set_xlabel("share of samples in which the match " + ("pays" if mode == "evaluate" else "is chosen"))
+        ax.set_xlabel("share of samples in which the match " + ("pays" if mode == "evaluate" else "is chosen") + " (bars: 95 % Wilson interval)")
         more = f" (first {TOP_MATCHES} of {len(robust)})" if len(robust) > TOP_MATCHES else ""
         ax.set_title(f"Match robustness{more}", loc="left")
         return fig
@@ -100,12 +110,23 @@ def drivers_figure(drivers: pd.DataFrame) -> Figure:
         ax = fig.add_subplot()
         rho = top["index"].to_numpy(dtype=float)
         pos = np.arange(len(top))
-        ax.barh(pos, rho, color=["#1f77b4" if r >= 0 else "#d62728" for r in rho])
-        ax.set_yticks(pos, [f"{s}:{f}" for s, f in zip(top["stream"], top["field"])])
+        told = (top["distinguishable"] == "yes").to_numpy() if "distinguishable" in top else np.ones(len(top), dtype=bool)
+        colours = ["#1f77b4" if r >= 0 else "#d62728" for r in rho]
+        err = None
+        if "index_low" in top:
+            low = np.nan_to_num(top["index_low"].to_numpy(dtype=float), nan=0.0)
+            high = np.nan_to_num(top["index_high"].to_numpy(dtype=float), nan=0.0)
+            err = np.vstack([np.maximum(rho - low, 0), np.maximum(high - rho, 0)])
+        bars = ax.barh(pos, rho, color=colours, xerr=err, error_kw={"ecolor": "#333333", "elinewidth": 0.8, "capsize": 2})
+        for bar, ok in zip(bars, told):
+            if not ok:  # the interval holds 0: noise at this number of samples
+                bar.set_alpha(0.35)
+                bar.set_hatch("//")
+        ax.set_yticks(pos, [f"{s}:{f}" + ("" if ok else " (noise?)") for s, f, ok in zip(top["stream"], top["field"], told)])
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_xlim(-1, 1)
-        ax.set_xlabel("rank correlation with net savings (Spearman's rho)")
+        ax.set_xlabel("rank correlation with net savings (Spearman's rho; bars: 95 % interval; hatched: holds 0)")
         ax.set_title("What drives the spread: collect these data first", loc="left")
         return fig
 
@@ -132,17 +153,34 @@ def _ask(r: Any) -> str:
     return f"{r.stream}:{r.field}" + (f" [{source}]" if source else "") + (f": ask {who}" if who else "")
 
 
-def sweep_html(summary: Mapping[str, Any], settings: Mapping[str, Any], tables: SweepTables, pictures: Mapping[str, bytes], base: float | None) -> str:
-    """The report's section on uncertainty: headline figures, the three pictures and the tables."""
-    y = tables.samples["net_savings_eur_per_year"].dropna().to_numpy(dtype=float)
+def sweep_html(
+    summary: Mapping[str, Any], settings: Mapping[str, Any], tables: SweepTables, pictures: Mapping[str, bytes], base: float | None, stats: Mapping[str, Any] | None = None
+) -> str:
+    """The report's section on uncertainty: headline figures, how sure they are, the three pictures and the tables."""
+    samples = tables.samples
+    counted = samples["counted"] == "yes" if "counted" in samples else samples["net_savings_eur_per_year"].notna()
+    y = samples.loc[counted, "net_savings_eur_per_year"].dropna().to_numpy(dtype=float)
     q = np.percentile(y, [10, 50, 90]) if len(y) else [float("nan")] * 3
+    stopped = samples[samples["status"] == "time_limit"]
+    solved = int(samples["net_savings_eur_per_year"].notna().sum())
+    sure = ""
+    if len(stopped):
+        gaps = stopped["mip_gap"].dropna() if "mip_gap" in stopped else pd.Series(dtype=float)
+        worst = f" (gaps up to {gaps.max():.2%})" if len(gaps) else ""
+        sure += f"<p><b>{len(stopped)} of {len(samples)} samples stopped on the time limit{worst}</b>: not proven; those beyond the gap tolerance are left out of every figure below unless the sweep was run with --include-stopped.</p>"
+    note = (stats or {}).get("base_case") or {}
+    if note.get("sentence"):
+        sure += f"<p><b>Base case:</b> {html.escape(str(note['sentence']))}</p>"
+    sep = (stats or {}).get("drivers_separate_at")
     mode = str(summary["mode"])
     point = ", ".join(f"{k} = {v}" for k, v in settings.items())
     robust = tables.match_robustness
     at_risk = tables.company_robustness[tables.company_robustness["share_below_zero"] > 0]
     firm = robust[robust["share_chosen"] >= 0.9]
     top = tables.drivers[tables.drivers["index"] != 0].head(5)
-    collect = "".join(f"<li>{html.escape(_ask(r))} (rho {r.index:+.2f})</li>" for r in top.itertuples(index=False)) or "<li>no input moves net savings</li>"
+    collect = "".join(_driver_item(r) for r in top.itertuples(index=False)) or "<li>no input moves net savings</li>"
+    if sep is not None and sep > len(y) and len(top) >= 2:
+        collect += f"</ol><p>The top two drivers would separate at about {int(sep):,} samples (rough: Fisher's z of the difference).</p><ol>"
     imgs = "".join(f'<figure><img alt="{k}" src="data:image/png;base64,{base64.b64encode(pictures[k]).decode("ascii")}"></figure>' for k in SWEEP_FIGURES)
     base_text = "\u2013" if base is None else f"{base:,.0f}"
     return (
@@ -155,11 +193,12 @@ def sweep_html(summary: Mapping[str, Any], settings: Mapping[str, Any], tables: 
         "<section id='uncertainty'><h2>How sure are we: uncertainty</h2>"
         f"<p>{int(summary['n_samples'])} samples (seed {int(summary['seed'])}) of {len(summary['inputs'])} uncertain inputs, "
         f"mode <b>{html.escape(mode)}</b>" + (f", settings {html.escape(point)}" if point else "") + ". "
-        f"Base optimum {base_text} EUR/yr; over the {len(y)} solved samples P10 {q[0]:,.0f}, P50 {q[1]:,.0f}, P90 {q[2]:,.0f} EUR/yr.</p>"
+        f"Base optimum {base_text} EUR/yr; over the {len(y)} samples counted (of {solved} solved) P10 {q[0]:,.0f}, P50 {q[1]:,.0f}, P90 {q[2]:,.0f} EUR/yr.</p>"
+        f"{sure}"
         f"<p>{len(firm)} of {len(robust)} matches are " + ("paying" if mode == "evaluate" else "chosen") + " in at least 90 % of the samples; "
         f"{len(at_risk)} companies end below zero in some samples.</p>"
         f"<h3>Collect these data first</h3><ol>{collect}</ol>"
-        f"<p>Measure: {html.escape(str(summary['driver_measure']))}.</p>"
+        f"<p>Measure: {html.escape(str(summary['driver_measure']))}. A driver whose interval holds 0 is not distinguishable from noise at this number of samples.</p>"
         f"{imgs}"
         + _table_html(robust.head(50), "Match robustness (first 50)")
         + _table_html(tables.company_robustness, "Company robustness")
@@ -168,7 +207,19 @@ def sweep_html(summary: Mapping[str, Any], settings: Mapping[str, Any], tables: 
     )
 
 
-def _write_point(folder: Path, summary: Mapping[str, Any], settings: Mapping[str, Any], tables: SweepTables, base: float | None, report: bool) -> None:
+def _driver_item(r: Any) -> str:
+    name = html.escape(_ask(r))
+    interval = "" if not hasattr(r, "index_low") or r.index_low != r.index_low else f", 95 % interval {r.index_low:+.2f} to {r.index_high:+.2f}"
+    noise = ""
+    if getattr(r, "distinguishable", "yes") != "yes":
+        needed = getattr(r, "samples_needed", None)
+        noise = " <i>not distinguishable from noise at this number of samples</i>" + (f" (about {int(needed):,} would tell)" if needed is not None and needed == needed else "")
+    return f"<li>{name} (rho {r.index:+.2f}{interval}){noise}</li>"
+
+
+def _write_point(
+    folder: Path, summary: Mapping[str, Any], settings: Mapping[str, Any], tables: SweepTables, base: float | None, report: bool, point: Mapping[str, Any] | None = None
+) -> None:
     folder.mkdir(exist_ok=True)
     for name in TABLE_NAMES:
         write_csv(getattr(tables, name), folder / f"{name}.csv")
@@ -185,7 +236,7 @@ def _write_point(folder: Path, summary: Mapping[str, Any], settings: Mapping[str
         write_bytes_atomic(folder / f"{key}.png", png)
         write_bytes_atomic(folder / f"{key}.svg", svg)
         pngs[key] = png
-    write_bytes_atomic(folder / "report.html", sweep_html(summary, settings, tables, pngs, base).encode("utf-8"))
+    write_bytes_atomic(folder / "report.html", sweep_html(summary, settings, tables, pngs, base, point).encode("utf-8"))
 
 
 def write_sweep(
@@ -203,10 +254,10 @@ def write_sweep(
         write_json(dict(summary), folder / "sweep.json")
         if grid is None:
             settings, tables = points[0]
-            _write_point(folder, summary, settings, tables, bases[0], report)
+            _write_point(folder, summary, settings, tables, bases[0], report, summary["points"][0])
         else:
             write_csv(grid, folder / "grid.csv")
             for k, (settings, tables) in enumerate(points, start=1):
-                _write_point(folder / f"point-{k:02d}", summary, settings, tables, bases[k - 1], report)
+                _write_point(folder / f"point-{k:02d}", summary, settings, tables, bases[k - 1], report, summary["points"][k - 1])
 
     return write_whole_folder(out_dir, "sweep", fill, inputs)
