@@ -160,7 +160,8 @@ def _print_drivers(point: Any, names: Any, scenario: Path) -> None:
     if not len(moving):
         out.print("collect these data first: no uncertain input moves net savings", highlight=False)
         return
-    out.print(f"collect these data first ({len(told)} of {len(moving)} inputs told apart from noise at {n} samples; 95% intervals):", highlight=False)
+    chance = f"; at 95% each, about {0.05 * len(moving):.1f} of {len(moving)} would look so by chance alone" if len(moving) >= 10 else ""
+    out.print(f"collect these data first ({len(told)} of {len(moving)} inputs told apart from noise at {n} samples; 95% intervals{chance}):", highlight=False)
     top = moving.head(TOP_DRIVERS)
     for r in top.itertuples(index=False):
         who = f": ask {r.company} ({names[r.company].name})" if r.company in names else ""
