@@ -43,13 +43,28 @@ def test_decomposition_equals_the_monolithic_model(tmp_path: Path, n: int) -> No
     assert split.summary["objective"] == pytest.approx(whole.summary["objective"], rel=1e-6)
 
 
-def test_haasrode_ships_inside_the_package() -> None:
-    """bench finds Haasrode in the installed package (package data), and the repository's
-    scenarios/haasrode is a link to that same folder, not a second copy."""
+def test_haasrode_is_one_real_folder_found_from_a_checkout_and_copied_into_a_wheel(tmp_path: Path) -> None:
+    """scenarios/haasrode holds no symlink (``cp -r`` gives a working copy); bench finds it from this checkout;
+    a wheel carries it as symbiosis/scenarios/haasrode (the build step in setup.py), byte for byte
+    (checked by hand too: `pip wheel --no-deps` lists the 10 files under symbiosis/scenarios/haasrode)."""
+    import shutil
+    import subprocess
+    import sys
+
     from conftest import HAASRODE as REPO_HAASRODE
+    from conftest import ROOT
     from symbiosis.bench import HAASRODE
 
-    package = Path(symbiosis.__file__).resolve().parent
-    assert HAASRODE.resolve() == package / "scenarios" / "haasrode"
-    assert REPO_HAASRODE.is_symlink() and REPO_HAASRODE.resolve() == HAASRODE.resolve()
-    assert symbiosis.load_scenario(HAASRODE).name == symbiosis.load_scenario(REPO_HAASRODE).name
+    assert not any(p.is_symlink() for p in [ROOT / "scenarios", *(ROOT / "scenarios").rglob("*")])
+    assert HAASRODE.resolve() == REPO_HAASRODE.resolve()
+    copy = tmp_path / "copy"
+    shutil.copytree(REPO_HAASRODE, copy, symlinks=True)  # as cp -r does
+    assert symbiosis.load_scenario(copy).name == symbiosis.load_scenario(REPO_HAASRODE).name
+    # The wheel's build step (setup.py's build_py), run alone: building the wheel itself needs `wheel` from the registry.
+    build = tmp_path / "build"
+    subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(build)], check=True, capture_output=True, cwd=ROOT)
+    for f in sorted(REPO_HAASRODE.iterdir()):
+        assert (build / "symbiosis" / "scenarios" / "haasrode" / f.name).read_bytes() == f.read_bytes(), f.name
+    assert (build / "symbiosis" / "bundled.py").is_file()
+
+

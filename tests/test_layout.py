@@ -16,7 +16,7 @@ import networkx as nx
 SRC = Path(__file__).resolve().parents[1] / "src" / "symbiosis"
 # The stages in pipeline order; a module belongs to the first stage its dotted name starts with.
 STAGES = (
-    ("symbiosis.errors", "symbiosis.types", "symbiosis.geodesy", "symbiosis.version"),
+    ("symbiosis.errors", "symbiosis.types", "symbiosis.geodesy", "symbiosis.version", "symbiosis.bundled"),
     ("symbiosis.schema",),
     ("symbiosis.io.read",),
     ("symbiosis.economics",),

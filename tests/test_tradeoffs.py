@@ -292,7 +292,9 @@ def test_without_and_compare_by_hand(tmp_path: Path) -> None:
     assert change["D"] == pytest.approx(-25.0) and change["C"] == pytest.approx(-25.0) and change["A"] == pytest.approx(0.0)
     assert c.change_eur_per_year == pytest.approx(-50.0)
     res = runner.invoke(app, ["compare", str(base), str(other)])
-    assert res.exit_code == 0 and "1 matches lost, 0 gained" in res.output
+    assert res.exit_code == 0 and "matches: 1 lost, 0 gained, 0 changed" in res.output
+    # The companies left out: their streams are the input differences (turn 3: compare shows them first).
+    assert sorted(c.inputs["row"]) == ["id=d4", "id=s2"] and set(c.inputs["change"]) == {"removed"}
 
 
 @pytest.mark.parametrize(
@@ -312,19 +314,101 @@ def test_bad_input_exits_2(tmp_path: Path, args: list[str], message: str) -> Non
     assert not (tmp_path / "out").exists()
 
 
-def test_compare_of_different_scenarios_exits_2(tmp_path: Path) -> None:
+def test_compare_of_results_that_share_no_company_exits_2(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     assert runner.invoke(app, ["solve", str(THREE), "--out", str(a), "-q"]).exit_code == 0
     assert runner.invoke(app, ["solve", str(ROOT / "tests" / "cases" / "forbid"), "--out", str(b), "-q"]).exit_code == 0
     res = runner.invoke(app, ["compare", str(a), str(b)])
-    assert res.exit_code == 2 and "different scenarios" in res.output
-    # The same name with a changed stream is another scenario too.
-    changed = tmp_path / "changed"
-    changed.mkdir()
-    (changed / "scenario.yaml").write_text((THREE / "scenario.yaml").read_text().replace("quantity: 50, price_eur_per_unit: 3", "quantity: 40, price_eur_per_unit: 3"))
-    assert runner.invoke(app, ["solve", str(changed), "--out", str(tmp_path / "c"), "-q"]).exit_code == 0
-    res = runner.invoke(app, ["compare", str(a), str(tmp_path / "c")])
-    assert res.exit_code == 2 and "different scenarios" in res.output
+    assert res.exit_code == 2 and "share no company" in res.output and "Traceback" not in res.output
+
+
+def _version(tmp_path: Path, name: str, edit) -> Path:
+    """A copy of three_points with its scenario.yaml edited, solved into tmp_path/name."""
+    folder = tmp_path / f"{name}-scenario"
+    folder.mkdir()
+    text = (THREE / "scenario.yaml").read_text(encoding="utf-8")
+    edited = edit(text)
+    assert edited != text
+    (folder / "scenario.yaml").write_text(edited, encoding="utf-8")
+    out = tmp_path / name
+    res = runner.invoke(app, ["solve", str(folder), "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def _base(tmp_path: Path) -> Path:
+    base = tmp_path / "base"
+    assert runner.invoke(app, ["solve", str(THREE), "--out", str(base), "-q"]).exit_code == 0
+    return base
+
+
+def _matches(c) -> dict:
+    return {(r["change"], r["supply_stream"], r["demand_stream"]): (r["change_savings_eur_per_year"], r["change_co2_avoided_t_per_year"]) for r in c.matches.to_dict("records")}
+
+
+def test_compare_a_price_edit_by_hand(tmp_path: Path) -> None:
+    """d1's price 10 -> 4 (three_points/README.md): a1 = s1 -> d1 is worth 4 x 100 - 100 = 300 < a2's 400, so the
+    optimum moves from {a1, a4} (950 EUR/yr, 0 t) to {a2, a4} (450, 10 t). Companies (exchanges split evenly):
+    A 450 -> 200, B 450 -> 0, C 25 -> 25 + 200 = 225 (CO2 +5), D 25 -> 25."""
+    other = _version(tmp_path, "price", lambda t: t.replace("{id: d1, company: B, direction: demand, resource: m1, quantity: 100, price_eur_per_unit: 10",
+                                                             "{id: d1, company: B, direction: demand, resource: m1, quantity: 100, price_eur_per_unit: 4"))
+    c = symbiosis.compare(_base(tmp_path), other)
+    assert c.inputs[["table", "row", "change", "field", "base", "other"]].values.tolist() == [["streams", "id=d1", "changed", "price_eur_per_unit", 10.0, 4.0]]
+    assert _matches(c) == {("lost", "s1", "d1"): pytest.approx((-900.0, 0.0)), ("gained", "s1", "d2"): pytest.approx((400.0, 10.0))}
+    assert list(c.matches["change"]) == ["lost", "gained"]  # largest change in EUR first
+    change = dict(zip(c.companies["company"], c.companies["change_eur_per_year"]))
+    assert change == pytest.approx({"A": -250.0, "B": -450.0, "C": 200.0, "D": 0.0})
+    assert list(c.companies["company"][:3]) == ["B", "A", "C"]
+    assert dict(zip(c.companies["company"], c.companies["change_co2_avoided_t_per_year"]))["C"] == pytest.approx(5.0)
+    totals = c.totals.set_index("total")["change"]
+    assert totals["net_savings_eur_per_year"] == pytest.approx(-500.0) and totals["co2_avoided_t_per_year"] == pytest.approx(10.0)
+    res = runner.invoke(app, ["compare", str(tmp_path / "base"), str(other)])
+    assert res.exit_code == 0, res.output
+    out = res.output
+    assert out.index("Input differences") < out.index("net savings") < out.index("Matches lost")
+    assert "CO2 avoided: 0.0 -> 10.0 t/yr (change 10.0)" in out and "1 lost, 1 gained, 0 changed" in out and "2 of 2 shown" in out
+    assert "s1 -> d1" in out  # by stream
+
+
+def test_compare_an_added_company_by_hand(tmp_path: Path) -> None:
+    """Company E (lat 50.854) with a demand d5 of m1 at 12 EUR/t: s1 -> d5 is worth 12 x 100 - 100 = 1 100 > a1's 900,
+    so a1 is lost and s1 -> d5 gained: 950 -> 1 150. A 450 -> 550, B 450 -> 0, E 0 -> 550."""
+    def add(t: str) -> str:
+        t = t.replace("    - {id: D, name: D, sector: test, lat: 50.853, lon: 4.7}\n", "    - {id: D, name: D, sector: test, lat: 50.853, lon: 4.7}\n    - {id: E, name: E, sector: test, lat: 50.854, lon: 4.7}\n")
+        return t.replace("  streams:\n", "  streams:\n    - {id: d5, company: E, direction: demand, resource: m1, quantity: 100, price_eur_per_unit: 12, co2_kg_per_unit: 0}\n")
+    other = _version(tmp_path, "added", add)
+    c = symbiosis.compare(_base(tmp_path), other)
+    assert c.inputs[["table", "row", "change"]].values.tolist() == [["companies", "id=E", "added"], ["streams", "id=d5", "added"]]
+    assert _matches(c) == {("gained", "s1", "d5"): pytest.approx((1100.0, 0.0)), ("lost", "s1", "d1"): pytest.approx((-900.0, 0.0))}
+    assert list(c.matches["change"]) == ["gained", "lost"]
+    change = dict(zip(c.companies["company"], c.companies["change_eur_per_year"]))
+    assert change == pytest.approx({"A": 100.0, "B": -450.0, "C": 0.0, "D": 0.0, "E": 550.0})
+    assert c.change_eur_per_year == pytest.approx(200.0) and c.absent == ("E",)
+
+
+def test_compare_a_removed_stream_by_hand(tmp_path: Path) -> None:
+    """s4 (C's m3) removed: a4 = s4 -> d4 (3 x 50 - 100 = 50) is lost; C 25 -> 0, D 25 -> 0; 950 -> 900."""
+    other = _version(tmp_path, "removed", lambda t: t.replace("    - {id: s4, company: C, direction: supply, resource: m3, quantity: 50, price_eur_per_unit: 0, co2_kg_per_unit: 0}\n", ""))
+    c = symbiosis.compare(_base(tmp_path), other)
+    assert c.inputs[["table", "row", "change"]].values.tolist() == [["streams", "id=s4", "removed"]]
+    assert _matches(c) == {("lost", "s4", "d4"): pytest.approx((-50.0, 0.0))}
+    change = dict(zip(c.companies["company"], c.companies["change_eur_per_year"]))
+    assert change == pytest.approx({"A": 0.0, "B": 0.0, "C": -25.0, "D": -25.0})
+    assert c.change_eur_per_year == pytest.approx(-50.0)
+
+
+def test_compare_shows_n_of_m_and_every_row_with_all_or_in_a_file(tmp_path: Path) -> None:
+    """--top 1 shows 1 of 2 and says so; --all shows both; --out writes every row of the four tables."""
+    other = _version(tmp_path, "price", lambda t: t.replace("{id: d1, company: B, direction: demand, resource: m1, quantity: 100, price_eur_per_unit: 10",
+                                                             "{id: d1, company: B, direction: demand, resource: m1, quantity: 100, price_eur_per_unit: 4"))
+    base = _base(tmp_path)
+    res = runner.invoke(app, ["compare", str(base), str(other), "--top", "1"])
+    assert res.exit_code == 0 and "1 of 2 shown; --all for every one" in res.output and "s1 -> d2" not in res.output
+    res = runner.invoke(app, ["compare", str(base), str(other), "--all", "--out", str(tmp_path / "diff")])
+    assert res.exit_code == 0 and "2 of 2 shown" in res.output and "s1 -> d2" in res.output
+    matches = (tmp_path / "diff" / "matches.csv").read_text().splitlines()
+    assert len(matches) == 3 and matches[0].startswith("kind,source,target,supply_stream,demand_stream,resource,change,base_savings_eur_per_year,")
+    assert sorted(p.name for p in (tmp_path / "diff").iterdir()) == [".symbiosis-result.json", "companies.csv", "inputs.csv", "matches.csv", "totals.csv"]
 
 
 def test_a_front_replaces_only_a_folder_symbiosis_wrote(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -26,12 +25,13 @@ import pandas as pd
 
 from symbiosis import api
 from symbiosis.analysis.check import check_result
+from symbiosis.bundled import bundled_scenario
 from symbiosis.generate import write_park
 from symbiosis.io.write.files import write_csv
 
 METHODS = ("optimal", "greedy", "type_only")
 # Shipped inside the package (package data), so that a plain install benchmarks it too.
-HAASRODE = Path(str(resources.files("symbiosis").joinpath("scenarios", "haasrode")))
+HAASRODE = bundled_scenario("haasrode")
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from symbiosis.cli.base import EXIT_OK, EXIT_VIOLATIONS, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, progress, styled
+from symbiosis.cli.base import EXIT_OK, EXIT_VIOLATIONS, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, progress, styled, terminal_safe
 from symbiosis.errors import SettingsError
 
 
@@ -117,36 +118,113 @@ def alternatives(
 @app.command()
 def compare(
     base_dir: Annotated[Path, typer.Argument(help="The base result folder.", show_default=False)],
-    other_dir: Annotated[Path, typer.Argument(help="The other result folder, of the same scenario (e.g. solved --without a company).", show_default=False)],
-    top: Annotated[int, typer.Option(help="How many matches lost and gained to list.")] = 20,
+    other_dir: Annotated[Path, typer.Argument(help="The other result folder: of the same scenario (e.g. solved --without a company) or of an edited copy of it.", show_default=False)],
+    top: Annotated[int, typer.Option(help="How many rows of each table to show (largest change in EUR first).")] = 20,
+    all_rows: Annotated[bool, typer.Option("--all", help="Show every row (through a pager on a terminal).")] = False,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Also write every row to inputs.csv, matches.csv, companies.csv and totals.csv in this folder.", show_default=False)] = None,
 ) -> None:
-    """Matches lost and gained from BASE_DIR to OTHER_DIR, and each company's change in savings."""
+    """What changed from BASE_DIR to OTHER_DIR: input differences first, then matches lost, gained and changed by stream, companies and totals."""
     def run() -> int:
         from symbiosis import api
 
+        if top < 0:
+            raise SettingsError(f"--top {top}: give 0 or more rows")
         c = api.compare(base_dir, other_dir)
-        net_a = c.base.summary.net_savings_eur_per_year
-        net_b = c.other.summary.net_savings_eur_per_year
-        out.print(f"net savings: {money(net_a)} -> {money(net_b)} EUR/yr (change {money(c.change_eur_per_year)})", highlight=False)
-        if c.absent:
-            out.print(f"left out in one of them: {', '.join(c.absent)}", highlight=False)
-        out.print(f"{len(c.lost)} matches lost, {len(c.gained)} gained", highlight=False)
-        for title, frame in (("Matches lost", c.lost), ("Matches gained", c.gained)):
-            if len(frame):
-                table = Table(title=title, title_justify="left")
-                for col in ("kind", "from", "to", "resource", "EUR/yr", "t CO2/yr"):
-                    table.add_column(col)
-                for r in frame.head(top).itertuples(index=False):
-                    table.add_row(str(r.kind), str(r.source), str(r.target), str(r.resource), money(r.savings_eur_per_year), f"{r.co2_avoided_t_per_year:,.1f}")
-                out.print(table)
-        changed = c.companies[c.companies["change_eur_per_year"].abs() > 0.005]
-        if len(changed):
-            table = Table(title="Change in savings per company", title_justify="left")
-            for col in ("company", "base EUR/yr", "other EUR/yr", "change"):
-                table.add_column(col, justify="right")
-            for r in changed.itertuples(index=False):
-                table.add_row(str(r.company), money(r.base_savings_eur_per_year), money(r.other_savings_eur_per_year), money(r.change_eur_per_year))
-            out.print(table)
+        if out_dir is not None:
+            c.write(out_dir)
+        limit = None if all_rows else top
+        with (out.pager(styles=True) if all_rows and out.is_terminal else nullcontext()):
+            _print_comparison(c, limit)
+        if out_dir is not None:
+            out.print(f"every row written to {out_dir}", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guard(run))
+
+
+def _shown(n: int, total: int) -> str:
+    return f"{n} of {total} shown" + ("; --all for every one" if n < total else "")
+
+
+def _head(frame: Any, limit: int | None) -> Any:
+    return frame if limit is None else frame.head(limit)
+
+
+def _value(v: Any) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return "-"
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.6g}"
+    return terminal_safe(str(v))
+
+
+def _print_comparison(c: Any, limit: int | None) -> None:
+    inputs = c.inputs
+    if len(inputs):
+        tables = ", ".join(f"{t}: {n}" for t, n in inputs.groupby("table", sort=False).size().items())
+        rows = _head(inputs, limit)
+        table = Table(title=f"Input differences ({len(inputs)}: {tables}; {_shown(len(rows), len(inputs))})", title_justify="left")
+        for col in ("table", "row", "change", "field", "base", "other"):
+            table.add_column(col)
+        for r in rows.itertuples(index=False):
+            table.add_row(r.table, terminal_safe(r.row), r.change, terminal_safe(r.field), _value(r.base), _value(r.other))
+        out.print(table)
+    else:
+        out.print("inputs: the same scenario and settings in both", highlight=False)
+    sa, sb = c.base.summary, c.other.summary
+    co2a, co2b = sa.co2_avoided_t_per_year, sb.co2_avoided_t_per_year
+    co2_change = None if co2a is None or co2b is None else co2b - co2a
+    out.print(
+        f"net savings: {money(sa.net_savings_eur_per_year)} -> {money(sb.net_savings_eur_per_year)} EUR/yr (change {money(c.change_eur_per_year)}); "
+        f"CO2 avoided: {_t(co2a)} -> {_t(co2b)} t/yr (change {_t(co2_change)})",
+        highlight=False,
+    )
+    for name, s in (("base", sa), ("other", sb)):
+        if s.status.value != "optimal":
+            gap = "" if s.mip_gap is None else f", gap {s.mip_gap:.2%}: up to {money(abs((s.best_bound or 0) - (s.objective or 0)))} EUR/yr more may exist"
+            out.print(styled(("note", "yellow"), f": the {name} result is {s.status.value} (not proven{gap})"))
+    if c.absent:
+        out.print(f"companies with streams in one of them only: {', '.join(terminal_safe(a) for a in c.absent)}", highlight=False)
+    m = c.matches
+    out.print(f"matches: {len(c.lost)} lost, {len(c.gained)} gained, {len(c.changed)} changed (by stream)", highlight=False)
+    if len(m):
+        # Every other number column that moved (issue 18's measures too); the distance is a fact of the pair, not a change.
+        moved = [k for k in c.measures if k not in ("savings_eur_per_year", "co2_avoided_t_per_year", "distance_km") and (m[f"change_{k}"].abs() > 1e-9).any()]
+        rows = _head(m, limit)
+        table = Table(title=f"Matches lost, gained and changed, largest change in EUR first ({_shown(len(rows), len(m))})", title_justify="left")
+        for col in ("change", "supply stream (or facility) -> demand stream", "resource", "EUR/yr", "t CO2/yr", *moved):
+            table.add_column(col, justify="left" if col in ("change", "resource") or "->" in col else "right", overflow="fold")
+        for r in rows.to_dict("records"):
+            pair = f"{r['supply_stream'] or r['source']} -> {r['demand_stream']}"
+            table.add_row(
+                r["change"], terminal_safe(pair), terminal_safe(r["resource"]),
+                _signed(r["change_savings_eur_per_year"]), _signed(r.get("change_co2_avoided_t_per_year"), 1), *(_signed(r[f"change_{k}"], 2) for k in moved),
+            )
+        out.print(table)
+    firms = c.companies
+    changed = firms[(firms[[col for col in firms.columns if col.startswith("change_")]].abs() > 1e-9).any(axis=1)]
+    if len(changed):
+        rows = _head(changed, limit)
+        table = Table(title=f"Change per company, largest in EUR first ({_shown(len(rows), len(changed))})", title_justify="left")
+        for col in ("company", "base EUR/yr", "other EUR/yr", "change EUR/yr", "change t CO2/yr"):
+            table.add_column(col, justify="right")
+        for r in rows.to_dict("records"):
+            table.add_row(terminal_safe(r["company"]), money(r["base_savings_eur_per_year"]), money(r["other_savings_eur_per_year"]),
+                          _signed(r["change_eur_per_year"]), _signed(r.get("change_co2_avoided_t_per_year"), 1))
+        out.print(table)
+    table = Table(title="Totals", title_justify="left")
+    for col in ("total", "base", "other", "change"):
+        table.add_column(col, justify="right")
+    for r in c.totals.itertuples(index=False):
+        table.add_row(r.total, _value(r.base), _value(r.other), _value(r.change))
+    out.print(table)
+
+
+def _t(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.1f}"
+
+
+def _signed(x: Any, digits: int = 0) -> str:
+    if x is None or (isinstance(x, float) and x != x):
+        return "-"
+    return f"{x:+,.{digits}f}"

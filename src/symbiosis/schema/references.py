@@ -60,3 +60,19 @@ def references(table: str) -> tuple[Reference, ...]:
 def naming(table: str, *kinds: str) -> tuple[str, ...]:
     """The columns of ``table`` (other than its own id) that may name a thing of one of ``kinds``."""
     return tuple(r.column for r in REFERENCES if r.table == table and not r.own and set(r.kinds) & set(kinds))
+
+
+# The columns that name one row of each table: two versions of a scenario are compared
+# row by row on them (``compare``). Rows of one facility are its size options, told apart
+# by capacity.
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "companies": ("id",),
+    "resources": ("id",),
+    "streams": ("id",),
+    "profiles": ("profile", "slot"),
+    "substitutions": ("supply_resource", "demand_resource"),
+    "rules": ("rule", "source", "target"),
+    "facilities": ("id", "capacity"),
+    "links": ("source", "target", "resource"),
+    "uncertainty": ("stream", "field"),
+}
