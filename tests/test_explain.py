@@ -143,7 +143,9 @@ def test_haasrode_explain_a_material_match(haasrode: Path) -> None:
 def test_haasrode_why_not(haasrode: Path) -> None:
     result = runner.invoke(app, ["explain", str(haasrode), "--why-not", "woodrec_1", "campus"])
     assert result.exit_code == 0, result.output
-    assert "not a candidate" in result.output or "forcing it costs" in result.output
+    # The answer first (turn 3), then the unrelated pairs summarised in one line.
+    assert result.output.splitlines()[1] == "  woodrec_1 cannot serve campus: none of their 5 pair(s) of streams shares a resource or a substitution."
+    assert "5 other pair(s) of streams are of resources that cannot serve each other (supplies of pallet;" in result.output
 
 
 def test_anonymised_outputs_hold_no_input_name_or_id(tmp_path: Path) -> None:

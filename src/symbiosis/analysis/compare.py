@@ -196,7 +196,8 @@ def _numbers(a: pd.DataFrame, b: pd.DataFrame, first: str) -> list[str]:
     return sorted(cols, key=lambda c: c != first)
 
 
-def _match_changes(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+def match_changes(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """Matches lost, gained and changed from one matches table to another, keyed by stream, largest change in EUR first."""
     numbers = _numbers(base, other, EUR)
     a = {tuple(str(v) for v in r): i for i, r in enumerate(base[KEY].itertuples(index=False))}
     b = {tuple(str(v) for v in r): i for i, r in enumerate(other[KEY].itertuples(index=False))}
@@ -277,6 +278,6 @@ def compare(base: ResultFiles, other: ResultFiles) -> Comparison:
         )
     absent = _stream_companies(a) ^ _stream_companies(b)
     return Comparison(
-        base, other, _match_changes(base.matches, other.matches), _company_changes(base.companies, other.companies), tuple(sorted(absent)),
+        base, other, match_changes(base.matches, other.matches), _company_changes(base.companies, other.companies), tuple(sorted(absent)),
         input_changes(a, b), _totals(base, other),
     )

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis import economics
+from symbiosis.analysis.compare import match_changes
 from symbiosis.analysis.diagnose import exclusion_reasons, streams_of
 from symbiosis.analysis.optimise import optimise
 from symbiosis.candidates import Candidates, build_candidates, split_components
@@ -62,9 +63,18 @@ class MatchExplanation:
     break_even: list[BreakEven] = field(default_factory=list)
 
 
+RESOURCE_MISMATCH = "cannot serve"  # the reason text of a pair of streams of unrelated resources
+
+
 @dataclass
 class WhyNot:
-    """Why a source does not serve a target, and what forcing it would cost."""
+    """Why a source does not serve a target, and what forcing it would cost.
+
+    ``answer`` says it in one sentence, first. When a link is forced, ``pushed_out``
+    (lost), ``gained`` and ``changed`` are every match that differs between the two
+    results, so that their EUR changes add up to the cost (the carbon value aside:
+    ``carbon_eur_per_year``).
+    """
 
     source: str
     target: str
@@ -75,12 +85,54 @@ class WhyNot:
     status_after: str | None = None
     forced: pd.DataFrame | None = None  # the matches the rule brought in
     pushed_out: pd.DataFrame | None = None  # matches of the optimum that had to go
+    gained: pd.DataFrame | None = None  # matches the forced result has and the optimum has not (the forced ones among them)
+    changed: pd.DataFrame | None = None  # matches in both whose figures moved (change_savings_eur_per_year, ...)
+    carbon_eur_per_year: float = 0.0  # the carbon price's share of the cost (objective, not money)
 
     @property
     def cost_eur_per_year(self) -> float | None:
         if self.objective_before is None or self.objective_after is None:
             return None
         return self.objective_before - self.objective_after
+
+    @property
+    def unrelated(self) -> list[tuple[str, str, str]]:
+        """Excluded pairs whose resources differ with no substitution: not a reason anyone would act on."""
+        return [e for e in self.excluded if RESOURCE_MISMATCH in e[2]]
+
+    @property
+    def unrelated_resources(self) -> tuple[list[str], list[str]]:
+        """The supply and demand resources of the unrelated pairs (from ``resource X cannot serve Y``)."""
+        supply, demand = set(), set()
+        for _, _, why in self.unrelated:
+            head = why.split(" (")[0].removeprefix("resource ")
+            a, _, b = head.partition(f" {RESOURCE_MISMATCH} ")
+            supply.add(a)
+            demand.add(b)
+        return sorted(supply), sorted(demand)
+
+    @property
+    def relevant(self) -> list[tuple[str, str, str]]:
+        """Excluded pairs of one resource (or a substitution): each has its own reason (distance, temperature, a rule, ...)."""
+        return [e for e in self.excluded if RESOURCE_MISMATCH not in e[2]]
+
+    @property
+    def answer(self) -> str:
+        """The answer, in one sentence."""
+        pairs = len(self.excluded) + len(self.candidates)
+        if self.status_after == "already matched":
+            n = 0 if self.forced is None else len(self.forced)
+            return f"{self.source} already serves {self.target}: {n} exchange(s) in this result."
+        if not self.candidates:
+            if self.relevant:
+                return (f"{self.source} cannot serve {self.target}: none of the {pairs} pair(s) of their streams is a candidate; "
+                        f"{len(self.relevant)} pair(s) of one resource are ruled out (below), the other {len(self.unrelated)} are of unrelated resources.")
+            return f"{self.source} cannot serve {self.target}: none of their {pairs} pair(s) of streams shares a resource or a substitution."
+        if self.status_after is None:
+            return f"{len(self.candidates)} pair(s) could be linked, but the optimum does not choose them (run without --quick to see what forcing one costs)."
+        if self.objective_after is None:
+            return f"Forcing a link from {self.source} to {self.target} makes the scenario {self.status_after}: the rules and limits leave no room for it."
+        return f"It does not pay: forcing a link from {self.source} to {self.target} costs {self.cost_eur_per_year:,.0f} EUR/yr."
 
 
 def load_result(result_dir: str | Path) -> tuple[Scenario, pd.DataFrame, Summary]:
@@ -353,4 +405,9 @@ def why_not(result_dir: str | Path, source: str, target: str, force: bool = True
         m = after.matches
         out.forced = m[m["supply_stream"].isin([s.id for s in supplies]) & m["demand_stream"].isin([d.id for d in demands])].reset_index(drop=True)
         out.pushed_out = matches[[tuple(r) not in after_keys for r in matches[key].to_numpy().tolist()]].reset_index(drop=True)
+        changes = match_changes(matches, m)
+        out.gained = changes[changes["change"] == "gained"].reset_index(drop=True)
+        out.changed = changes[changes["change"] == "changed"].reset_index(drop=True)
+        co2 = float(changes["change_co2_avoided_t_per_year"].sum()) if "change_co2_avoided_t_per_year" in changes else 0.0
+        out.carbon_eur_per_year = -scenario.settings.carbon_price_eur_per_t * co2
     return out

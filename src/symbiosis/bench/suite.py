@@ -182,8 +182,30 @@ def run(
             row["wall_seconds"] = time.perf_counter() - started  # a fresh process: start-up and imports included
             rows.append(row)
     table = add_quality(pd.DataFrame(rows))
-    write_tables(table, out)
+    write_tables(table, out, "quick" if quick else ("only" if only else "full"))
     return table
+
+
+RESULTS = Path("benchmarks/results")  # where the full suite's results are committed
+
+
+def bench_folder(out_dir: Path | None, partial: bool) -> Path:
+    """Where a run writes: ``out_dir`` if given; else ``benchmarks/results`` for the full suite and
+    ``benchmarks/results/quick`` for a partial one (``--quick`` or ``--only``), beside the full results."""
+    if out_dir is not None:
+        return out_dir
+    return RESULTS / "quick" if partial else RESULTS
+
+
+def holds_full_results(folder: Path) -> bool:
+    """Whether a folder holds the results of a full run (``machine.json`` says so, or predates the mark)."""
+    if not (folder / "results.csv").is_file():
+        return False
+    try:
+        run = json.loads((folder / "machine.json").read_text(encoding="utf-8")).get("run", "full")
+    except (OSError, ValueError, AttributeError):
+        return True  # results.csv without a readable machine.json: not ours to judge, so kept
+    return run == "full"
 
 
 def add_quality(table: pd.DataFrame) -> pd.DataFrame:
@@ -215,10 +237,11 @@ COLUMNS = [
 ]
 
 
-def write_tables(table: pd.DataFrame, out: Path) -> None:
+def write_tables(table: pd.DataFrame, out: Path, run: str = "full") -> None:
+    """results.csv, results.md, machine.json (with ``run``: full, quick or only) and results.png."""
     write_csv(table[COLUMNS], out / "results.csv", float_format="%.6g")
     (out / "results.md").write_text(markdown(table), encoding="utf-8")
-    (out / "machine.json").write_text(json.dumps(machine(), indent=1) + "\n", encoding="utf-8")
+    (out / "machine.json").write_text(json.dumps(machine() | {"run": run}, indent=1) + "\n", encoding="utf-8")
     plot(table, out / "results.png")
 
 

@@ -61,24 +61,44 @@ def _print_explanation(e: Any) -> None:
 
 def _print_why_not(w: Any) -> None:
     out.print(styled((f"Why not {w.source} -> {w.target}?", "bold")))
-    for s, d, why in w.excluded:
-        out.print(f"  {s} -> {d}: not a candidate: {why}", highlight=False, markup=False)
+    out.print(f"  {w.answer}")
     if w.status_after == "already matched":
-        out.print("  they are matched in this result:", highlight=False)
         for r in w.forced.itertuples(index=False):
-            out.print(f"    {r.supply_stream} -> {r.demand_stream}: {r.savings_eur_per_year:,.0f} EUR/yr", highlight=False)
+            out.print(f"    {r.supply_stream} -> {r.demand_stream}: {r.savings_eur_per_year:,.0f} EUR/yr", highlight=False, markup=False)
         return
-    if not w.candidates:
-        out.print("  no pair of their streams can be linked, so nothing was forced.", highlight=False)
+    for s, d, why in w.relevant:
+        out.print(f"  {s} -> {d}: not a candidate: {why}", highlight=False, markup=False)
+    if w.unrelated:
+        supply, demand = w.unrelated_resources
+        out.print(
+            f"  {len(w.unrelated)} other pair(s) of streams are of resources that cannot serve each other "
+            f"(supplies of {', '.join(supply)}; needs of {', '.join(demand)}; no substitution row)",
+            highlight=False, markup=False,
+        )
+    if w.candidates:
+        out.print(f"  candidates that were not chosen: {', '.join(f'{s} -> {d}' for s, d in w.candidates)}", highlight=False, markup=False)
+    if w.objective_after is None or w.cost_eur_per_year is None:
         return
-    out.print(f"  candidates that were not chosen: {', '.join(f'{s} -> {d}' for s, d in w.candidates)}", highlight=False)
-    if w.status_after is None:
-        return
-    if w.objective_after is None:
-        out.print(f"  forcing the link makes the scenario {w.status_after}.", highlight=False)
-        return
-    out.print(f"  forcing it costs {w.cost_eur_per_year:,.0f} EUR/yr (objective {w.objective_before:,.0f} -> {w.objective_after:,.0f})", highlight=False)
-    for r in w.forced.itertuples(index=False):
-        out.print(f"    forced: {r.supply_stream} -> {r.demand_stream}, {r.quantity:,.2f} {r.unit}, {r.savings_eur_per_year:,.0f} EUR/yr", highlight=False)
-    for r in w.pushed_out.itertuples(index=False):
-        out.print(f"    pushed out: {r.kind} {r.source} -> {r.target} ({r.supply_stream or r.source} -> {r.demand_stream}), {r.savings_eur_per_year:,.0f} EUR/yr", highlight=False)
+    lost = w.pushed_out if w.pushed_out is not None else None
+    gained, changed = w.gained, w.changed
+    total = sum(float(f["change_savings_eur_per_year"].sum()) for f in (gained, changed) if f is not None and len(f))
+    lost_eur = float(lost["savings_eur_per_year"].sum()) if lost is not None and len(lost) else 0.0
+    parts = f"{len(lost) if lost is not None else 0} match(es) lost {-lost_eur:+,.0f}, {len(gained)} gained {float(gained['change_savings_eur_per_year'].sum()):+,.0f}, {len(changed)} changed {float(changed['change_savings_eur_per_year'].sum()):+,.0f}"
+    carbon = f", carbon value {-w.carbon_eur_per_year:+,.0f}" if w.carbon_eur_per_year else ""
+    out.print(
+        f"  forcing it costs {w.cost_eur_per_year:,.0f} EUR/yr (objective {w.objective_before:,.0f} -> {w.objective_after:,.0f}): "
+        f"{parts}{carbon}; together {total - lost_eur - w.carbon_eur_per_year:+,.0f}",
+        highlight=False,
+    )
+    if lost is not None:
+        for r in lost.itertuples(index=False):
+            out.print(f"    lost: {r.supply_stream or r.source} -> {r.demand_stream} ({r.kind} {r.source} -> {r.target}), {-r.savings_eur_per_year:+,.0f} EUR/yr", highlight=False, markup=False)
+    for r in gained.to_dict("records"):
+        tag = "forced" if r["supply_stream"] in set(w.forced["supply_stream"]) and r["demand_stream"] in set(w.forced["demand_stream"]) else "gained"
+        out.print(f"    {tag}: {r['supply_stream'] or r['source']} -> {r['demand_stream']} ({r['kind']} {r['source']} -> {r['target']}), {r['change_savings_eur_per_year']:+,.0f} EUR/yr", highlight=False, markup=False)
+    for r in changed.to_dict("records"):
+        out.print(
+            f"    changed: {r['supply_stream'] or r['source']} -> {r['demand_stream']}, {r['base_savings_eur_per_year']:,.0f} -> {r['other_savings_eur_per_year']:,.0f} "
+            f"({r['change_savings_eur_per_year']:+,.0f} EUR/yr)",
+            highlight=False, markup=False,
+        )

@@ -20,8 +20,12 @@ from symbiosis.errors import SettingsError
 
 @app.command()
 def bench(
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for results.csv, results.md, results.png and the runs.")] = Path("benchmarks/results"),
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for results.csv, results.md, results.png and the runs (default benchmarks/results; benchmarks/results/quick for --quick or --only).", show_default=False),
+    ] = None,
     quick: Annotated[bool, typer.Option("--quick", help="Only the two smallest generated parks, with short time limits.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Let a --quick or --only run replace the results of a full run.")] = False,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this instance (repeatable), e.g. --only gen-150.")] = None,
     suite: Annotated[str, typer.Option("--suite", help="'parks' (generated parks and Haasrode) or 'external' (published FCTP and SSCFLP optima, beside plain HiGHS).")] = "parks",
     bench_dir: Annotated[Path, typer.Option("--bench-dir", help="For --suite external: the folder with fctp/ and sscflp/.")] = Path("../shared/benchmarks"),
@@ -33,7 +37,7 @@ def bench(
         if suite == "external":
             from symbiosis.bench.external import markdown, run_external
 
-            target = out_dir / "external"
+            target = (out_dir if out_dir is not None else Path("benchmarks/results")) / "external"
             show_ext = out.print if out.is_terminal else None
             ext = run_external(target, bench_dir, only=only, progress=show_ext)
             out.print(markdown(ext), highlight=False, markup=False)
@@ -42,10 +46,18 @@ def bench(
         if suite != "parks":
             raise SettingsError(f"--suite {suite!r}: expected parks or external")
 
+        partial = quick or bool(only)
+        folder = b.bench_folder(out_dir, partial)
+        if partial and not force and b.holds_full_results(folder):
+            raise SettingsError(
+                f"'{folder}' holds the results of a full benchmark run; a {'--quick' if quick else '--only'} run would replace them. "
+                "Choose another --out (a partial run writes to benchmarks/results/quick by default), or pass --force"
+            )
         show = out.print if out.is_terminal else None
-        table = b.run(out_dir, quick=quick, only=only, progress=show)
+        table = b.run(folder, quick=quick, only=only, progress=show)
         out.print(b.markdown(table), highlight=False, markup=False)
-        out.print(f"written to {out_dir}", highlight=False)
+        kept = f"; the full results in {b.bench_folder(None, False)} are kept" if partial and out_dir is None else ""
+        out.print(f"{'a partial run (' + ('--quick' if quick else '--only') + '): ' if partial else ''}written to {folder}{kept}", highlight=False)
         return EXIT_OK if bool(table["check_ok"].all()) else EXIT_VIOLATIONS
 
     raise typer.Exit(guard(run))

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from symbiosis.cli.base import EXIT_OK, EXIT_VIOLATIONS, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, progress, styled, terminal_safe
+from symbiosis.cli.base import EXIT_OK, EXIT_VIOLATIONS, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, progress, styled
 from symbiosis.errors import SettingsError
 
 
@@ -155,7 +155,7 @@ def _value(v: Any) -> str:
         return "-"
     if isinstance(v, int | float) and not isinstance(v, bool):
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.6g}"
-    return terminal_safe(str(v))
+    return str(v)
 
 
 def _print_comparison(c: Any, limit: int | None) -> None:
@@ -167,7 +167,7 @@ def _print_comparison(c: Any, limit: int | None) -> None:
         for col in ("table", "row", "change", "field", "base", "other"):
             table.add_column(col)
         for r in rows.itertuples(index=False):
-            table.add_row(r.table, terminal_safe(r.row), r.change, terminal_safe(r.field), _value(r.base), _value(r.other))
+            table.add_row(r.table, r.row, r.change, r.field, _value(r.base), _value(r.other))
         out.print(table)
     else:
         out.print("inputs: the same scenario and settings in both", highlight=False)
@@ -184,7 +184,7 @@ def _print_comparison(c: Any, limit: int | None) -> None:
             gap = "" if s.mip_gap is None else f", gap {s.mip_gap:.2%}: up to {money(abs((s.best_bound or 0) - (s.objective or 0)))} EUR/yr more may exist"
             out.print(styled(("note", "yellow"), f": the {name} result is {s.status.value} (not proven{gap})"))
     if c.absent:
-        out.print(f"companies with streams in one of them only: {', '.join(terminal_safe(a) for a in c.absent)}", highlight=False)
+        out.print(f"companies with streams in one of them only: {', '.join(c.absent)}", highlight=False)
     m = c.matches
     out.print(f"matches: {len(c.lost)} lost, {len(c.gained)} gained, {len(c.changed)} changed (by stream)", highlight=False)
     if len(m):
@@ -197,7 +197,7 @@ def _print_comparison(c: Any, limit: int | None) -> None:
         for r in rows.to_dict("records"):
             pair = f"{r['supply_stream'] or r['source']} -> {r['demand_stream']}"
             table.add_row(
-                r["change"], terminal_safe(pair), terminal_safe(r["resource"]),
+                r["change"], pair, r["resource"],
                 _signed(r["change_savings_eur_per_year"]), _signed(r.get("change_co2_avoided_t_per_year"), 1), *(_signed(r[f"change_{k}"], 2) for k in moved),
             )
         out.print(table)
@@ -209,7 +209,7 @@ def _print_comparison(c: Any, limit: int | None) -> None:
         for col in ("company", "base EUR/yr", "other EUR/yr", "change EUR/yr", "change t CO2/yr"):
             table.add_column(col, justify="right")
         for r in rows.to_dict("records"):
-            table.add_row(terminal_safe(r["company"]), money(r["base_savings_eur_per_year"]), money(r["other_savings_eur_per_year"]),
+            table.add_row(r["company"], money(r["base_savings_eur_per_year"]), money(r["other_savings_eur_per_year"]),
                           _signed(r["change_eur_per_year"]), _signed(r.get("change_co2_avoided_t_per_year"), 1))
         out.print(table)
     table = Table(title="Totals", title_justify="left")
