@@ -57,7 +57,7 @@ def test_tradeoffs_refuse_a_foreign_out_folder_before_any_solve(tmp_path: Path, 
     monkeypatch.setattr(api, command, never)
     res = runner.invoke(app, [command, str(THREE), "--out", str(mine)])
     assert res.exit_code == 2, res.output
-    assert "not a symbiosis front or alternatives" in res.output
+    assert "holds files that are not a symbiosis" in res.output and "notes.txt" in res.output
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
 
 

@@ -212,7 +212,7 @@ def test_the_readers_give_the_text_back(formula_outputs: dict[str, Path], tmp_pa
     page = (out / "report.html").read_text(encoding="utf-8")
     assert html.escape("=Alpha()") in page and "'=Alpha()" not in page
     compared = runner.invoke(app, ["compare", str(out), str(out)])
-    assert compared.exit_code == 0 and "0 matches lost, 0 gained" in compared.output
+    assert compared.exit_code == 0 and "matches: 0 lost, 0 gained, 0 changed" in compared.output
     match = files.matches[files.matches["kind"] == "exchange"].iloc[0]
     explained = runner.invoke(app, ["explain", str(out), f"{match.supply_stream}->{match.demand_stream}", "--quick"])
     assert explained.exit_code == 0, explained.output

@@ -184,7 +184,7 @@ def _print_comparison(c: Any, limit: int | None) -> None:
             gap = "" if s.mip_gap is None else f", gap {s.mip_gap:.2%}: up to {money(abs((s.best_bound or 0) - (s.objective or 0)))} EUR/yr more may exist"
             out.print(styled(("note", "yellow"), f": the {name} result is {s.status.value} (not proven{gap})"))
     if c.absent:
-        out.print(f"companies with streams in one of them only: {', '.join(c.absent)}", highlight=False)
+        out.print(f"left out in one of them: {', '.join(c.absent)} (companies with streams in one result only)", highlight=False)
     m = c.matches
     out.print(f"matches: {len(c.lost)} lost, {len(c.gained)} gained, {len(c.changed)} changed (by stream)", highlight=False)
     if len(m):

@@ -8,30 +8,22 @@ terminal stays readable in a spreadsheet.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from symbiosis.io.write.files import check_target, replace_folder, write_csv
-from symbiosis.io.write.marker import all_files, write_marker
+from symbiosis.io.write.files import write_csv
+from symbiosis.io.write.folders import write_whole_folder
 
 COMPARISON_TABLES = ("inputs", "matches", "companies", "totals")
 
 
 def write_comparison(tables: Mapping[str, pd.DataFrame], out_dir: Path, inputs: Sequence[Path] = ()) -> Path:
-    """Write the comparison's tables into ``out_dir`` (replacing only an earlier symbiosis folder); return it."""
-    target = check_target(out_dir, inputs, what="comparison")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
+    """Write the comparison's tables into ``out_dir`` (``folders.write_whole_folder``: whole or not at all, replacing only an earlier comparison); return it."""
+
+    def fill(folder: Path) -> None:
         for name in COMPARISON_TABLES:
-            write_csv(tables[name], tmp / f"{name}.csv")
-        write_marker(tmp, all_files(tmp))
-        replace_folder(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+            write_csv(tables[name], folder / f"{name}.csv")
+
+    return write_whole_folder(out_dir, "comparison", fill, inputs)

@@ -36,6 +36,7 @@ KINDS: dict[str, str] = {
     "alternatives": "alternatives.csv",
     "report": "report.html",
     "scenario": "scenario.yaml",
+    "comparison": "inputs.csv",
 }
 # How a kind is named in messages.
 KIND_NAMES = {
@@ -45,6 +46,7 @@ KIND_NAMES = {
     "alternatives": "set of alternatives (symbiosis alternatives)",
     "report": "report (symbiosis report)",
     "scenario": "scenario (symbiosis estimate or merge)",
+    "comparison": "comparison (symbiosis compare --out)",
 }
 
 
