@@ -10,7 +10,10 @@ as one model (the floor couples the parts):
     stage 2: max objective   s.t. the same, and distinct >= the stage-1 optimum
 
 so each alternative shares as few links as possible with the networks before it, and
-among those it is the best. The candidates are those of the usual objective (a link
+among those it is the best. Its ``status``, ``mip_gap`` and ``best_bound`` are those of
+stage 2, in EUR/yr like its objective (turn 3: stage 1's bound counts links, not money);
+it is ``time_limit`` when either stage was stopped, and has no bound when stage 2 gave
+no solution (the network is then stage 1's). The candidates are those of the usual objective (a link
 that cannot add to it is no alternative). A match in every network, L_0 included, is
 in the robust core. Each alternative's result folder is checked like any result.
 """
@@ -31,7 +34,7 @@ from symbiosis.analysis.optimise import optimise
 from symbiosis.io.write.tradeoffs import write_folder
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
-from symbiosis.types import WEIGHTED, LinkKey, Objective
+from symbiosis.types import WEIGHTED, LinkKey, Objective, Status, relative_gap
 
 ALTERNATIVE_COLUMNS = [
     "alternative",
@@ -43,6 +46,7 @@ ALTERNATIVE_COLUMNS = [
     "status",
     "mip_gap",
     "n_links",
+    "best_bound",
 ]
 FREQUENCY_COLUMNS = ["kind", "source", "target", "supply_stream", "demand_stream", "resource", "n_networks", "share", "robust_core"]
 
@@ -76,6 +80,17 @@ class Alternatives:
     seconds: float
 
     @property
+    def not_proven(self) -> tuple[int, float | None]:
+        """How many networks are not proven, and the most any of them could gain in EUR/yr (None when a bound is unknown)."""
+        ups: list[float | None] = []
+        for r in self.results:
+            s = r.summary
+            if s.status is Status.optimal:
+                continue
+            ups.append(None if s.best_bound is None or s.objective is None else max(0.0, s.best_bound - s.objective))
+        return len(ups), (None if any(u is None for u in ups) else max((u for u in ups if u is not None), default=0.0))
+
+    @property
     def core(self) -> frozenset[LinkKey]:
         """The links in every network: the robust core."""
         out = self.links[0]
@@ -106,6 +121,7 @@ class Alternatives:
                     "jaccard_to_optimum": jaccard(links, self.links[0]),
                     "status": s.status.value,
                     "mip_gap": s.mip_gap,
+                    "best_bound": s.best_bound,
                     "n_links": len(links),
                 }
             )
@@ -180,7 +196,16 @@ def alternatives(
             time_limit_s=limit2,
         )
         chosen = second if second.result.ok else first
-        summary = chosen.result.summary.model_copy(update={"floors": {"objective": floor}})
+        # Status, gap and bound of the EUR problem (stage 2); stage 1 stopped leaves the sharing unproven too.
+        stopped = any(r.result.summary.status is not Status.optimal for r in (first, chosen))
+        bound = chosen.result.summary.best_bound if chosen is second else None
+        update = {
+            "floors": {"objective": floor},
+            "status": Status.time_limit if stopped else Status.optimal,
+            "best_bound": bound,
+            "mip_gap": relative_gap(chosen.result.summary.objective, bound),
+        }
+        summary = chosen.result.summary.model_copy(update=update)
         chosen_result = replace(chosen.result, summary=summary)
         new = link_set(chosen_result)
         if any(new == old for old in links):
@@ -190,3 +215,4 @@ def alternatives(
         if progress is not None:
             progress(i, k)
     return Alternatives(scenario, slack, tuple(results), tuple(links), time.perf_counter() - t0)
+

@@ -22,6 +22,16 @@ Method (exact, documented in docs/model.md):
    otherwise the new point is added and both halves are refined. Every pair checked
    so is ``verified``; a pair left when the budget ran out is counted in ``unverified``.
 6. Only non-dominated points are kept, sorted by CO2.
+
+Time-limited points (turn 3) are never shown as facts. A point whose savings problem
+the time limit stopped carries its status, gap and bound (of the savings problem at its
+floor: the best any network with CO2 >= its floor could save, fixed parts included).
+It stands for the front at its floor, so it sits at x = its floor with the interval
+[its savings, its bound]; its network's own CO2 may be higher. It stays on the front
+unless a proven point that meets its floor already saves its bound, and a neighbour pair
+it belongs to is not taken as verified (no step or linear piece is inferred from it).
+The implicit carbon price of a step next to such a point is a range, from the two
+points' savings and bounds (``price_range``).
 """
 
 from __future__ import annotations
@@ -53,6 +63,9 @@ PARETO_COLUMNS = [
     "n_exchanges",
     "n_pools",
     "implicit_carbon_price_eur_per_t",
+    "best_bound",
+    "implicit_carbon_price_low_eur_per_t",
+    "implicit_carbon_price_high_eur_per_t",
 ]
 
 
@@ -76,6 +89,47 @@ class FrontPoint:
     def status(self) -> Status:
         return self.result.summary.status
 
+    @property
+    def proven(self) -> bool:
+        return self.status is Status.optimal
+
+    @property
+    def best_bound(self) -> float | None:
+        """The bound of the savings problem at this floor (EUR/yr): no network with CO2 >= the floor saves more."""
+        return self.result.summary.best_bound
+
+    @property
+    def upside(self) -> float | None:
+        """At most this much more could be saved at this floor (0 when proven; None when the bound is unknown)."""
+        if self.proven:
+            return 0.0
+        return None if self.best_bound is None else max(0.0, self.best_bound - self.net_savings)
+
+    @property
+    def x(self) -> float:
+        """Where the point stands on the front: its CO2, or for a point not proven its floor (it stands for the front there)."""
+        if self.proven or self.epsilon_co2_t is None:
+            return self.co2
+        return float(self.epsilon_co2_t)
+
+    @property
+    def high(self) -> float:
+        """Its savings, or for a point not proven its bound (its savings when the bound is unknown)."""
+        up = self.upside
+        return self.net_savings + (up or 0.0)
+
+
+def price_range(a: FrontPoint, b: FrontPoint) -> tuple[float | None, float | None, float | None]:
+    """The implicit carbon price of the step from a to b: as found, lowest and highest that the bounds allow (EUR/t).
+
+    As found: (S_a - S_b) / (x_b - x_a). The true savings lie in [S, bound] at each point,
+    so the price lies in [(S_a - B_b), (B_a - S_b)] / (x_b - x_a); equal to it when both are proven.
+    """
+    d = b.x - a.x
+    if d <= 0:
+        return None, None, None
+    return (a.net_savings - b.net_savings) / d, (a.net_savings - b.high) / d, (a.high - b.net_savings) / d
+
 
 @dataclass(frozen=True)
 class Front:
@@ -92,11 +146,7 @@ class Front:
         """``pareto.csv``: one row per point, with the implicit carbon price of the step from the point before."""
         rows = []
         for i, p in enumerate(self.points):
-            price = None
-            if i > 0:
-                prev = self.points[i - 1]
-                d_co2 = p.co2 - prev.co2
-                price = (prev.net_savings - p.net_savings) / d_co2 if d_co2 > 0 else None
+            price, low, high = price_range(self.points[i - 1], p) if i > 0 else (None, None, None)
             rows.append(
                 {
                     "point": i + 1,
@@ -105,12 +155,26 @@ class Front:
                     "co2_avoided_t_per_year": p.co2,
                     "status": p.status.value,
                     "mip_gap": p.mip_gap,
+                    "best_bound": p.best_bound,
                     "n_exchanges": p.result.summary.n_exchanges,
                     "n_pools": p.result.summary.n_pools,
                     "implicit_carbon_price_eur_per_t": price,
+                    "implicit_carbon_price_low_eur_per_t": low,
+                    "implicit_carbon_price_high_eur_per_t": high,
                 }
             )
         return pd.DataFrame(rows, columns=PARETO_COLUMNS)
+
+    @property
+    def not_proven(self) -> list[FrontPoint]:
+        """The points the time limit stopped (their savings are not proven the most at their floor)."""
+        return [p for p in self.points if not p.proven]
+
+    @property
+    def most_to_gain(self) -> float | None:
+        """The most any point could still gain (its bound less its savings); None when a bound is unknown."""
+        ups = [p.upside for p in self.not_proven]
+        return None if any(u is None for u in ups) else max((u for u in ups if u is not None), default=0.0)
 
     def folders(self) -> list[str]:
         """The result folder of each point: ``point_01``, ``point_02``, ..."""
@@ -135,19 +199,23 @@ def _status(*runs: Run) -> Status:
 
 
 def non_dominated(points: list[FrontPoint], tol_eur: float, tol_t: float) -> list[FrontPoint]:
-    """The points that no other point dominates (at least as good in both, better in one), one per place, by CO2."""
+    """The points that no other point dominates (at least as good in both, better in one), one per place, by CO2.
+
+    A point not proven stands for the front at its floor with [savings, bound]: it is
+    dominated only when a proven point that meets its floor already saves its bound.
+    """
     keep: list[FrontPoint] = []
-    for p in sorted(points, key=lambda p: (p.co2, -p.net_savings)):
-        dominated = False
-        for q in points:
-            if q is p:
-                continue
-            ge = q.co2 >= p.co2 - tol_t and q.net_savings >= p.net_savings - tol_eur
-            better = q.co2 > p.co2 + tol_t or q.net_savings > p.net_savings + tol_eur
-            if ge and better:
-                dominated = True
-                break
-        if not dominated and not any(abs(k.co2 - p.co2) <= tol_t and abs(k.net_savings - p.net_savings) <= tol_eur for k in keep):
+    for p in sorted(points, key=lambda p: (p.x, -p.net_savings)):
+        if p.proven:
+            dominated = any(
+                q is not p
+                and q.co2 >= p.co2 - tol_t and q.net_savings >= p.net_savings - tol_eur
+                and (q.co2 > p.co2 + tol_t or q.net_savings > p.net_savings + tol_eur)
+                for q in points
+            )
+        else:
+            dominated = any(q.proven and q.co2 >= p.x - tol_t and q.net_savings >= p.high - tol_eur for q in points)
+        if not dominated and not any(abs(k.x - p.x) <= tol_t and abs(k.net_savings - p.net_savings) <= tol_eur and k.proven == p.proven for k in keep):
             keep.append(p)
     return keep
 
@@ -250,9 +318,10 @@ def pareto(
         return abs(p.co2 - q.co2) <= tol_t and abs(p.net_savings - q.net_savings) <= tol_eur
 
     verified: set[tuple[float, float]] = set()
+    unproven: set[tuple[float, float]] = set()  # pairs refined with a point the time limit stopped: nothing inferred
     while True:
         front = non_dominated(found, tol_eur, tol_t)
-        pairs = [(a, b) for a, b in itertools.pairwise(front) if (a.co2, b.co2) not in verified]
+        pairs = [(a, b) for a, b in itertools.pairwise(front) if (a.co2, b.co2) not in verified | unproven]
         if not pairs or budget <= 0:
             break
         a, b = max(pairs, key=lambda ab: (ab[1].co2 - ab[0].co2, -ab[0].co2))
@@ -260,15 +329,25 @@ def pareto(
         if b.co2 - a.co2 <= 2 * delta:
             verified.add(key)
             continue
+        if not (a.proven and b.proven):
+            unproven.add(key)  # a pair with a point not proven: its floor's front is an interval already
+            continue
         mid = lexicographic((a.co2 + b.co2) / 2)
         budget -= 1
         if mid is None:
             verified.add(key)
             continue
+        if not mid.proven:
+            unproven.add(key)
+            found.append(mid)
+            continue
         if same(mid, b):
             step = lexicographic(a.co2 + delta)
             budget -= 1
-            if step is None or same(step, b):
+            if step is not None and not step.proven:
+                unproven.add(key)
+                found.append(step)
+            elif step is None or same(step, b):
                 verified.add(key)  # the front steps from a straight to b
             else:
                 found.append(step)
@@ -278,7 +357,7 @@ def pareto(
             verified.update({key, (a.co2, mid.co2), (mid.co2, b.co2)})  # a linear piece
         found.append(mid)
     front = non_dominated(found, tol_eur, tol_t)
-    keys = [(a.co2, b.co2) for a, b in itertools.pairwise(front)]
+    keys = [(a.co2, b.co2) for a, b in itertools.pairwise(front)]  # a pair with a point not proven counts as unverified
     n_ok = sum(1 for k in keys if k in verified)
     # The left end's floor is its own CO2, the lowest epsilon.
     front[0] = replace(front[0], epsilon_co2_t=front[0].epsilon_co2_t if front[0].epsilon_co2_t is not None else front[0].co2)

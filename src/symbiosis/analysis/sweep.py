@@ -103,6 +103,20 @@ class SweepPoint:
     tables: SweepTables
     base_case: BaseCase | None = None  # where the base lies among the samples, and why
     gap_tolerance: float = 0.0
+    carbon_price_eur_per_t: float = 0.0  # of the point: a sample's objective is its net savings plus this times its CO2
+
+    @property
+    def most_to_gain(self) -> float | None:
+        """The most a sample the time limit stopped could still gain (its bound less its objective), EUR/yr; None when a bound is unknown."""
+        s = self.samples
+        stopped = s[(s["status"] == "time_limit") & s["net_savings_eur_per_year"].notna()]
+        if not len(stopped):
+            return 0.0
+        bound = stopped["best_bound"].to_numpy(dtype=float)
+        objective = stopped["net_savings_eur_per_year"].to_numpy(dtype=float) + self.carbon_price_eur_per_t * stopped["co2_avoided_t_per_year"].to_numpy(dtype=float)
+        if np.isnan(bound).any():
+            return None
+        return float(np.max(np.maximum(bound - objective, 0.0)))
 
     @property
     def samples(self) -> pd.DataFrame:
@@ -196,6 +210,7 @@ class SweepResult:
                     "n_solved": n_solved(p.samples),
                     "n_counted": len(counted_savings(p.samples)),
                     "n_stopped": int(((p.samples["status"] == "time_limit")).sum()),
+                    "most_to_gain_eur_per_year": p.most_to_gain,
                     "gap_tolerance": p.gap_tolerance,
                     "drivers_separate_at": p.drivers_separate_at,
                     "base_case": None if p.base_case is None else p.base_case.to_json(),
@@ -305,7 +320,8 @@ def sweep(
         tables = tabulate(outs, names, values, mode, b.result, tolerance, include_stopped)
         note = base_case(b.result, b.network, b.fixed, tables.samples, mode, rows, names) if b.network is not None else None
         s = b.result.summary
-        result_points.append(SweepPoint(p, s.net_savings_eur_per_year, s.co2_avoided_t_per_year, tables, note, tolerance))
+        carbon = b.result.scenario.settings.carbon_price_eur_per_t
+        result_points.append(SweepPoint(p, s.net_savings_eur_per_year, s.co2_avoided_t_per_year, tables, note, tolerance, carbon))
     seconds = tuple(outcomes[t].seconds for t in tasks)
     cpu = tuple(outcomes[t].cpu_seconds for t in tasks)
     return SweepResult(scenario, mode, seed, samples, tuple(result_points), tuple((grid or {}).keys()), time.perf_counter() - start, seconds, cpu, include_stopped)

@@ -126,7 +126,9 @@ def _print_summary(result: Any, out_dir: Path, scenario: Path) -> None:
             gaps = stopped["mip_gap"].dropna()
             worst = f", gaps up to {gaps.max():.2%}" if len(gaps) else ""
             rule = "counted too (--include-stopped)" if result.include_stopped else f"left out of the statistics: beyond the gap tolerance {p.gap_tolerance:.2%}"
-            out.print(styled(head, (f"{len(stopped)} of {len(s)} samples stopped on the time limit", "yellow"), f" (not proven{worst}); those beyond the tolerance are {rule}"))
+            most = p.most_to_gain
+            gain = "" if most is None else f"; at most {money(most)} EUR/yr more in one of them"
+            out.print(styled(head, (f"{len(stopped)} of {len(s)} samples stopped on the time limit", "yellow"), f" (not proven{worst}{gain}); those beyond the tolerance are {rule}"))
         if len(counted):
             q = counted.quantile([0.1, 0.5, 0.9]).tolist()
             out.print(

@@ -53,14 +53,19 @@ def pareto(
         code = _report_checks(front.check(out_dir)) if not quiet else (EXIT_VIOLATIONS if any(not r.ok for r in front.check(out_dir).values()) else EXIT_OK)
         if not quiet:
             table = Table(title=f"EUR against CO2: {len(front.points)} points ({front.solves} solves, {front.seconds:.1f} s)", title_justify="left")
-            for col in ("point", "t CO2/yr", "net savings EUR/yr", "EUR per t (step)", "status", "gap"):
+            for col in ("point", "t CO2/yr", "net savings EUR/yr", "bound EUR/yr", "EUR per t (step)", "status", "gap"):
                 table.add_column(col, justify="right")
             for r in front.table().itertuples(index=False):
-                price = r.implicit_carbon_price_eur_per_t
                 table.add_row(str(r.point), f"{r.co2_avoided_t_per_year:,.1f}", money(r.net_savings_eur_per_year),
-                              "-" if price is None or price != price else f"{price:,.0f}", str(r.status),
+                              "-" if r.status == "optimal" else money(_number(r.best_bound)), _price(r), str(r.status),
                               "-" if r.mip_gap is None or r.mip_gap != r.mip_gap else f"{r.mip_gap:.3%}")
             out.print(table)
+            stopped = front.not_proven
+            if stopped:
+                most = front.most_to_gain
+                gain = "their bounds are not known" if most is None else f"at most {money(most)} EUR/yr more could be gained at one floor"
+                out.print(styled((f"{len(stopped)} of {len(front.points)} points are not proven", "yellow"),
+                                 f" (stopped by the time limit): {gain}; each stands for the front at its CO2 floor, between its savings and its bound"))
             if front.unverified:
                 out.print(f"note: {front.unverified} step(s) between neighbours were not refined within the budget; raise --points to refine them", highlight=False)
             out.print(f"front written to {out_dir}", highlight=False)
@@ -102,12 +107,17 @@ def alternatives(
         code = _report_checks(checks) if not quiet else (EXIT_VIOLATIONS if any(not r.ok for r in checks.values()) else EXIT_OK)
         if not quiet:
             table = Table(title=f"{len(alts.results) - 1} alternative(s) within {slack:.0%} of the optimum ({alts.seconds:.1f} s)", title_justify="left")
-            for col in ("network", "objective EUR/yr", "t CO2/yr", "links", "shared with optimum", "Jaccard", "status"):
+            for col in ("network", "objective EUR/yr", "bound EUR/yr", "t CO2/yr", "links", "shared with optimum", "Jaccard", "status"):
                 table.add_column(col, justify="right")
             for r in alts.table().itertuples(index=False):
-                table.add_row(str(r.alternative), money(r.objective), f"{r.co2_avoided_t_per_year:,.1f}", str(r.n_links),
+                table.add_row(str(r.alternative), money(r.objective), "-" if r.status == "optimal" else money(_number(r.best_bound)),
+                              f"{r.co2_avoided_t_per_year:,.1f}", str(r.n_links),
                               str(r.links_shared_with_optimum), f"{r.jaccard_to_optimum:.2f}", str(r.status))
             out.print(table)
+            n_stopped, most = alts.not_proven
+            if n_stopped:
+                gain = "for some, no bound is known" if most is None else f"at most {money(most)} EUR/yr more could be gained in one of them"
+                out.print(styled((f"{n_stopped} of {len(alts.results)} networks are not proven", "yellow"), f" (stopped by the time limit): {gain}"))
             out.print(f"robust core: {len(alts.core)} matches are in every network (link_frequency.csv, robust_core)", highlight=False)
             out.print(f"alternatives written to {out_dir}", highlight=False)
         return code
@@ -140,6 +150,18 @@ def compare(
         return EXIT_OK
 
     raise typer.Exit(guard(run))
+
+
+def _number(x: Any) -> float | None:
+    return None if x is None or x != x else float(x)
+
+
+def _price(r: Any) -> str:
+    """A step's implicit carbon price, or its range where a point of the step is not proven."""
+    price, low, high = (_number(v) for v in (r.implicit_carbon_price_eur_per_t, r.implicit_carbon_price_low_eur_per_t, r.implicit_carbon_price_high_eur_per_t))
+    if low is not None and high is not None and abs(high - low) > 0.5:
+        return f"{low:,.0f} to {high:,.0f}"
+    return "-" if price is None else f"{price:,.0f}"
 
 
 def _shown(n: int, total: int) -> str:

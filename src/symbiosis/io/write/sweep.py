@@ -167,7 +167,12 @@ def sweep_html(
     if len(stopped):
         gaps = stopped["mip_gap"].dropna() if "mip_gap" in stopped else pd.Series(dtype=float)
         worst = f" (gaps up to {gaps.max():.2%})" if len(gaps) else ""
-        sure += f"<p><b>{len(stopped)} of {len(samples)} samples stopped on the time limit{worst}</b>: not proven; those beyond the gap tolerance are left out of every figure below unless the sweep was run with --include-stopped.</p>"
+        most = (stats or {}).get("most_to_gain_eur_per_year")
+        gain = "" if most is None else f"; at most {most:,.0f} EUR/yr more could be gained in one of them"
+        sure += (
+            f"<p><b>{len(stopped)} of {len(samples)} samples stopped on the time limit{worst}</b>: not proven{gain}; those beyond the gap "
+            "tolerance are left out of every figure below unless the sweep was run with --include-stopped.</p>"
+        )
     note = (stats or {}).get("base_case") or {}
     if note.get("sentence"):
         sure += f"<p><b>Base case:</b> {html.escape(str(note['sentence']))}</p>"

@@ -56,30 +56,85 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return read_output_csv(folder / name, TEXT_COLUMNS[name])
 
 
+def front_points(table: pd.DataFrame) -> pd.DataFrame:
+    """Where each point of ``pareto.csv`` is drawn: x, and the interval [low, high] of net savings (EUR/yr).
+
+    A proven point is its network: x its CO2, low = high its savings. A point the time
+    limit stopped stands for the front at its floor: x its floor, from its savings to its
+    bound (the most any network meeting the floor could save; its savings when unknown).
+    """
+    proven = (table["status"].astype(str) == "optimal").to_numpy()
+    co2 = pd.to_numeric(table["co2_avoided_t_per_year"], errors="coerce").to_numpy(dtype=float)
+    eps = pd.to_numeric(table["epsilon_co2_t"], errors="coerce").to_numpy(dtype=float)
+    low = pd.to_numeric(table["net_savings_eur_per_year"], errors="coerce").to_numpy(dtype=float)
+    bound = pd.to_numeric(table["best_bound"], errors="coerce").to_numpy(dtype=float) if "best_bound" in table else low.copy()
+    x = [c if ok or e != e else e for c, e, ok in zip(co2, eps, proven)]
+    high = [lo if ok or b != b else max(lo, b) for lo, b, ok in zip(low, bound, proven)]
+    return pd.DataFrame({"point": table["point"].to_numpy(), "x": x, "low": low, "high": high, "proven": proven})
+
+
+def _price_label(row: pd.Series) -> str | None:
+    price = row.get("implicit_carbon_price_eur_per_t")
+    low, high = row.get("implicit_carbon_price_low_eur_per_t"), row.get("implicit_carbon_price_high_eur_per_t")
+    if low is not None and high is not None and low == low and high == high and abs(high - low) > 0.5:
+        return f"{low:,.0f} to {high:,.0f} EUR/t"
+    return None if price is None or price != price else f"{price:,.0f} EUR/t"
+
+
 def front_figure(table: pd.DataFrame) -> object:
-    """Net savings (EUR/yr) against CO2 avoided (t/yr), each step labelled with its implicit carbon price."""
+    """Net savings (EUR/yr) against CO2 avoided (t/yr), each step labelled with its implicit carbon price.
+
+    A point the time limit stopped is drawn as the interval from its savings to its bound
+    at its floor (open marker), and the prices of its steps as ranges.
+    """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7.0, 4.2), dpi=120)
     ax = fig.add_subplot()
-    x = table["co2_avoided_t_per_year"].astype(float).to_numpy()
-    y = table["net_savings_eur_per_year"].astype(float).to_numpy() / 1000.0
+    pts = front_points(table)
+    x = pts["x"].to_numpy(dtype=float)
+    y = pts["low"].to_numpy(dtype=float) / 1000.0
+    top = pts["high"].to_numpy(dtype=float) / 1000.0
+    proven = pts["proven"].to_numpy(dtype=bool)
     ax.step(x, y, where="post", color="#bbbbbb", linewidth=1, label="front (staircase: a point holds until the next)")
-    ax.plot(x, y, "o-", color="#1f77b4", markersize=4, linewidth=1.2, label="points")
-    prices = pd.to_numeric(table["implicit_carbon_price_eur_per_t"], errors="coerce").to_numpy()
+    ax.plot(x, y, "-", color="#1f77b4", linewidth=1.2)
+    ax.plot(x[proven], y[proven], "o", color="#1f77b4", markersize=4, label="proven points")
+    if (~proven).any():
+        ax.vlines(x[~proven], y[~proven], top[~proven], color="#ff7f0e", linewidth=3, alpha=0.6,
+                  label=f"not proven ({int((~proven).sum())}): from its savings to its bound, at its floor")
+        ax.plot(x[~proven], y[~proven], "o", markerfacecolor="white", markeredgecolor="#ff7f0e", markersize=5)
+        ax.plot(x[~proven], top[~proven], "_", color="#ff7f0e", markersize=10)
     for i in range(1, len(x)):
-        if prices[i] == prices[i]:
-            ax.annotate(f"{prices[i]:,.0f} EUR/t", ((x[i - 1] + x[i]) / 2, (y[i - 1] + y[i]) / 2), fontsize=7, color="#d62728",
-                        xytext=(4, 4), textcoords="offset points")
-    for i, p in enumerate(table["point"].tolist()):
+        label = _price_label(table.iloc[i])
+        if label is not None:
+            ax.annotate(label, ((x[i - 1] + x[i]) / 2, (y[i - 1] + y[i]) / 2), fontsize=7, color="#d62728", xytext=(4, 4), textcoords="offset points")
+    for i, p in enumerate(pts["point"].tolist()):
         ax.annotate(str(p), (x[i], y[i]), fontsize=7, xytext=(-8, -10), textcoords="offset points")
     ax.set_xlabel("CO2 avoided (t/yr)")
     ax.set_ylabel("net savings (kEUR/yr)")
     ax.set_title("EUR against CO2: each step's implicit carbon price in red")
     ax.grid(True, linewidth=0.3)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
     return fig
+
+
+def not_proven_note(table: pd.DataFrame, what: str) -> str:
+    """'2 of 5 points are not proven ...; at most X EUR/yr more could be gained (point 3).', or '' when all are proven."""
+    stopped = table[table["status"].astype(str) != "optimal"]
+    if not len(stopped):
+        return ""
+    value = "net_savings_eur_per_year" if what == "points" else "objective"
+    bound = pd.to_numeric(stopped.get("best_bound"), errors="coerce") if "best_bound" in stopped else pd.Series([float("nan")] * len(stopped))
+    up = (bound.to_numpy(dtype=float) - pd.to_numeric(stopped[value], errors="coerce").to_numpy(dtype=float))
+    name = "point" if what == "points" else "alternative"
+    text = f"{len(stopped)} of {len(table)} {what} are not proven (stopped by the time limit)"
+    if len(up) and all(u == u for u in up):
+        k = int(up.argmax())
+        text += f"; at most {max(0.0, float(up[k])):,.0f} EUR/yr more could be gained ({name} {stopped.iloc[k][name]})"
+    else:
+        text += "; for some, no bound is known"
+    return text + "."
 
 
 def _table_html(frame: pd.DataFrame, table_id: str, caption: str) -> str:
@@ -126,10 +181,19 @@ def tradeoffs_page(folder: Path) -> tuple[str, dict[str, bytes]]:
             "savings given up per extra tonne of CO2 avoided, from the point before. Each point's network is in "
             "<code>point_NN/</code>.</p>"
         )
+        note = not_proven_note(table, "points")
+        if note:
+            parts.append(
+                f'<p id="not-proven"><b>{html.escape(note)}</b> Such a point is drawn at its CO2 floor as the interval from '
+                "its savings to its bound, and the prices of its steps as ranges.</p>"
+            )
         parts.append(_table_html(table, "points", "Points of the front"))
     if (folder / "alternatives.csv").is_file():
         table = _read(folder, "alternatives.csv")
         title = "Near-optimal alternatives and the robust core"
+        note = not_proven_note(table, "alternatives")
+        if note:
+            parts.append(f'<p id="not-proven"><b>{html.escape(note)}</b></p>')
         parts.append(_table_html(table, "alternatives", "Networks: 0 is the optimum; each next one shares as few links as possible with those before"))
         freq = _read(folder, "link_frequency.csv")
         core = freq[freq["robust_core"].astype(str).str.lower() == "true"]
