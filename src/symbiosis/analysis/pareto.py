@@ -123,12 +123,14 @@ def price_range(a: FrontPoint, b: FrontPoint) -> tuple[float | None, float | Non
     """The implicit carbon price of the step from a to b: as found, lowest and highest that the bounds allow (EUR/t).
 
     As found: (S_a - S_b) / (x_b - x_a). The true savings lie in [S, bound] at each point,
-    so the price lies in [(S_a - B_b), (B_a - S_b)] / (x_b - x_a); equal to it when both are proven.
+    so the price lies in [(S_a - B_b), (B_a - S_b)] / (x_b - x_a), and not below 0 (the
+    most savings at a floor never rise with the floor); equal to it when both are proven.
     """
     d = b.x - a.x
     if d <= 0:
         return None, None, None
-    return (a.net_savings - b.net_savings) / d, (a.net_savings - b.high) / d, (a.high - b.net_savings) / d
+    price = (a.net_savings - b.net_savings) / d
+    return price, min(price, max(0.0, (a.net_savings - b.high) / d)), (a.high - b.net_savings) / d
 
 
 @dataclass(frozen=True)
