@@ -125,3 +125,13 @@ def test_alternatives_carry_a_bound_in_eur_and_stage_one_stopped_is_not_proven(m
     table = alternatives_module.alternatives(sc, k=1, slack=0.5).table()
     row = table.iloc[1]
     assert row["status"] == "time_limit" and row["best_bound"] == pytest.approx(900.0) and row["objective"] == pytest.approx(900.0)
+
+
+def test_a_result_page_says_a_stopped_result_is_not_proven_and_how_much_it_may_miss() -> None:
+    from symbiosis.io.write.report.html import _headline
+    from symbiosis.types import Status
+
+    summary = api.solve(load_scenario(THREE)).summary  # 950 EUR/yr, proven
+    assert "not proven" not in _headline(summary)
+    stopped = summary.model_copy(update={"status": Status.time_limit, "best_bound": 1200.0})
+    assert "not proven: at most 250 EUR/yr more could be gained" in _headline(stopped)

@@ -154,6 +154,15 @@ def estimates_line(estimates: Mapping[str, Any] | None) -> str | None:
     )
 
 
+def _not_proven(summary: Summary) -> str:
+    """For a result the time limit stopped: not proven, and the most it could still gain (bound less objective)."""
+    if summary.status.value != "time_limit":
+        return ""
+    if summary.best_bound is None or summary.objective is None:
+        return "; not proven, its bound unknown"
+    return f"; not proven: at most {_money(max(0.0, summary.best_bound - summary.objective))} EUR/yr more could be gained"
+
+
 def _headline(summary: Summary) -> str:
     gap = summary.mip_gap
     co2 = summary.co2_avoided_t_per_year
@@ -162,7 +171,7 @@ def _headline(summary: Summary) -> str:
         ("kpi-co2", f"{DASH if co2 is None else f'{co2:,.1f}'} t/yr", "CO2 avoided"),
         ("kpi-exchanges", str(summary.n_exchanges), "exchanges"),
         ("kpi-pools", f"{summary.n_pools} ({summary.n_pool_members} members)", "shared facilities"),
-        ("kpi-status", summary.status.value, "solver status" + ("" if gap is None else f", gap {gap:.4%}")),
+        ("kpi-status", summary.status.value, "solver status" + ("" if gap is None else f", gap {gap:.4%}") + _not_proven(summary)),
     ]
     if summary.carbon_price_eur_per_t:
         cards.insert(
