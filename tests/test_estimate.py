@@ -178,7 +178,13 @@ def test_bad_coefficient_rows(tmp_path: Path, row: str, column: str, words: str)
 def test_shipped_table_names_a_source_per_row_and_its_derivations_hold() -> None:
     """Every shipped coefficient has a status and a source; the derived Valipac rows are the arithmetic they state.
 
-    Valipac 2018 (Flanders): residual 945,348 t, paper and cardboard 636,328 t; Flemish employment 2019: 2,876,600.
+    Valipac 2018 (Flanders): residual 945,348 t, paper and cardboard 636,328 t; Flemish employment 2019: 2,876,600;
+    collected film 50,880 t of 91,516 t of plastics. Irish EPA sectoral factors: offices 0.126 t, wholesale 1.957 t
+    per employee; WRAP: 60-80 % of office waste is paper; South-East Ireland 2003: paper and cardboard 42,268 t and
+    plastic 8,626 t of 86,262 t. CBS 2012: manufacturing paper 589 kt (16-18: 376) over 794 k jobs (16-18: 60 k);
+    NACE 25 ferrous 128 - 48 and mixed 105 - 25 kt over 83 k jobs; NACE 22 plastic 53 kt over 32 k jobs.
+    PlasticsEurope 2010: 46.4 Mt x 19 % PP over 1.6 million people. Lunches: 260 weekdays x 0.7084 worked x 0.70
+    lunching x (1 - 0.62) not home-made. EURAC: 160.9 kWh/m2 for Belgian service buildings.
     """
     tables = load_tables()
     assert len(tables.coefficients) >= 40
@@ -187,6 +193,22 @@ def test_shipped_table_names_a_source_per_row_and_its_derivations_hold() -> None
     by_id = {c.id: c for c in tables.coefficients}
     assert by_id["ALL-RESIDUAL"].value == pytest.approx(945_348 / 2_876_600, abs=0.005)
     assert by_id["ALL-PAPER"].value == pytest.approx(636_328 / 2_876_600, abs=0.005)
+    derived = {
+        "J-PAPER": 0.126 * 0.70,
+        "G-PAPER": 1.957 * 42_268 / 86_262,
+        "G-FILM": 1.957 * 8_626 / 86_262 * 50_880 / 91_516,
+        "C-PAPER": (589 - 376) / (794 - 60),
+        "C-FILM": (141 - 25 - 53) / (794 - 60 - 32) * 50_880 / 91_516,
+        "C25-SCRAP": ((128 - 48) + (105 - 25)) / 83,
+        "22-REGRIND": 53 / 32,
+        "22-VIRGIN-PP": 46.4 * 0.19 / 1.6,
+        "ALL-MEALS": 260 * 0.7084 * 0.70 * (1 - 0.62),
+        "ALL-HEAT-M2": 160.9 / 1000,
+    }
+    for cid, expected in derived.items():
+        assert by_id[cid].value == pytest.approx(expected, rel=0.02), cid
+        assert by_id[cid].status in ("derived", "sourced"), cid
+    assert by_id["K-PAPER"].value == by_id["M-PAPER"].value == by_id["N-PAPER"].value == by_id["J-PAPER"].value
     # The catalogue names a source for every default.
     for entry in tables.catalogue.values():
         assert entry.price_source and entry.co2_source and entry.kg_per_unit_source and entry.transport_source
