@@ -39,7 +39,7 @@ from symbiosis import api
 from symbiosis.io.read.intake import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
-ASK = "medtech_1,medtech_2,recycler_1,cl_cr_01,cl_mf_03"
+ASK = "medtech_1,medtech_2,cl_mf_04,recycler_1,cl_cr_01"
 
 
 def answer(book: Path, company: str, full: symbiosis.Scenario, known_resources: set[str]) -> None:
