@@ -107,7 +107,10 @@ def test_cli_solve_writes_every_file_and_check_passes(tiny: Path, tmp_path: Path
     assert list(pd.read_csv(out / "matches.csv").columns) == [
         "kind", "source", "target", "supply_stream", "demand_stream", "resource", "quantity", "unit",
         "distance_km", "savings_eur_per_year", "co2_avoided_t_per_year",
+        # contract section 4d (turn 3): one column per measure beyond savings and CO2, named after it
+        *(m.name for m in symbiosis.MEASURES.values() if m.name not in ("savings_eur", "co2_t")),
     ]
+    assert {"land_freed_m2", "material_reused_t", "truck_km"} <= set(pd.read_csv(out / "matches.csv").columns)
     assert nx.read_graphml(out / "network.graphml").number_of_edges() == 2
     checked = runner.invoke(app, ["check", str(tiny), str(out)])
     assert checked.exit_code == 0, checked.output

@@ -146,8 +146,8 @@ def test_a_pool_built_at_a_loss_for_its_co2_counts_its_loss(allocation: str, tmp
         best = brute_force_max_savings(sc, p.co2 - 1e-5)
         assert best is not None and p.net_savings <= best + 1e-3, (p.co2, p.net_savings, best)
     # Solved with a CO2 floor of 2.99 t (as the front does, carbon price 0).
-    engine = Coupled(sc.with_settings(carbon_price_eur_per_t=0), co2_only=True)
-    run = engine.run(Objective("savings", floors=(("co2", 2.99),)))
+    engine = Coupled(sc.with_settings(carbon_price_eur_per_t=0), couple=("co2_t",))
+    run = engine.run(Objective("savings_eur", floors=(("co2_t", 2.99),)))
     result = run.result
     assert run.solution.objective is not None
     assert result.summary.net_savings_eur_per_year == pytest.approx(802.405, abs=1e-3)

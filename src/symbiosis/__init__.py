@@ -3,6 +3,7 @@
     import symbiosis
     scenario = symbiosis.load_scenario("scenarios/haasrode")
     result = symbiosis.solve(scenario, carbon_price_eur_per_t=67)
+    land = symbiosis.solve(scenario, objective=symbiosis.Objective("land_freed_m2", floors={"savings_eur": 0}))
     result.matches, result.companies, result.network, result.summary
     result.write("out/haasrode")
 
@@ -22,8 +23,10 @@ from symbiosis.version import __version__ as __version__
 if TYPE_CHECKING:
     from symbiosis.api import SweepResult, alternatives, compare, estimate, intake, merge, pareto, run_baseline, solve, sweep, without
     from symbiosis.io.read import load_scenario
+    from symbiosis.measures import MEASURES
     from symbiosis.results import Result
     from symbiosis.schema import Scenario, Settings
+    from symbiosis.types import Objective
 
 _LAZY = {
     "solve": "symbiosis.api",
@@ -41,9 +44,13 @@ _LAZY = {
     "Scenario": "symbiosis.schema",
     "Settings": "symbiosis.schema",
     "load_scenario": "symbiosis.io.read",
+    "Objective": "symbiosis.types",
+    "MEASURES": "symbiosis.measures",
 }
 
 __all__ = [
+    "MEASURES",
+    "Objective",
     "OutputError",
     "Problem",
     "Result",

@@ -27,6 +27,7 @@ from symbiosis.io.read import load_scenario, read_scenario
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import check_target
 from symbiosis.io.write.intake import write_intake
+from symbiosis.measures import MEASURES, check_objective, measure
 from symbiosis.register.intake import Merged, intake_book
 from symbiosis.register.intake import merge as _merge
 from symbiosis.register.streams import Estimate
@@ -36,13 +37,16 @@ from symbiosis.results import Result
 from symbiosis.schema import Scenario
 from symbiosis.solver import Progress
 from symbiosis.solver.cluster import check_scheduler
+from symbiosis.types import WEIGHTED, Objective
 
 __all__ = [
+    "MEASURES",
     "Alternatives",
     "Comparison",
     "Estimate",
     "Front",
     "Merged",
+    "Objective",
     "Progress",
     "Result",
     "Scenario",
@@ -71,25 +75,34 @@ def _scenario(scenario: Scenario | str | Path, settings: dict[str, Any]) -> Scen
 
 
 def solve(
-    scenario: Scenario | str | Path, progress: Callable[[Progress], None] | None = None, scheduler: str | None = None, **settings: Any
+    scenario: Scenario | str | Path,
+    progress: Callable[[Progress], None] | None = None,
+    scheduler: str | None = None,
+    objective: Objective | str | None = None,
+    **settings: Any,
 ) -> Result:
     """Find the best network of exchanges and pools for a scenario.
 
     ``scenario`` is a ``Scenario`` or a path to load. Keyword arguments override
     settings, e.g. ``solve(s, carbon_price_eur_per_t=100, time_limit_s=10)``; dotted
-    keys go through ``**{"heat_pump.max_lift_c": 40}``. ``progress`` is called after
-    each independent part is solved. ``scheduler`` (``tcp://HOST:8786``) solves the
-    independent parts on that Dask cluster's workers; ``solver.processes`` above 1 on
-    a local one. ``without=["c1", ...]`` names companies whose streams are removed
-    first (see ``without``); it is not a setting.
+    keys go through ``**{"heat_pump.max_lift_c": 40}``. ``objective`` is an
+    ``Objective`` (default: net savings plus the carbon price times CO2), e.g.
+    ``Objective("land_freed_m2", floors={"savings_eur": 0})``, or a measure's name
+    (``symbiosis.MEASURES``); an unknown measure raises ``SettingsError``.
+    ``progress`` is called after each independent part is solved. ``scheduler``
+    (``tcp://HOST:8786``) solves the independent parts on that Dask cluster's workers;
+    ``solver.processes`` above 1 on a local one. ``without=["c1", ...]`` names
+    companies whose streams are removed first (see ``without``); it is not a setting.
     """
     left_out: Sequence[str] = settings.pop("without", ())
     if scheduler is not None:
         check_scheduler(scheduler)
+    goal = WEIGHTED if objective is None else Objective(objective) if isinstance(objective, str) else objective
+    check_objective(goal)
     sc = _scenario(scenario, settings)
     if left_out:
         sc = _without(sc, left_out).scenario
-    return optimise(sc, progress, scheduler=scheduler)
+    return optimise(sc, progress, objective=goal, scheduler=scheduler)
 
 
 def without(scenario: Scenario | str | Path, companies: Sequence[str]) -> Without:
@@ -98,18 +111,28 @@ def without(scenario: Scenario | str | Path, companies: Sequence[str]) -> Withou
 
 
 def pareto(
-    scenario: Scenario | str | Path, points: int = 10, progress: Callable[[int, int], None] | None = None, max_solves: int | None = None, **settings: Any
+    scenario: Scenario | str | Path,
+    points: int = 10,
+    progress: Callable[[int, int], None] | None = None,
+    max_solves: int | None = None,
+    x: str = "co2_t",
+    y: str = "savings_eur",
+    **settings: Any,
 ) -> Front:
-    """The EUR-CO2 front (net savings against CO2 avoided): ``front.points``, ``front.table()``, ``front.write(dir)``.
+    """The front of measure ``y`` against measure ``x`` (default: net savings against CO2 avoided):
+    ``front.points``, ``front.table()``, ``front.write(dir)``.
 
-    ``points`` (>= 2) floors evenly spaced between the max-savings network and the most
-    CO2 with net savings >= 0, then up to as many points again where the front bends.
-    A front of more solves than ``max_solves`` (default 10,000) is refused before it starts.
+    ``points`` (>= 2) floors on x evenly spaced between the network with the best y and
+    the best x among networks with net savings >= 0, then up to as many points again
+    where the front bends. An unknown measure raises ``SettingsError``. A front of more
+    solves than ``max_solves`` (default 10,000) is refused before it starts.
     """
     if points < 2:
         raise SettingsError(f"--points {points}: a front needs at least 2 points")
+    measure(x, "--x")
+    measure(y, "--y")
     front_solves(points, points, max_solves)  # before the scenario is even loaded
-    return _pareto(_scenario(scenario, settings), points=points, progress=progress, max_solves=max_solves)
+    return _pareto(_scenario(scenario, settings), points=points, progress=progress, max_solves=max_solves, x=x, y=y)
 
 
 def alternatives(

@@ -1,6 +1,7 @@
 """Every money and CO2 formula of the contract (DESIGN.md section 4), in one place.
 
-The candidate generator, the model's objective, the results, the checker and the
+The measure registry beside it (``symbiosis.measures``) turns these and the other
+measures (land, material, truck-km, heat) into coefficients. The candidate generator, the model's objective, the results, the checker and the
 report all call these functions, so a formula can only be wrong once. Functions take
 numpy arrays or plain floats alike. Money is EUR per year, CO2 is kg per unit in and
 t per year out.
@@ -18,7 +19,6 @@ import numpy as np
 from symbiosis.geodesy import EARTH_RADIUS_KM as EARTH_RADIUS_KM
 from symbiosis.geodesy import haversine_km as haversine_km
 from symbiosis.schema import Facility, HeatPump, Link, Pricing, Resource, Settings, Stream, Transport
-from symbiosis.types import Objective
 
 KELVIN = 273.15
 
@@ -198,18 +198,6 @@ def objective_weight(value_eur: F, co2_kg: F, settings: Settings) -> F:
     return value_eur + settings.carbon_price_eur_per_t * co2_kg / 1000.0  # type: ignore[no-any-return]
 
 
-def of_use(value_eur: np.ndarray, co2_kg: np.ndarray, settings: Settings, objective: Objective) -> np.ndarray:
-    """Whether an arc or membership can add to the objective in use (else it is pruned).
-
-    Savings alone (carbon valued): its weight must be positive. With a second measure
-    (a CO2 floor, or CO2 maximised) it is of use where it adds money or CO2.
-    """
-    value, co2 = np.asarray(value_eur, dtype=float), np.asarray(co2_kg, dtype=float)
-    if objective.plain:
-        return np.asarray(objective_weight(value, co2, settings) > 0)
-    return np.asarray((value > 0) | (co2 > 0))
-
-
 def objective(net_savings_eur: float, co2_t: float, settings: Settings) -> float:
     """Objective = net savings + carbon price x CO2 avoided (t)."""
     return net_savings_eur + settings.carbon_price_eur_per_t * co2_t
@@ -251,6 +239,16 @@ def peak_weights(reductions: Sequence[float]) -> list[float]:
     return [float(r) / total for r in reductions] if total > 0 else [1.0 / n] * n
 
 
+def peak_cut_shares(demand_per_slot: np.ndarray, inflow_per_slot: np.ndarray, reductions: Sequence[float]) -> tuple[float, list[float]]:
+    """The peak cut max_t D_t - k_d of one peak demand, and each exchange's share of it (``peak_weights``).
+
+    Every measure of the exchanges into d (``measures.peak_values``) is split so, and each
+    match's quantity is its share of the cut.
+    """
+    cut = float(np.max(demand_per_slot)) - remaining_peak(demand_per_slot, inflow_per_slot)
+    return cut, peak_weights(reductions)
+
+
 def peak_demand_shares(
     price: float,
     co2_kg_per_unit: float,
@@ -266,10 +264,9 @@ def peak_demand_shares(
     reductions r_a (``standalone_reduction``), never to the flows: flows in slots that
     set no peak are arbitrary, so equal optima would give different figures per company.
     """
-    cut = float(np.max(demand_per_slot)) - remaining_peak(demand_per_slot, inflow_per_slot)
+    cut, weights = peak_cut_shares(demand_per_slot, inflow_per_slot, reductions)
     surplus = price * cut - float(sum(fixed_costs))
     co2 = co2_kg_per_unit * cut / 1000.0
-    weights = peak_weights(reductions)
     return PeakShares([surplus * w for w in weights], [co2 * w for w in weights], [cut * w for w in weights])
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -93,35 +93,60 @@ class Solution:
 
 
 LinkKey = tuple[str, str, str]  # ("exchange", supply stream, demand stream) or ("pool", facility, demand stream)
-MeasureName = Literal["weighted", "savings", "co2", "distinct"]
+# A measure of the registry (``symbiosis.measures``: savings_eur, co2_t, land_freed_m2, ...),
+# or "weighted" (savings + carbon price x CO2, the default) or "distinct" (links shared).
+MeasureName = str
+Bounds = tuple[tuple[MeasureName, float], ...]
+
+
+def _pairs(value: Any) -> Any:
+    """A mapping as a tuple of (name, number) pairs in its order; anything else as a tuple."""
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple((str(k), float(v)) for k, v in items)
 
 
 @dataclass(frozen=True)
 class Objective:
-    """The objective in use: what is maximised, and the floors on the other measures.
+    """The objective in use: what is made as good as it can be, and the floors and ceilings on measures.
 
-    ``weighted`` is net savings plus the carbon price times CO2 avoided (the default);
-    ``savings`` is net savings alone (EUR/yr) and ``co2`` is CO2 avoided (t/yr).
-    ``distinct`` is minus the number of links shared with the earlier networks in
-    ``avoid`` (each a set of ``LinkKey``s); with ``avoid`` set, every network found also
-    drops at least one link of each earlier network (see ``model.objectives``).
-    ``floors`` are lower bounds, e.g. ``(("co2", 250.0),)`` for a Pareto point or
-    ``(("weighted", 0.95 * best),)`` for a near-optimal alternative.
+    ``maximise`` is a measure's name (maximised, or minimised when less is better, such
+    as ``truck_km``), ``"weighted"`` (the default: net savings plus the carbon price
+    times CO2 avoided), or weights ``(("savings_eur", 1.0), ("land_freed_m2", 2.0))``
+    whose sum of weight x measure is maximised (a mapping is taken as such pairs).
+    ``floors`` and ``ceilings`` bound measures, e.g. ``(("savings_eur", 0.0),)`` or
+    ``{"truck_km": 50000}``; a Pareto point floors one measure, a near-optimal
+    alternative ``(("weighted", 0.95 * best),)``. ``distinct`` is minus the number of
+    links shared with the earlier networks in ``avoid`` (each a set of ``LinkKey``s);
+    with ``avoid`` set, every network found also drops at least one link of each
+    earlier network (see ``model.objectives``). Names are checked against the registry
+    by ``symbiosis.measures.check_objective``.
     """
 
-    maximise: MeasureName = "weighted"
-    floors: tuple[tuple[MeasureName, float], ...] = ()
+    maximise: MeasureName | tuple[tuple[MeasureName, float], ...] = "weighted"
+    floors: Bounds = ()
+    ceilings: Bounds = ()
     avoid: tuple[frozenset[LinkKey], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.maximise, str):
+            object.__setattr__(self, "maximise", _pairs(self.maximise))
+        object.__setattr__(self, "floors", _pairs(self.floors))
+        object.__setattr__(self, "ceilings", _pairs(self.ceilings))
 
     @property
     def plain(self) -> bool:
-        """Only the weighted objective counts: an arc must add to it to be of use."""
-        return self.maximise == "weighted" and not self.floors and not self.avoid
+        """Only the default weighted objective counts: an arc must add to it to be of use."""
+        return self.maximise == "weighted" and not self.floors and not self.ceilings and not self.avoid
+
+    @property
+    def bounded(self) -> bool:
+        """Some floor or ceiling holds."""
+        return bool(self.floors or self.ceilings)
 
     @property
     def separable(self) -> bool:
-        """Independent parts may be solved apart: no floor or cut couples them."""
-        return not self.floors and not self.avoid and self.maximise != "distinct"
+        """Independent parts may be solved apart: no floor, ceiling or cut couples them."""
+        return not self.bounded and not self.avoid and self.maximise != "distinct"
 
 
 WEIGHTED = Objective()
@@ -169,6 +194,13 @@ class Summary(BaseModel):
     # How much of the figures rests on estimated streams (turn 3, DESIGN.md section 4f); only
     # where some stream has source "estimated: ...". See results.estimates.
     estimates: dict[str, Any] | None = None
+    ceilings: dict[str, float] | None = None
+    # Every measure's total (contract section 4d), by name; savings_eur and co2_t repeat
+    # net_savings_eur_per_year and co2_avoided_t_per_year.
+    measures: dict[str, float] | None = None
+    # The objective in use where it is not the default weighted one: measure -> weight,
+    # and ``objective`` = sum of weight x measure.
+    objective_weights: dict[str, float] | None = None
 
     @property
     def has_solution(self) -> bool:
@@ -177,7 +209,7 @@ class Summary(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``summary.json`` (optional keys only where set)."""
         data = self.model_dump(mode="json")
-        for key in ("shapley_max_std_error_eur", "anonymised", "floors", "estimates"):
+        for key in ("shapley_max_std_error_eur", "anonymised", "floors", "estimates", "ceilings", "measures", "objective_weights"):
             if data[key] is None:
                 del data[key]
         return data
@@ -199,6 +231,7 @@ def summary_from_json(data: Mapping[str, Any]) -> Summary:
 __all__ = [
     "WEIGHTED",
     "ArcId",
+    "Bounds",
     "LinkKey",
     "MeasureName",
     "MembershipId",

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from symbiosis import measures
 from symbiosis.analysis.check import CheckReport, check_result
 from symbiosis.analysis.coupled import Coupled
 from symbiosis.analysis.limits import alternatives_solves
@@ -47,6 +48,7 @@ ALTERNATIVE_COLUMNS = [
     "mip_gap",
     "n_links",
     "best_bound",
+    *(m.summary_key for m in measures.others()),  # every other measure of each network
 ]
 FREQUENCY_COLUMNS = ["kind", "source", "target", "supply_stream", "demand_stream", "resource", "n_networks", "share", "robust_core"]
 
@@ -123,6 +125,7 @@ class Alternatives:
                     "mip_gap": s.mip_gap,
                     "best_bound": s.best_bound,
                     "n_links": len(links),
+                    **{m.summary_key: (s.measures or {}).get(m.name) for m in measures.others()},
                 }
             )
         return pd.DataFrame(rows, columns=ALTERNATIVE_COLUMNS)
@@ -182,7 +185,7 @@ def alternatives(
         return Alternatives(scenario, slack, tuple(results), tuple(links), time.perf_counter() - t0)
     v_star = best.summary.objective
     floor = v_star - slack * abs(v_star)
-    engine = Coupled(scenario, co2_only=False, pool_of=WEIGHTED)
+    engine = Coupled(scenario, couple=None, pool_of=WEIGHTED)
     limit2 = max(1.0, scenario.settings.solver.time_limit_s / 4)
     for i in range(1, k + 1):
         avoid = tuple(links)

@@ -1,10 +1,11 @@
-"""The result checker: recompute feasibility and every savings figure from the files.
+"""The result checker: recompute feasibility and every figure from the files.
 
 It reads ``summary.json``, ``matches.csv``, ``flows.csv`` and ``companies.csv`` and
 the scenario, and uses neither the candidate generator nor the model: eligibility
-of each exchange is re-derived here from the contract, and money and CO2 come from
-``economics``, the one home of those formulas. A result that passes holds every
-per-slot limit, rule and figure it reports.
+of each exchange is re-derived here from the contract, and money, CO2 and every other
+measure come from the measure registry (``symbiosis.measures``, over ``economics``),
+the one home of those formulas. A result that passes holds every per-slot limit,
+rule, floor and ceiling, and every figure it reports.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis import economics
+from symbiosis import economics, measures
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.marker import MARKER, changed, read_marker
 from symbiosis.schema import Direction, Pricing, Scenario, Settings
@@ -39,6 +40,7 @@ class CheckReport:
     net_savings_eur_per_year: float = 0.0
     co2_avoided_t_per_year: float = 0.0
     objective: float = 0.0
+    measures: dict[str, float] = field(default_factory=dict)  # every measure's total, recomputed
 
     @property
     def ok(self) -> bool:
@@ -143,16 +145,9 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         m_a = max(s.min_quantity or 0.0, (d.min_quantity or 0.0) / rho_eff)
         if total < m_a * (1 - 1e-6) - 1e-9:
             v.append(f"{tag}: moves {total} but the minimum quantity is {m_a}")
-        arc_info[(s.id, d.id)] = {
-            "row": r,
-            "peak": peak,
-            "value": float(terms.value_eur_per_unit),
-            "co2": float(terms.co2_kg_per_unit),
-            "fixed": float(terms.fixed_cost_eur_per_year),
-            "x": x,
-            "rho": rho_eff,
-            "reduction": economics.standalone_reduction(scenario.slot_quantities(d), rho_eff, scenario.slot_quantities(s)) if peak else 0.0,
-        }
+        flow_coef, link_coef = measures.pair_coefficients(st, rs, rd, terms, dist)
+        reduction = economics.standalone_reduction(scenario.slot_quantities(d), rho_eff, scenario.slot_quantities(s)) if peak else 0.0
+        arc_info[(s.id, d.id)] = {"row": r, "peak": peak, "flow": flow_coef, "link": link_coef, "x": x, "rho": rho_eff, "reduction": reduction}
 
     for sid, used in supply_use.items():
         cap = scenario.slot_quantities(streams[sid])
@@ -167,32 +162,36 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             if u > c * (1 + 1e-6) + 1e-6:
                 v.append(f"demand {did} slot {scenario.slots(streams[did].resource)[t]}: {u} delivered but only {c} needed")
 
-    # Savings and CO2 per match, recomputed.
-    savings: dict[tuple[str, str], tuple[float, float]] = {}
+    # Every measure per match, recomputed.
+    columns = _measure_columns(matches, "matches.csv", v)
+    values: dict[tuple[str, str], dict[str, float]] = {}
     into_peak: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key, info in arc_info.items():
         if info["peak"]:
             into_peak[key[1]].append(key)
         else:
-            savings[key] = economics.volume_exchange(info["value"], info["co2"], float(info["x"].sum()), info["fixed"])
+            flow = float(info["x"].sum())
+            values[key] = {m: measures.exchange_value(m, info["flow"][m], info["link"][m], flow) for m in measures.MEASURES}
     for did, keys in into_peak.items():
         d = streams[did]
         need = scenario.slot_quantities(d)
         inflow = sum(arc_info[k]["rho"] * arc_info[k]["x"] for k in keys)
-        shares = economics.peak_demand_shares(
-            d.price_eur_per_unit, d.co2_kg_per_unit, need, inflow, [arc_info[k]["fixed"] for k in keys], [arc_info[k]["reduction"] for k in keys]
-        )
-        for k, sa, qa, xa in zip(keys, shares.savings_eur_per_year, shares.co2_t_per_year, shares.quantity):
-            savings[k] = (sa, qa)
+        cut, shares = economics.peak_cut_shares(need, inflow, [arc_info[k]["reduction"] for k in keys])
+        per_cut = measures.peak_coefficients(measures.PeakFacts(st, resources[d.resource], d))
+        for k, w in zip(keys, shares):
+            values[k] = {}
             r = arc_info[k]["row"]
-            if not _close(xa, float(r.quantity), xa):
-                v.append(f"matches.csv: {k[0]} -> {k[1]}: quantity {r.quantity} but its share of the peak cut is {xa:.6f}")
-    for key, (sa, qa) in savings.items():
+            if not _close(cut * w, float(r.quantity), cut * w):
+                v.append(f"matches.csv: {k[0]} -> {k[1]}: quantity {r.quantity} but its share of the peak cut is {cut * w:.6f}")
+        for m in measures.MEASURES:
+            for k, val in zip(keys, measures.peak_values(m, per_cut[m], [arc_info[k]["link"][m] for k in keys], cut, shares)):
+                values[k][m] = val
+    for key, want in values.items():
         r = arc_info[key]["row"]
-        if not _close(sa, float(r.savings_eur_per_year), abs(sa)):
-            v.append(f"matches.csv: {key[0]} -> {key[1]}: savings {r.savings_eur_per_year} but recomputed {sa:.6f}")
-        if not _close(qa, float(r.co2_avoided_t_per_year), abs(qa)):
-            v.append(f"matches.csv: {key[0]} -> {key[1]}: CO2 {r.co2_avoided_t_per_year} but recomputed {qa:.6f}")
+        for m in columns:
+            got = float(getattr(r, measures.MEASURES[m].column))
+            if not _close(want[m], got, abs(want[m])):
+                v.append(f"matches.csv: {key[0]} -> {key[1]}: {measures.MEASURES[m].label} ({m}) {got} but recomputed {want[m]:.6f}")
 
     for i, rule in enumerate(scenario.rules):
         if rule.rule == "require" and not any(
@@ -201,67 +200,78 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             file, row = scenario.origin("rules", i)
             v.append(f"{file}: row {row}: require {rule.source} -> {rule.target} does not hold")
 
-    pool_shares, pool_surpluses = _check_pools(scenario, files.facilities, matches, {k[1] for k in arc_info}, v)
+    pool_shares, pool_totals = _check_pools(scenario, files.facilities, matches, {k[1] for k in arc_info}, columns, v)
 
     # Allocation to companies and the totals.
-    alloc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
-    for key, (sa, qa) in savings.items():
-        for company, share_s, share_q in zip(
-            (streams[key[0]].company, streams[key[1]].company), economics.split_exchange(sa), economics.split_exchange(qa)
-        ):
-            alloc[company][0] += share_s
-            alloc[company][1] += share_q
-            alloc[company][2] += 1
+    alloc: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(measures.MEASURES, 0.0))
+    n_exchanges: dict[str, int] = defaultdict(int)
+    for key, want in values.items():
+        for company in (streams[key[0]].company, streams[key[1]].company):
+            n_exchanges[company] += 1
+        for m, amount in want.items():
+            for company, part in zip((streams[key[0]].company, streams[key[1]].company), economics.split_exchange(amount)):
+                alloc[company][m] += part
     n_pools: dict[str, set[str]] = defaultdict(set)
-    for (fid, did), (sa, qa) in pool_shares.items():
+    for (fid, did), shares_of in pool_shares.items():
         company = streams[did].company
-        alloc[company][0] += sa
-        alloc[company][1] += qa
+        for m, amount in shares_of.items():
+            alloc[company][m] += amount
         n_pools[company].add(fid)
     standalone: dict[str, float] = defaultdict(float)
     for s in scenario.streams:
         standalone[s.company] += economics.standalone_cost(s.price_eur_per_unit, s.quantity)
     has_require = any(r.rule == "require" for r in scenario.rules)
+    company_columns = _measure_columns(companies_out, "companies.csv", v)
     seen = set()
     for r in companies_out.itertuples(index=False):
         seen.add(r.company)
-        want = alloc.get(r.company, [0.0, 0.0, 0])
+        want = alloc.get(r.company, dict.fromkeys(measures.MEASURES, 0.0))
         if int(r.n_pools) != len(n_pools.get(r.company, ())):
             v.append(f"companies.csv: {r.company}: n_pools {r.n_pools} but counted {len(n_pools.get(r.company, ()))}")
         if not _close(standalone[r.company], float(r.standalone_cost_eur_per_year), abs(standalone[r.company])):
             v.append(f"companies.csv: {r.company}: stand-alone cost {r.standalone_cost_eur_per_year} but the streams give {standalone[r.company]:.6f}")
-        with_sym = standalone[r.company] - want[0]
+        with_sym = standalone[r.company] - want["savings_eur"]
         if not _close(with_sym, float(r.cost_with_symbiosis_eur_per_year), abs(with_sym)):
             v.append(f"companies.csv: {r.company}: cost with symbiosis {r.cost_with_symbiosis_eur_per_year} but recomputed {with_sym:.6f}")
-        gain = economics.objective(want[0], want[1], st)  # the carbon value counts, as in the objective
+        gain = economics.objective(want["savings_eur"], want["co2_t"], st)  # the carbon value counts, as in the objective
         if gain < -1e-6 and not has_require:
             # Only a proven optimum keeps everyone at or above zero (dropping a match is
             # always feasible); a stopped or heuristic result may not, nor one found
-            # under a floor (a Pareto point, an alternative), which dropping may break.
+            # under a floor (a Pareto point, an alternative, a floor asked for), which dropping may break.
             line = f"companies.csv: {r.company}: allocated {gain:.2f} EUR/yr (carbon valued), below zero (individual rationality fails)"
-            (v if summary.status is Status.optimal and not summary.floors else report.notes).append(line)
-        if not _close(want[0], float(r.savings_eur_per_year), abs(want[0])):
-            v.append(f"companies.csv: {r.company}: savings {r.savings_eur_per_year} but the exchanges give {want[0]:.6f}")
-        if not _close(want[1], float(r.co2_avoided_t_per_year), abs(want[1])):
-            v.append(f"companies.csv: {r.company}: CO2 {r.co2_avoided_t_per_year} but the exchanges give {want[1]:.6f}")
-        if int(r.n_exchanges) != want[2]:
-            v.append(f"companies.csv: {r.company}: n_exchanges {r.n_exchanges} but counted {want[2]}")
+            bound = summary.floors or summary.ceilings or summary.objective_weights
+            (v if summary.status is Status.optimal and not bound else report.notes).append(line)
+        for m in company_columns:
+            got = float(getattr(r, measures.MEASURES[m].column))
+            if not _close(want[m], got, abs(want[m])):
+                v.append(f"companies.csv: {r.company}: {measures.MEASURES[m].label} ({m}) {got} but the matches give {want[m]:.6f}")
+        if int(r.n_exchanges) != n_exchanges.get(r.company, 0):
+            v.append(f"companies.csv: {r.company}: n_exchanges {r.n_exchanges} but counted {n_exchanges.get(r.company, 0)}")
     for company in alloc:
         if company not in seen:
             v.append(f"companies.csv: company {company} takes part in exchanges but has no row")
 
-    # The pools count with their surplus recomputed from the inputs, not the members' shares
+    # The pools count with their totals recomputed from the inputs, not the members' shares
     # in matches.csv: a total summed from the shares trusts the allocation rule, and one that
     # drops a loss (a Shapley worth clamped at 0) would agree with a summary that drops it too.
-    net = sum(s for s, _ in savings.values()) + sum(pool_surpluses.values())
-    co2_t = sum(q for _, q in savings.values()) + sum(q for _, q in pool_shares.values())
+    totals = {m: sum(x[m] for x in values.values()) + pool_totals.get(m, 0.0) for m in measures.MEASURES}
+    net, co2_t = totals["savings_eur"], totals["co2_t"]
     report.net_savings_eur_per_year = net
     report.co2_avoided_t_per_year = co2_t
-    report.objective = economics.objective(net, co2_t, st)
+    report.measures = totals
+    weights = summary.objective_weights
+    report.objective = economics.objective(net, co2_t, st) if weights is None else sum(w * totals[m] for m, w in weights.items() if m in totals)
     for name, recomputed in (("net_savings_eur_per_year", net), ("co2_avoided_t_per_year", co2_t), ("objective", report.objective)):
         got = getattr(summary, name)
         if got is None or not _close(recomputed, float(got), abs(recomputed)):
             v.append(f"summary.json: {name} {got} but recomputed {recomputed:.6f}")
+    reported = summary.measures or {}
+    for m, recomputed in totals.items():
+        if m not in reported:
+            v.append(f"summary.json: measures has no {m}")
+        elif not _close(recomputed, float(reported[m]), abs(recomputed)):
+            v.append(f"summary.json: measures {m} {reported[m]} but recomputed {recomputed:.6f}")
+    _check_bounds(summary.floors, summary.ceilings, totals, report.objective, v)
     if summary.n_exchanges != len(exchanges):
         v.append(f"summary.json: n_exchanges {summary.n_exchanges} but matches.csv has {len(exchanges)}")
     n_built = len({f for f, _ in pool_shares})
@@ -270,23 +280,50 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
     return report
 
 
+def _measure_columns(frame: pd.DataFrame, file: str, v: list[str]) -> list[str]:
+    """The measures whose column the table has; a missing one is a violation."""
+    out = []
+    for m in measures.MEASURES.values():
+        if m.column in frame.columns:
+            out.append(m.name)
+        else:
+            v.append(f"{file}: has no column '{m.column}' (measure {m.name})")
+    return out
+
+
+def _check_bounds(floors: dict[str, float] | None, ceilings: dict[str, float] | None, totals: dict[str, float], objective: float, v: list[str]) -> None:
+    """Each floor and ceiling of summary.json (keyed by summary key, or ``objective``) holds for the recomputed figures."""
+    by_key = {m.summary_key: totals[m.name] for m in measures.MEASURES.values()} | {"objective": objective}
+    for kind, bounds, sign in (("floor", floors, 1.0), ("ceiling", ceilings, -1.0)):
+        for key, value in (bounds or {}).items():
+            if key not in by_key:
+                v.append(f"summary.json: {kind} on unknown figure '{key}'")
+                continue
+            # The solver holds a bound to its feasibility tolerance: a little slack, scaled by the bound.
+            if sign * (by_key[key] - value) < -(REL * abs(value) + ABS * max(1.0, abs(value))):
+                v.append(f"summary.json: {kind} {key} {value} does not hold: recomputed {by_key[key]:.6f}")
+
+
 def _check_pools(
-    scenario: Scenario, built: pd.DataFrame, matches: pd.DataFrame, exchange_demands: set[str], v: list[str]
-) -> tuple[dict[tuple[str, str], tuple[float, float]], dict[str, float]]:
-    """Check facilities and memberships; return each member's (share EUR/yr, CO2 t/yr) and each built pool's recomputed surplus."""
+    scenario: Scenario, built: pd.DataFrame, matches: pd.DataFrame, exchange_demands: set[str], columns: list[str], v: list[str]
+) -> tuple[dict[tuple[str, str], dict[str, float]], dict[str, float]]:
+    """Check facilities and memberships; return each member's figures by measure and the pools' totals by measure,
+    recomputed from the inputs (money: each built pool's surplus)."""
     st = scenario.settings
     pools = matches[matches["kind"] == "pool"]
     if len(pools) and not len(built):
         v.append("facilities.csv: pool members are listed but no facility is built")
     streams = scenario.stream_by_id
     companies = scenario.company_by_id
+    resources = scenario.resource_by_id
     sites: dict[str, list[Any]] = defaultdict(list)
     for f in scenario.facilities:
         sites[f.id].append(f)
-    shares: dict[tuple[str, str], tuple[float, float]] = {}
-    surpluses: dict[str, float] = {}
+    shares: dict[tuple[str, str], dict[str, float]] = {}
+    totals: dict[str, float] = dict.fromkeys(measures.MEASURES, 0.0)
     member_of: dict[str, str] = {}
     member: dict[str, economics.MemberTerms] = {}
+    member_coef: dict[str, dict[str, float]] = {}
     for r in pools.itertuples(index=False):
         tag = f"matches.csv: pool {r.source} member {r.demand_stream}"
         d = streams.get(r.demand_stream)
@@ -303,7 +340,8 @@ def _check_pools(
         link = scenario.link_index.membership(site.id, d)
         if link is not None and link.distance_km is not None:
             km = link.distance_km
-        member[d.id] = economics.member_terms(st, scenario.resource_by_id[site.resource], d, site, km, link)
+        member[d.id] = economics.member_terms(st, resources[site.resource], d, site, km, link)
+        member_coef[d.id] = measures.member_coefficients(measures.MemberFacts(st, resources[site.resource], d, km, member[d.id]))
         if not _close(km, float(r.distance_km), km):
             v.append(f"{tag}: distance_km {r.distance_km} but the coordinates (and links.csv) give {km:.6f}")
         if km > site.max_distance_km * (1 + 1e-9):
@@ -321,19 +359,19 @@ def _check_pools(
         if fid not in sites:
             v.append(f"{tag}: unknown facility")
             continue
-        options = [(o.capacity, economics.pool_fixed_cost(o.capex_eur, o.opex_eur_per_year, st)) for o in sites[fid]]
+        options = [(o.capacity, economics.pool_fixed_cost(o.capex_eur, o.opex_eur_per_year, st), o) for o in sites[fid]]
         site = sites[fid][0]
         members = [r for r in pools.itertuples(index=False) if r.source == fid and r.demand_stream in member]
         members.sort(key=lambda r: r.demand_stream)
         quantity = sum(streams[r.demand_stream].quantity for r in members)
         chosen = [
-            (cap, fixed) for cap, fixed in options
+            (cap, fixed, o) for cap, fixed, o in options
             if _close(cap, float(fac.capacity), cap) and _close(fixed + site.cost_eur_per_unit * quantity, float(fac.cost_eur_per_year), fixed)
         ]
         if not chosen:
             v.append(f"{tag}: capacity {fac.capacity} at cost {fac.cost_eur_per_year} is none of the facility's size options")
             continue
-        capacity, fixed = chosen[0]
+        capacity, fixed, option = chosen[0]
         loads = [scenario.slot_quantities(streams[r.demand_stream]) for r in members]
         load = np.sum(loads, axis=0) if loads else np.zeros(1)
         for slot, value in zip(scenario.slots(site.resource), load):
@@ -345,23 +383,33 @@ def _check_pools(
             v.append(f"{tag}: peak_load {fac.peak_load} but the members' summed need peaks at {load.max()}")
         values = [member[r.demand_stream].value_eur_per_year for r in members]
         surplus = economics.pool_surplus(values, fixed)
-        surpluses[fid] = surplus
+        totals["savings_eur"] += surplus
         if not _close(surplus, float(fac.surplus_eur_per_year), abs(surplus)):
             v.append(f"{tag}: surplus {fac.surplus_eur_per_year} but recomputed {surplus:.6f}")
         if st.allocation == "shapley":
-            want, _ = economics.shapley_shares(values, loads, options, st.shapley_samples, st.solver.seed, surplus=surplus)
+            want, _ = economics.shapley_shares(values, loads, [(c, f) for c, f, _ in options], st.shapley_samples, st.solver.seed, surplus=surplus)
         else:
             want = economics.proportional_shares(surplus, [streams[r.demand_stream].price_eur_per_unit * streams[r.demand_stream].quantity for r in members])
         if not _close(sum(float(r.savings_eur_per_year) for r in members), surplus, abs(surplus)):
             v.append(f"{tag}: the members' shares sum to {sum(float(r.savings_eur_per_year) for r in members):.6f}, not the surplus {surplus:.6f}")
-        for r, share in zip(members, want):
+        per_option = measures.option_coefficients(measures.OptionFacts(st, resources[site.resource], option))
+        other = {
+            m: measures.member_values(m, [member_coef[r.demand_stream][m] for r in members], per_option[m], [streams[r.demand_stream].quantity for r in members])
+            for m in measures.MEASURES
+            if m != "savings_eur"
+        }
+        for m, figures in other.items():
+            totals[m] += sum(figures)
+        for i, (r, share) in enumerate(zip(members, want)):
             d = streams[r.demand_stream]
-            co2 = member[d.id].co2_t_per_year
             if not _close(share, float(r.savings_eur_per_year), abs(share)):
                 v.append(f"matches.csv: pool {fid} member {d.id}: share {r.savings_eur_per_year} but the {st.allocation} rule gives {share:.6f}")
-            if not _close(co2, float(r.co2_avoided_t_per_year), abs(co2)):
-                v.append(f"matches.csv: pool {fid} member {d.id}: CO2 {r.co2_avoided_t_per_year} but recomputed {co2:.6f}")
-            shares[(fid, d.id)] = (float(r.savings_eur_per_year), float(r.co2_avoided_t_per_year))
+            for m, figures in other.items():
+                if m in columns:
+                    got = float(getattr(r, measures.MEASURES[m].column))
+                    if not _close(figures[i], got, abs(figures[i])):
+                        v.append(f"matches.csv: pool {fid} member {d.id}: {measures.MEASURES[m].label} ({m}) {got} but recomputed {figures[i]:.6f}")
+            shares[(fid, d.id)] = {"savings_eur": float(r.savings_eur_per_year)} | {m: figures[i] for m, figures in other.items()}
     for fid in set(pools["source"]) - set(built["facility"]):
         v.append(f"matches.csv: pool {fid} has members but is not in facilities.csv")
-    return shares, surpluses
+    return shares, totals

@@ -1,17 +1,19 @@
-"""Solving a scenario under objectives that couple its independent parts (CO2 floors, cuts).
+"""Solving a scenario under objectives that couple its independent parts (floors, ceilings, cuts).
 
-A floor on CO2 avoided, or on the whole objective, ties every part together, so the
-parts can no longer be solved apart. What stays exact and cheap:
+A floor on a measure (CO2 avoided on a Pareto front), or on the whole objective, ties
+every part together, so the parts can no longer be solved apart. What stays exact
+and cheap:
 
-- parts whose candidates carry no CO2 at all (every arc, peak demand and membership
-  has zero CO2) do not enter a CO2 floor; for a Pareto run they are solved once, for
-  the largest savings, and kept fixed (``Coupled(co2_only=True)``);
+- parts whose candidates carry none of the coupling measures (every arc, peak demand,
+  membership and size option has a zero coefficient of each) do not enter their
+  floors; for a front they are solved once, for the best value of the measure traded
+  against (``best``, net savings by default), and kept fixed (``couple``);
 - every other part is merged into one model, solved as a whole under the floors.
 
 Then a run's optimum is the sum of the fixed parts' optima and the merged model's
-optimum: exact, since the fixed parts share no variable with the floor. Without
-``co2_only`` (alternatives, whose floor is on the whole objective) everything is one
-model.
+optimum: exact, since the fixed parts share no variable with the floors. With
+``couple=None`` (alternatives, whose floor is on the whole objective) everything is
+one model.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from symbiosis import measures
 from symbiosis.analysis import baselines
 from symbiosis.candidates import Candidates, Decisions, Part, build_candidates, split_components, subset, whole
 from symbiosis.results import Result, assign, build_result
@@ -28,18 +31,21 @@ from symbiosis.schema import Scenario
 from symbiosis.solver import decisions_of, solve_part
 from symbiosis.types import Objective, Solution, Status, Termination, relative_gap
 
-# Candidates in a Pareto or alternatives run: arcs that add money or CO2 (``economics.of_use``).
-BROAD = Objective("savings", floors=(("co2", 0.0),))
+# Candidates of the default front: arcs that add money or CO2 (``measures.of_use``).
+BROAD = Objective("savings_eur", floors=(("co2_t", 0.0),))
 
 
-def _carries_co2(c: Candidates) -> bool:
+def carries(c: Candidates, names: tuple[str, ...]) -> bool:
+    """Whether any candidate of the part has a non-zero coefficient of one of these measures."""
     arcs = c.arcs
-    if len(arcs) and np.any(arcs["co2_kg_per_unit"].to_numpy(dtype=float) != 0):
-        return True
-    peak = arcs.loc[arcs["peak"].astype(bool), "demand_stream"] if len(arcs) else []
-    if any(c.demand_co2.get(d, 0.0) != 0 for d in peak):
-        return True
-    return bool(len(c.memberships) and np.any(c.memberships["co2_t_per_year"].to_numpy(dtype=float) != 0))
+    peak = set(arcs.loc[arcs["peak"].astype(bool), "demand_stream"]) if len(arcs) else set()
+    for name in names:
+        k = c.coefficients[name]
+        if any(np.any(a != 0) for a in (k.flow, k.link, k.membership, k.option)):
+            return True
+        if any(k.peak.get(d, 0.0) != 0 for d in peak):
+            return True
+    return False
 
 
 @dataclass
@@ -56,13 +62,14 @@ class Coupled:
     """The candidates of a scenario, the parts held fixed and the merged model's part."""
 
     scenario: Scenario
-    co2_only: bool = True
+    couple: tuple[str, ...] | None = ("co2_t",)  # measures whose floors tie parts (None: one model)
     pool_of: Objective = BROAD  # the objective whose pruning picks the candidates
+    best: str = "savings_eur"  # what the fixed parts are solved for (made as good as it can be)
     candidates: Candidates = field(init=False)
     fixed: list[tuple[Part, Solution]] = field(init=False)
     merged: Part = field(init=False)
-    fixed_savings: float = field(init=False)
-    fixed_bound: float | None = field(init=False)
+    fixed_value: float = field(init=False)  # the fixed parts' total of ``best`` (in its own units)
+    fixed_bound: float | None = field(init=False)  # their bound, in the same units
     build_seconds: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -70,27 +77,39 @@ class Coupled:
         sc = self.scenario
         self.candidates = build_candidates(sc, objective=self.pool_of)
         c = self.candidates
-        parts = split_components(c) if (sc.settings.solver.decompose and self.co2_only) else [whole(c)]
-        carries = [not self.co2_only or _carries_co2(p.candidates) for p in parts]
-        free = [p for p, k in zip(parts, carries) if not k]
-        rest = [p for p, k in zip(parts, carries) if k]
+        couple = self.couple
+        parts = split_components(c) if (sc.settings.solver.decompose and couple is not None) else [whole(c)]
+        ties = [couple is None or carries(p.candidates, couple) for p in parts]
+        free = [p for p, k in zip(parts, ties) if not k]
+        rest = [p for p, k in zip(parts, ties) if k]
         arcs = np.concatenate([p.arcs for p in rest]) if rest else np.zeros(0, dtype=int)
         opts = np.concatenate([p.options for p in rest]) if rest else np.zeros(0, dtype=int)
         mems = np.concatenate([p.memberships for p in rest]) if rest else np.zeros(0, dtype=int)
         arcs, opts, mems = np.sort(arcs), np.sort(opts), np.sort(mems)
         self.merged = Part(subset(c, arcs, opts, mems), arcs, opts, mems)
         self.fixed = []
-        savings = 0.0
+        sign = measures.MEASURES[self.best].sign
+        value = 0.0
         bounds: list[float | None] = []
         for p in free:
             deadline = time.monotonic() + sc.settings.solver.time_limit_s
-            sol = solve_part(p.candidates, sc.settings, deadline, baselines.greedy, objective=Objective("savings")).solution
+            sol = solve_part(p.candidates, sc.settings, deadline, baselines.greedy, objective=Objective(self.best)).solution
             self.fixed.append((p, sol))
-            savings += sol.objective or 0.0
+            value += sol.objective or 0.0
             bounds.append(sol.best_bound)
-        self.fixed_savings = savings
-        self.fixed_bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
+        # The solver's objective is ``best`` made as good as it can be: sign x its value.
+        self.fixed_value = sign * value
+        self.fixed_bound = None if any(b is None for b in bounds) else sign * sum(b for b in bounds if b is not None)
         self.build_seconds = time.perf_counter() - t0
+
+    @property
+    def fixed_savings(self) -> float:
+        """The fixed parts' net savings (EUR/yr) when they are solved for savings."""
+        return self.fixed_value if self.best == "savings_eur" else 0.0
+
+    def fixed_total(self, name: str) -> float:
+        """What the fixed parts add to a measure: their ``best``; 0 for a coupling measure (they carry none)."""
+        return self.fixed_value if name == self.best else 0.0
 
     @property
     def empty(self) -> bool:
@@ -119,10 +138,17 @@ class Coupled:
         result = build_result(self.scenario, self.candidates, decisions, outcome, self.build_seconds)
         return Run(result, sol, time.perf_counter() - t0)
 
-    def with_bound(self, result: Result, merged_bound: float | None, status: Status, floors: dict[str, float] | None) -> tuple[Result, float | None]:
-        """The result with the bound of the savings problem (fixed parts' bounds + the merged model's) and its gap."""
-        bound = None if merged_bound is None or self.fixed_bound is None else self.fixed_bound + merged_bound
-        net = result.summary.net_savings_eur_per_year
-        gap = relative_gap(net, bound) if net is not None else None
-        summary = result.summary.model_copy(update={"best_bound": bound, "mip_gap": gap, "status": status, "objective": net, "floors": floors})
+    def with_bound(
+        self, result: Result, merged_bound: float | None, status: Status, floors: dict[str, float] | None, ceilings: dict[str, float] | None = None
+    ) -> tuple[Result, float | None]:
+        """The result with the bound of the ``best`` problem (fixed parts' bounds + the merged model's), its gap, and the bounds it holds."""
+        m = measures.MEASURES[self.best]
+        bound = None if merged_bound is None or self.fixed_bound is None else self.fixed_bound + m.sign * merged_bound
+        value = (result.summary.measures or {}).get(self.best)
+        gap = relative_gap(value, bound) if value is not None else None
+        objective = None if value is None else m.sign * value
+        update = {"best_bound": bound, "mip_gap": gap, "status": status, "objective": objective, "floors": floors, "ceilings": ceilings}
+        if self.best != "savings_eur":
+            update["objective_weights"] = {self.best: m.sign}
+        summary = result.summary.model_copy(update=update)
         return replace(result, summary=summary), gap

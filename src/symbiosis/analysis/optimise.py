@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from symbiosis import measures
 from symbiosis.analysis import baselines
 from symbiosis.analysis.diagnose import diagnose_infeasible, unmet_message
 from symbiosis.analysis.fixed import settle
@@ -33,12 +34,13 @@ def optimise(
     independent parts are solved on Dask workers (same results as in turn).
     """
     start = time.perf_counter()
+    measures.check_objective(objective)
     candidates = build_candidates(scenario, objective=objective)
     unmet = [r for r in candidates.requires if not r.arcs]
     if unmet:
         problems = [unmet_message(scenario, r) for r in unmet]
         outcome = Outcome(Status.infeasible, None, None, None, 0.0, 0)
-        return build_result(scenario, candidates, None, outcome, time.perf_counter() - start, problems)
+        return build_result(scenario, candidates, None, outcome, time.perf_counter() - start, problems, objective=objective)
     options = scenario.settings.solver
     # A floor or a cut couples the parts: then the whole is solved as one model (exact).
     parts = split_components(candidates) if options.decompose and objective.separable else [whole(candidates)]
@@ -60,12 +62,38 @@ def optimise(
             outcome = replace(outcome, objective=value, mip_gap=relative_gap(value, outcome.best_bound))
     problems = []
     if outcome.status is Status.infeasible:
+        if objective.bounded:
+            problems.append(bounds_message(scenario, objective))
         for part, sol in solved:
             if sol.termination is Termination.infeasible:
                 lines = diagnose_infeasible(scenario, part)
-                problems.append("these rules and limits clash: " + "; ".join(lines) if lines else "the require rules cannot all hold together")
+                if lines or not objective.bounded:
+                    problems.append("these rules and limits clash: " + "; ".join(lines) if lines else "the require rules cannot all hold together")
     table = parts_table(scenario, [(part, out.solution, out.build_seconds) for part, out in zip(parts, outs)])
-    return build_result(scenario, candidates, decisions, outcome, build_seconds, problems, parts=table)
+    return build_result(scenario, candidates, decisions, outcome, build_seconds, problems, parts=table, objective=objective)
+
+
+def bounds_message(scenario: Scenario, objective: Objective) -> str:
+    """Why a bounded objective is infeasible: the floors and ceilings that no network can meet on their own,
+    each with the best that measure can reach (found by optimising it alone), or all of them where only
+    their combination fails."""
+    alone, together = [], []
+    for kind, bounds, sign in (("floor", objective.floors, 1.0), ("ceiling", objective.ceilings, -1.0)):
+        for name, value in bounds:
+            m = measures.MEASURES.get(name)
+            if m is None:  # the weighted sum (alternatives): no single measure to name
+                together.append(f"{kind} on the objective {value:,.6g}")
+                continue
+            best = optimise(scenario, objective=Objective(((name, sign),)))
+            reach = best.summary.measures.get(name) if best.summary.measures else None
+            text = f"{kind} {name} {'>=' if sign > 0 else '<='} {value:,.6g} {m.unit}"
+            if reach is not None and sign * (value - reach) > 1e-9 * max(1.0, abs(reach)):
+                alone.append(f"{text}, but at {'most' if sign > 0 else 'least'} {reach:,.6g} {m.unit} can be reached")
+            else:
+                together.append(text)
+    if alone:
+        return "no network meets " + "; ".join(alone)
+    return "no network meets these floors and ceilings together: " + "; ".join(together)
 
 
 def run_baseline(scenario: Scenario, method: str) -> Result:

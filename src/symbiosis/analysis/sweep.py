@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from symbiosis import measures
 from symbiosis.analysis import confidence
 from symbiosis.analysis.basecase import BaseCase, base_case
 from symbiosis.analysis.fixed import Network, evaluate_network, network_of, network_scenario
@@ -59,6 +60,7 @@ MATCH_KEY = ["kind", "source", "target", "supply_stream", "demand_stream", "reso
 SAMPLE_COLUMNS = [
     "sample", "status", "net_savings_eur_per_year", "co2_avoided_t_per_year", "mip_gap", "best_bound", "counted",
     "base_network_net_savings_eur_per_year",
+    *(m.summary_key for m in measures.others()),  # every other measure of each sample (contract section 4d)
 ]
 MATCH_ROBUSTNESS_COLUMNS = [*MATCH_KEY, "share_chosen", "share_low", "share_high", "savings_p10", "savings_p50", "savings_p90"]
 COMPANY_ROBUSTNESS_COLUMNS = ["company", "savings_p10", "savings_p50", "savings_p90", "share_below_zero", "share_below_zero_low", "share_below_zero_high"]
@@ -91,6 +93,7 @@ class SampleOutcome:
     mip_gap: float | None = None
     best_bound: float | None = None  # of the problem the sample solved (its objective)
     base_network: float | None = None  # reoptimise: the base network's net savings in this sample (its flows re-optimised)
+    measures: tuple[tuple[str, float], ...] = ()  # every measure's total (none without a solution)
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,8 @@ def outcome_of(index: int, result: Result, seconds: float) -> SampleOutcome:
     part = c[(c["n_exchanges"] > 0) | (c["n_pools"] > 0)]
     companies = tuple((str(k), float(v)) for k, v in zip(part["company"], part["savings_eur_per_year"]))
     return SampleOutcome(
-        index, s.status.value, s.net_savings_eur_per_year, s.co2_avoided_t_per_year, matches, companies, seconds, mip_gap=s.mip_gap, best_bound=s.best_bound
+        index, s.status.value, s.net_savings_eur_per_year, s.co2_avoided_t_per_year, matches, companies, seconds, mip_gap=s.mip_gap, best_bound=s.best_bound,
+        measures=tuple((s.measures or {}).items()),
     )
 
 
@@ -443,6 +447,7 @@ def tabulate(
             "sample": o.index, "status": o.status, "net_savings_eur_per_year": o.net_savings, "co2_avoided_t_per_year": o.co2_t,
             "mip_gap": o.mip_gap, "best_bound": o.best_bound, "counted": "yes" if yes else "no", "base_network_net_savings_eur_per_year": o.base_network,
         }
+        row.update({m.summary_key: dict(o.measures).get(m.name) for m in measures.others()})
         row.update({n: float(values[o.index, j]) for j, n in enumerate(names)})
         sample_rows.append(row)
     samples = pd.DataFrame(sample_rows, columns=SAMPLE_COLUMNS + names)

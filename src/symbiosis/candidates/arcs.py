@@ -15,9 +15,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from symbiosis import economics
+from symbiosis import economics, measures
 from symbiosis.candidates.pools import build_pool_candidates
-from symbiosis.candidates.table import ARC_COLUMNS, Candidates, RequireRule
+from symbiosis.candidates.table import ARC_COLUMNS, Candidates, Coefficients, RequireRule
 from symbiosis.schema import Direction, Pricing, Scenario, Stream, Transport
 from symbiosis.types import WEIGHTED, Objective
 
@@ -231,11 +231,17 @@ def build_candidates(
         link_co2=given_terms[:, 1],
         link_fixed=given_terms[:, 2],
     )
-    of_use = np.where(
-        peak,
-        economics.of_use(D["price"][pd_], D["co2"][pd_], st, objective),
-        economics.of_use(terms.value_eur_per_unit, terms.co2_kg_per_unit, st, objective),
-    )
+    # Every measure's coefficients of every pair; a peak arc is worth its demand's peak cut.
+    d_res = np.array([r_code[d.resource] for d in demands], dtype=np.int64)[pd_] if len(pd_) else np.zeros(0, dtype=np.int64)
+    facts = measures.arc_facts(st, [resources[r] for r in r_ids], s_res, d_res, terms, dist_arr)
+    flow_coef, link_coef = measures.arc_coefficients(facts)
+    peak_coef = _peak_coefficients(scenario, demands)
+    peak_ids = D["id"][pd_][peak]
+    per_unit: dict[str, np.ndarray] = {}
+    for name, coef in flow_coef.items():
+        per_unit[name] = coef.copy()
+        per_unit[name][peak] = [peak_coef[name].get(d, 0.0) for d in peak_ids]
+    of_use = measures.of_use(objective, st, per_unit, link_coef) if len(ps) else np.zeros(0, dtype=bool)
     min_flow = np.maximum(S["min_quantity"][ps], D["min_quantity"][pd_] / terms.rho)
     upper, cap = _upper_bounds(supplies, demands, supply_slots, demand_slots, ps, pd_, terms.rho)
     for i in _drop_idle_peak_slots(upper, D["id"][pd_], terms.rho, peak, demand_slots):
@@ -255,6 +261,8 @@ def build_candidates(
             return "the supply and the demand never overlap in any slot"
         if min_flow[i] > cap[i] * (1 + 1e-9):
             return f"its minimum quantity {min_flow[i]:g} exceeds the most it could carry ({cap[i]:g})"
+        if not objective.plain:
+            return "it adds to none of the measures that the objective, its floors and its ceilings ask for"
         if peak[i]:
             return f"the demand's price ({D['price'][pd_[i]]:g} EUR/unit, carbon valued) gives it no value"
         weight = economics.objective_weight(terms.value_eur_per_unit[i], terms.co2_kg_per_unit[i], st)
@@ -296,7 +304,11 @@ def build_candidates(
         for i, a, b in requires_raw:
             hit = ((sa == a) | (sc_ == a)) & ((da == b) | (dc == b))
             requires.append(RequireRule(i, a, b, tuple(int(k) for k in np.flatnonzero(hit))))
-    options, memberships = build_pool_candidates(scenario, demands, objective, keep_all)
+    options, memberships, option_coef, member_coef = build_pool_candidates(scenario, demands, objective, keep_all)
+    order = idx[perm]
+    coefficients = {
+        name: Coefficients(flow_coef[name][order], link_coef[name][order], member_coef[name], option_coef[name], peak_coef[name]) for name in flow_coef
+    }
     return Candidates(
         arcs,
         supply_slots,
@@ -309,7 +321,20 @@ def build_candidates(
         options,
         memberships,
         excluded,
+        coefficients,
     )
+
+
+def _peak_coefficients(scenario: Scenario, demands: list[Stream]) -> dict[str, dict[str, float]]:
+    """Every measure's coefficient per unit of peak cut, by measure and peak-priced demand stream."""
+    st = scenario.settings
+    out: dict[str, dict[str, float]] = {m: {} for m in measures.MEASURES}
+    for d in demands:
+        resource = scenario.resource_by_id[d.resource]
+        if resource.pricing is Pricing.peak:
+            for m, v in measures.peak_coefficients(measures.PeakFacts(st, resource, d)).items():
+                out[m][d.id] = v
+    return out
 
 
 def _pairs_with_link_distance(

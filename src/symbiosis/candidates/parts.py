@@ -88,6 +88,7 @@ def subset(c: Candidates, arcs: np.ndarray, options: np.ndarray, memberships: np
         requires,
         c.options.iloc[options].reset_index(drop=True),
         c.memberships.iloc[memberships].reset_index(drop=True),
+        coefficients={k: v.subset(arcs, options, memberships) for k, v in c.coefficients.items()},
     )
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from symbiosis import economics
+from symbiosis import economics, measures
 from symbiosis.candidates.table import MEMBERSHIP_COLUMNS, OPTION_COLUMNS
 from symbiosis.schema import Scenario, Stream
 from symbiosis.types import WEIGHTED, Objective
@@ -15,19 +15,23 @@ from symbiosis.types import WEIGHTED, Objective
 
 def build_pool_candidates(
     scenario: Scenario, demands: list[Stream], objective: Objective = WEIGHTED, keep_all: bool = False
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Size options of every facility, and the demand streams that may join it.
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Size options of every facility, the demand streams that may join it, and every measure's
+    coefficients of each option and membership (``symbiosis.measures``), by measure.
 
     A demand of the facility's resource may join when its company lies within the
     facility's max_distance_km (haversine x detour, or the links.csv distance), and it
-    can add to the objective in use: its value ((p_d - cost_eur_per_unit - t_{d,f}) Q_d
-    - g_{d,f}) or its CO2 (``economics.member_terms``, ``economics.of_use``).
-    ``keep_all`` keeps the memberships that cannot add to it too (a fixed network's members).
+    can add to the objective in use (``measures.of_use``): its value ((p_d -
+    cost_eur_per_unit - t_{d,f}) Q_d - g_{d,f}), its CO2 (``economics.member_terms``) or
+    another measure the objective asks for. ``keep_all`` keeps the memberships that
+    cannot add to it too (a fixed network's members).
     """
     st = scenario.settings
     companies = scenario.company_by_id
     options: list[dict[str, object]] = []
     members: list[dict[str, object]] = []
+    option_coef: list[dict[str, float]] = []
+    member_coef: list[dict[str, float]] = []
     by_resource: dict[str, list[Stream]] = defaultdict(list)
     for d in demands:
         by_resource[d.resource].append(d)
@@ -43,6 +47,8 @@ def build_pool_candidates(
                 "fixed_cost_eur_per_year": economics.pool_fixed_cost(f.capex_eur, f.opex_eur_per_year, st),
             }
         )
+        resource = scenario.resource_by_id[f.resource]
+        option_coef.append(measures.option_coefficients(measures.OptionFacts(st, resource, f)))
         if k > 0:
             continue  # options share the site, the resource and the catchment
         cands = by_resource.get(f.resource, [])
@@ -51,7 +57,6 @@ def build_pool_candidates(
         lat = np.array([companies[d.company].lat for d in cands])
         lon = np.array([companies[d.company].lon for d in cands])
         dist = economics.distance_km(np.full(len(cands), f.lat), np.full(len(cands), f.lon), lat, lon, st)
-        resource = scenario.resource_by_id[f.resource]
         for d, km in zip(cands, dist.tolist()):
             link = scenario.link_index.membership(f.id, d)
             if link is not None and link.distance_km is not None:
@@ -60,8 +65,10 @@ def build_pool_candidates(
                 continue
             terms = economics.member_terms(st, resource, d, f, km, link)
             value, co2 = terms.value_eur_per_year, terms.co2_t_per_year
-            if not keep_all and not economics.of_use(np.array([value]), np.array([co2 * 1000.0]), st, objective)[0]:
+            coef = measures.member_coefficients(measures.MemberFacts(st, resource, d, float(km), terms))
+            if not keep_all and not measures.of_use(objective, st, {m: np.array([v]) for m, v in coef.items()})[0]:
                 continue
+            member_coef.append(coef)
             members.append(
                 {
                     "facility": f.id,
@@ -77,5 +84,8 @@ def build_pool_candidates(
     opt = pd.DataFrame(options, columns=OPTION_COLUMNS)
     mem = pd.DataFrame(members, columns=MEMBERSHIP_COLUMNS)
     # A facility nobody can join is never worth building.
-    opt = opt[opt["facility"].isin(set(mem["facility"]))].reset_index(drop=True)
-    return opt, mem
+    joined = opt["facility"].isin(set(mem["facility"])).to_numpy(dtype=bool)
+    opt = opt[joined].reset_index(drop=True)
+    by_option = {m: np.array([c[m] for c in option_coef], dtype=float)[joined] for m in measures.MEASURES}
+    by_member = {m: np.array([c[m] for c in member_coef], dtype=float) for m in measures.MEASURES}
+    return opt, mem, by_option, by_member

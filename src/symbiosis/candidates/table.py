@@ -6,7 +6,7 @@ demand stream), options by (facility, option), memberships by (facility, demand 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,25 @@ class RequireRule:
     arcs: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class Coefficients:
+    """One measure's raw coefficients (``symbiosis.measures``), indexed like the candidate tables."""
+
+    flow: np.ndarray  # per arc: per supply unit moved (0 on peak arcs)
+    link: np.ndarray  # per arc: per year when the link is built
+    membership: np.ndarray  # per membership candidate
+    option: np.ndarray  # per size option
+    peak: dict[str, float]  # per peak demand stream: per unit of peak cut
+
+    def subset(self, arcs: np.ndarray, options: np.ndarray, memberships: np.ndarray) -> Coefficients:
+        """Restricted to some arcs, options and memberships (by position)."""
+        return Coefficients(self.flow[arcs], self.link[arcs], self.membership[memberships], self.option[options], self.peak)
+
+    def for_demands(self, demands: set[str]) -> Coefficients:
+        """With the peak coefficients of these demand streams only."""
+        return replace(self, peak={k: v for k, v in self.peak.items() if k in demands})
+
+
 @dataclass
 class Candidates:
     """Arcs (one row each, index 0..n-1) and the per-slot quantities they draw on."""
@@ -68,6 +87,7 @@ class Candidates:
     options: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OPTION_COLUMNS))
     memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMBERSHIP_COLUMNS))
     excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # traced pairs -> why dropped
+    coefficients: dict[str, Coefficients] = field(default_factory=dict)  # measure -> its coefficients
 
     def __len__(self) -> int:
         return len(self.arcs)

@@ -25,7 +25,7 @@ from symbiosis.cli.base import (
     styled,
 )
 from symbiosis.cli.loading import StrictOpt, load
-from symbiosis.errors import OutputError
+from symbiosis.errors import OutputError, SettingsError
 from symbiosis.io.write.report.html import estimates_line
 from symbiosis.solver.cluster import usable_workers
 from symbiosis.types import Status, Summary
@@ -50,11 +50,21 @@ def solve(
     without: Annotated[
         str | None, typer.Option("--without", help="Solve without these companies (ids, comma-separated): their streams are removed, and the rules naming them.")
     ] = None,
+    maximise: Annotated[
+        str | None,
+        typer.Option("--maximise", help="Make this measure as good as it can be instead of net savings (+ carbon price x CO2): e.g. land_freed_m2, co2_t; truck_km is minimised (less is better).", show_default=False),
+    ] = None,
+    weight: Annotated[
+        list[str] | None, typer.Option("--weight", help="Maximise a weighted sum of measures instead, MEASURE=WEIGHT, e.g. --weight savings_eur=1 --weight land_freed_m2=2. Repeatable.")
+    ] = None,
+    floor: Annotated[list[str] | None, typer.Option("--floor", help="Keep a measure at least this high, MEASURE=VALUE, e.g. --floor savings_eur=0. Repeatable.")] = None,
+    ceiling: Annotated[list[str] | None, typer.Option("--ceiling", help="Keep a measure at most this high, MEASURE=VALUE, e.g. --ceiling truck_km=50000. Repeatable.")] = None,
 ) -> None:
     """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv, parts.csv and the network."""
     def run() -> int:
         from symbiosis import api
 
+        objective = parse_objective(maximise, weight, floor, ceiling)
         overrides = parse_overrides(set_)
         sc = load(scenario, strict)
         if without is not None:
@@ -76,7 +86,7 @@ def solve(
                     gap = "" if p.mip_gap is None else f", gap {p.mip_gap:.3%}"
                     status.update(f"Solving: {p.parts_done}/{p.parts_total} independent parts done, incumbent {p.objective:,.0f} EUR/yr{gap}")
 
-            result = api.solve(sc, progress=show, scheduler=scheduler, **overrides)
+            result = api.solve(sc, progress=show, scheduler=scheduler, objective=objective, **overrides)
         if anonymise:
             result = result.anonymised()
         with progress("Writing the results ...", quiet or not report):
@@ -178,8 +188,15 @@ def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, ou
         out.print(said, highlight=False, markup=False)
     co2 = summary.co2_avoided_t_per_year
     out.print(f"CO2 avoided: {'-' if co2 is None else f'{co2:,.1f}'} t/yr", highlight=False)
-    if summary.carbon_price_eur_per_t:
+    _print_measures(summary)
+    if summary.objective_weights:
+        what = " + ".join(f"{w:g} x {m}" for m, w in summary.objective_weights.items())
+        out.print(f"objective ({what}): {'-' if summary.objective is None else f'{summary.objective:,.6g}'}", highlight=False)
+    elif summary.carbon_price_eur_per_t:
         out.print(f"objective (with carbon at {summary.carbon_price_eur_per_t:g} EUR/t): {money(summary.objective)} EUR/yr", highlight=False)
+    for kind, bounds in (("floor", summary.floors), ("ceiling", summary.ceilings)):
+        for key, value in (bounds or {}).items():
+            out.print(f"{kind}: {key} {'>=' if kind == 'floor' else '<='} {value:,.6g}", highlight=False)
     if summary.net_savings_eur_per_year is not None:
         rational = "yes" if summary.individually_rational else "NO"
         out.print(
@@ -208,6 +225,51 @@ def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, ou
             )
         out.print(table)
     out.print(f"results written to {out_dir}", highlight=False)
+
+
+def parse_objective(maximise: str | None, weights: list[str] | None, floors: list[str] | None, ceilings: list[str] | None) -> Any:
+    """The objective of ``--maximise``, ``--weight``, ``--floor`` and ``--ceiling`` (None: the default), names checked."""
+    from symbiosis.measures import check_objective
+    from symbiosis.types import Objective
+
+    if maximise is not None and weights:
+        raise SettingsError("--maximise and --weight: give one measure to maximise, or weights, not both")
+    if maximise is None and not weights and not floors and not ceilings:
+        return None
+    goal: Any = maximise or "weighted"
+    if weights:
+        goal = tuple(_pairs(weights, "--weight"))
+    return check_objective(Objective(goal, floors=tuple(_pairs(floors, "--floor")), ceilings=tuple(_pairs(ceilings, "--ceiling"))), "the objective")
+
+
+def _pairs(items: list[str] | None, option: str) -> list[tuple[str, float]]:
+    """``MEASURE=NUMBER`` strings as pairs; a measure given twice or a value that is no number is refused."""
+    out: list[tuple[str, float]] = []
+    for item in items or []:
+        name, sep, raw = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise SettingsError(f"{option} '{item}': expected MEASURE=VALUE, e.g. {option} savings_eur=0")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise SettingsError(f"{option} {name}={raw}: '{raw}' is not a number") from None
+        if any(n == name for n, _ in out):
+            raise SettingsError(f"{option} {name}: given twice")
+        out.append((name, value))
+    return out
+
+
+def _print_measures(summary: Summary) -> None:
+    """One line per measure beyond savings and CO2 (land freed, truck-km, ...)."""
+    from symbiosis.measures import others
+
+    if not summary.measures:
+        return
+    for m in others():
+        value = summary.measures.get(m.name)
+        if value is not None:
+            out.print(f"{m.label}: {value:,.1f} {m.unit}", highlight=False)
 
 
 def _print_gap_holders(parts: Any) -> None:

@@ -32,13 +32,21 @@ def pareto(
     set_: SetOpt = None,
     max_solves: Annotated[int | None, typer.Option("--max-solves", help="Allow a front of more solves than 10,000 (up to 4 x points + 1).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    x: Annotated[str, typer.Option("--x", help="The measure along the front, bounded point by point (e.g. land_freed_m2, truck_km).")] = "co2_t",
+    y: Annotated[str, typer.Option("--y", help="The measure made as good as it can be at each point.")] = "savings_eur",
 ) -> None:
-    """The EUR-CO2 front: the most net savings for each level of CO2 avoided, from the max-savings network to the most CO2 with savings >= 0."""
+    """A front between two measures, by default the EUR-CO2 front: the most net savings for each level of CO2 avoided,
+    from the max-savings network to the most CO2 with savings >= 0."""
     def run() -> int:
         from symbiosis import api
+        from symbiosis.analysis.pareto import front_columns
+        from symbiosis.measures import MEASURES, measure
 
         if points < 2:
             raise SettingsError(f"--points {points}: a front needs at least 2 points")
+        mx, my = measure(x, "--x"), measure(y, "--y")
+        if x == y:
+            raise SettingsError(f"--x and --y are both {x}: a front trades two different measures")
         overrides = parse_overrides(set_)
         sc = api.load_scenario(scenario)
         api.check_output(out_dir, sc, "pareto")  # before the front is traced
@@ -48,24 +56,32 @@ def pareto(
                 if status is not None:
                     status.update(f"Tracing the front: {done} solves done")
 
-            front = api.pareto(sc, points=points, progress=show, max_solves=max_solves, **overrides)
+            front = api.pareto(sc, points=points, progress=show, max_solves=max_solves, x=x, y=y, **overrides)
         front.write(out_dir)
         code = _report_checks(front.check(out_dir)) if not quiet else (EXIT_VIOLATIONS if any(not r.ok for r in front.check(out_dir).values()) else EXIT_OK)
         if not quiet:
-            table = Table(title=f"EUR against CO2: {len(front.points)} points ({front.solves} solves, {front.seconds:.1f} s)", title_justify="left")
-            for col in ("point", "t CO2/yr", "net savings EUR/yr", "bound EUR/yr", "EUR per t (step)", "status", "gap"):
+            title = "EUR against CO2" if (x, y) == ("co2_t", "savings_eur") else f"{my.label} against {mx.label}"
+            table = Table(title=f"{title}: {len(front.points)} points ({front.solves} solves, {front.seconds:.1f} s)", title_justify="left")
+            per = f"{my.unit.split('/')[0]} per {mx.unit.split('/')[0]} (step)"
+            for col in ("point", f"{mx.label} {mx.unit}", f"{my.label} {my.unit}", f"bound {my.unit}", per, "status", "gap"):
                 table.add_column(col, justify="right")
-            for r in front.table().itertuples(index=False):
-                table.add_row(str(r.point), f"{r.co2_avoided_t_per_year:,.1f}", money(r.net_savings_eur_per_year),
-                              "-" if r.status == "optimal" else money(_number(r.best_bound)), _price(r), str(r.status),
-                              "-" if r.mip_gap is None or r.mip_gap != r.mip_gap else f"{r.mip_gap:.3%}")
+            names = front_columns(x, y)
+
+            def figure(name: str, v: Any) -> str:
+                return money(_number(v)) if MEASURES[name].unit.startswith("EUR") else ("-" if _number(v) is None else f"{v:,.1f}")
+
+            for r in front.table().rename(columns={v: k for k, v in names.items()}).to_dict(orient="records"):
+                gap = r["mip_gap"]
+                table.add_row(str(r["point"]), figure(x, r[mx.summary_key]), figure(y, r[my.summary_key]),
+                              "-" if r["status"] == "optimal" else figure(y, r["best_bound"]), _price(r), str(r["status"]),
+                              "-" if gap is None or gap != gap else f"{gap:.3%}")
             out.print(table)
             stopped = front.not_proven
             if stopped:
                 most = front.most_to_gain
-                gain = "their bounds are not known" if most is None else f"at most {money(most)} EUR/yr more could be gained at one floor"
+                gain = "their bounds are not known" if most is None else f"at most {figure(y, most)} {my.unit} more could be gained at one floor"
                 out.print(styled((f"{len(stopped)} of {len(front.points)} points are not proven", "yellow"),
-                                 f" (stopped by the time limit): {gain}; each stands for the front at its CO2 floor, between its savings and its bound"))
+                                 f" (stopped by the time limit): {gain}; each stands for the front at its {mx.label} floor, between its {my.label} and its bound"))
             if front.unverified:
                 out.print(f"note: {front.unverified} step(s) between neighbours were not refined within the budget; raise --points to refine them", highlight=False)
             out.print(f"front written to {out_dir}", highlight=False)
@@ -156,12 +172,16 @@ def _number(x: Any) -> float | None:
     return None if x is None or x != x else float(x)
 
 
-def _price(r: Any) -> str:
-    """A step's implicit carbon price, or its range where a point of the step is not proven."""
-    price, low, high = (_number(v) for v in (r.implicit_carbon_price_eur_per_t, r.implicit_carbon_price_low_eur_per_t, r.implicit_carbon_price_high_eur_per_t))
+def _price(r: dict[str, Any]) -> str:
+    """A step's implicit price (y given up per unit of x; EUR/t by default), or its range where a point of the step is not proven."""
+    price, low, high = (_number(r[k]) for k in ("implicit_carbon_price_eur_per_t", "implicit_carbon_price_low_eur_per_t", "implicit_carbon_price_high_eur_per_t"))
+
+    def shown(v: float) -> str:
+        return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.3g}"
+
     if low is not None and high is not None and abs(high - low) > 0.5:
-        return f"{low:,.0f} to {high:,.0f}"
-    return "-" if price is None else f"{price:,.0f}"
+        return f"{shown(low)} to {shown(high)}"
+    return "-" if price is None else shown(price)
 
 
 def _shown(n: int, total: int) -> str:

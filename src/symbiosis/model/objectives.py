@@ -1,16 +1,19 @@
-"""The named objectives: net savings (EUR/yr), CO2 avoided (t/yr), and the two weighted.
+"""The objectives: any measure of the registry or a weighted sum, floors and ceilings, and the cuts of alternatives.
 
-Each measure is one linear expression over the model's variables plus a constant,
-built from the candidates' per-unit values and CO2 (contract section 4):
+Each measure m (``symbiosis.measures``) is one linear expression over the model's
+variables plus a constant, from its raw coefficients (candidates' ``coefficients``):
 
-    savings = sum_{a,t} v_a x_{a,t} - sum_a F_a y_a + sum_d p_d (max_t D_{d,t} - k_d)
-              + sum_j V_j w_j - sum_o G_o z_o
-    co2     = sum_{a,t} c_a x_{a,t} / 1000 + sum_d co2_d (max_t D_{d,t} - k_d) / 1000 + sum_j C_j w_j
-    weighted = savings + carbon price x co2
+    m = ( sum_{a,t} f_a x_{a,t} + sum_a l_a y_a + sum_j u_j w_j + sum_o g_o z_o
+          + sum_d p_d (max_t D_{d,t} - k_d) ) / divisor_m
 
-with v_a, c_a the value and CO2 per supply unit of volume arc a (peak arcs are
-valued through their demand's peak cut), V_j = (p_d - cost per unit) Q_d and C_j the
-CO2 (t/yr) of membership j, and G_o = CRF capex + opex of size option o.
+with f_a per supply unit of volume arc a (peak arcs are valued through their
+demand's peak cut), l_a per link, u_j per membership, g_o per size option and p_d per
+unit of peak cut. For money, f_a = v_a, l_a = -F_a, u_j = (p_d - cost per unit) Q_d
+(less transport), g_o = -(CRF capex + opex), p_d the demand's price; for CO2 the kg
+per unit and divisor 1000. An objective is a weighted sum sum_m w_m m: the default
+``weighted`` is savings + carbon price x CO2; maximising a "less" measure (truck_km)
+takes its weight -1. Floors and ceilings bound any measure: floor_<m>: m >= V and
+ceiling_<m>: m <= V.
 
 For near-optimal alternatives, with L_1..L_n the link sets of the earlier networks
 (exchanges' y_a and pool memberships' w_j, as ``LinkKey``s):
@@ -26,63 +29,58 @@ as a different way to do it).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pyomo.core as pyo  # not pyomo.environ: its solver and contrib plugins cost 0.4 s of start-up and are not used
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
-from symbiosis import economics
+from symbiosis import measures
 from symbiosis.candidates import Candidates
 from symbiosis.model.handle import ExchangeModel, ge, le
 from symbiosis.schema import Settings
 from symbiosis.types import LinkKey, Objective
 
-Measure = Literal["weighted", "savings", "co2"]
 
+def weighted_sum(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, weights: measures.Weights) -> tuple[LinearExpression, float]:
+    """sum_m w_m m as (linear expression, constant): one measure (weight 1) or any weighted sum."""
+    coef = c.coefficients
+    names = [name for name, _ in weights]
 
-def measure(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, kind: Measure, settings: Settings) -> tuple[LinearExpression, float]:
-    """One measure as (linear expression, constant)."""
-    value = c.arcs["value_eur_per_unit"].to_numpy(dtype=float)
-    co2 = c.arcs["co2_kg_per_unit"].to_numpy(dtype=float)
+    def total(kind: str) -> np.ndarray:
+        return measures.combine(weights, {n: getattr(coef[n], kind) for n in names})
+
+    flow, link, member, option = total("flow"), total("link"), total("membership"), total("option")
     peak = c.arcs["peak"].to_numpy()
-    zero = kind == "co2"
-    fixed = np.zeros(len(c)) if zero else c.arcs["fixed_cost_eur_per_year"].to_numpy()
-    mem_value = c.memberships["value_eur_per_year"].to_numpy(dtype=float)
-    mem_co2 = c.memberships["co2_t_per_year"].to_numpy(dtype=float)
-    g = np.zeros(len(c.options)) if zero else c.options["fixed_cost_eur_per_year"].to_numpy()
-
-    def per_unit(v: Any, kg: Any) -> Any:
-        if kind == "weighted":
-            return economics.objective_weight(v, kg, settings)
-        return kg / 1000.0 if kind == "co2" else v
-
-    w = per_unit(value, co2)
     coefs: list[float] = []
     variables: list[Any] = []
 
-    def term(coef: float, var: Any) -> None:
-        coefs.append(coef)
+    def term(cf: float, var: Any) -> None:
+        coefs.append(cf)
         variables.append(var)
 
     for f, a in enumerate(h.flow_arc.tolist()):
-        if not peak[a] and w[a] != 0:
-            term(float(w[a]), h.xs[f])
+        if not peak[a] and flow[a] != 0:
+            term(float(flow[a]), h.xs[f])
     for a in range(len(c)):
-        if fixed[a] != 0:
-            term(-float(fixed[a]), h.ys[a])
-    weight = per_unit(mem_value, mem_co2 * 1000.0)
-    for j in range(len(weight)):
-        term(float(weight[j]), m.w[j])
-    for o in range(len(g)):
-        if g[o] != 0:
-            term(-float(g[o]), m.z[o])
+        if link[a] != 0:
+            term(float(link[a]), h.ys[a])
+    for j in range(len(member)):
+        term(float(member[j]), m.w[j])
+    for o in range(len(option)):
+        if option[o] != 0:
+            term(float(option[o]), m.z[o])
     constant = 0.0
     for i, d in enumerate(h.peak_demands):
-        wd = float(per_unit(c.demand_price[d], c.demand_co2[d]))
+        wd = _peak_weight(c, d, weights)
         constant += wd * float(c.demand_slots[d].max())
         term(-wd, m.k[i])
     return LinearExpression([MonomialTermExpression((cf, v)) for cf, v in zip(coefs, variables)]), constant
+
+
+def measure(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, name: str, settings: Settings) -> tuple[LinearExpression, float]:
+    """One measure of the registry (or ``weighted``, the default objective) as (linear expression, constant)."""
+    return weighted_sum(m, c, h, measures.weights_of(name, settings) if name == measures.WEIGHTED else ((name, 1.0),))
 
 
 def link_variables(m: pyo.ConcreteModel, h: ExchangeModel) -> dict[LinkKey, Any]:
@@ -114,26 +112,30 @@ def add_differ(m: pyo.ConcreteModel, h: ExchangeModel, avoid: tuple[frozenset[Li
             m.differ.add(ge(LinearExpression(list(links.values())), 1.0))
 
 
-def _expression(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, kind: str, settings: Settings, objective: Objective) -> tuple[Any, float]:
-    if kind == "distinct":
+def _expression(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, name: measures.Weights | str, settings: Settings, objective: Objective) -> tuple[Any, float]:
+    """The expression of a named objective, bound or weighted sum (``distinct``: links shared)."""
+    if name == measures.DISTINCT:
         return distinct(m, h, objective.avoid), 0.0
-    return measure(m, c, h, kind, settings)  # type: ignore[arg-type]
+    if isinstance(name, str) and name != measures.WEIGHTED:
+        return weighted_sum(m, c, h, ((name, 1.0),))
+    return weighted_sum(m, c, h, measures.weights_of(name, settings))
 
 
-def add_peak_pin(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings: Settings, kinds: set[str]) -> None:
+def add_peak_pin(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, directions: list[measures.Weights]) -> None:
     """peak_pin[d,t]: k_d <= D_{d,t} - sum_{a into d} rho_a x_{a,t} + max_t D_{d,t} (1 - b_{d,t}),
     peak_slot_one[d]: sum_t b_{d,t} = 1, with b_{d,t} in {0, 1}: k_d is the remaining peak the flows leave.
 
     ``remaining_peak`` only bounds k_d from below, and the measures value max_t D_{d,t} - k_d;
-    that is exact while every measure in use (objective and floors) gains from a lower k_d.
-    When one gains from a higher k_d (p_d < 0 in savings, co2_d < 0 in CO2, p_d + carbon
-    price x co2_d < 0 weighted: a demand that only a trade-off or a fixed network admits),
-    the model could keep k_d up while the flows cut the peak, and the result, which
-    recomputes k_d = max_t (D_{d,t} - inflow) from the flows, would report another
-    network's savings (a Pareto end at -90 EUR/yr under a floor of savings >= 0). Since
+    that is exact while every weighted sum in use (``measures.directions``: the objective,
+    each floor, each ceiling negated) gains from a lower k_d. When one gains from a
+    higher k_d (p_d < 0 in savings, co2_d < 0 in CO2, p_d + carbon price x co2_d < 0
+    weighted, a ceiling on land freed: a demand that only a trade-off or a fixed network
+    admits), the model could keep k_d up while the flows cut the peak, and the result,
+    which recomputes k_d = max_t (D_{d,t} - inflow) from the flows, would report another
+    network's figures (a Pareto end at -90 EUR/yr under a floor of savings >= 0). Since
     the inflow never exceeds D_{d,t}, D_{d,t} - inflow >= 0 and max_t D_{d,t} is a valid M.
     """
-    pins = [i for i, d in enumerate(h.peak_demands) if any(_peak_weight(c, d, kind, settings) < 0 for kind in kinds)]
+    pins = [i for i, d in enumerate(h.peak_demands) if any(_peak_weight(c, d, w) < 0 for w in directions)]
     if not pins:
         return
     rows: dict[tuple[str, int], list[int]] = {}
@@ -156,24 +158,21 @@ def add_peak_pin(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings
     )
 
 
-def _peak_weight(c: Candidates, d: str, kind: str, settings: Settings) -> float:
-    """What a unit of peak cut of demand d adds to a measure (the coefficient of -k_d)."""
-    if kind == "savings":
-        return float(c.demand_price[d])
-    if kind == "co2":
-        return float(c.demand_co2[d]) / 1000.0
-    if kind == "weighted":
-        return float(economics.objective_weight(c.demand_price[d], c.demand_co2[d], settings))
-    return 0.0  # distinct: no k_d
+def _peak_weight(c: Candidates, d: str, weights: measures.Weights) -> float:
+    """What a unit of peak cut of demand d adds to a weighted sum (the coefficient of -k_d)."""
+    return float(measures.combine(weights, {n: np.asarray(c.coefficients[n].peak.get(d, 0.0)) for n, _ in weights}))
 
 
 def add_objective(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings: Settings, objective: Objective) -> None:
-    """objective: maximise the chosen measure; floor_<measure>: measure >= its floor; differ_n for ``avoid``; peak_pin where needed."""
-    add_peak_pin(m, c, h, settings, {objective.maximise, *(name for name, _ in objective.floors)})
+    """objective: maximise the weighted sum in use; floor_<m>: m >= floor; ceiling_<m>: m <= ceiling;
+    differ_n for ``avoid``; peak_pin where needed."""
+    add_peak_pin(m, c, h, measures.directions(objective, settings))
     expr, constant = _expression(m, c, h, objective.maximise, settings, objective)
     m.objective = pyo.Objective(expr=expr + constant if constant else expr, sense=pyo.maximize)
-    for name, floor in objective.floors:
-        body, const = _expression(m, c, h, name, settings, objective)
-        setattr(m, f"floor_{name}", pyo.Constraint(expr=ge(body, float(floor) - const)))
+    for kind, bounds, relation in (("floor", objective.floors, ge), ("ceiling", objective.ceilings, le)):
+        for n, (name, value) in enumerate(bounds):
+            body, const = _expression(m, c, h, name, settings, objective)
+            label = f"{kind}_{name}" if [b for b, _ in bounds].count(name) == 1 else f"{kind}_{name}_{n}"
+            setattr(m, label, pyo.Constraint(expr=relation(body, float(value) - const)))
     if objective.avoid:
         add_differ(m, h, objective.avoid)

@@ -1,7 +1,8 @@
 """From the solver's numbers back to the analyst's terms: matches, savings, companies.
 
-Savings and CO2 are recomputed here from the flows with the formulas in
-``economics`` (not read off the solver's objective), so the report, the checker and
+Savings, CO2 and every other measure are recomputed here from the flows with the
+rules of the measure registry (``symbiosis.measures``, money and CO2 from
+``economics``), not read off the solver's objective, so the report, the checker and
 the objective agree by construction.
 """
 
@@ -16,15 +17,15 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from symbiosis import economics
+from symbiosis import economics, measures
 from symbiosis.candidates import Candidates, Decisions, Part
 from symbiosis.io.write.registry import Output, write_output
 from symbiosis.results.estimates import estimate_share
 from symbiosis.results.network import build_network
 from symbiosis.results.parts import PART_COLUMNS
 from symbiosis.results.privacy import Pseudonyms, anonymised_scenario
-from symbiosis.schema import Scenario
-from symbiosis.types import Solution, Status, Summary, relative_gap
+from symbiosis.schema import Scenario, Settings
+from symbiosis.types import WEIGHTED, Objective, Solution, Status, Summary, relative_gap
 
 MATCH_COLUMNS = [
     "kind",
@@ -38,6 +39,7 @@ MATCH_COLUMNS = [
     "distance_km",
     "savings_eur_per_year",
     "co2_avoided_t_per_year",
+    *(m.column for m in measures.others()),  # one column per measure beyond savings and CO2 (contract section 4d)
 ]
 FLOW_COLUMNS = ["supply_stream", "demand_stream", "slot", "quantity"]
 COMPANY_COLUMNS = [
@@ -49,6 +51,7 @@ COMPANY_COLUMNS = [
     "n_pools",
     "standalone_cost_eur_per_year",
     "cost_with_symbiosis_eur_per_year",
+    *(m.column for m in measures.others()),
 ]
 LOAD_COLUMNS = ["facility", "slot", "load", "capacity"]
 ALLOCATION_TOLERANCE = 1e-6  # EUR: rounding, not a loss
@@ -226,10 +229,12 @@ def build_result(
     build_seconds: float,
     problems: list[str] | None = None,
     parts: pd.DataFrame | None = None,
+    objective: Objective = WEIGHTED,
 ) -> Result:
     """Turn the decisions into matches, flows, facilities, per-company allocation and the network.
 
-    ``parts`` is the parts table (``parts_table``) when the model was solved.
+    ``parts`` is the parts table (``parts_table``) when the model was solved;
+    ``objective`` the objective solved for (its value, weights and bounds go into the summary).
     """
     st = scenario.settings
     exchange_rows: list[dict[str, Any]] = []
@@ -248,6 +253,8 @@ def build_result(
     companies = allocate(scenario, matches)
     net = float(matches["savings_eur_per_year"].sum()) if len(matches) else 0.0
     co2_t = float(matches["co2_avoided_t_per_year"].sum()) if len(matches) else 0.0
+    totals = {"savings_eur": net, "co2_t": co2_t} | {m.name: float(matches[m.column].sum()) if len(matches) else 0.0 for m in measures.others()}
+    weights, value = _objective_value(objective, totals, st)
     taking_part = companies[(companies["n_exchanges"] > 0) | (companies["n_pools"] > 0)]
     # As in the objective, the carbon value counts towards what a participant gains.
     gains = [economics.objective(s, q, st) for s, q in zip(taking_part["savings_eur_per_year"], taking_part["co2_avoided_t_per_year"])]
@@ -257,7 +264,7 @@ def build_result(
         input_hash=scenario.fingerprint(),
         status=solution.status,
         net_savings_eur_per_year=net if solution.has_values else None,
-        objective=economics.objective(net, co2_t, st) if solution.has_values else None,
+        objective=value if solution.has_values else None,
         co2_avoided_t_per_year=co2_t if solution.has_values else None,
         carbon_price_eur_per_t=st.carbon_price_eur_per_t,
         best_bound=solution.best_bound,
@@ -279,6 +286,10 @@ def build_result(
         resources={r.id: {"family": r.family.value, "unit": r.unit, "pricing": r.pricing.value} for r in scenario.resources},
         shapley_max_std_error_eur=shapley_error if st.allocation == "shapley" else None,
         estimates=estimate_share(scenario, matches),
+        floors=_bounds(objective.floors),
+        ceilings=_bounds(objective.ceilings),
+        measures=totals if solution.has_values else None,
+        objective_weights=weights,
     )
     return Result(
         scenario=scenario,
@@ -294,6 +305,21 @@ def build_result(
     )
 
 
+def _objective_value(objective: Objective, totals: dict[str, float], settings: Settings) -> tuple[dict[str, float] | None, float]:
+    """The objective's weights (None for the default) and its value: savings + carbon price x CO2 by default."""
+    if objective.maximise in (measures.WEIGHTED, measures.DISTINCT):
+        return None, economics.objective(totals["savings_eur"], totals["co2_t"], settings)
+    weights = measures.weights_of(objective.maximise, settings)
+    return dict(weights), float(sum(w * totals[m] for m, w in weights))
+
+
+def _bounds(bounds: tuple[tuple[str, float], ...]) -> dict[str, float] | None:
+    """Floors or ceilings of an objective by their summary.json key (``objective`` for the weighted sum)."""
+    if not bounds:
+        return None
+    return {("objective" if name == measures.WEIGHTED else measures.MEASURES[name].summary_key): value for name, value in bounds if name != measures.DISTINCT}
+
+
 def _exchanges(scenario: Scenario, candidates: Candidates, decisions: Decisions) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Match rows and per-slot flow rows of the exchanges built."""
     arcs = candidates.arcs
@@ -301,7 +327,7 @@ def _exchanges(scenario: Scenario, candidates: Candidates, decisions: Decisions)
     flow_rows: list[dict[str, Any]] = []
     per_arc = decisions.flows
     built = [a for a in range(len(arcs)) if decisions.y[a] > 0.5]
-    savings, co2, peak_quantity = _match_values(candidates, built, per_arc)
+    values, peak_quantity = _match_values(candidates, built, per_arc)
     resources = scenario.resource_by_id
     for a in built:
         row = arcs.iloc[a]
@@ -319,8 +345,7 @@ def _exchanges(scenario: Scenario, candidates: Candidates, decisions: Decisions)
                 "quantity": peak_quantity[a] if row["peak"] else total,
                 "unit": resources[row["resource"]].unit,
                 "distance_km": float(row["distance_km"]),
-                "savings_eur_per_year": savings[a],
-                "co2_avoided_t_per_year": co2[a],
+                **{measures.MEASURES[m].column: values[m][a] for m in measures.MEASURES},
             }
         )
         slot_names = candidates.slots[row["supply_stream"]]
@@ -352,8 +377,8 @@ def _pools(
         capacity = float(options.iloc[o]["capacity"])
         fixed = float(options.iloc[o]["fixed_cost_eur_per_year"])
         joined = [j for j in range(len(mem)) if mem.iloc[j]["facility"] == fid and solution.w[j] > 0.5]
-        rows = [mem.iloc[j] for j in joined]
-        rows.sort(key=lambda r: r["demand_stream"])
+        joined_sorted = sorted(joined, key=lambda j: mem.iloc[j]["demand_stream"])
+        rows = [mem.iloc[j] for j in joined_sorted]
         values = [float(r["value_eur_per_year"]) for r in rows]
         loads = [c.demand_slots[r["demand_stream"]] for r in rows]
         surplus = economics.pool_surplus(values, fixed)
@@ -369,7 +394,15 @@ def _pools(
             shares = economics.proportional_shares(
                 surplus, [streams[r["demand_stream"]].price_eur_per_unit * float(r["quantity"]) for r in rows]
             )
-        for r, share in zip(rows, shares):
+        opt_coef = {m: float(c.coefficients[m].option[o]) for m in measures.MEASURES}
+        other = {
+            m.name: measures.member_values(
+                m.name, [float(c.coefficients[m.name].membership[j]) for j in joined_sorted], opt_coef[m.name], [float(r["quantity"]) for r in rows]
+            )
+            for m in measures.MEASURES.values()
+            if m.name != "savings_eur"
+        }
+        for i, (r, share) in enumerate(zip(rows, shares)):
             member_rows.append(
                 {
                     "kind": "pool",
@@ -382,7 +415,7 @@ def _pools(
                     "unit": resources[site.resource].unit,
                     "distance_km": float(r["distance_km"]),
                     "savings_eur_per_year": share,
-                    "co2_avoided_t_per_year": float(r["co2_t_per_year"]),
+                    **{measures.MEASURES[m].column: v[i] for m, v in other.items()},
                 }
             )
         load = np.sum(loads, axis=0) if loads else np.zeros(len(scenario.slots(site.resource)))
@@ -406,83 +439,78 @@ def _pools(
     return member_rows, facility_rows, load_rows, worst_error
 
 
-def _match_values(c: Candidates, built: list[int], per_arc: list[np.ndarray]) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
-    """Savings (EUR/yr) and CO2 (t/yr) of every built arc, and the quantity of each arc into a peak demand.
+def _match_values(c: Candidates, built: list[int], per_arc: list[np.ndarray]) -> tuple[dict[str, dict[int, float]], dict[int, float]]:
+    """Every measure of every built arc (by measure, then arc), and the quantity of each arc into a peak demand.
 
     A volume arc's figures come from its flows; the arcs into one peak demand share its
-    cut by their stand-alone reductions r_a (``economics.peak_demand_shares``).
+    cut, and every measure of it, by their stand-alone reductions r_a (``economics.peak_cut_shares``).
     """
     arcs = c.arcs
-    savings: dict[int, float] = {}
-    co2: dict[int, float] = {}
+    coef = c.coefficients
+    out: dict[str, dict[int, float]] = {m: {} for m in measures.MEASURES}
     quantity: dict[int, float] = {}
     into_peak: dict[str, list[int]] = defaultdict(list)
+    peak = arcs["peak"].to_numpy()
+    demand = arcs["demand_stream"].to_numpy()
     for a in built:
-        row = arcs.iloc[a]
-        if row["peak"]:
-            into_peak[row["demand_stream"]].append(a)
+        if peak[a]:
+            into_peak[demand[a]].append(a)
             continue
-        savings[a], co2[a] = economics.volume_exchange(
-            float(row["value_eur_per_unit"]), float(row["co2_kg_per_unit"]), float(per_arc[a].sum()), float(row["fixed_cost_eur_per_year"])
-        )
+        flow = float(per_arc[a].sum())
+        for m in measures.MEASURES:
+            out[m][a] = measures.exchange_value(m, float(coef[m].flow[a]), float(coef[m].link[a]), flow)
     rho = arcs["rho"].to_numpy()
-    fixed = arcs["fixed_cost_eur_per_year"].to_numpy()
     supply = arcs["supply_stream"].to_numpy()
     for d, into in into_peak.items():
         need = c.demand_slots[d]
         inflow = sum(rho[a] * per_arc[a] for a in into)
-        shares = economics.peak_demand_shares(
-            c.demand_price[d],
-            c.demand_co2[d],
-            need,
-            inflow,
-            [float(fixed[a]) for a in into],
-            [economics.standalone_reduction(need, float(rho[a]), c.supply_slots[supply[a]]) for a in into],
-        )
-        for a, sa, qa, xa in zip(into, shares.savings_eur_per_year, shares.co2_t_per_year, shares.quantity):
-            savings[a], co2[a], quantity[a] = sa, qa, xa
-    return savings, co2, quantity
+        reductions = [economics.standalone_reduction(need, float(rho[a]), c.supply_slots[supply[a]]) for a in into]
+        cut, shares = economics.peak_cut_shares(need, inflow, reductions)
+        quantity.update((a, cut * w) for a, w in zip(into, shares))
+        for m in measures.MEASURES:
+            values = measures.peak_values(m, coef[m].peak.get(d, 0.0), [float(coef[m].link[a]) for a in into], cut, shares)
+            out[m].update(zip(into, values))
+    return out, quantity
 
 
 def allocate(scenario: Scenario, matches: pd.DataFrame) -> pd.DataFrame:
-    """Per-company savings and CO2.
+    """Per-company savings, CO2 and every other measure.
 
     An exchange is split evenly between its two companies; a pool member's row
-    already holds its share of the pool surplus. Stand-alone cost is what the
-    company's streams cost today (price x quantity); the cost with symbiosis is that
-    less the savings.
+    already holds its share of the pool surplus (and of the facility's other
+    measures). Stand-alone cost is what the company's streams cost today (price x
+    quantity); the cost with symbiosis is that less the savings.
     """
-    sav: dict[str, float] = defaultdict(float)
-    co2: dict[str, float] = defaultdict(float)
+    columns = [m.column for m in measures.MEASURES.values()]
+    share: dict[str, dict[str, float]] = {col: defaultdict(float) for col in columns}
     n_ex: dict[str, int] = defaultdict(int)
     pools: dict[str, set[str]] = defaultdict(set)
-    for row in matches.itertuples(index=False):
-        if row.kind == "exchange":
-            for company, s, q in zip(
-                (row.source, row.target),
-                economics.split_exchange(row.savings_eur_per_year),
-                economics.split_exchange(row.co2_avoided_t_per_year),
-            ):
-                sav[company] += s
-                co2[company] += q
-                n_ex[company] += 1
+    for row in matches.to_dict(orient="records"):
+        if row["kind"] == "exchange":
+            for col in columns:
+                for company, part in zip((row["source"], row["target"]), economics.split_exchange(row[col])):
+                    share[col][company] += part
+            n_ex[row["source"]] += 1
+            n_ex[row["target"]] += 1
         else:
-            sav[row.target] += row.savings_eur_per_year
-            co2[row.target] += row.co2_avoided_t_per_year
-            pools[row.target].add(row.source)
+            for col in columns:
+                share[col][row["target"]] += row[col]
+            pools[row["target"]].add(row["source"])
     standalone: dict[str, float] = defaultdict(float)
     for stream in scenario.streams:
         standalone[stream.company] += economics.standalone_cost(stream.price_eur_per_unit, stream.quantity)
+    sav = share["savings_eur_per_year"]
     rows = [
         {
             "company": c.id,
             "name": c.name,
             "savings_eur_per_year": sav[c.id],
-            "co2_avoided_t_per_year": co2[c.id],
+            "co2_avoided_t_per_year": share["co2_avoided_t_per_year"][c.id],
             "n_exchanges": n_ex[c.id],
             "n_pools": len(pools[c.id]),
             "standalone_cost_eur_per_year": standalone[c.id],
             "cost_with_symbiosis_eur_per_year": standalone[c.id] - sav[c.id],
+            **{m.column: share[m.column][c.id] for m in measures.others()},
         }
         for c in sorted(scenario.companies, key=lambda c: c.id)
     ]

@@ -279,4 +279,5 @@ def trim(c: Candidates) -> Candidates:
         slots={k: v for k, v in c.slots.items() if k in both},
         demand_price={k: v for k, v in c.demand_price.items() if k in demand},
         demand_co2={k: v for k, v in c.demand_co2.items() if k in demand},
+        coefficients={k: v.for_demands(demand) for k, v in c.coefficients.items()},
     )

@@ -21,6 +21,7 @@ from symbiosis.io.write.files import write_bytes_atomic, write_csv
 from symbiosis.io.write.folders import write_whole_folder
 from symbiosis.io.write.registry import Output, write_result_into
 from symbiosis.io.write.report.figures import render, style
+from symbiosis.measures import MEASURES, Measure
 
 
 def write_folder(
@@ -56,82 +57,113 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return read_output_csv(folder / name, TEXT_COLUMNS[name])
 
 
-def front_points(table: pd.DataFrame) -> pd.DataFrame:
-    """Where each point of ``pareto.csv`` is drawn: x, and the interval [low, high] of net savings (EUR/yr).
+def front_axes(table: pd.DataFrame) -> tuple[Measure, Measure, dict[str, str]]:
+    """The x and y measures of a ``pareto.csv`` and its own column names, read from its columns:
+    ``epsilon_<x>`` and ``implicit_price[_low|_high]_<y>_per_<x>`` (``implicit_carbon_price...``: the default
+    front, net savings against CO2). The names come back by their default-front name."""
+    x = next((m for m in MEASURES.values() if f"epsilon_{m.name}" in table.columns), MEASURES["co2_t"])
+    if "implicit_carbon_price_eur_per_t" in table.columns:
+        y = MEASURES["savings_eur"]
+        price = "implicit_carbon_price_eur_per_t", "implicit_carbon_price_low_eur_per_t", "implicit_carbon_price_high_eur_per_t"
+    else:
+        y = next((m for m in MEASURES.values() if f"implicit_price_{m.name}_per_{x.name}" in table.columns), MEASURES["savings_eur"])
+        price = tuple(f"implicit_price{k}_{y.name}_per_{x.name}" for k in ("", "_low", "_high"))  # type: ignore[assignment]
+    return x, y, {"epsilon": f"epsilon_{x.name}", "price": price[0], "low": price[1], "high": price[2]}
 
-    A proven point is its network: x its CO2, low = high its savings. A point the time
-    limit stopped stands for the front at its floor: x its floor, from its savings to its
-    bound (the most any network meeting the floor could save; its savings when unknown).
+
+def front_points(table: pd.DataFrame) -> pd.DataFrame:
+    """Where each point of ``pareto.csv`` is drawn: x, and the interval [low, high] of y (EUR/yr by default).
+
+    A proven point is its network: x its x, low = high its y. A point the time limit
+    stopped stands for the front at its floor: x its floor, from its y to its bound (the
+    best any network meeting the floor could have; its y when unknown).
     """
+    mx, my, cols = front_axes(table)
     proven = (table["status"].astype(str) == "optimal").to_numpy()
-    co2 = pd.to_numeric(table["co2_avoided_t_per_year"], errors="coerce").to_numpy(dtype=float)
-    eps = pd.to_numeric(table["epsilon_co2_t"], errors="coerce").to_numpy(dtype=float)
-    low = pd.to_numeric(table["net_savings_eur_per_year"], errors="coerce").to_numpy(dtype=float)
+    at = pd.to_numeric(table[mx.summary_key], errors="coerce").to_numpy(dtype=float)
+    eps = pd.to_numeric(table[cols["epsilon"]], errors="coerce").to_numpy(dtype=float)
+    low = pd.to_numeric(table[my.summary_key], errors="coerce").to_numpy(dtype=float)
     bound = pd.to_numeric(table["best_bound"], errors="coerce").to_numpy(dtype=float) if "best_bound" in table else low.copy()
-    x = [c if ok or e != e else e for c, e, ok in zip(co2, eps, proven)]
-    high = [lo if ok or b != b else max(lo, b) for lo, b, ok in zip(low, bound, proven)]
+    best = max if my.sense == "more" else min
+    x = [c if ok or e != e else e for c, e, ok in zip(at, eps, proven)]
+    high = [lo if ok or b != b else best(lo, b) for lo, b, ok in zip(low, bound, proven)]
     return pd.DataFrame({"point": table["point"].to_numpy(), "x": x, "low": low, "high": high, "proven": proven})
 
 
-def _price_label(row: pd.Series) -> str | None:
-    price = row.get("implicit_carbon_price_eur_per_t")
-    low, high = row.get("implicit_carbon_price_low_eur_per_t"), row.get("implicit_carbon_price_high_eur_per_t")
+def _price_label(row: pd.Series, cols: dict[str, str], per: str) -> str | None:
+    price = row.get(cols["price"])
+    low, high = row.get(cols["low"]), row.get(cols["high"])
+
+    def shown(v: float) -> str:
+        return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.3g}"
+
     if low is not None and high is not None and low == low and high == high and abs(high - low) > 0.5:
-        return f"{low:,.0f} to {high:,.0f} EUR/t"
-    return None if price is None or price != price else f"{price:,.0f} EUR/t"
+        return f"{shown(low)} to {shown(high)} {per}"
+    return None if price is None or price != price else f"{shown(price)} {per}"
 
 
 def front_figure(table: pd.DataFrame) -> object:
-    """Net savings (EUR/yr) against CO2 avoided (t/yr), each step labelled with its implicit carbon price.
+    """y against x (net savings against CO2 avoided by default), each step labelled with its implicit price.
 
-    A point the time limit stopped is drawn as the interval from its savings to its bound
-    at its floor (open marker), and the prices of its steps as ranges.
+    A point the time limit stopped is drawn as the interval from its y to its bound at its
+    floor (open marker), and the prices of its steps as ranges.
     """
     from matplotlib.figure import Figure
 
+    mx, my, cols = front_axes(table)
+    scale = 1000.0 if my.name == "savings_eur" else 1.0
     fig = Figure(figsize=(7.0, 4.2), dpi=120)
     ax = fig.add_subplot()
     pts = front_points(table)
     x = pts["x"].to_numpy(dtype=float)
-    y = pts["low"].to_numpy(dtype=float) / 1000.0
-    top = pts["high"].to_numpy(dtype=float) / 1000.0
+    y = pts["low"].to_numpy(dtype=float) / scale
+    top = pts["high"].to_numpy(dtype=float) / scale
     proven = pts["proven"].to_numpy(dtype=bool)
     ax.step(x, y, where="post", color="#bbbbbb", linewidth=1, label="front (staircase: a point holds until the next)")
     ax.plot(x, y, "-", color="#1f77b4", linewidth=1.2)
     ax.plot(x[proven], y[proven], "o", color="#1f77b4", markersize=4, label="proven points")
     if (~proven).any():
         ax.vlines(x[~proven], y[~proven], top[~proven], color="#ff7f0e", linewidth=3, alpha=0.6,
-                  label=f"not proven ({int((~proven).sum())}): from its savings to its bound, at its floor")
+                  label=f"not proven ({int((~proven).sum())}): from its {my.label} to its bound, at its floor")
         ax.plot(x[~proven], y[~proven], "o", markerfacecolor="white", markeredgecolor="#ff7f0e", markersize=5)
         ax.plot(x[~proven], top[~proven], "_", color="#ff7f0e", markersize=10)
+    per = f"{my.unit.split('/')[0]}/{mx.unit.split('/')[0]}"
     for i in range(1, len(x)):
-        label = _price_label(table.iloc[i])
+        label = _price_label(table.iloc[i], cols, per)
         if label is not None:
             ax.annotate(label, ((x[i - 1] + x[i]) / 2, (y[i - 1] + y[i]) / 2), fontsize=7, color="#d62728", xytext=(4, 4), textcoords="offset points")
     for i, p in enumerate(pts["point"].tolist()):
         ax.annotate(str(p), (x[i], y[i]), fontsize=7, xytext=(-8, -10), textcoords="offset points")
-    ax.set_xlabel("CO2 avoided (t/yr)")
-    ax.set_ylabel("net savings (kEUR/yr)")
-    ax.set_title("EUR against CO2: each step's implicit carbon price in red")
+    ax.set_xlabel(f"{mx.label} ({mx.unit})")
+    ax.set_ylabel(f"{my.label} (k{my.unit})" if scale != 1.0 else f"{my.label} ({my.unit})")
+    if (mx.name, my.name) == ("co2_t", "savings_eur"):
+        ax.set_title("EUR against CO2: each step's implicit carbon price in red")
+    else:
+        ax.set_title(f"{my.label} against {mx.label}: each step's price in red")
     ax.grid(True, linewidth=0.3)
     ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
     return fig
 
 
-def not_proven_note(table: pd.DataFrame, what: str) -> str:
-    """'2 of 5 points are not proven ...; at most X EUR/yr more could be gained (point 3).', or '' when all are proven."""
+def not_proven_note(table: pd.DataFrame, what: str, value: str | None = None, unit: str = "EUR/yr") -> str:
+    """'2 of 5 points are not proven ...; at most X EUR/yr more could be gained (point 3).', or '' when all are proven.
+
+    ``value`` is the column the bound is of (net savings for points, the objective for
+    alternatives, by default), ``unit`` its unit; the gain is |bound - value|.
+    """
     stopped = table[table["status"].astype(str) != "optimal"]
     if not len(stopped):
         return ""
-    value = "net_savings_eur_per_year" if what == "points" else "objective"
+    if value is None:
+        value = "net_savings_eur_per_year" if what == "points" else "objective"
     bound = pd.to_numeric(stopped.get("best_bound"), errors="coerce") if "best_bound" in stopped else pd.Series([float("nan")] * len(stopped))
-    up = (bound.to_numpy(dtype=float) - pd.to_numeric(stopped[value], errors="coerce").to_numpy(dtype=float))
+    up = abs(bound.to_numpy(dtype=float) - pd.to_numeric(stopped[value], errors="coerce").to_numpy(dtype=float))
     name = "point" if what == "points" else "alternative"
     text = f"{len(stopped)} of {len(table)} {what} are not proven (stopped by the time limit)"
     if len(up) and all(u == u for u in up):
         k = int(up.argmax())
-        text += f"; at most {max(0.0, float(up[k])):,.0f} EUR/yr more could be gained ({name} {stopped.iloc[k][name]})"
+        text += f"; at most {max(0.0, float(up[k])):,.0f} {unit} more could be gained ({name} {stopped.iloc[k][name]})"
     else:
         text += "; for some, no bound is known"
     return text + "."
@@ -170,22 +202,26 @@ def tradeoffs_page(folder: Path) -> tuple[str, dict[str, bytes]]:
         for col in table.columns:
             if col != "status":
                 table[col] = pd.to_numeric(table[col], errors="coerce")
-        title = "EUR against CO2: the Pareto front"
+        mx, my, _ = front_axes(table)
+        title = "EUR against CO2: the Pareto front" if (mx.name, my.name) == ("co2_t", "savings_eur") else f"{my.label} against {mx.label}: the Pareto front"
         with style():
             png, svg = render(front_figure(table))  # type: ignore[arg-type]
         pictures = {"front.png": png, "front.svg": svg}
         img = base64.b64encode(png).decode("ascii")
         parts.append(f'<section id="front"><img id="front-picture" alt="the front" src="data:image/png;base64,{img}"></section>')
-        parts.append(
-            "<p>Each point maximises net savings subject to its CO2 floor; the implicit carbon price of a step is the "
-            "savings given up per extra tonne of CO2 avoided, from the point before. Each point's network is in "
-            "<code>point_NN/</code>.</p>"
-        )
-        note = not_proven_note(table, "points")
+        if (mx.name, my.name) == ("co2_t", "savings_eur"):
+            text = ("Each point maximises net savings subject to its CO2 floor; the implicit carbon price of a step is the "
+                    "savings given up per extra tonne of CO2 avoided, from the point before.")
+        else:
+            best = {"more": "the most", "less": "the least"}
+            text = (f"Each point has {best[my.sense]} {my.label} subject to its bound on {mx.label}; the implicit price of a step "
+                    f"is the {my.label} ({my.unit}) given up per {mx.unit} of {mx.label} gained, from the point before.")
+        parts.append(f"<p>{html.escape(text)} Each point's network is in <code>point_NN/</code>.</p>")
+        note = not_proven_note(table, "points", my.summary_key, my.unit)
         if note:
             parts.append(
-                f'<p id="not-proven"><b>{html.escape(note)}</b> Such a point is drawn at its CO2 floor as the interval from '
-                "its savings to its bound, and the prices of its steps as ranges.</p>"
+                f'<p id="not-proven"><b>{html.escape(note)}</b> Such a point is drawn at its floor as the interval from '
+                f"its {html.escape(my.label)} to its bound, and the prices of its steps as ranges.</p>"
             )
         parts.append(_table_html(table, "points", "Points of the front"))
     if (folder / "alternatives.csv").is_file():

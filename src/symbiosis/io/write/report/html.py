@@ -19,6 +19,7 @@ import pandas as pd
 from symbiosis.io.read.results import ResultFiles
 from symbiosis.io.write.report.figures import FIGURES
 from symbiosis.io.write.report.transport import pool_transport
+from symbiosis.measures import others
 from symbiosis.types import Summary
 from symbiosis.version import __version__
 
@@ -160,7 +161,19 @@ def _not_proven(summary: Summary) -> str:
         return ""
     if summary.best_bound is None or summary.objective is None:
         return "; not proven, its bound unknown"
-    return f"; not proven: at most {_money(max(0.0, summary.best_bound - summary.objective))} EUR/yr more could be gained"
+    unit = "of the objective" if summary.objective_weights else "EUR/yr"
+    return f"; not proven: at most {_money(max(0.0, summary.best_bound - summary.objective))} {unit} more could be gained"
+
+
+def _measure_cards(summary: Summary) -> list[tuple[str, str, str]]:
+    """A card per measure beyond savings and CO2 (land freed, truck-km, ...), from summary.json ``measures``."""
+    totals = summary.measures or {}
+    cards = []
+    for m in others():
+        value = totals.get(m.name)
+        shown = DASH if value is None else f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+        cards.append((f"kpi-{m.name.replace('_', '-')}", f"{shown} {m.unit}", m.label + (" (less is better)" if m.sense == "less" else "")))
+    return cards
 
 
 def _headline(summary: Summary) -> str:
@@ -169,6 +182,7 @@ def _headline(summary: Summary) -> str:
     cards = [
         ("kpi-net-savings", f"{_money(summary.net_savings_eur_per_year)} EUR/yr", "net savings"),
         ("kpi-co2", f"{DASH if co2 is None else f'{co2:,.1f}'} t/yr", "CO2 avoided"),
+        *_measure_cards(summary),
         ("kpi-exchanges", str(summary.n_exchanges), "exchanges"),
         ("kpi-pools", f"{summary.n_pools} ({summary.n_pool_members} members)", "shared facilities"),
         ("kpi-status", summary.status.value, "solver status" + ("" if gap is None else f", gap {gap:.4%}") + _not_proven(summary)),
