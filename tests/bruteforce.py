@@ -1,9 +1,12 @@
 """An independent optimum for tiny scenarios: every subset of links, each with an LP.
 
 It re-derives which supply-demand pairs may be linked straight from the contract
-(not from ``symbiosis.candidates``), takes the coefficients from ``economics`` (the
-one home of the formulas), and solves each link subset's flow problem with scipy's
-``linprog``. Nothing here touches Pyomo or HiGHS through symbiosis.
+(not from ``symbiosis.candidates``), takes the coefficients from ``economics`` and the
+measure registry (the one home of the formulas), and solves each link subset's flow
+problem with scipy's ``linprog``. Nothing here touches Pyomo or HiGHS through symbiosis.
+
+``weights`` (measure -> weight, as ``symbiosis.measures``) asks for the best weighted
+sum of measures instead of the default objective (savings + carbon price x CO2).
 """
 
 from __future__ import annotations
@@ -15,8 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from symbiosis import economics
+from symbiosis import economics, measures
 from symbiosis.schema import Direction, Link, Pricing, Scenario, Stream
+
+Weights = dict[str, float]
+
+
+def _weighted(weights: Weights, raw: dict[str, float]) -> float:
+    """sum_m w_m raw_m / divisor_m."""
+    return sum(w * raw[m] / measures.MEASURES[m].divisor for m, w in weights.items())
 
 
 def exchange_link(sc: Scenario, s: Stream, d: Stream) -> Link | None:
@@ -61,6 +71,9 @@ class Arc:
     fixed: float
     peak: bool
     min_flow: float
+    flow: dict[str, float]  # every measure's raw coefficient per supply unit (registry)
+    link: dict[str, float]  # per link built
+    per_cut: dict[str, float]  # per unit of the demand's peak cut
 
 
 def eligible_arcs(sc: Scenario) -> list[Arc]:
@@ -97,17 +110,21 @@ def eligible_arcs(sc: Scenario) -> list[Arc]:
                 continue
             t = economics.pair_terms(st, rs, s, d, rho, dist, cop, link)
             rho_eff = float(t.rho)
+            rd = res[d.resource]
+            flow, per_link = measures.pair_coefficients(st, rs, rd, t, dist)
             arcs.append(
                 Arc(s, d, rho_eff, float(t.value_eur_per_unit), float(t.co2_kg_per_unit), float(t.fixed_cost_eur_per_year),
-                    rs.pricing is Pricing.peak, max(s.min_quantity or 0.0, (d.min_quantity or 0.0) / rho_eff))
+                    rs.pricing is Pricing.peak, max(s.min_quantity or 0.0, (d.min_quantity or 0.0) / rho_eff),
+                    flow, per_link, measures.peak_coefficients(measures.PeakFacts(st, rd, d)))
             )
     return arcs
 
 
-def subset_value(sc: Scenario, arcs: list[Arc], co2_floor: float | None = None) -> float | None:
+def subset_value(sc: Scenario, arcs: list[Arc], co2_floor: float | None = None, weights: Weights | None = None) -> float | None:
     """Best objective with exactly these links built (y = 1), or None if infeasible.
 
-    ``co2_floor`` (t/yr) adds CO2 avoided by these links >= the floor.
+    ``co2_floor`` (t/yr) adds CO2 avoided by these links >= the floor; ``weights`` values
+    the links by that weighted sum of measures instead.
     """
     st = sc.settings
     carbon = st.carbon_price_eur_per_t / 1000.0
@@ -118,18 +135,19 @@ def subset_value(sc: Scenario, arcs: list[Arc], co2_floor: float | None = None) 
     peaks = sorted({a.d.id for a in arcs if a.peak})
     n = len(var) + len(peaks)
     c = np.zeros(n)
-    const = -sum(a.fixed for a in arcs)
+    const = -sum(a.fixed for a in arcs) if weights is None else sum(_weighted(weights, a.link) for a in arcs)
     for j, (i, _) in enumerate(var):
         a = arcs[i]
         if not a.peak:
-            c[j] = -(a.value + carbon * a.co2)  # linprog minimises
+            c[j] = -(a.value + carbon * a.co2) if weights is None else -_weighted(weights, a.flow)  # linprog minimises
     a_ub, b_ub = [], []
     bounds = [(0, None)] * len(var)
     streams = sc.stream_by_id
+    per_cut = {a.d.id: a.per_cut for a in arcs}
     for p, did in enumerate(peaks):
         d = streams[did]
         need = sc.slot_quantities(d)
-        w = d.price_eur_per_unit + carbon * d.co2_kg_per_unit
+        w = d.price_eur_per_unit + carbon * d.co2_kg_per_unit if weights is None else _weighted(weights, per_cut[did])
         const += w * need.max()
         c[len(var) + p] = w
         bounds.append((0, float(need.max())))
@@ -205,8 +223,8 @@ def eligible_members(sc: Scenario) -> list[tuple[str, Stream]]:
     return out
 
 
-def pool_configurations(sc: Scenario) -> list[tuple[float, frozenset[str]]]:
-    """Every feasible choice of options and members: (pool objective, member demand ids)."""
+def pool_configurations(sc: Scenario, weights: Weights | None = None) -> list[tuple[float, frozenset[str]]]:
+    """Every feasible choice of options and members: (pool objective, or ``weights``' sum, member demand ids)."""
     st = sc.settings
     carbon = st.carbon_price_eur_per_t / 1000.0
     options: dict[str, list] = {}
@@ -227,26 +245,37 @@ def pool_configurations(sc: Scenario) -> list[tuple[float, frozenset[str]]]:
                 ok = True
                 for fid, opt in built.items():
                     mine = [d for g, d in subset if g == fid]
+                    if not mine:
+                        ok = False  # a facility nobody joins is never built (contract section 4, pools)
+                        break
                     load = sum((sc.slot_quantities(d) for d in mine), np.zeros(len(sc.slots(opt.resource))))
                     if np.any(load > opt.capacity + 1e-9):
                         ok = False
                         break
-                    value -= economics.pool_fixed_cost(opt.capex_eur, opt.opex_eur_per_year, st)
+                    resource = sc.resource_by_id[opt.resource]
+                    if weights is None:
+                        value -= economics.pool_fixed_cost(opt.capex_eur, opt.opex_eur_per_year, st)
+                    else:
+                        value += _weighted(weights, measures.option_coefficients(measures.OptionFacts(st, resource, opt)))
                     for d in mine:
-                        t = economics.member_terms(st, sc.resource_by_id[opt.resource], d, opt, member_distance(sc, fid, d), member_link(sc, fid, d))
-                        value += t.value_eur_per_year + carbon * 1000.0 * t.co2_t_per_year
+                        km = member_distance(sc, fid, d)
+                        t = economics.member_terms(st, resource, d, opt, km, member_link(sc, fid, d))
+                        if weights is None:
+                            value += t.value_eur_per_year + carbon * 1000.0 * t.co2_t_per_year
+                        else:
+                            value += _weighted(weights, measures.member_coefficients(measures.MemberFacts(st, resource, d, km, t)))
                 if ok:
                     configs.append((value, frozenset(ids)))
     return configs
 
 
-def brute_force_optimum(sc: Scenario) -> float | None:
-    """The best objective over every pool configuration and subset of links; None if none is feasible."""
+def brute_force_optimum(sc: Scenario, weights: Weights | None = None) -> float | None:
+    """The best objective (or weighted sum of measures) over every pool configuration and subset of links; None if none is feasible."""
     arcs = eligible_arcs(sc)
     requires = [r for r in sc.rules if r.rule == "require"]
     best: float | None = None
     memo: dict[frozenset[str], float | None] = {}
-    for pool_value, member_ids in pool_configurations(sc):
+    for pool_value, member_ids in pool_configurations(sc, weights):
         if member_ids not in memo:
             usable = [a for a in arcs if a.d.id not in member_ids]  # a pool member takes no exchanges
             inner: float | None = None
@@ -254,7 +283,7 @@ def brute_force_optimum(sc: Scenario) -> float | None:
                 for subset in itertools.combinations(usable, k):
                     if not all(any(r.source in (a.s.id, a.s.company) and r.target in (a.d.id, a.d.company) for a in subset) for r in requires):
                         continue
-                    v = subset_value(sc, list(subset))
+                    v = subset_value(sc, list(subset), weights=weights)
                     if v is not None and (inner is None or v > inner):
                         inner = v
             memo[member_ids] = inner

@@ -20,7 +20,11 @@ forbid/require rules, carbon price, volume profiles, pools).
 ``matches`` lists every exchange of the (unique) optimum; ``quantity`` is in supply
 units per year (for a peak exchange, its share of the peak cut by stand-alone
 reductions, turn 3), as in docs/model.md. An optional ``companies`` map gives
-per-company savings and CO2.
+per-company savings and CO2 (and any other column of companies.csv).
+
+Cases of the measure registry (contract section 4d) may add ``"measures"`` (every
+measure's total, as in summary.json) and a measure's column in a ``matches`` or
+``pools`` entry (e.g. ``"land_freed_m2": 2000.0``); each given value is checked.
 """
 
 from __future__ import annotations
@@ -89,6 +93,19 @@ def test_summary(case: Path):
         assert summary["n_pools"] == exp["n_pools"], (
             f"{case.name}: n_pools = {summary['n_pools']}, expected {exp['n_pools']}; see {readme(case)}"
         )
+    for name, value in exp.get("measures", {}).items():
+        assert summary.measures is not None and summary.measures[name] == approx(value), (
+            f"{case.name}: measure {name} = {(summary.measures or {}).get(name)!r}, expected {value!r}; see {readme(case)}"
+        )
+
+
+def _measure_columns(case: Path, what: str, row: object, entry: dict) -> None:
+    """Every measure column given in an expected match or pool entry equals the row's."""
+    for name, value in entry.items():
+        if name in symbiosis.MEASURES or name in {m.column for m in symbiosis.MEASURES.values()}:
+            column = symbiosis.MEASURES[name].column if name in symbiosis.MEASURES else name
+            got = float(row[column])  # type: ignore[index]
+            assert got == approx(value), f"{case.name}: {what} {column} {got!r}, expected {value!r}; see {readme(case)}"
 
 
 @pytest.mark.parametrize("case", params())
@@ -113,6 +130,7 @@ def test_exchanges(case: Path):
         assert float(row["savings_eur_per_year"]) == approx(m["savings_eur_per_year"]), (
             f"{case.name}: {pair} savings {row['savings_eur_per_year']!r}, expected {m['savings_eur_per_year']!r}; see {readme(case)}"
         )
+        _measure_columns(case, pair, row, m)
 
 
 @pytest.mark.parametrize("case", [p for p in params() if "pools" in expected(p.values[0])])
@@ -132,6 +150,7 @@ def test_pools(case: Path):
             f"{case.name}: {m['demand_stream']} pool savings {rows.iloc[0]['savings_eur_per_year']!r}, "
             f"expected {m['savings_eur_per_year']!r}; see {readme(case)}"
         )
+        _measure_columns(case, f"membership {m['demand_stream']} in {m['facility']}", rows.iloc[0], m)
 
 
 POOL_CASES = {

@@ -23,7 +23,8 @@ SLOTS = ["a", "b", "c"]
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> symbiosis.Scenario:
+def scenarios(draw: st.DrawFn, streams_of: tuple[str, ...] = ("mat", "alt", "heat", "park")) -> symbiosis.Scenario:
+    """A random tiny scenario; ``streams_of`` names the resources its streams and facilities may use."""
     n_comp = draw(st.integers(2, 4))
     companies = [
         {"id": f"C{i}", "name": f"C{i}", "lat": 50.85 + draw(st.integers(0, 8)) * 0.002, "lon": 4.70 + draw(st.integers(0, 8)) * 0.003}
@@ -32,7 +33,7 @@ def scenarios(draw: st.DrawFn) -> symbiosis.Scenario:
     profiles = [{"profile": f"p{j}", "slot": s, "value": draw(st.integers(0, 4)) + (1 if s == "a" else 0)} for j in range(2) for s in SLOTS]
     streams = []
     for i in range(draw(st.integers(2, 6))):
-        res = draw(st.sampled_from(RESOURCES))
+        res = draw(st.sampled_from([r for r in RESOURCES if r["id"] in streams_of]))
         direction = draw(st.sampled_from(["supply", "demand"]))
         peak = res["pricing"] == "peak"
         stream = {
@@ -57,6 +58,8 @@ def scenarios(draw: st.DrawFn) -> symbiosis.Scenario:
         rules.append({"rule": draw(st.sampled_from(["forbid", "require"])), "source": f"C{draw(st.integers(0, n_comp - 1))}", "target": f"C{draw(st.integers(0, n_comp - 1))}"})
     facilities = []
     for fid, res in (("hub", "park"), ("depot", "alt"), ("yard", "mat")):
+        if res not in streams_of:
+            continue
         if draw(st.booleans()):
             lat, lon = 50.85 + draw(st.integers(0, 8)) * 0.002, 4.70 + draw(st.integers(0, 8)) * 0.003
             reach = draw(st.sampled_from([0.5, 1.5, 3.0]))
@@ -135,3 +138,41 @@ def test_optimum_equals_brute_force_and_checker_passes(sc: symbiosis.Scenario, t
     report = check_result(sc, out)
     assert report.ok, report.violations
     assert report.objective == pytest.approx(expected, rel=1e-6, abs=1e-4)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@given(sc=st.one_of(scenarios(), scenarios(streams_of=("park",))))
+def test_each_measure_made_best_equals_brute_force(sc: symbiosis.Scenario, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """For every measure of the registry, ``objective=Objective(measure)`` (maximised, or minimised when less
+    is better) reaches the brute-force best of that measure over every pool choice and link subset, and so
+    does the opposite (the weight -sign: truck_km maximised, land_freed_m2 minimised, ...), which exercises
+    every coefficient where "best" is an empty network (money aside). With a floor that never binds the
+    optimum is the same (the candidates differ, and the parts are solved as one). The files pass the checker, which recomputes every
+    measure and the objective from them."""
+    arcs, members = eligible_arcs(sc), eligible_members(sc)
+    assume(len(arcs) <= 5 and len(members) <= 3 and (arcs or members))  # something to choose
+    for name, m in symbiosis.MEASURES.items():
+        # Losing money on purpose is no objective: its best is a link that carries nothing for its
+        # fixed cost, and an arc that can carry nothing is never a candidate (contract section 4).
+        for weight in (m.sign,) if name == "savings_eur" else (m.sign, -m.sign):
+            expected = brute_force_optimum(sc, {name: weight})
+            goal = symbiosis.Objective(name) if weight == m.sign else symbiosis.Objective(((name, weight),))
+            result = symbiosis.solve(sc, objective=goal)
+            # A floor that never binds keeps every arc that adds money as a candidate (and couples
+            # the parts): the optimum is the same.
+            loose = symbiosis.solve(sc, objective=symbiosis.Objective(goal.maximise, floors=(("savings_eur", -1e9),)))
+            if expected is None:
+                assert result.status == "infeasible" and loose.status == "infeasible", name
+                continue
+            assert loose.status == "optimal", (name, weight, loose.summary)
+            assert loose.summary.objective == pytest.approx(expected, rel=1e-6, abs=1e-4), (name, weight, "with a loose floor")
+            assert result.status == "optimal", (name, weight, result.summary)
+            assert result.summary.measures is not None
+            assert weight * result.summary.measures[name] == pytest.approx(expected, rel=1e-6, abs=1e-4), (name, weight)
+            assert result.summary.objective == pytest.approx(expected, rel=1e-6, abs=1e-4), (name, weight)
+            event(f"{name} x {weight:+g}: {'non-zero' if abs(expected) > 1e-9 else 'zero'}")
+            out: Path = tmp_path_factory.mktemp("res") / f"{name}{weight:+g}"
+            result.write(out)
+            report = check_result(sc, out)
+            assert report.ok, (name, weight, report.violations)
+            assert report.measures[name] == pytest.approx(result.summary.measures[name], rel=1e-6, abs=1e-4)

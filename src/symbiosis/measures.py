@@ -204,6 +204,8 @@ def measure(name: str, what: str = "measure") -> Measure:
 
 def check_objective(objective: Objective, what: str = "the objective") -> Objective:
     """Refuse an objective that names a measure the registry does not know (with the nearest name)."""
+    if not isinstance(objective, Objective):
+        raise SettingsError(f"{what}: expected a symbiosis.Objective or a measure's name, got {type(objective).__name__}")
     if isinstance(objective.maximise, str):
         if objective.maximise not in (WEIGHTED, DISTINCT):
             measure(objective.maximise, f"{what} (maximise)")

@@ -36,6 +36,12 @@ def build_pool_candidates(
     for d in demands:
         by_resource[d.resource].append(d)
     seen: dict[str, int] = {}
+    # A facility whose size option itself adds to the objective in use (land freed minimised, a ceiling on
+    # it) keeps every member within reach: a member may pay its way by letting the option be built.
+    helps: dict[str, bool] = defaultdict(bool)
+    for f in scenario.facilities:
+        coef = measures.option_coefficients(measures.OptionFacts(st, scenario.resource_by_id[f.resource], f))
+        helps[f.id] |= bool(measures.of_use(objective, st, {m: np.array([v]) for m, v in coef.items()})[0])
     for f in scenario.facilities:
         k = seen.get(f.id, 0)
         seen[f.id] = k + 1
@@ -66,7 +72,7 @@ def build_pool_candidates(
             terms = economics.member_terms(st, resource, d, f, km, link)
             value, co2 = terms.value_eur_per_year, terms.co2_t_per_year
             coef = measures.member_coefficients(measures.MemberFacts(st, resource, d, float(km), terms))
-            if not keep_all and not measures.of_use(objective, st, {m: np.array([v]) for m, v in coef.items()})[0]:
+            if not keep_all and not helps[f.id] and not measures.of_use(objective, st, {m: np.array([v]) for m, v in coef.items()})[0]:
                 continue
             member_coef.append(coef)
             members.append(

@@ -112,11 +112,14 @@ def add_differ(m: pyo.ConcreteModel, h: ExchangeModel, avoid: tuple[frozenset[Li
             m.differ.add(ge(LinearExpression(list(links.values())), 1.0))
 
 
-def _expression(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, name: measures.Weights | str, settings: Settings, objective: Objective) -> tuple[Any, float]:
-    """The expression of a named objective, bound or weighted sum (``distinct``: links shared)."""
+def _expression(
+    m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, name: measures.Weights | str, settings: Settings, objective: Objective, bound: bool
+) -> tuple[Any, float]:
+    """The expression of what is maximised (a measure with its sign: truck_km is minimised) or of a bound
+    (the measure itself), or of a weighted sum; ``distinct``: minus the links shared."""
     if name == measures.DISTINCT:
         return distinct(m, h, objective.avoid), 0.0
-    if isinstance(name, str) and name != measures.WEIGHTED:
+    if bound and isinstance(name, str) and name != measures.WEIGHTED:
         return weighted_sum(m, c, h, ((name, 1.0),))
     return weighted_sum(m, c, h, measures.weights_of(name, settings))
 
@@ -163,15 +166,43 @@ def _peak_weight(c: Candidates, d: str, weights: measures.Weights) -> float:
     return float(measures.combine(weights, {n: np.asarray(c.coefficients[n].peak.get(d, 0.0)) for n, _ in weights}))
 
 
+def add_facility_serves(m: pyo.ConcreteModel, c: Candidates, directions: list[measures.Weights]) -> None:
+    """facility_serves[f]: sum_k z_{f,k} <= sum_d w_{d,f}: a facility is built to serve members.
+
+    Added only for facilities of which some size option adds to a weighted sum in use
+    (land freed minimised, or a ceiling on it: an option's land coefficient is
+    -capacity x m2 per space). Otherwise building an option never helps on its own and
+    an empty facility is never chosen, as the contract has it ("a facility nobody can
+    join is never worth building"); this keeps it so for every objective.
+    """
+    options = c.options["facility"].tolist()
+    helps = {
+        f for o, f in enumerate(options)
+        if any(float(measures.combine(w, {n: np.asarray(c.coefficients[n].option[o]) for n, _ in w})) > 0 for w in directions)
+    }
+    if not helps:
+        return
+    members = c.memberships["facility"].tolist()
+    keys = sorted(helps)
+
+    def rule(_m: pyo.ConcreteModel, f: str) -> Any:
+        zs = [m.z[o] for o, g in enumerate(options) if g == f]
+        ws = [m.w[j] for j, g in enumerate(members) if g == f]
+        return le(LinearExpression(zs + [MonomialTermExpression((-1.0, w)) for w in ws]), 0.0)
+
+    m.facility_serves = pyo.Constraint(keys, rule=rule)
+
+
 def add_objective(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, settings: Settings, objective: Objective) -> None:
     """objective: maximise the weighted sum in use; floor_<m>: m >= floor; ceiling_<m>: m <= ceiling;
-    differ_n for ``avoid``; peak_pin where needed."""
+    differ_n for ``avoid``; peak_pin and facility_serves where needed."""
     add_peak_pin(m, c, h, measures.directions(objective, settings))
-    expr, constant = _expression(m, c, h, objective.maximise, settings, objective)
+    add_facility_serves(m, c, measures.directions(objective, settings))
+    expr, constant = _expression(m, c, h, objective.maximise, settings, objective, bound=False)
     m.objective = pyo.Objective(expr=expr + constant if constant else expr, sense=pyo.maximize)
     for kind, bounds, relation in (("floor", objective.floors, ge), ("ceiling", objective.ceilings, le)):
         for n, (name, value) in enumerate(bounds):
-            body, const = _expression(m, c, h, name, settings, objective)
+            body, const = _expression(m, c, h, name, settings, objective, bound=True)
             label = f"{kind}_{name}" if [b for b, _ in bounds].count(name) == 1 else f"{kind}_{name}_{n}"
             setattr(m, label, pyo.Constraint(expr=relation(body, float(value) - const)))
     if objective.avoid:

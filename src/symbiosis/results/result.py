@@ -332,8 +332,8 @@ def _exchanges(scenario: Scenario, candidates: Candidates, decisions: Decisions)
     for a in built:
         row = arcs.iloc[a]
         total = float(per_arc[a].sum())
-        if total <= ZERO and float(row["fixed_cost_eur_per_year"]) <= 0:
-            continue  # a free link that carries nothing is no match
+        if total <= ZERO and float(row["fixed_cost_eur_per_year"]) <= 0 and not row["required"]:
+            continue  # a free link that carries nothing is no match (unless a require rule asks for it)
         match_rows.append(
             {
                 "kind": "exchange",
@@ -377,6 +377,12 @@ def _pools(
         capacity = float(options.iloc[o]["capacity"])
         fixed = float(options.iloc[o]["fixed_cost_eur_per_year"])
         joined = [j for j in range(len(mem)) if mem.iloc[j]["facility"] == fid and solution.w[j] > 0.5]
+        if not joined:
+            # Built with nobody in it: an objective that no option's cost touches (CO2 or
+            # truck-km alone) leaves z free. A facility nobody joins is not built: dropping
+            # it loses nothing the objective counts and keeps every floor (facility_serves
+            # forbids it where an option itself adds to the objective).
+            continue
         joined_sorted = sorted(joined, key=lambda j: mem.iloc[j]["demand_stream"])
         rows = [mem.iloc[j] for j in joined_sorted]
         values = [float(r["value_eur_per_year"]) for r in rows]

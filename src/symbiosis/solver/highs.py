@@ -163,6 +163,11 @@ def solve_compiled(
         return Solution(termination, None, bound, time.perf_counter() - start, message=message), None
     values = np.asarray(sol.col_value, dtype=float)
     objective = float(info.objective_function_value)
+    if start_values is not None and abs(float(np.dot(lp.col_cost_, values)) + float(lp.offset_) - objective) > 1e-6 * max(1.0, abs(objective)):
+        # HiGHS 1.16 can hand back the start itself when presolve solves the problem it
+        # reduced the start to ("MIP start ... feasible in the reduced space"): its objective
+        # is the optimum's, its values are the start's. Solved again without the start.
+        return solve_compiled(compiled, options, time_limit_s, None, started=start)
     bound = float(info.mip_dual_bound) if info.mip_node_count != -1 else objective
     if termination is Termination.time_limit:
         bound = _stopped_bound(lp, info, options, objective)
