@@ -188,6 +188,11 @@ MEASURES: dict[str, Measure] = {
             flow=_truck_flow,
             membership=_truck_member,
         ),
+        Measure(
+            # Energy delivered by exchanges into energy demands: sum rho_a x (a heat pump's lift included).
+            "heat_recovered_mwh", "MWh/yr", "more", "heat recovered", "heat_recovered_mwh", "heat_recovered_mwh",
+            flow=lambda a: np.where((a.demand_family == Family.energy.value) & ~a.peak, a.terms.rho, 0.0),
+        ),
     )
 }
 
