@@ -191,12 +191,12 @@ def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, ou
     _print_measures(summary)
     if summary.objective_weights:
         what = " + ".join(f"{w:g} x {m}" for m, w in summary.objective_weights.items())
-        out.print(f"objective ({what}): {'-' if summary.objective is None else f'{summary.objective:,.6g}'}", highlight=False)
+        out.print(f"objective ({what}): {_figure(summary.objective)}", highlight=False)
     elif summary.carbon_price_eur_per_t:
         out.print(f"objective (with carbon at {summary.carbon_price_eur_per_t:g} EUR/t): {money(summary.objective)} EUR/yr", highlight=False)
     for kind, bounds in (("floor", summary.floors), ("ceiling", summary.ceilings)):
         for key, value in (bounds or {}).items():
-            out.print(f"{kind}: {key} {'>=' if kind == 'floor' else '<='} {value:,.6g}", highlight=False)
+            out.print(f"{kind}: {key} {'>=' if kind == 'floor' else '<='} {_figure(value)}", highlight=False)
     if summary.net_savings_eur_per_year is not None:
         rational = "yes" if summary.individually_rational else "NO"
         out.print(
@@ -260,6 +260,11 @@ def _pairs(items: list[str] | None, option: str) -> list[tuple[str, float]]:
     return out
 
 
+def _figure(x: float | None) -> str:
+    """A measure's figure: one decimal from 100 up, else six significant digits."""
+    return "-" if x is None else f"{x:,.1f}" if abs(x) >= 100 else f"{x:,.6g}"
+
+
 def _print_measures(summary: Summary) -> None:
     """One line per measure beyond savings and CO2 (land freed, truck-km, ...)."""
     from symbiosis.measures import others
@@ -269,7 +274,7 @@ def _print_measures(summary: Summary) -> None:
     for m in others():
         value = summary.measures.get(m.name)
         if value is not None:
-            out.print(f"{m.label}: {value:,.1f} {m.unit}", highlight=False)
+            out.print(f"{m.label}: {_figure(value)} {m.unit}", highlight=False)
 
 
 def _print_gap_holders(parts: Any) -> None:
