@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from symbiosis import economics
+from symbiosis import economics, measures
 from symbiosis.schema import HeatPump, Settings
 
 
@@ -50,25 +50,27 @@ def test_peak_shares_by_hand() -> None:
 
     Supply 1 has 0/20 spare: alone it leaves max(10, 20) = 20, r_1 = 40 - 20 = 20.
     Supply 2 has 10/10 spare: alone it leaves max(0, 30) = 30, r_2 = 40 - 30 = 10.
-    Shares 2/3 and 1/3: savings 9 800 and 4 900, CO2 0.2 and 0.1 t, quantities 20 and 10.
+    Shares 2/3 and 1/3: savings 9 800 and 4 900, CO2 0.2 and 0.1 t, quantities 20 and 10;
+    land (25 m2 a space) 500 and 250 m2, shared alike (``measures.peak_values``).
     """
     need = np.array([10.0, 40.0])
     r1 = economics.standalone_reduction(need, 1.0, np.array([0.0, 20.0]))
     r2 = economics.standalone_reduction(need, 1.0, np.array([10.0, 10.0]))
     assert (r1, r2) == (20.0, 10.0)
-    shares = economics.peak_demand_shares(500.0, 10.0, need, np.array([0.0, 30.0]), [100.0, 200.0], [r1, r2])
-    assert shares.savings_eur_per_year == pytest.approx([9800.0, 4900.0])
-    assert shares.co2_t_per_year == pytest.approx([0.2, 0.1])
-    assert shares.quantity == pytest.approx([20.0, 10.0])
+    cut, shares = economics.peak_cut_shares(need, np.array([0.0, 30.0]), [r1, r2])
+    assert measures.peak_values("savings_eur", 500.0, [-100.0, -200.0], cut, shares) == pytest.approx([9800.0, 4900.0])
+    assert measures.peak_values("co2_t", 10.0, [0.0, 0.0], cut, shares) == pytest.approx([0.2, 0.1])
+    assert [cut * w for w in shares] == pytest.approx([20.0, 10.0])
+    assert measures.peak_values("land_freed_m2", 25.0, [0.0, 0.0], cut, shares) == pytest.approx([500.0, 250.0])
 
 
 def test_peak_shares_even_when_no_link_could_cut_alone() -> None:
     """Every r_a = 0 (a ratio 0.5 supply of 0 in the peak slot): the net surplus is split evenly."""
     need = np.array([5.0, 8.0])
     assert economics.standalone_reduction(need, 0.5, np.array([4.0, 0.0])) == 0.0
-    shares = economics.peak_demand_shares(100.0, 0.0, need, np.array([2.0, 0.0]), [10.0, 30.0], [0.0, 0.0])
-    assert shares.savings_eur_per_year == pytest.approx([-20.0, -20.0])  # cut 0: -(10 + 30) / 2 each
-    assert shares.quantity == pytest.approx([0.0, 0.0])
+    cut, shares = economics.peak_cut_shares(need, np.array([2.0, 0.0]), [0.0, 0.0])
+    assert measures.peak_values("savings_eur", 100.0, [-10.0, -30.0], cut, shares) == pytest.approx([-20.0, -20.0])  # cut 0: -(10 + 30) / 2 each
+    assert [cut * w for w in shares] == pytest.approx([0.0, 0.0])
 
 
 def test_shapley_three_members_by_hand() -> None:

@@ -203,11 +203,6 @@ def objective(net_savings_eur: float, co2_t: float, settings: Settings) -> float
     return net_savings_eur + settings.carbon_price_eur_per_t * co2_t
 
 
-def volume_exchange(value_eur_per_unit: float, co2_kg_per_unit: float, flow: float, fixed_cost: float) -> tuple[float, float]:
-    """A volume exchange's (savings EUR/yr, CO2 t/yr): sum_t v x - F, and sum_t x co2 / 1000."""
-    return value_eur_per_unit * flow - fixed_cost, flow * co2_kg_per_unit / 1000.0
-
-
 def remaining_peak(demand_per_slot: np.ndarray, inflow_per_slot: np.ndarray) -> float:
     """k_d = max(0, max_t (D_t - sum_a rho_a x_{a,t})): the peak the demand still covers itself."""
     return float(max(0.0, float(np.max(demand_per_slot - inflow_per_slot))))
@@ -221,15 +216,6 @@ def standalone_reduction(demand_per_slot: np.ndarray, rho: float, supply_per_slo
     need = np.asarray(demand_per_slot, dtype=float)
     left = np.maximum(0.0, need - rho * np.asarray(supply_per_slot, dtype=float))
     return float(need.max() - left.max()) if len(need) else 0.0
-
-
-@dataclass(frozen=True)
-class PeakShares:
-    """What each exchange into one peak demand gets: savings (EUR/yr), CO2 (t/yr) and quantity (demand units)."""
-
-    savings_eur_per_year: list[float]
-    co2_t_per_year: list[float]
-    quantity: list[float]
 
 
 def peak_weights(reductions: Sequence[float]) -> list[float]:
@@ -247,27 +233,6 @@ def peak_cut_shares(demand_per_slot: np.ndarray, inflow_per_slot: np.ndarray, re
     """
     cut = float(np.max(demand_per_slot)) - remaining_peak(demand_per_slot, inflow_per_slot)
     return cut, peak_weights(reductions)
-
-
-def peak_demand_shares(
-    price: float,
-    co2_kg_per_unit: float,
-    demand_per_slot: np.ndarray,
-    inflow_per_slot: np.ndarray,
-    fixed_costs: Sequence[float],
-    reductions: Sequence[float],
-) -> PeakShares:
-    """Savings, CO2 and quantity of each exchange into one peak demand (contract section 4, turn 3).
-
-    The demand's cut max_t D_t - k_d, its net surplus p_d (max_t D_t - k_d) - sum F_a and
-    its CO2 co2_d (max_t D_t - k_d) / 1000 are shared in proportion to the stand-alone
-    reductions r_a (``standalone_reduction``), never to the flows: flows in slots that
-    set no peak are arbitrary, so equal optima would give different figures per company.
-    """
-    cut, weights = peak_cut_shares(demand_per_slot, inflow_per_slot, reductions)
-    surplus = price * cut - float(sum(fixed_costs))
-    co2 = co2_kg_per_unit * cut / 1000.0
-    return PeakShares([surplus * w for w in weights], [co2 * w for w in weights], [cut * w for w in weights])
 
 
 def split_exchange(amount: float) -> tuple[float, float]:

@@ -209,7 +209,7 @@ def _explain_exchange(scenario: Scenario, matches: pd.DataFrame, row: pd.Series,
     res = scenario.resource_by_id[row["resource"]]
     if res.pricing is Pricing.peak:
         # The links into one peak demand share its cut and their fixed costs by stand-alone
-        # reductions (economics.peak_demand_shares); the match's quantity is its share of the cut.
+        # reductions (economics.peak_cut_shares); the match's quantity is its share of the cut.
         cut_value = scenario.stream_by_id[demand].price_eur_per_unit * float(row["quantity"])
         into = matches[(matches["kind"] == "exchange") & (matches["demand_stream"] == demand)]
         breakdown = [
