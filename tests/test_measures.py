@@ -62,11 +62,16 @@ def test_land_front_by_hand(tmp_path: Path) -> None:
     table = pd.read_csv(out / "pareto.csv")
     assert list(table.columns) == [
         "point", "epsilon_land_freed_m2", "net_savings_eur_per_year", "co2_avoided_t_per_year", "status", "mip_gap",
-        "n_exchanges", "n_pools", "implicit_price_savings_eur_per_land_freed_m2", *(m.summary_key for m in symbiosis.MEASURES.values() if m.name not in ("savings_eur", "co2_t")),
+        "n_exchanges", "n_pools", "implicit_price_savings_eur_per_land_freed_m2", "best_bound",
+        "implicit_price_low_savings_eur_per_land_freed_m2", "implicit_price_high_savings_eur_per_land_freed_m2",
+        *(m.summary_key for m in symbiosis.MEASURES.values() if m.name not in ("savings_eur", "co2_t")),
     ]
     assert table["land_freed_m2"].tolist() == pytest.approx([500.0, 1000.0, 1500.0, 2000.0], abs=1e-6)
     assert table["net_savings_eur_per_year"].tolist() == pytest.approx([1400.0, 1340.0, 1300.0, 1240.0], abs=1e-6)
     assert table["implicit_price_savings_eur_per_land_freed_m2"].tolist()[1:] == pytest.approx([0.12, 0.08, 0.12], abs=1e-9)
+    # Every point proven: each price's range is the price itself.
+    for side in ("low", "high"):
+        assert table[f"implicit_price_{side}_savings_eur_per_land_freed_m2"].tolist()[1:] == pytest.approx([0.12, 0.08, 0.12], abs=1e-9)
     assert set(table["status"]) == {"optimal"}
     middle = pd.read_csv(out / "point_02" / "matches.csv")
     a3 = middle[middle["supply_stream"] == "s_e"]
@@ -165,7 +170,7 @@ def test_a_tampered_measure_or_broken_ceiling_is_caught(tmp_path: Path) -> None:
     m = pd.read_csv(out / "matches.csv")
     m.loc[m["supply_stream"] == "s_g", "land_freed_m2"] += 25
     m.to_csv(out / "matches.csv", index=False)
-    assert any("s_g -> d_h: land freed (land_freed_m2)" in v for v in check_result(sc, out).violations)
+    assert any("s_g -> d_h: land_freed_m2 " in v for v in check_result(sc, out).violations)
 
     out = symbiosis.solve(LAND).write(tmp_path / "out2")
     c = pd.read_csv(out / "companies.csv")
@@ -176,7 +181,7 @@ def test_a_tampered_measure_or_broken_ceiling_is_caught(tmp_path: Path) -> None:
     summary["ceilings"] = {"land_freed_m2": 100.0}
     (out / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     violations = check_result(sc, out).violations
-    assert any(v.startswith("companies.csv: D: land freed (land_freed_m2) 0.0") for v in violations), violations
+    assert any(v.startswith("companies.csv: D: land_freed_m2 0.0") for v in violations), violations
     assert any(v.startswith("summary.json: measures truck_km 12.0 but recomputed 0.0") for v in violations), violations
     assert any(v.startswith("summary.json: ceiling land_freed_m2 100.0 does not hold") for v in violations), violations
 
@@ -310,3 +315,25 @@ def test_a_warm_start_that_presolve_reduces_is_not_taken_for_the_optimum() -> No
     assert result.status == "optimal"
     assert result.summary.measures is not None and result.summary.measures["material_reused_t"] == 0.0
     assert result.summary.n_exchanges == 0
+
+
+def test_an_idle_free_link_into_a_peak_demand_takes_no_share_of_its_cut() -> None:
+    """Two free links (F = 0) from C1's lots s1 and s2 (10 spaces each) into C0's need s0 (10 spaces at
+    100 EUR): either alone cuts the whole peak, so by hand 10 x 100 = 1,000 EUR/yr and 250 m2. The settled
+    flows use one link; the idle one is no match, and must not keep half of the cut (500 EUR/yr and 125 m2
+    were reported), found by the property test of the measures."""
+    companies = [dict(id=c, name=c, sector="", lat=50.85, lon=4.7) for c in ("C0", "C1")]
+    resources = [dict(id="park", family="parking", unit="space", pricing="peak", transport="walk", max_distance_km=2.0)]
+    streams = [
+        dict(id=i, company=c, direction=d, resource="park", quantity=10, price_eur_per_unit=p, co2_kg_per_unit=0)
+        for i, c, d, p in (("s0", "C0", "demand", 100), ("s1", "C1", "supply", 0), ("s2", "C1", "supply", 0))
+    ]
+    sc = symbiosis.Scenario.from_tables(
+        companies=companies, resources=resources, streams=streams,
+        settings={"link_fixed_cost_eur_per_year": 0, "solver": {"mip_rel_gap": 0.0}}, name="idle",
+    )
+    for goal in (None, symbiosis.Objective("land_freed_m2")):
+        result = symbiosis.solve(sc, objective=goal)
+        assert result.summary.net_savings_eur_per_year == pytest.approx(1000.0)
+        assert result.summary.measures is not None and result.summary.measures["land_freed_m2"] == pytest.approx(250.0)
+        assert len(result.matches) == 1 and result.matches["quantity"].tolist() == pytest.approx([10.0])

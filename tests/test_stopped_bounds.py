@@ -45,8 +45,8 @@ LP_BOUND = 600.0  # the merged part's LP relaxation at a floor in (0, 10], by ha
 def _stopping(real):  # type: ignore[no-untyped-def]
     def solve_part(c, settings, deadline, heuristic=None, start=None, objective=WEIGHTED, keep=False):  # type: ignore[no-untyped-def]
         floors = dict(objective.floors)
-        if objective.maximise == "savings" and 0 < floors.get("co2", 0.0) <= 10:
-            worse = real(c, settings, deadline, heuristic, None, Objective("savings", floors=(("co2", 20.0 - 1e-6),)), keep)
+        if objective.maximise == "savings_eur" and 0 < floors.get("co2_t", 0.0) <= 10:
+            worse = real(c, settings, deadline, heuristic, None, Objective("savings_eur", floors=(("co2_t", 20.0 - 1e-6),)), keep)
             assert worse.solution.objective == pytest.approx(100.0)
             return Solved(replace(worse.solution, termination=Termination.time_limit, best_bound=LP_BOUND), worse.build_seconds)
         return real(c, settings, deadline, heuristic, start, objective, keep)

@@ -191,7 +191,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         for m in columns:
             got = float(getattr(r, measures.MEASURES[m].column))
             if not _close(want[m], got, abs(want[m])):
-                v.append(f"matches.csv: {key[0]} -> {key[1]}: {measures.MEASURES[m].label} ({m}) {got} but recomputed {want[m]:.6f}")
+                v.append(f"matches.csv: {key[0]} -> {key[1]}: {measures.MEASURES[m].column} {got} but recomputed {want[m]:.6f}")
 
     for i, rule in enumerate(scenario.rules):
         if rule.rule == "require" and not any(
@@ -244,7 +244,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         for m in company_columns:
             got = float(getattr(r, measures.MEASURES[m].column))
             if not _close(want[m], got, abs(want[m])):
-                v.append(f"companies.csv: {r.company}: {measures.MEASURES[m].label} ({m}) {got} but the matches give {want[m]:.6f}")
+                v.append(f"companies.csv: {r.company}: {measures.MEASURES[m].column} {got} but the matches give {want[m]:.6f}")
         if int(r.n_exchanges) != n_exchanges.get(r.company, 0):
             v.append(f"companies.csv: {r.company}: n_exchanges {r.n_exchanges} but counted {n_exchanges.get(r.company, 0)}")
     for company in alloc:
@@ -408,7 +408,7 @@ def _check_pools(
                 if m in columns:
                     got = float(getattr(r, measures.MEASURES[m].column))
                     if not _close(figures[i], got, abs(figures[i])):
-                        v.append(f"matches.csv: pool {fid} member {d.id}: {measures.MEASURES[m].label} ({m}) {got} but recomputed {figures[i]:.6f}")
+                        v.append(f"matches.csv: pool {fid} member {d.id}: {measures.MEASURES[m].column} {got} but recomputed {figures[i]:.6f}")
             shares[(fid, d.id)] = {"savings_eur": float(r.savings_eur_per_year)} | {m: figures[i] for m, figures in other.items()}
     for fid in set(pools["source"]) - set(built["facility"]):
         v.append(f"matches.csv: pool {fid} has members but is not in facilities.csv")

@@ -113,9 +113,9 @@ def tie_broken(handle: ExchangeModel, c: Candidates, options: SolverSettings) ->
 
 
 def _settling(objective: Objective) -> Objective:
-    """What the network's flows are settled for: the measure maximised (the weighted one for ``distinct``), with the floors."""
+    """What the network's flows are settled for: the measure maximised (the weighted one for ``distinct``), with the floors and ceilings."""
     maximise = objective.maximise if objective.maximise != "distinct" else "weighted"
-    return Objective(maximise, floors=objective.floors)
+    return Objective(maximise, floors=objective.floors, ceilings=objective.ceilings)
 
 
 def settle(scenario: Scenario, c: Candidates, decisions: Decisions, objective: Objective = WEIGHTED) -> tuple[Decisions, float | None]:

@@ -72,10 +72,11 @@ def split_components(c: Candidates) -> list[Part]:
 def subset(c: Candidates, arcs: np.ndarray, options: np.ndarray, memberships: np.ndarray) -> Candidates:
     """The candidates restricted to some arcs, options and memberships (indices renumbered)."""
     local = {int(a): i for i, a in enumerate(arcs)}
+    # A part holds all of a rule's arcs; a fixed network (``analysis.fixed``) may hold only those built.
     requires = [
-        RequireRule(r.index, r.source, r.target, tuple(local[a] for a in r.arcs))
+        RequireRule(r.index, r.source, r.target, tuple(local[a] for a in r.arcs if a in local))
         for r in c.requires
-        if r.arcs and r.arcs[0] in local
+        if any(a in local for a in r.arcs)
     ]
     return Candidates(
         c.arcs.iloc[arcs].reset_index(drop=True),

@@ -326,14 +326,16 @@ def _exchanges(scenario: Scenario, candidates: Candidates, decisions: Decisions)
     match_rows: list[dict[str, Any]] = []
     flow_rows: list[dict[str, Any]] = []
     per_arc = decisions.flows
-    built = [a for a in range(len(arcs)) if decisions.y[a] > 0.5]
+    fixed = arcs["fixed_cost_eur_per_year"].to_numpy(dtype=float)
+    required = arcs["required"].to_numpy(dtype=bool)
+    # A free link that carries nothing is no match (unless a require rule asks for it), and
+    # takes no share of a peak demand's cut: the matches reported are the ones shared among.
+    built = [a for a in range(len(arcs)) if decisions.y[a] > 0.5 and (float(per_arc[a].sum()) > ZERO or fixed[a] > 0 or required[a])]
     values, peak_quantity = _match_values(candidates, built, per_arc)
     resources = scenario.resource_by_id
     for a in built:
         row = arcs.iloc[a]
         total = float(per_arc[a].sum())
-        if total <= ZERO and float(row["fixed_cost_eur_per_year"]) <= 0 and not row["required"]:
-            continue  # a free link that carries nothing is no match (unless a require rule asks for it)
         match_rows.append(
             {
                 "kind": "exchange",
