@@ -106,6 +106,19 @@ def browse(page: Path, tmp: Path, screenshot: Path | None = None) -> tuple[str, 
     return proc.stdout, [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
 
 
+def assert_offline(text: str) -> None:
+    """Nothing in the page would be fetched from elsewhere: no web address in an attribute or the styles
+    (data: URIs and #fragments fetch nothing), no external script, frame or object; the scripts (the
+    package's own, Leaflet inlined, and the map's data) name no web address but the SVG namespace and
+    Leaflet's copyright line. (test_pages opens pages with Chromium's network log for the proof in a browser.)"""
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", text, flags=re.S | re.I)
+    outside = re.sub(r"<script\b[^>]*>.*?</script>", "", text, flags=re.S | re.I)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", outside, re.I)
+    assert not re.search(r"<link\b|@import|url\((?![\"']?(data:|#))|<script[^>]+src|<iframe|<object|<embed", outside, re.I)
+    urls = set(re.findall(r"https?://[^\s\"'<>)\\]+", "".join(scripts)))  # the map's data too
+    assert urls <= {"http://www.w3.org/2000/svg", "https://leafletjs.com"}, urls
+
+
 def png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
@@ -152,9 +165,7 @@ def test_solve_report_writes_a_self_contained_page(tiny_out: Path) -> None:
         else:
             assert png_size(tiny_out / name)[0] > 500
     text = (tiny_out / "report.html").read_text(encoding="utf-8")
-    # Offline: nothing fetched from elsewhere.
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text, re.I)
-    assert not re.search(r"<link\b|@import|url\(|<script[^>]+src|<iframe|<object", text, re.I)
+    assert_offline(text)
     page = Page(text)
     # Headline figures, against the hand-computed optimum: 16,795.66 EUR/yr, 4.00 t CO2, 2 exchanges.
     assert page.values["kpi-net-savings"] == "16,796 EUR/yr"
@@ -165,9 +176,14 @@ def test_solve_report_writes_a_self_contained_page(tiny_out: Path) -> None:
     assert {f"img-{k}" for k in ("map", "savings", "flows")} <= set(page.elements) and "no-loads" in page.elements
     matches = pd.read_csv(tiny_out / "matches.csv")
     assert len(page.tables["matches-table"]) == len(matches) == 2
-    assert sorted(r[4] for r in page.tables["matches-table"]) == ["cb_b", "pk_c"]
-    companies = {r[0]: r for r in page.tables["companies-table"]}
-    assert set(companies) == {"A", "B", "C"} and companies["C"][2] == "7,450"
+    # kind, from, to, resource, quantity, distance, savings, CO2, supply stream, demand stream; names beside ids
+    assert sorted(r[9] for r in page.tables["matches-table"]) == ["cb_b", "pk_c"]
+    assert sorted(r[1] for r in page.tables["matches-table"]) == ["Alpha A", "Alpha A"]
+    assert sorted(r[2] for r in page.tables["matches-table"]) == ["Beta B", "Gamma C"]
+    companies = {r[0].split()[-1]: r for r in page.tables["companies-table"]}
+    assert set(companies) == {"A", "B", "C"} and companies["C"][4] == "7,450" and companies["C"][0] == "Gamma C"
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", text)
+    assert {"Savings (EUR/yr)", "CO2 avoided (t/yr)", "Distance (km)", "Cost today (EUR/yr)"} <= set(headers)
 
 
 def test_report_command_is_deterministic_and_leaves_the_folder_a_result(tiny_out: Path, tmp_path: Path) -> None:
@@ -251,11 +267,11 @@ SORT_PROBE = """<script>
 (function () {
   var t = document.getElementById("companies-table"), heads = t.tHead.rows[0].cells;
   function col(name) { for (var i = 0; i < heads.length; i++) { if (heads[i].textContent === name) { return i; } } }
-  function order() { return Array.prototype.map.call(t.tBodies[0].rows, function (r) { return r.cells[0].textContent; }).join(","); }
+  function order() { return Array.prototype.map.call(t.tBodies[0].rows, function (r) { return r.cells[0].querySelector(".id").textContent; }).join(","); }
   var out = [];
-  heads[col("savings_eur_per_year")].click(); out.push(order());
-  heads[col("savings_eur_per_year")].click(); out.push(order());
-  heads[col("name")].click(); out.push(order());
+  heads[col("Savings (EUR/yr)")].click(); out.push(order());
+  heads[col("Savings (EUR/yr)")].click(); out.push(order());
+  heads[col("Company")].click(); out.push(order());
   var pre = document.createElement("pre"); pre.id = "sort-result"; pre.textContent = out.join("|"); document.body.appendChild(pre);
 })();
 </script>"""

@@ -157,6 +157,29 @@ SetOpt = Annotated[
     typer.Option("--set", "-s", help="Override a setting, e.g. --set carbon_price_eur_per_t=100 or --set solver.time_limit_s=10. Repeatable."),
 ]
 
+ContextOpt = Annotated[
+    Path | None,
+    typer.Option("--context", help="A GeoJSON file (WGS84 degrees) of plots, roads or park boundaries, drawn under the report's map.", show_default=False),
+]
+TilesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tiles",
+        help="A tile URL template (https://.../{z}/{x}/{y}.png) for the map's background; the page then fetches tiles from that server when it opens.",
+        show_default=False,
+    ),
+]
+
+
+def map_layers(context: Path | None, tiles: str | None) -> Any:
+    """The report map's context layers (``MapLayers``), checked before anything runs; None without either."""
+    if context is None and tiles is None:
+        return None
+    from symbiosis.io.read.context import check_tile_url, read_context
+    from symbiosis.io.write.page import MapLayers
+
+    return MapLayers(read_context(context) if context is not None else None, check_tile_url(tiles) if tiles is not None else None)
+
 
 def money(x: float | None) -> str:
     return "-" if x is None else f"{x:,.0f}"

@@ -13,11 +13,14 @@ from symbiosis.cli.base import (
     EXIT_NO_SOLUTION,
     EXIT_OK,
     EXIT_VIOLATIONS,
+    ContextOpt,
     ScenarioArg,
     SetOpt,
+    TilesOpt,
     app,
     err,
     guard,
+    map_layers,
     money,
     out,
     parse_overrides,
@@ -59,6 +62,8 @@ def solve(
     ] = None,
     floor: Annotated[list[str] | None, typer.Option("--floor", help="Keep a measure at least this high, MEASURE=VALUE, e.g. --floor savings_eur=0. Repeatable.")] = None,
     ceiling: Annotated[list[str] | None, typer.Option("--ceiling", help="Keep a measure at most this high, MEASURE=VALUE, e.g. --ceiling truck_km=50000. Repeatable.")] = None,
+    context: ContextOpt = None,
+    tiles: TilesOpt = None,
 ) -> None:
     """Solve a scenario and write summary.json, matches.csv, flows.csv, companies.csv, facilities.csv, parts.csv and the network."""
     def run() -> int:
@@ -66,6 +71,9 @@ def solve(
 
         objective = parse_objective(maximise, weight, floor, ceiling)
         overrides = parse_overrides(set_)
+        if (context is not None or tiles is not None) and not report:
+            raise SettingsError("--context and --tiles draw under the report's map: add --report")
+        layers = map_layers(context, tiles)
         sc = load(scenario, strict)
         if without is not None:
             left_out = api.without(sc, without.split(","))
@@ -90,7 +98,7 @@ def solve(
         if anonymise:
             result = result.anonymised()
         with progress("Writing the results ...", quiet or not report):
-            result.write(out_dir, xlsx=xlsx, report=report)
+            result.write(out_dir, xlsx=xlsx, report=report, layers=layers)
         if not quiet:
             _print_summary(result.summary, result.matches, result.facilities, top, out_dir)
             if result.summary.status is Status.time_limit:

@@ -10,8 +10,11 @@ import typer
 from symbiosis.cli.base import (
     EXIT_OK,
     EXIT_VIOLATIONS,
+    ContextOpt,
+    TilesOpt,
     app,
     guard,
+    map_layers,
     out,
     progress,
 )
@@ -67,13 +70,16 @@ def bench(
 def report(
     result_dir: Annotated[Path, typer.Argument(help="A folder written by 'symbiosis solve'.", show_default=False)],
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The HTML file to write (default: RESULT_DIR/report.html); pictures go beside it.", show_default=False)] = None,
+    context: ContextOpt = None,
+    tiles: TilesOpt = None,
 ) -> None:
-    """Write a self-contained HTML report of a result: headline figures, map, savings, flows, facility loads and sortable tables."""
+    """Write a self-contained HTML report of a result: headline figures, themes, map, savings, flows, facility loads, tables and assumptions."""
     def run() -> int:
         from symbiosis.io.write.report import write_report
 
+        layers = map_layers(context, tiles)
         with progress("Drawing the report ..."):
-            path = write_report(result_dir, out_file)
+            path = write_report(result_dir, out_file, layers)
         out.print(f"report written to {path}", highlight=False)
         return EXIT_OK
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from symbiosis import economics, measures
 from symbiosis.candidates import Candidates, Decisions, Part
+from symbiosis.io.write.page import MapLayers
 from symbiosis.io.write.registry import Output, write_output
 from symbiosis.results.estimates import estimate_share
 from symbiosis.results.network import build_network
@@ -148,12 +149,13 @@ class Result:
         }
         return Output(self.summary, tables, self.network, self.scenario)
 
-    def write(self, out_dir: str | Path, overwrite: bool = True, xlsx: bool = False, report: bool = False) -> Path:
+    def write(self, out_dir: str | Path, overwrite: bool = True, xlsx: bool = False, report: bool = False, layers: MapLayers | None = None) -> Path:
         """Write every output file into ``out_dir``, whole or not at all.
 
-        ``xlsx`` adds ``results.xlsx``; ``report`` adds ``report.html`` with its pictures.
+        ``xlsx`` adds ``results.xlsx``; ``report`` adds ``report.html`` with its pictures (``layers``:
+        the map's context and tiles, see ``symbiosis.io.write.page.MapLayers``).
         """
-        return write_output(self.output(), Path(out_dir), overwrite=overwrite, xlsx=xlsx, report=report)
+        return write_output(self.output(), Path(out_dir), overwrite=overwrite, xlsx=xlsx, report=report, layers=layers)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ the others wrote.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import networkx as nx
@@ -21,6 +21,7 @@ from symbiosis.io.write.files import network_json, scenario_snapshot, write_csv,
 from symbiosis.io.write.folders import check_target, write_whole_folder
 from symbiosis.io.write.geojson import network_geojson
 from symbiosis.io.write.marker import all_files, write_marker
+from symbiosis.io.write.page import MapLayers
 from symbiosis.io.write.report import FIGURES, build_report, put_report
 from symbiosis.io.write.workbook import write_results_workbook
 from symbiosis.schema import Scenario
@@ -37,6 +38,7 @@ class Output:
     tables: Mapping[str, pd.DataFrame]  # by TABLE_FILES name, and "parts" (parts.csv) when solved
     network: nx.MultiDiGraph
     scenario: Scenario
+    layers: MapLayers | None = None  # the report map's context and tiles, when the analyst gives them
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def _workbook(out: Output, folder: Path) -> None:
 
 
 def _report(out: Output, folder: Path) -> None:
-    put_report(folder, build_report(folder))
+    put_report(folder, build_report(folder, layers=out.layers))
 
 
 WRITERS: tuple[Writer, ...] = (
@@ -114,11 +116,13 @@ def write_result_into(out: Output, folder: Path) -> None:
     write_marker(folder, all_files(folder), "result")
 
 
-def write_output(out: Output, out_dir: Path, overwrite: bool = True, xlsx: bool = False, report: bool = False) -> Path:
+def write_output(out: Output, out_dir: Path, overwrite: bool = True, xlsx: bool = False, report: bool = False, layers: MapLayers | None = None) -> Path:
     """Write the result's files into ``out_dir`` whole or not at all (``folders.write_whole_folder``); return the folder.
 
-    ``xlsx`` adds the workbook writer, ``report`` the report writer.
+    ``xlsx`` adds the workbook writer, ``report`` the report writer (``layers``: its map's context and tiles).
     """
+    if layers is not None:
+        out = replace(out, layers=layers)
     target = check_target(out_dir, out.scenario.input_files)
     if target.exists() and any(target.iterdir()) and not overwrite:
         raise OutputError(f"output folder '{out_dir}' exists; pass overwrite=True to replace it")

@@ -21,22 +21,14 @@ import pandas as pd
 
 from symbiosis.geodesy import EARTH_RADIUS_KM
 from symbiosis.io.read.results import ResultFiles
+from symbiosis.io.write.page.map import FAMILY_ORDER
+from symbiosis.io.write.page.style import FAMILY_COLOURS, OTHER_COLOUR
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 FIGURES = ("map", "savings", "flows", "loads")
-FAMILY_ORDER = ("material", "energy", "water", "space", "parking", "service")
-FAMILY_COLOURS = {
-    "material": "#8c564b",
-    "energy": "#d62728",
-    "water": "#1f77b4",
-    "space": "#9467bd",
-    "parking": "#555555",
-    "service": "#2ca02c",
-}
-OTHER_COLOUR = "#17becf"
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180  # on the sphere of the haversine distances
 DPI = 120
 BY_COMPANY_LIMIT = 12  # the flow diagram groups by sector beyond this many participants

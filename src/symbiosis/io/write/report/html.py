@@ -1,123 +1,50 @@
-"""The report's page: headline figures, the pictures (embedded as base64 PNG) and sortable tables.
+"""The solve report's page, in the one page system (``symbiosis.io.write.page``).
 
-One self-contained HTML page that opens offline: no external files, fonts or tiles,
-and a few lines of inline script that sort the tables and mark each picture as
-rendered. Nothing of the run (time, path) goes into it: the same result folder gives
-the same page.
+What it holds, top to bottom: a banner when the result is not a proven optimum (how
+much more the bound allows, the gap), the headline figures and every measure, the
+results by theme, the interactive map (its picture when printed), the savings, flows
+and facility-load pictures, the tables of matches, companies, shared facilities and
+transport to them (names beside ids, units in the headers), and the assumptions: the
+settings, the prices of every resource with where they come from, estimates marked.
+Nothing of the run (time, path) goes into it: the same result folder gives the same page.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from symbiosis.io.read.results import ResultFiles
+from symbiosis.io.write.page import (
+    DASH,
+    MAP_SCRIPT,
+    Col,
+    MapLayers,
+    Section,
+    banner,
+    cards,
+    definitions,
+    esc,
+    leaflet_head,
+    leaflet_script,
+    map_box,
+    map_data,
+    number,
+    page,
+    percent,
+    picture,
+    table,
+    with_unit,
+)
+from symbiosis.io.write.page.map import LEAFLET_CREDIT
 from symbiosis.io.write.report.figures import FIGURES
 from symbiosis.io.write.report.transport import pool_transport
+from symbiosis.io.write.columns import column
+from symbiosis.io.write.themes import theme_totals
 from symbiosis.measures import others
-from symbiosis.types import Summary
-from symbiosis.version import __version__
-
-DASH = "\u2013"
-
-
-def _money(x: Any) -> str:
-    return DASH if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.0f}"
-
-
-def _esc(x: Any) -> str:
-    return html.escape(str(x), quote=True)
-
-
-def _cell(value: Any, column: str) -> tuple[str, str]:
-    """(shown text, sort value) of a table cell."""
-    if isinstance(value, str):
-        return value, value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "", ""
-    if isinstance(value, (bool,)):
-        return str(value), str(int(value))
-    if isinstance(value, int) or (hasattr(value, "dtype") and value.dtype.kind in "iu"):
-        return f"{int(value):,}", repr(int(value))
-    v = float(value)
-    shown = f"{v:,.0f}" if "eur" in column else f"{v:,.2f}"
-    return shown, repr(v)
-
-
-def _table(frame: pd.DataFrame, table_id: str, caption: str) -> str:
-    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
-    head = "".join(
-        f'<th data-type="{"number" if c in numeric else "text"}" title="click to sort">{_esc(c)}</th>' for c in frame.columns
-    )
-    rows = []
-    for rec in frame.itertuples(index=False):
-        cells = []
-        for c, v in zip(frame.columns, rec):
-            shown, key = _cell(v, c)
-            cls = ' class="num"' if c in numeric else ""
-            cells.append(f'<td{cls} data-value="{_esc(key)}">{_esc(shown)}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<table id="{table_id}" class="sortable"><caption>{_esc(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
-    )
-
-
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;max-width:1200px;padding:0 1.5rem 3rem;color:#222;line-height:1.4}
-h1{margin:1.2rem 0 .2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-.meta{color:#666;font-size:.9rem}
-.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin-top:1rem}
-.card{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:10rem;background:#fafafa}
-.card .value{font-size:1.45rem;font-weight:600}.card .label{color:#666;font-size:.85rem}
-.warn{background:#fff4e5;border:1px solid #f0b35b;border-radius:6px;padding:.6rem .9rem;margin-top:1rem}
-figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
-figcaption{color:#666;font-size:.85rem}
-table{border-collapse:collapse;font-size:.8rem;margin-top:.5rem;width:100%}
-caption{text-align:left;color:#666;padding-bottom:.3rem}
-th,td{border-bottom:1px solid #e5e5e5;padding:.25rem .45rem;text-align:left;white-space:nowrap}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-th{background:#f3f3f3;cursor:pointer;position:sticky;top:0;user-select:none}
-th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
-.scroll{max-height:40rem;overflow:auto;border:1px solid #eee}
-footer{margin-top:3rem;color:#888;font-size:.8rem}
-"""
-
-SCRIPT = """
-(function () {
-  document.querySelectorAll("img.chart").forEach(function (img) {
-    function mark() { img.setAttribute("data-rendered", img.naturalWidth > 0 ? "yes" : "no"); }
-    if (img.complete) { mark(); } else {
-      img.addEventListener("load", mark);
-      img.addEventListener("error", function () { img.setAttribute("data-rendered", "no"); console.error("picture did not load: " + img.id); });
-    }
-  });
-  document.querySelectorAll("table.sortable").forEach(function (table) {
-    var heads = table.tHead.rows[0].cells;
-    Array.prototype.forEach.call(heads, function (th, col) {
-      th.addEventListener("click", function () {
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        var asc = th.getAttribute("aria-sort") !== "ascending";
-        var num = th.getAttribute("data-type") === "number";
-        rows.sort(function (a, b) {
-          var x = a.cells[col].getAttribute("data-value"), y = b.cells[col].getAttribute("data-value");
-          var c = num ? ((x === "" ? -Infinity : parseFloat(x)) - (y === "" ? -Infinity : parseFloat(y)) || 0) : x.localeCompare(y);
-          return asc ? c : -c;
-        });
-        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-        rows.forEach(function (r) { body.appendChild(r); });
-      });
-    });
-  });
-})();
-"""
+from symbiosis.types import Status, Summary
 
 CAPTIONS = {
     "map": (
@@ -140,6 +67,113 @@ CAPTIONS = {
         "Per-slot load of each shared facility of a peak resource (the members' summed need) against the capacity built.",
     ),
 }
+NOTHING = {
+    "map": "No company has coordinates in network.json: no map.",
+    "savings": "No company takes part in an exchange or a pool.",
+    "flows": "Nothing is exchanged or pooled.",
+    "loads": "No shared facility of a peak resource was built.",
+}
+STATUS_WORDS = {
+    "optimal": "optimal (proven within the gap tolerance)",
+    "time_limit": "stopped by the time limit",
+    "infeasible": "infeasible: no network meets every rule",
+    "no_solution": "no solution found in the time allowed",
+    "error": "the solver failed",
+    "not_solved": "not solved (a baseline)",
+}
+
+
+def names_of(res: ResultFiles) -> dict[str, str]:
+    """Every company and facility id with its name (the id where none is given)."""
+    names = {str(n.id): (str(n.name) or str(n.id)) for n in res.nodes.itertuples(index=False)}
+    for r in res.companies.to_dict(orient="records"):
+        names.setdefault(str(r["company"]), str(r.get("name") or r["company"]))
+    for r in res.facilities.to_dict(orient="records"):
+        names.setdefault(str(r["facility"]), str(r.get("name") or r["facility"]))
+    return names
+
+
+def quantity_unit(res: ResultFiles, resource: str, unit: str) -> str:
+    """The unit of a match's quantity: per year for a volume resource, the peak's own unit for a peak one."""
+    return unit if res.pricing(resource) == "peak" else f"{unit}/yr"
+
+
+# ----------------------------------------------------------------------------- the top of the page
+
+
+def time_limit_banner(summary: Summary) -> str:
+    """Say plainly when a result is not a proven optimum: how much more is possible at most, and the gap."""
+    if summary.status is not Status.time_limit:
+        return ""
+    lines = []
+    gap = summary.mip_gap
+    if summary.best_bound is not None and summary.objective is not None:
+        more = max(0.0, summary.best_bound - summary.objective)
+        weighted = bool(summary.objective_weights)
+        what = "objective (a weighted sum of measures)" if weighted else "objective (savings and the carbon value)" if summary.carbon_price_eur_per_t else "net savings"
+        unit = "of the objective" if weighted else "EUR/yr"
+        title = f"Stopped by the time limit: at most {number(more, 'money')} {unit} more possible, gap {percent(gap or 0.0)}"
+        lines.append(
+            f"The solver stopped before proving this network the best. The bound says no network can beat this {what} by more than "
+            f"{number(more, 'money')} {unit} ({number(summary.objective, 'money')} found, {number(summary.best_bound, 'money')} at most)."
+        )
+    else:
+        title = "Stopped by the time limit: not proven the best, and the bound is unknown"
+        lines.append("Some part stopped before the solver had a bound; the figures hold, but a better network may exist.")
+    lines.append("Give more time (--set solver.time_limit_s=...) to narrow it; parts.csv says which part holds the gap.")
+    return banner(title, lines, element_id="time-limit")
+
+
+def _not_proven(summary: Summary) -> str:
+    """For a result the time limit stopped: not proven, and the most it could still gain (bound less objective)."""
+    if summary.status.value != "time_limit":
+        return ""
+    if summary.best_bound is None or summary.objective is None:
+        return "; not proven, its bound unknown"
+    unit = "of the objective" if summary.objective_weights else "EUR/yr"
+    return f"; not proven: at most {number(max(0.0, summary.best_bound - summary.objective), 'money')} {unit} more could be gained"
+
+
+def headline(summary: Summary) -> str:
+    co2 = summary.co2_avoided_t_per_year
+    gap = summary.mip_gap
+    items = [
+        ("kpi-net-savings", with_unit(summary.net_savings_eur_per_year, "EUR/yr", "money"), "net savings a year"),
+        ("kpi-co2", with_unit(co2, "t/yr", "co2"), "CO2 avoided"),
+    ]
+    if summary.carbon_price_eur_per_t:
+        items.insert(1, ("kpi-objective", with_unit(summary.objective, "EUR/yr", "money"), f"objective, with CO2 at {number(summary.carbon_price_eur_per_t)} EUR/t"))
+    items += measure_cards(summary)
+    items += [
+        ("kpi-exchanges", f"{summary.n_exchanges:,}", "exchanges"),
+        ("kpi-pools", f"{summary.n_pools:,} ({summary.n_pool_members:,} members)", "shared facilities"),
+        ("kpi-status", summary.status.value, "solver status" + ("" if gap is None else f", gap {percent(gap)}") + _not_proven(summary)),
+    ]
+    if summary.net_savings_eur_per_year is not None:
+        items.append(
+            (
+                "kpi-rational",
+                "yes" if summary.individually_rational else "NO",
+                f"every company taking part at or above zero (lowest {number(summary.min_participant_savings_eur_per_year, 'money')} EUR/yr)",
+            )
+        )
+    return cards(items)
+
+
+def measure_cards(summary: Summary) -> list[tuple[str, str, str]]:
+    """A card per measure beyond savings and CO2 (land freed, truck-km, ...), from summary.json ``measures``; the
+    measure's label, unit and sense from the registry (``symbiosis.measures``)."""
+    totals = _measures(summary)
+    return [
+        (f"kpi-{m.name.replace('_', '-')}", with_unit(totals.get(m.name), m.unit, column(m.column).kind), m.label + (" (less is better)" if m.sense == "less" else ""))
+        for m in others()
+        if summary.measures is not None
+    ]
+
+
+def _measures(summary: Summary) -> dict[str, float]:
+    """summary.json ``measures`` (every measure's total) where the result has them."""
+    return {str(k): float(v) for k, v in (summary.measures or {}).items() if v is not None}
 
 
 def estimates_line(estimates: Mapping[str, Any] | None) -> str | None:
@@ -155,110 +189,270 @@ def estimates_line(estimates: Mapping[str, Any] | None) -> str | None:
     )
 
 
-def _not_proven(summary: Summary) -> str:
-    """For a result the time limit stopped: not proven, and the most it could still gain (bound less objective)."""
-    if summary.status.value != "time_limit":
+def estimates_banner(summary: Summary) -> str:
+    said = estimates_line(summary.estimates)
+    return "" if said is None else banner("Part of this result rests on estimates", [said + "."], element_id="estimates")
+
+
+def problems_banner(summary: Summary) -> str:
+    if summary.net_savings_eur_per_year is not None and not summary.problems:
         return ""
-    if summary.best_bound is None or summary.objective is None:
-        return "; not proven, its bound unknown"
-    unit = "of the objective" if summary.objective_weights else "EUR/yr"
-    return f"; not proven: at most {_money(max(0.0, summary.best_bound - summary.objective))} {unit} more could be gained"
+    title = f"No solution to show: status {summary.status.value}." if summary.net_savings_eur_per_year is None else "Problems found while solving"
+    return banner(title, summary.problems, element_id="problems", bad=summary.net_savings_eur_per_year is None)
 
 
-def _measure_cards(summary: Summary) -> list[tuple[str, str, str]]:
-    """A card per measure beyond savings and CO2 (land freed, truck-km, ...), from summary.json ``measures``."""
-    totals = summary.measures or {}
-    cards = []
-    for m in others():
-        value = totals.get(m.name)
-        shown = DASH if value is None else f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
-        cards.append((f"kpi-{m.name.replace('_', '-')}", f"{shown} {m.unit}", m.label + (" (less is better)" if m.sense == "less" else "")))
-    return cards
+# ----------------------------------------------------------------------------- sections
 
 
-def _headline(summary: Summary) -> str:
-    gap = summary.mip_gap
-    co2 = summary.co2_avoided_t_per_year
-    cards = [
-        ("kpi-net-savings", f"{_money(summary.net_savings_eur_per_year)} EUR/yr", "net savings"),
-        ("kpi-co2", f"{DASH if co2 is None else f'{co2:,.1f}'} t/yr", "CO2 avoided"),
-        *_measure_cards(summary),
-        ("kpi-exchanges", str(summary.n_exchanges), "exchanges"),
-        ("kpi-pools", f"{summary.n_pools} ({summary.n_pool_members} members)", "shared facilities"),
-        ("kpi-status", summary.status.value, "solver status" + ("" if gap is None else f", gap {gap:.4%}") + _not_proven(summary)),
+def themes_section(res: ResultFiles) -> Section:
+    summary = res.summary
+    measures = _measures(summary)
+    if "co2_t" not in measures and summary.co2_avoided_t_per_year is not None:
+        measures["co2_t"] = summary.co2_avoided_t_per_year
+    blocks = []
+    labels = {"material_reused_t": ("material reused", "t/yr"), "heat_recovered_mwh": ("heat recovered", "MWh/yr"), "land_freed_m2": ("land freed", "m2"),
+              "truck_km": ("truck kilometres (less is better)", "km/yr"), "co2_t": ("CO2 avoided, whole network", "t/yr")}
+    for t in theme_totals(res.matches, summary.resources, measures):
+        rows = [("exchanges", f"{t.n_exchanges:,}"), ("pool memberships", f"{t.n_memberships:,}")]
+        if t.n_exchanges + t.n_memberships:
+            rows.append(("savings", with_unit(t.savings_eur_per_year, "EUR/yr", "money")))
+            rows += [(f"moved or shared, {unit}", number(q, "quantity")) for unit, q in sorted(t.quantities.items())]
+        for m, v in t.measures.items():
+            label, unit = labels.get(m, (m, ""))
+            rows.append((label, with_unit(v, unit, "quantity" if m != "truck_km" else "whole")))
+        slug = t.theme.name.lower().replace(" ", "-")
+        body = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+        cls = "theme empty" if t.empty else "theme"
+        blocks.append(f'<div class="{cls}" id="theme-{slug}"><h3>{esc(t.theme.name)}</h3><p class="note">{esc(t.theme.about)}</p><dl>{body}</dl></div>')
+    intro = '<p class="note">The six themes a park programme plans by; each match counts in the theme of its resource family (the mapping is in docs/report.md).</p>'
+    return Section("themes", "Results by theme", intro + '<div class="themes">' + "".join(blocks) + "</div>")
+
+
+def map_section(res: ResultFiles, pngs: Mapping[str, bytes], stem: str, layers: MapLayers) -> tuple[Section, dict[str, Any] | None]:
+    title, caption = CAPTIONS["map"]
+    if "map" not in pngs:
+        return Section("map-section", title, f'<p class="note" id="no-map">{esc(NOTHING["map"])}</p>'), None
+    savings = {str(r["company"]): float(r["savings_eur_per_year"]) for r in res.participants.to_dict(orient="records")}
+    data = map_data(res.nodes, res.matches, res.summary.resources, savings, layers)
+    context = ""
+    if layers.context is not None:
+        context = f'<p class="note" id="map-context-note">Grey: the context layer given with --context ({len(layers.context["features"]):,} features).</p>'
+    body = (
+        map_box("map", layers.tiles)
+        + context
+        + picture("map", title, caption, pngs["map"], [("SVG", f"{stem}_map.svg"), ("PNG", f"{stem}_map.png")], extra_class="print-only")
+    )
+    return Section("map-section", title, body, newpage=True), data
+
+
+def picture_section(key: str, pngs: Mapping[str, bytes], stem: str) -> Section:
+    title, caption = CAPTIONS[key]
+    if key in pngs:
+        body = picture(key, title, caption, pngs[key], [("SVG", f"{stem}_{key}.svg"), ("PNG", f"{stem}_{key}.png")])
+    else:
+        body = f'<p class="note" id="no-{key}">{esc(NOTHING[key])}</p>'
+    return Section(f"{key}-section", title, body, newpage=key in ("savings", "flows"))
+
+
+MATCH_KNOWN = {"kind", "source", "target", "supply_stream", "demand_stream", "resource", "quantity", "unit", "distance_km", "savings_eur_per_year", "co2_avoided_t_per_year"}
+
+
+def matches_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
+    m = res.matches.copy()
+    m["source_name"] = [names.get(str(x), "") for x in m["source"]]
+    m["target_name"] = [names.get(str(x), "") for x in m["target"]]
+    m["q_unit"] = [quantity_unit(res, str(r), str(u)) for r, u in zip(m["resource"], m["unit"])]
+    m["p_unit"] = m["unit"]
+    extra = [c for c in res.matches.columns if c not in MATCH_KNOWN]
+    cols: list[Col | str] = [
+        Col("kind"),
+        Col("source", name_of="source_name"),
+        Col("target", name_of="target_name"),
+        Col("resource"),
+        Col("quantity", unit_from="q_unit"),
+        Col("distance_km"),
+        Col("savings_eur_per_year"),
+        Col("co2_avoided_t_per_year"),
+        *(Col(c, unit_from="p_unit") if c.startswith("price_") else Col(c) for c in extra),
+        Col("supply_stream", css="code"),
+        Col("demand_stream", css="code"),
     ]
-    if summary.carbon_price_eur_per_t:
-        cards.insert(
-            1, ("kpi-objective", f"{_money(summary.objective)} EUR/yr", f"objective, with CO2 at {summary.carbon_price_eur_per_t:g} EUR/t")
-        )
-    if summary.net_savings_eur_per_year is not None:
-        cards.append(
-            (
-                "kpi-rational",
-                "yes" if summary.individually_rational else "NO",
-                f"every company taking part at or above zero (lowest {_money(summary.min_participant_savings_eur_per_year)} EUR/yr)",
-            )
-        )
-    return '<section id="headline" class="cards">' + "".join(
-        f'<div class="card" id="{i}"><div class="value">{_esc(v)}</div><div class="label">{_esc(label)}</div></div>' for i, v, label in cards
-    ) + "</section>"
+    m = m.sort_values(["savings_eur_per_year"], ascending=False, kind="stable")
+    totals = {"savings_eur_per_year": float(m["savings_eur_per_year"].sum()), "co2_avoided_t_per_year": float(m["co2_avoided_t_per_year"].sum())}
+    caption = f"{len(m):,} matches (exchanges and pool memberships), largest savings first; each exchange's savings are split evenly between its two companies"
+    return Section("matches-section", "Matches", table(m, "matches-table", caption, cols, totals=totals if len(m) else None), newpage=True, wide=True)
 
 
-def report_html(res: ResultFiles, pngs: dict[str, bytes], stem: str = "report") -> str:
-    """The page: headline figures, the pictures (embedded), and sortable tables."""
-    s = res.summary
-    name = s.scenario
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_esc(name)}: symbiosis report</title>",
-        f"<style>{CSS}</style></head><body>",
-        f"<header><h1>{_esc(name)}</h1>",
-        f'<p class="meta">symbiosis result, input hash {_esc(s.input_hash)}; pools split by the {_esc(s.allocation)} rule</p></header>',
-        _headline(s),
-    ]
-    said = estimates_line(s.estimates)
-    if said is not None:
-        parts.append(f'<p class="meta" id="estimates">{_esc(said)}.</p>')
-    problems = s.problems
-    if s.net_savings_eur_per_year is None or problems:
-        items = "".join(f"<li>{_esc(p)}</li>" for p in problems)
-        head = f"<strong>No solution to show: status {_esc(s.status.value)}.</strong>" if s.net_savings_eur_per_year is None else ""
-        parts.append(f'<div class="warn" id="problems">{head}<ul>{items}</ul></div>')
-    for key in FIGURES:
-        title, caption = CAPTIONS[key]
-        parts.append(f'<section id="{key}-section"><h2>{_esc(title)}</h2>')
-        if key in pngs:
-            data = base64.b64encode(pngs[key]).decode("ascii")
-            parts.append(
-                f'<figure id="fig-{key}"><img id="img-{key}" class="chart" alt="{_esc(title)}" src="data:image/png;base64,{data}">'
-                f'<figcaption>{_esc(caption)} Also as <a href="{_esc(stem)}_{key}.svg">SVG</a> and <a href="{_esc(stem)}_{key}.png">PNG</a>.</figcaption></figure>'
-            )
-        else:
-            parts.append(f'<p class="meta" id="no-{key}">{_esc(_nothing(key))}</p>')
-        parts.append("</section>")
-    matches = res.matches
-    parts.append('<section id="matches-section"><h2>Matches</h2><div class="scroll">')
-    parts.append(_table(matches, "matches-table", f"{len(matches)} matches (exchanges and pool memberships); click a column to sort"))
-    parts.append("</div></section>")
+def companies_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
+    c = res.companies.copy()
+    sectors = {str(n.id): str(n.sector) for n in res.nodes.itertuples(index=False)}
+    c["sector"] = [sectors.get(str(x), "") for x in c["company"]]
+    c["display"] = [names.get(str(x), str(n)) for x, n in zip(c["company"], c["name"])]
+    known = {"company", "name", "sector", "display", "savings_eur_per_year", "co2_avoided_t_per_year", "n_exchanges", "n_pools",
+             "standalone_cost_eur_per_year", "cost_with_symbiosis_eur_per_year"}
+    extra = [x for x in res.companies.columns if x not in known]
+    cols: list[Col | str] = [Col("company", name_of="display"), Col("sector"), Col("n_exchanges"), Col("n_pools"), Col("savings_eur_per_year"), Col("co2_avoided_t_per_year")]
+    cols += [Col(x) for x in ("standalone_cost_eur_per_year", "cost_with_symbiosis_eur_per_year") if x in c.columns] + [Col(x) for x in extra]
+    part = int(((c["n_exchanges"] > 0) | (c["n_pools"] > 0)).sum())
+    caption = f"{len(c):,} companies, {part:,} taking part; savings and CO2 are each company's share (exchanges split evenly, pools by the {res.summary.allocation} rule)"
+    return Section("companies-section", "Companies", table(c, "companies-table", caption, cols), newpage=True)
+
+
+def facilities_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
+    f = res.facilities.copy()
+    candidates = {str(x.get("id")): str(x.get("name") or x.get("id")) for x in res.scenario.get("tables", {}).get("facilities", [])}
+    built = set(f["facility"].astype(str)) if len(f) else set()
+    not_built = sorted(set(candidates) - built)
+    if len(f):
+        f["display"] = [names.get(str(x), str(n)) for x, n in zip(f["facility"], f["name"])]
+        f["unit"] = [res.summary.resources.get(str(r), {}).get("unit", "") for r in f["resource"]]
+        cols = [Col("facility", name_of="display"), Col("resource"), Col("capacity", unit_from="unit"), Col("n_members"), Col("peak_load", unit_from="unit"),
+                Col("cost_eur_per_year"), Col("surplus_eur_per_year")]
+        caption = f"{len(f):,} shared facilities built: the size option chosen, its yearly cost (capex annualised, opex and per-unit cost) and its surplus, shared among the members"
+        body = table(f, "facilities-table", caption, cols, fold=0)
+    else:
+        body = '<p class="note" id="no-facilities">No shared facility was built.</p>'
+    if not_built:
+        listed = ", ".join(f"{candidates[x]} ({x})" if candidates[x] != x else x for x in not_built)
+        body += f'<p class="note" id="facilities-not-built">Candidates not built ({len(not_built):,}): {esc(listed)}.</p>'
     transport = pool_transport(res)
     if len(transport):
-        parts.append('<section id="pool-transport-section"><h2>Transport to shared facilities</h2><div class="scroll">')
-        parts.append(_table(transport, "pool-transport-table", f"{len(transport)} pool members pay to reach their facility (already in their savings); click a column to sort"))
-        parts.append("</div></section>")
-    parts.append('<section id="companies-section"><h2>Companies</h2><div class="scroll">')
-    parts.append(_table(res.companies, "companies-table", f"{len(res.companies)} companies; savings and CO2 are each company's share; click a column to sort"))
-    parts.append("</div></section>")
-    parts.append(f"<footer>Made by symbiosis {_esc(__version__)} from the files of the result folder.</footer>")
-    parts.append(f"<script>{SCRIPT}</script></body></html>")
-    return "\n".join(parts) + "\n"
+        transport = transport.assign(facility_name=[names.get(str(x), "") for x in transport["facility"]])
+        cols2: list[Col | str] = [Col("facility", name_of="facility_name"), "demand_stream", "distance_km", "transport_eur_per_year", "membership_cost_eur_per_year",
+                                  "transport_co2_t_per_year", "given_by"]
+        body += "<h3>Transport to shared facilities</h3>" + table(
+            transport, "pool-transport-table", f"{len(transport):,} pool members pay to reach their facility (already in their savings)", cols2
+        )
+    return Section("facilities-section", "Shared facilities", body)
 
 
-def _nothing(key: str) -> str:
-    return {
-        "map": "No company has coordinates in network.json: no map.",
-        "savings": "No company takes part in an exchange or a pool.",
-        "flows": "Nothing is exchanged or pooled.",
-        "loads": "No shared facility of a peak resource was built.",
-    }[key]
+SETTING_LABELS = {
+    "annualisation.rate": ("Discount rate for annualising investments", "share"),
+    "annualisation.years": ("Years over which investments are annualised", "count"),
+    "link_fixed_cost_eur_per_year": ("Fixed cost of each exchange link (EUR/yr)", "money"),
+    "road_cost_eur_per_tkm": ("Road transport cost (EUR per t-km)", "price"),
+    "road_co2_kg_per_tkm": ("Road transport CO2 (kg per t-km)", "number"),
+    "detour_factor": ("Detour factor on straight-line distances", "number"),
+    "max_distance_km": ("Longest exchange (km)", "km"),
+    "heat_approach_c": ("Heat exchanger approach (\u00b0C)", "number"),
+    "carbon_price_eur_per_t": ("Carbon price in the objective (EUR/t)", "money"),
+    "allocation": ("How a pool's surplus is shared", "text"),
+    "solver.time_limit_s": ("Solver time limit (s)", "number"),
+    "solver.mip_rel_gap": ("Gap tolerance", "gap"),
+}
+
+
+def _flat(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if isinstance(data, dict):
+        out: list[tuple[str, Any]] = []
+        for k in sorted(data, key=str):
+            out += _flat(data[k], f"{prefix}{k}.")
+        return out
+    return [(prefix[:-1], data)]
+
+
+def _setting(key: str, value: Any) -> tuple[str, str]:
+    label, kind = SETTING_LABELS.get(key, (key, "number"))
+    if isinstance(value, (bool, str)) or value is None or kind == "text":
+        return label, DASH if value is None else str(value)
+    return label, number(value, kind)
+
+
+def assumptions_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
+    s = res.summary
+    settings = definitions([_setting(k, v) for k, v in _flat(s.settings)], "settings")
+    tables = res.scenario.get("tables", {})
+    streams = pd.DataFrame(tables.get("streams", []))
+    resources = pd.DataFrame(tables.get("resources", []))
+    body = '<h3>Settings</h3><p class="note">The settings this result was solved with (scenario.yaml, then --set).</p>' + settings
+    if len(streams) and len(resources):
+        if "source" not in streams.columns:
+            streams["source"] = ""
+        streams["source"] = streams["source"].fillna("").astype(str).replace("", "measured")
+        for col in ("co2_kg_per_unit",):
+            if col not in streams.columns:
+                streams[col] = 0.0
+        rows = []
+        for r in resources.to_dict(orient="records"):
+            mine = streams[streams["resource"] == r["id"]]
+            row: dict[str, Any] = {"resource": r["id"], "family": r.get("family", ""), "unit_label": r.get("unit", ""), "pricing": r.get("pricing", ""),
+                                   "transport": r.get("transport", "")}
+            for direction in ("supply", "demand"):
+                part = mine[mine["direction"] == direction]
+                row[f"n_{direction}"] = len(part)
+                prices = part["price_eur_per_unit"].astype(float) if len(part) else pd.Series(dtype=float)
+                row[f"{direction}_price"] = _range(prices)
+            co2 = mine["co2_kg_per_unit"].astype(float).fillna(0.0) if len(mine) else pd.Series(dtype=float)
+            row["co2"] = _range(co2)
+            counts = mine["source"].value_counts()
+            row["sources"] = "; ".join(f"{n:,} {src}" for src, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        cols = [Col("resource"), Col("family", "Family"), Col("unit_label", "Unit"), Col("pricing", "Pricing"), Col("transport", "Transport"),
+                Col("n_supply", "Supplies", "count"), Col("supply_price", "Supply price (EUR/unit): what suppliers pay today to get rid of it", "text"),
+                Col("n_demand", "Demands", "count"), Col("demand_price", "Demand price (EUR/unit): what buyers pay today", "text"),
+                Col("co2", "CO2 of today's route (kg/unit)", "text"), Col("sources", "Where the figures come from", "text")]
+        body += "<h3>Prices per resource</h3>" + table(
+            frame, "prices-table", f"{len(frame):,} resources: the range of the streams' prices (a negative supply price: the supplier earns that today) and their sources", cols, fold=0
+        )
+        estimated = streams[streams["source"].str.lower().str.startswith("estimated")]
+        if len(estimated):
+            est = estimated.assign(company_name=[names.get(str(x), "") for x in estimated["company"]])
+            est_cols = [Col("id", "Stream", "id"), Col("company", name_of="company_name"), Col("direction", "Direction"), Col("resource"),
+                        Col("quantity", "Quantity", "quantity"), Col("price_eur_per_unit", "Price (EUR/unit)", "price"), Col("source", "Source", "text")]
+            body += (
+                f'<h3>Estimated figures</h3><p class="note" id="estimates-note">{len(estimated):,} streams are estimates from the company register '
+                '(source "estimated: ..."), not measured: confirm them with the companies (symbiosis intake) before relying on their matches.</p>'
+                + table(est.reset_index(drop=True), "estimates-table", f"{len(est):,} estimated streams", est_cols, row_class=["estimated"] * len(est))
+            )
+        else:
+            body += '<p class="note" id="estimates-note">No stream is marked as estimated: every figure is as the analyst gave it.</p>'
+    if s.warnings:
+        w = pd.DataFrame(s.warnings)
+        body += "<h3>Warnings about the input</h3>" + table(
+            w, "warnings-table", f"{len(w):,} warnings: legal but suspect input (also in summary.json)",
+            [Col("file", "File", "text"), Col("row", "Row", "count"), Col("column", "Column", "text"), Col("message", "Message", "text")],
+        )
+    return Section("assumptions-section", "Assumptions", body, newpage=True)
+
+
+def _range(values: pd.Series) -> str:
+    v = values.dropna()
+    if not len(v):
+        return DASH
+    lo, hi = float(v.min()), float(v.max())
+    return number(lo, "price") if lo == hi else f"{number(lo, 'price')} to {number(hi, 'price')}"
+
+
+# ----------------------------------------------------------------------------- the page
+
+
+def report_html(res: ResultFiles, pngs: dict[str, bytes], stem: str = "report", layers: MapLayers | None = None) -> str:
+    """The page (see the module's docstring); ``layers``: the map's optional context and tiles."""
+    s = res.summary
+    layers = layers or MapLayers()
+    names = names_of(res)
+    before = time_limit_banner(s) + problems_banner(s) + estimates_banner(s) + headline(s)
+    map_sec, data = map_section(res, pngs, stem, layers)
+    sections = [
+        themes_section(res),
+        map_sec,
+        *(picture_section(k, pngs, stem) for k in FIGURES if k != "map"),
+        matches_section(res, names),
+        companies_section(res, names),
+        facilities_section(res, names),
+        assumptions_section(res, names),
+    ]
+    anonymised = " Names and ids are pseudonyms (--anonymise)." if s.anonymised else ""
+    subtitle = f"{STATUS_WORDS.get(s.status.value, s.status.value).capitalize()}; input hash {s.input_hash}; pools split by the {s.allocation} rule.{anonymised}"
+    return page(
+        s.scenario,
+        "Solve report",
+        sections,
+        subtitle=subtitle,
+        before=before,
+        head=leaflet_head() if data is not None else "",
+        scripts=[leaflet_script(), MAP_SCRIPT] if data is not None else [],
+        data={"maps": {"map": data}} if data is not None else None,
+        credits=LEAFLET_CREDIT if data is not None else "",
+    )

@@ -11,6 +11,7 @@ from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import write_bytes_atomic
 from symbiosis.io.write.folders import Stage, clean_partials, write_whole_folder
 from symbiosis.io.write.marker import KIND_NAMES, MARKER, changed, kind_of, listed_intact, read_marker, write_marker_of
+from symbiosis.io.write.page import MapLayers
 from symbiosis.io.write.report.figures import FIGURES, figures, render
 from symbiosis.io.write.report.html import report_html
 
@@ -23,13 +24,14 @@ class Report:
     pictures: dict[str, tuple[bytes, bytes]]
 
 
-def build_report(result_dir: str | Path, stem: str = "report") -> Report:
-    """Read a result folder and make the page and its pictures (nothing is written)."""
+def build_report(result_dir: str | Path, stem: str = "report", layers: MapLayers | None = None) -> Report:
+    """Read a result folder and make the page and its pictures (nothing is written); ``layers`` the
+    map's context and tiles, when the analyst gives them."""
     res = read_result(result_dir)
     pictures: dict[str, tuple[bytes, bytes]] = {}
     for key, fig in figures(res).items():
         pictures[key] = render(fig)
-    return Report(report_html(res, {k: v[0] for k, v in pictures.items()}, stem), pictures)
+    return Report(report_html(res, {k: v[0] for k, v in pictures.items()}, stem, layers), pictures)
 
 
 def report_paths(out: Path) -> dict[str, Path]:
@@ -59,7 +61,7 @@ def put_report(folder: Path, report: Report, stem: str = "report") -> list[str]:
     return [*written, paths["html"].name]
 
 
-def write_report(result_dir: str | Path, out: str | Path | None = None) -> Path:
+def write_report(result_dir: str | Path, out: str | Path | None = None, layers: MapLayers | None = None) -> Path:
     """Write the report of a result folder: ``report.html`` in it (or ``out``), pictures beside it.
 
     Into the result folder itself (the default), the folder is written again whole with
@@ -75,7 +77,7 @@ def write_report(result_dir: str | Path, out: str | Path | None = None) -> Path:
         raise OutputError(f"'{target}': the report is an HTML page; give a file name ending in .html")
     if target.is_dir():
         raise OutputError(f"'{target}' is a folder; give a file name ending in .html")
-    report = build_report(folder, target.stem)
+    report = build_report(folder, target.stem, layers)
     paths = report_paths(target)
     here = target.parent
     kind = kind_of(here) if here.is_dir() else None
