@@ -109,8 +109,14 @@ def test_cli_solve_writes_every_file_and_check_passes(tiny: Path, tmp_path: Path
         "distance_km", "savings_eur_per_year", "co2_avoided_t_per_year",
         # contract section 4d (turn 3): one column per measure beyond savings and CO2, named after it
         *(m.name for m in symbiosis.MEASURES.values() if m.name not in ("savings_eur", "co2_t")),
+        "price_floor_eur_per_unit", "price_ceiling_eur_per_unit",  # contract section 4, price band (turn 3)
     ]
     assert {"land_freed_m2", "material_reused_t", "truck_km"} <= set(pd.read_csv(out / "matches.csv").columns)
+    # Price bands by hand (contract section 4): cardboard [-p_s, p_d - road - F/q] = [-30, 20 - 0.15 x 0.722768 - 100/40];
+    # parking (peak) [0, savings / quantity] = [0, 14,900 / 30].
+    bands = pd.read_csv(out / "matches.csv").set_index("demand_stream")
+    assert list(bands.loc["cb_b", ["price_floor_eur_per_unit", "price_ceiling_eur_per_unit"]]) == pytest.approx([-30, 20 - 0.15 * 0.722768 - 2.5], abs=1e-5)
+    assert list(bands.loc["pk_c", ["price_floor_eur_per_unit", "price_ceiling_eur_per_unit"]]) == pytest.approx([0, 14900 / 30], abs=1e-5)
     assert nx.read_graphml(out / "network.graphml").number_of_edges() == 2
     checked = runner.invoke(app, ["check", str(tiny), str(out)])
     assert checked.exit_code == 0, checked.output

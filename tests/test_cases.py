@@ -33,6 +33,7 @@ import functools
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import symbiosis
@@ -151,6 +152,35 @@ def test_pools(case: Path):
             f"expected {m['savings_eur_per_year']!r}; see {readme(case)}"
         )
         _measure_columns(case, f"membership {m['demand_stream']} in {m['facility']}", rows.iloc[0], m)
+
+
+@pytest.mark.parametrize("case", [p for p in params() if "price_bands" in expected(p.values[0])])
+def test_price_bands(case: Path, tmp_path: Path):
+    """Each exchange's price band (contract section 4, turn 3) as worked out by hand in
+    tests/cases/<case>/README.md: in the result, in matches.csv as written, and in the checker,
+    which recomputes it and refuses a band changed in the file. The even split is the band's middle
+    and gives each company half of the exchange's savings."""
+    from symbiosis.analysis.check import check_result
+
+    result = solved(case)
+    out = result.write(tmp_path / "out")
+    written = pd.read_csv(out / "matches.csv")
+    for frame in (result.matches, written):
+        for b in expected(case)["price_bands"]:
+            row = frame[(frame["supply_stream"] == b["supply_stream"]) & (frame["demand_stream"] == b["demand_stream"])].iloc[0]
+            assert float(row["price_floor_eur_per_unit"]) == approx(b["floor"]), f"{case.name}: floor; see {readme(case)}"
+            assert float(row["price_ceiling_eur_per_unit"]) == approx(b["ceiling"]), f"{case.name}: ceiling; see {readme(case)}"
+            split = (float(row["price_floor_eur_per_unit"]) + float(row["price_ceiling_eur_per_unit"])) / 2
+            assert split == approx(b["even_split"])
+            supply_price = next(s.price_eur_per_unit for s in result.scenario.streams if s.id == b["supply_stream"])
+            assert (supply_price + split) * float(row["quantity"]) == approx(float(row["savings_eur_per_year"]) / 2)
+    assert check_result(result.scenario, out).ok
+    text = (out / "matches.csv").read_text(encoding="utf-8")
+    ceiling = f"{expected(case)['price_bands'][0]['ceiling']:.10g}"
+    assert ceiling in text
+    (out / "matches.csv").write_text(text.replace(ceiling, "30"), encoding="utf-8")
+    report = check_result(result.scenario, out)
+    assert any("price_ceiling_eur_per_unit 30" in v for v in report.violations), report.violations
 
 
 POOL_CASES = {

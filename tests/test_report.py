@@ -8,6 +8,7 @@ saying so, only when it is absent.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -106,6 +107,13 @@ def browse(page: Path, tmp: Path, screenshot: Path | None = None) -> tuple[str, 
     return proc.stdout, [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
 
 
+def table_headers(text: str, table_id: str) -> list[str]:
+    """The header cells of one table of a page, as shown."""
+    m = re.search(rf'<table id="{table_id}".*?<thead>(.*?)</thead>', text, flags=re.S)
+    assert m is not None, table_id
+    return [html.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", m.group(1))]
+
+
 def assert_offline(text: str) -> None:
     """Nothing in the page would be fetched from elsewhere: no web address in an attribute or the styles
     (data: URIs and #fragments fetch nothing), no external script, frame or object; the scripts (the
@@ -176,10 +184,16 @@ def test_solve_report_writes_a_self_contained_page(tiny_out: Path) -> None:
     assert {f"img-{k}" for k in ("map", "savings", "flows")} <= set(page.elements) and "no-loads" in page.elements
     matches = pd.read_csv(tiny_out / "matches.csv")
     assert len(page.tables["matches-table"]) == len(matches) == 2
-    # kind, from, to, resource, quantity, distance, savings, CO2, supply stream, demand stream; names beside ids
-    assert sorted(r[9] for r in page.tables["matches-table"]) == ["cb_b", "pk_c"]
-    assert sorted(r[1] for r in page.tables["matches-table"]) == ["Alpha A", "Alpha A"]
-    assert sorted(r[2] for r in page.tables["matches-table"]) == ["Beta B", "Gamma C"]
+    # names beside ids, units in the headers (the quantity's unit per row: the units differ)
+    heads = table_headers(text, "matches-table")
+    assert heads == ["Kind", "From", "To", "Resource", "Quantity", "Distance (km)", "Savings (EUR/yr)", "CO2 avoided (t/yr)",
+                     "Price floor", "Price ceiling", "Supply stream", "Demand stream"]
+    rows = {r[heads.index("Demand stream")]: dict(zip(heads, r)) for r in page.tables["matches-table"]}
+    assert set(rows) == {"cb_b", "pk_c"}
+    assert (rows["cb_b"]["From"], rows["cb_b"]["To"], rows["pk_c"]["To"]) == ("Alpha A", "Beta B", "Gamma C")
+    assert (rows["cb_b"]["Quantity"], rows["pk_c"]["Quantity"]) == ("40 t/yr", "30 space")
+    assert (rows["cb_b"]["Savings (EUR/yr)"], rows["cb_b"]["Price floor"], rows["cb_b"]["Price ceiling"]) == ("1,896", "-30.00 EUR/t", "17.39 EUR/t")
+    assert (rows["pk_c"]["Price floor"], rows["pk_c"]["Price ceiling"]) == ("0.00 EUR/space", "496.67 EUR/space")
     companies = {r[0].split()[-1]: r for r in page.tables["companies-table"]}
     assert set(companies) == {"A", "B", "C"} and companies["C"][4] == "7,450" and companies["C"][0] == "Gamma C"
     headers = re.findall(r"<th[^>]*>([^<]*)</th>", text)

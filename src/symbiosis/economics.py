@@ -235,6 +235,33 @@ def peak_cut_shares(demand_per_slot: np.ndarray, inflow_per_slot: np.ndarray, re
     return cut, peak_weights(reductions)
 
 
+def price_band(supply_price: float, savings_eur_per_year: float, quantity: float) -> tuple[float, float] | None:
+    """The price band of an exchange (contract section 4, turn 3): per unit of the match's quantity, the
+    transfer prices pi (paid by the buyer to the supplier) at which both companies end at least as well
+    off as today; None for an exchange that moves nothing.
+
+    Volume exchange, q = sum_t x_{a,t} supply units: the supplier gains (p_s + pi) q and the buyer
+    (rho p_d - c_a - pi) q - F_a, so pi lies in [-p_s, rho p_d - c_a - F_a / q]. Since the exchange's
+    savings are (p_s + rho p_d - c_a) q - F_a (``volume_exchange``), the ceiling is -p_s + savings / q:
+    the band is as wide as the savings per unit, and its midpoint (``even_split_price``) gives each
+    side half of them, the even split of the companies' figures.
+
+    Peak exchange: from 0 to the match's savings divided by its quantity. A peak supply's price is 0
+    (contract section 3), so the same -p_s + savings / q holds.
+
+    Money only: a carbon price is not cash changing hands.
+    """
+    if not quantity > 0:
+        return None
+    floor = 0.0 - supply_price  # not -p_s: a price of 0 gives 0.0, never -0.0
+    return floor, floor + savings_eur_per_year / quantity
+
+
+def even_split_price(band: tuple[float, float]) -> float:
+    """The transfer price of the even split: the middle of the band."""
+    return (band[0] + band[1]) / 2.0
+
+
 def split_exchange(amount: float) -> tuple[float, float]:
     """An exchange's savings (or CO2) split evenly between its two companies."""
     return amount / 2.0, amount / 2.0

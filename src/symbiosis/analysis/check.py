@@ -147,7 +147,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             v.append(f"{tag}: moves {total} but the minimum quantity is {m_a}")
         flow_coef, link_coef = measures.pair_coefficients(st, rs, rd, terms, dist)
         reduction = economics.standalone_reduction(scenario.slot_quantities(d), rho_eff, scenario.slot_quantities(s)) if peak else 0.0
-        arc_info[(s.id, d.id)] = {"row": r, "peak": peak, "flow": flow_coef, "link": link_coef, "x": x, "rho": rho_eff, "reduction": reduction}
+        arc_info[(s.id, d.id)] = {"row": r, "peak": peak, "flow": flow_coef, "link": link_coef, "x": x, "rho": rho_eff, "reduction": reduction, "qty": total}
 
     for sid, used in supply_use.items():
         cap = scenario.slot_quantities(streams[sid])
@@ -181,6 +181,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         for k, w in zip(keys, shares):
             values[k] = {}
             r = arc_info[k]["row"]
+            arc_info[k]["qty"] = cut * w  # a peak exchange's quantity: its share of the cut
             if not _close(cut * w, float(r.quantity), cut * w):
                 v.append(f"matches.csv: {k[0]} -> {k[1]}: quantity {r.quantity} but its share of the peak cut is {cut * w:.6f}")
         for m in measures.MEASURES:
@@ -192,6 +193,8 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             got = float(getattr(r, measures.MEASURES[m].column))
             if not _close(want[m], got, abs(want[m])):
                 v.append(f"matches.csv: {key[0]} -> {key[1]}: {measures.MEASURES[m].column} {got} but recomputed {want[m]:.6f}")
+
+    _check_price_bands(matches, {k: (want["savings_eur"], arc_info[k]["qty"]) for k, want in values.items()}, streams, v)
 
     for i, rule in enumerate(scenario.rules):
         if rule.rule == "require" and not any(
@@ -302,6 +305,30 @@ def _check_bounds(floors: dict[str, float] | None, ceilings: dict[str, float] | 
             # The solver holds a bound to its feasibility tolerance: a little slack, scaled by the bound.
             if sign * (by_key[key] - value) < -(REL * abs(value) + ABS * max(1.0, abs(value))):
                 v.append(f"summary.json: {kind} {key} {value} does not hold: recomputed {by_key[key]:.6f}")
+
+
+def _check_price_bands(matches: pd.DataFrame, recomputed: dict[tuple[str, str], tuple[float, float]], streams: dict[str, Any], v: list[str]) -> None:
+    """Every exchange's price band, recomputed from its recomputed savings and quantity (``economics.price_band``);
+    pool rows have none. A result written before price bands existed has neither column and is not checked."""
+    if "price_floor_eur_per_unit" not in matches.columns:
+        return
+    for r in matches.to_dict(orient="records"):
+        floor, ceiling = r["price_floor_eur_per_unit"], r.get("price_ceiling_eur_per_unit", math.nan)
+        tag = f"matches.csv: {r['supply_stream']} -> {r['demand_stream']}" if r["kind"] == "exchange" else f"matches.csv: pool {r['source']} member {r['demand_stream']}"
+        key = (r["supply_stream"], r["demand_stream"])
+        if r["kind"] != "exchange" or key not in recomputed:
+            if r["kind"] != "exchange" and not (math.isnan(floor) and math.isnan(ceiling)):
+                v.append(f"{tag}: a pool membership has no price band, but matches.csv gives {floor}..{ceiling}")
+            continue
+        sa, qty = recomputed[key]
+        band = economics.price_band(streams[key[0]].price_eur_per_unit, sa, qty)
+        if band is None:
+            if not (math.isnan(floor) and math.isnan(ceiling)):
+                v.append(f"{tag}: moves nothing, so it has no price band, but matches.csv gives {floor}..{ceiling}")
+            continue
+        for name, got, want in (("price_floor_eur_per_unit", floor, band[0]), ("price_ceiling_eur_per_unit", ceiling, band[1])):
+            if math.isnan(got) or not _close(want, got, abs(want)):
+                v.append(f"{tag}: {name} {got} but recomputed {want:.6f}")
 
 
 def _check_pools(

@@ -28,6 +28,7 @@ from symbiosis.results.privacy import Pseudonyms, anonymised_scenario
 from symbiosis.schema import Scenario, Settings
 from symbiosis.types import WEIGHTED, Objective, Solution, Status, Summary, relative_gap
 
+PRICE_BAND_COLUMNS = ["price_floor_eur_per_unit", "price_ceiling_eur_per_unit"]  # contract section 4, turn 3; empty for pool rows
 MATCH_COLUMNS = [
     "kind",
     "source",
@@ -41,6 +42,7 @@ MATCH_COLUMNS = [
     "savings_eur_per_year",
     "co2_avoided_t_per_year",
     *(m.column for m in measures.others()),  # one column per measure beyond savings and CO2 (contract section 4d)
+    *PRICE_BAND_COLUMNS,
 ]
 FLOW_COLUMNS = ["supply_stream", "demand_stream", "slot", "quantity"]
 COMPANY_COLUMNS = [
@@ -248,7 +250,7 @@ def build_result(
     if solution.has_values and decisions is not None:
         exchange_rows, flow_rows = _exchanges(scenario, candidates, decisions)
         pool_rows, facility_rows, load_rows, shapley_error = _pools(scenario, candidates, decisions)
-    matches = pd.DataFrame(exchange_rows + pool_rows, columns=MATCH_COLUMNS)
+    matches = with_price_bands(pd.DataFrame(exchange_rows + pool_rows, columns=MATCH_COLUMNS), scenario)
     matches = matches.sort_values(["kind", "source", "target", "supply_stream", "demand_stream"], kind="stable").reset_index(drop=True)
     flows = pd.DataFrame(flow_rows, columns=FLOW_COLUMNS)
     facilities = pd.DataFrame(facility_rows, columns=FACILITY_COLUMNS + ["members"])
@@ -481,6 +483,18 @@ def _match_values(c: Candidates, built: list[int], per_arc: list[np.ndarray]) ->
             values = measures.peak_values(m, coef[m].peak.get(d, 0.0), [float(coef[m].link[a]) for a in into], cut, shares)
             out[m].update(zip(into, values))
     return out, quantity
+
+
+def with_price_bands(matches: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Each exchange's price band (``economics.price_band``) in ``price_floor_eur_per_unit`` and
+    ``price_ceiling_eur_per_unit``; empty (NaN) for pool rows and for an exchange that moves nothing."""
+    floors, ceilings = [], []
+    streams = scenario.stream_by_id
+    for kind, supply, savings, quantity in zip(matches["kind"], matches["supply_stream"], matches["savings_eur_per_year"], matches["quantity"]):
+        band = economics.price_band(streams[supply].price_eur_per_unit, float(savings), float(quantity)) if kind == "exchange" else None
+        floors.append(np.nan if band is None else band[0])
+        ceilings.append(np.nan if band is None else band[1])
+    return matches.assign(price_floor_eur_per_unit=floors, price_ceiling_eur_per_unit=ceilings)
 
 
 def allocate(scenario: Scenario, matches: pd.DataFrame) -> pd.DataFrame:
