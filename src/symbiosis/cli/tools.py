@@ -87,6 +87,24 @@ def report(
 
 
 @app.command()
+def sheets(
+    result_dir: Annotated[Path, typer.Argument(help="A folder written by 'symbiosis solve' (or a point of a front, an alternative).", show_default=False)],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the sheets (created, or replaced if it holds earlier sheets).", show_default=False)],
+) -> None:
+    """One printable page per company taking part: its exchanges, partners, quantities, share of the savings, CO2 and price bands, and its pools; nothing of the others' economics."""
+    def run() -> int:
+        from symbiosis.io.write.sheets import ALL_SHEETS, write_sheets
+
+        with progress("Writing the company sheets ..."):
+            path = write_sheets(result_dir, out_dir, (result_dir,))
+        n = sum(1 for p in path.glob("sheet-*.html"))
+        out.print(f"{n} company sheets written to {path} (all of them in {path / ALL_SHEETS}, one company per printed page)", highlight=False)
+        return EXIT_OK
+
+    raise typer.Exit(guard(run))
+
+
+@app.command()
 def template(
     out_file: Annotated[Path, typer.Argument(help="The workbook to write, e.g. park.xlsx.", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,

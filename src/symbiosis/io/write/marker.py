@@ -37,6 +37,7 @@ KINDS: dict[str, str] = {
     "report": "report.html",
     "scenario": "scenario.yaml",
     "comparison": "inputs.csv",
+    "sheets": "sheets.html",
 }
 # How a kind is named in messages.
 KIND_NAMES = {
@@ -47,6 +48,7 @@ KIND_NAMES = {
     "report": "report (symbiosis report)",
     "scenario": "scenario (symbiosis estimate or merge)",
     "comparison": "comparison (symbiosis compare --out)",
+    "sheets": "set of company sheets (symbiosis sheets)",
 }
 
 

@@ -161,10 +161,15 @@ def page(
     data: Mapping[str, Any] | None = None,
     credits: str = "",
     toc: bool = True,
+    after: str = "",
+    print_header: bool = True,
+    landscape: bool = False,
 ) -> str:
     """One page: ``kind`` names what it is ("Solve report", "Company sheet", ...); ``before`` is HTML
     shown above the sections (banners, headline cards); ``head`` extra elements of ``<head>`` (a
-    vendored stylesheet); ``scripts`` constant code of the package; ``data`` JSON for them."""
+    vendored stylesheet); ``scripts`` constant code of the package; ``data`` JSON for them; ``after`` HTML
+    after the sections (the company sheets of one file); ``print_header`` False: the page's header on
+    screen only; ``landscape``: printed on landscape pages throughout."""
     nav = ""
     listed = [s for s in sections if s.toc and s.title]
     if toc and len(listed) > 2:
@@ -176,13 +181,14 @@ def page(
         f"<title>{esc(title)}: {esc(kind)}</title>",
         f"<style>{CSS}</style>",
         head,
-        "</head><body>",
-        f'<header class="page-head"><p class="kind">{esc(kind)}</p><h1>{esc(title)}</h1>'
+        '</head><body class="landscape">' if landscape else "</head><body>",
+        f'<header class="page-head{"" if print_header else " screen-only"}"><p class="kind">{esc(kind)}</p><h1>{esc(title)}</h1>'
         + (f'<p class="meta">{esc(subtitle)}</p>' if subtitle else "")
         + "</header>",
         nav,
         before,
         *(section(s) for s in sections),
+        after,
         f"<footer>Made by symbiosis {esc(__version__)} from the files of its folder; every figure can be recomputed from them. {credits}</footer>",
         *(json_script(f"data-{k}", v) for k, v in sorted((data or {}).items())),
         f"<script>{BASE_SCRIPT}</script>",

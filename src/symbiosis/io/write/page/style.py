@@ -64,6 +64,8 @@ th{background:var(--soft);font-weight:600;position:sticky;top:0;z-index:1}
 table.sortable th{cursor:pointer;user-select:none}
 th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.num{white-space:nowrap}
+svg.band-picture{display:block;margin-top:.15rem}
+.band-text{white-space:nowrap;font-variant-numeric:tabular-nums}
 td{overflow-wrap:break-word}
 td.code{font-size:.9em;overflow-wrap:anywhere;color:#39414f}
 td .id{color:var(--muted);font-size:.85em;white-space:nowrap}
@@ -105,8 +107,9 @@ th,td{padding:.15rem .3rem}
 th,td{overflow-wrap:break-word}
 td.code{overflow-wrap:anywhere}
 tr.more{display:table-row!important}
-section.newpage,article.sheet+article.sheet{break-before:page}
-section.wide{page:wide}
+section.newpage,article.sheet{break-before:page}
+section#index{display:none}
+section.wide,article.sheet,body.landscape{page:wide}
 a{color:inherit;text-decoration:none}
 figure img{max-height:235mm;width:auto;max-width:100%;border:none}
 .cards{grid-template-columns:repeat(4,1fr)}

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from symbiosis.io.write.columns import column
+from symbiosis.io.write.columns import Column, column
 from symbiosis.io.write.page.numbers import number
 from symbiosis.io.write.page.shell import esc
 from symbiosis.io.write.page.style import FOLD
@@ -35,6 +35,8 @@ class Col:
     name_of: str | None = None
     unit_from: str | None = None
     css: str = ""
+    unit: str | None = None  # a unit of the caller's, ``{unit}`` standing for the row's (with ``unit_from``)
+    raw: bool = False  # the cell holds HTML made by the package (a small picture), not text
 
 
 def _blank(v: Any) -> bool:
@@ -46,11 +48,14 @@ def _blank(v: Any) -> bool:
         return False
 
 
+def _declared(col: Col) -> Column:
+    known = column(col.key)
+    return Column(col.header if col.header is not None else known.label, col.unit if col.unit is not None else ("" if col.header is not None else known.unit), col.kind or known.kind)
+
+
 def _header(col: Col, frame: pd.DataFrame) -> tuple[str, str | None]:
     """(header text, the unit every row shares or None when each row shows its own)."""
-    declared = column(col.key)
-    if col.header is not None:
-        return col.header, ""
+    declared = _declared(col)
     if col.unit_from is not None and "{unit}" in declared.unit:
         units = {str(u) for u in frame[col.unit_from].tolist() if not _blank(u)} if col.unit_from in frame else set()
         if len(units) == 1:
@@ -90,7 +95,7 @@ def table(
     shared_units = []
     for c in cols:
         text, shared = _header(c, frame)
-        kind = c.kind or column(c.key).kind
+        kind = _declared(c).kind
         kinds.append(kind)
         shared_units.append(shared)
         numeric = kind not in ("text", "id")
@@ -129,6 +134,8 @@ def table(
 
 def _td(col: Col, kind: str, shared: str | None, rec: Mapping[str, Any]) -> str:
     value = rec.get(col.key)
+    if col.raw:
+        return f"<td>{value or ''}</td>"
     shown, key = cell(value, kind)
     numeric = kind not in ("text", "id")
     cls = "num" if numeric else ""
@@ -137,7 +144,7 @@ def _td(col: Col, kind: str, shared: str | None, rec: Mapping[str, Any]) -> str:
     attr = f' class="{cls}"' if cls else ""
     body = esc(shown)
     if numeric and shared is None and shown and col.unit_from is not None:
-        unit = column(col.key).unit.replace("{unit}", str(rec.get(col.unit_from) or ""))
+        unit = _declared(col).unit.replace("{unit}", str(rec.get(col.unit_from) or ""))
         body = f"{esc(shown)} {esc(unit)}"
     if col.name_of is not None:
         name = rec.get(col.name_of)

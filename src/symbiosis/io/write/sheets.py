@@ -1,0 +1,322 @@
+"""Company sheets: one printable page per company taking part, for the meeting with that company.
+
+Facilitated programmes work company by company: each company gets its own proposal with
+its partners, quantities, savings and a price range, and sees nothing of the others'
+economics. ``symbiosis sheets RESULT --out DIR`` writes, from a result folder alone:
+
+- ``sheet-<company>.html``, one page per company taking part: its exchanges (what it
+  supplies or receives, from or to whom, how much, its share of the savings, CO2 and every
+  other measure in the result), each exchange's price band with the even split marked
+  (contract section 4), its pool memberships with its share and the allocation rule in
+  one sentence, and its totals;
+- ``sheets.html``, every sheet in one file that prints one company per page, after an
+  index (shown on screen only).
+
+A sheet names a partner only where the partner allows it: a company with ``disclose`` =
+``no`` (``companies.csv``, read from the result's ``scenario.json``; default ``yes``)
+appears as "a company in sector X, N km away", without its name, id or stream ids. A
+sheet never shows another company's savings, costs, other matches or totals; the other
+members of a pool are counted, not named. Results written with ``--anonymise`` work the
+same (their names are pseudonyms).
+
+The folder is written through the one folder writer (``folders.write_whole_folder``)
+with its own kind, ``sheets``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from symbiosis.economics import even_split_price
+from symbiosis.io.read.results import ResultFiles, read_result
+from symbiosis.io.write.files import write_bytes_atomic
+from symbiosis.io.write.folders import write_whole_folder
+from symbiosis.io.write.page import DASH, Col, Section, cards, esc, number, page, table, with_unit
+
+ALL_SHEETS = "sheets.html"
+# Measures beyond savings and CO2 (contract section 4d) that a sheet shows where the result has them: column, label, unit, kind.
+MEASURE_COLUMNS = (
+    ("land_freed_m2", "land freed", "m2", "quantity"),
+    ("material_reused_t", "material reused", "t/yr", "co2"),
+    ("truck_km", "truck kilometres", "km/yr", "whole"),
+    ("heat_recovered_mwh", "heat recovered", "MWh/yr", "quantity"),
+)
+RULES = {
+    "proportional": (
+        "The pool's surplus (what its members save together, less the facility's yearly cost) is shared in proportion "
+        "to what each member pays today for what the pool provides (its price times its quantity)."
+    ),
+    "shapley": (
+        "The pool's surplus (what its members save together, less the facility's yearly cost) is shared by the Shapley "
+        "value: each member gets what it adds on average over every order in which the members could have joined."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Partner:
+    """How a sheet names a company: by name (with its id), or by sector and distance when it does not disclose."""
+
+    company: str
+    name: str
+    sector: str
+    disclose: bool
+
+    def shown(self, distance_km: float) -> str:
+        if self.disclose:
+            return self.name if self.name in ("", self.company) else f"{self.name} ({self.company})"
+        sector = self.sector or "an undisclosed sector"
+        return f"a company in sector {sector}, {number(distance_km, 'km' if distance_km < 10 else 'quantity')} km away"
+
+
+def partners(res: ResultFiles) -> dict[str, Partner]:
+    """Every company of the result as a sheet may show it (``scenario.json`` companies; disclose defaults to yes)."""
+    out = {}
+    for c in res.scenario.get("tables", {}).get("companies", []):
+        cid = str(c.get("id"))
+        out[cid] = Partner(cid, str(c.get("name") or cid), str(c.get("sector") or ""), str(c.get("disclose") or "yes").lower() != "no")
+    for r in res.companies.to_dict(orient="records"):  # a result without scenario.json rows still names its companies
+        cid = str(r["company"])
+        out.setdefault(cid, Partner(cid, str(r.get("name") or cid), "", True))
+    return out
+
+
+def file_names(companies: list[str]) -> dict[str, str]:
+    """A file name per company id: ``sheet-<id>.html`` with anything but letters, digits, ``-`` and ``_`` replaced; unique."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for cid in companies:
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "_", cid).strip("_")[:60] or "company"
+        name, k = f"sheet-{stem}.html", 2
+        while name.lower() in used:
+            name, k = f"sheet-{stem}-{k}.html", k + 1
+        used.add(name.lower())
+        names[cid] = name
+    return names
+
+
+def _unit(res: ResultFiles, resource: str, unit: str) -> str:
+    return unit if res.pricing(resource) == "peak" else f"{unit}/yr"
+
+
+def band_picture(floor: float, ceiling: float, role: str) -> str:
+    """The band as a small picture: floor to ceiling, the even split marked in its middle, and 0 where it lies inside."""
+    width, left, right = 150, 6, 144
+    span = ceiling - floor
+    mid = even_split_price((floor, ceiling))
+
+    def x(v: float) -> float:
+        return left + (right - left) * ((v - floor) / span if span > 0 else 0.5)
+
+    zero = ""
+    if span > 0 and floor < 0 < ceiling:
+        zero = f'<line x1="{x(0):.1f}" y1="9" x2="{x(0):.1f}" y2="25" stroke="#888" stroke-dasharray="2 2"/><text x="{x(0):.1f}" y="8" font-size="8" text-anchor="middle" fill="#666">0</text>'
+    who = "even split, paid to you" if role == "supply" else "even split, you pay"
+    return (
+        f'<svg class="band-picture" width="{width}" height="40" viewBox="0 0 {width} 40" role="img" aria-label="price band">'
+        f'<rect x="{left}" y="12" width="{right - left}" height="10" fill="#dfe8f3" stroke="#7d95b5"/>'
+        f"{zero}"
+        f'<line x1="{x(mid):.1f}" y1="5" x2="{x(mid):.1f}" y2="29" stroke="#1d2330" stroke-width="3"/>'
+        f'<text x="{x(mid):.1f}" y="38" font-size="9" text-anchor="middle" fill="#1d2330">{who}</text>'
+        "</svg>"
+    )
+
+
+def band_cell(floor: float, split: float, ceiling: float, unit: str, role: str) -> str:
+    """A table cell's HTML: the band in figures (escaped), and its picture."""
+    text = f"{number(floor, 'price')} to {number(ceiling, 'price')} EUR/{unit}; even split {number(split, 'price')}"
+    return f'<span class="band-text">{esc(text)}</span>{band_picture(floor, ceiling, role)}'
+
+
+BAND_TEXT = (
+    "The price band of an exchange: at any price in it, per unit of the quantity, paid by the receiver to the supplier, "
+    "both companies are at least as well off as today. Its floor is what the supplier pays today to get rid of a unit "
+    "(a price below 0: the supplier pays the receiver to take it); its ceiling is what a unit is worth to the receiver, "
+    "less the exchange's own transport and fixed costs. The even split, in the middle, gives each side half of the "
+    "savings: the figures on this sheet. A carbon price is no cash: it is not in the band."
+)
+
+
+def company_matches(res: ResultFiles, company: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The company's exchanges (either side) and pool memberships."""
+    m = res.matches
+    if not len(m):
+        return m, m
+    exchanges = m[(m["kind"] == "exchange") & ((m["source"] == company) | (m["target"] == company))]
+    pools = m[(m["kind"] == "pool") & (m["target"] == company)]
+    return exchanges, pools
+
+
+def _measure_columns(res: ResultFiles) -> list[tuple[str, str, str, str]]:
+    return [mc for mc in MEASURE_COLUMNS if mc[0] in res.matches.columns]
+
+
+def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tuple[str, list[Section], str]:
+    """(title, sections, HTML above them) of one company's sheet."""
+    me = who[company]
+    exchanges, pools = company_matches(res, company)
+    measures = _measure_columns(res)
+    rows: list[dict[str, Any]] = []
+    for k, r in enumerate(exchanges.to_dict(orient="records"), start=1):
+        role = "supply" if r["source"] == company else "demand"
+        other = str(r["target"] if role == "supply" else r["source"])
+        partner = who.get(other, Partner(other, other, "", True)).shown(float(r["distance_km"]))
+        unit = str(r["unit"])
+        row = {
+            "n": k,
+            "role": "supply" if role == "supply" else "receive",
+            "partner": partner,
+            "resource": r["resource"],
+            "quantity": float(r["quantity"]),
+            "q_unit": _unit(res, str(r["resource"]), unit),
+            "distance_km": float(r["distance_km"]),
+            "share": float(r["savings_eur_per_year"]) / 2,
+            "co2": float(r["co2_avoided_t_per_year"]) / 2,
+            "your_stream": r["supply_stream"] if role == "supply" else r["demand_stream"],
+        }
+        for col, *_ in measures:
+            row[col] = float(r[col]) / 2 if r.get(col) == r.get(col) else None
+        floor, ceiling = r.get("price_floor_eur_per_unit"), r.get("price_ceiling_eur_per_unit")
+        if floor is not None and floor == floor and ceiling == ceiling:
+            split = even_split_price((float(floor), float(ceiling)))
+            row |= {"floor": float(floor), "split": split, "ceiling": float(ceiling), "band": band_cell(float(floor), split, float(ceiling), unit, role)}
+        rows.append(row)
+    pool_rows = []
+    built = {str(f["facility"]): f for f in res.facilities.to_dict(orient="records")}
+    for r in pools.to_dict(orient="records"):
+        fac = built.get(str(r["source"]), {})
+        members = int(fac.get("n_members", 0) or 0)
+        row = {
+            "facility": str(fac.get("name") or r["source"]),
+            "resource": r["resource"],
+            "quantity": float(r["quantity"]),
+            "q_unit": _unit(res, str(r["resource"]), str(r["unit"])),
+            "distance_km": float(r["distance_km"]),
+            "share": float(r["savings_eur_per_year"]),
+            "co2": float(r["co2_avoided_t_per_year"]),
+            "others": max(members - 1, 0),
+            "your_stream": r["demand_stream"],
+        }
+        for col, *_ in measures:
+            row[col] = float(r[col]) if r.get(col) == r.get(col) else None
+        pool_rows.append(row)
+    mine = res.companies[res.companies["company"] == company]
+    total = mine.iloc[0].to_dict() if len(mine) else {}
+    items = [
+        ("sheet-savings", with_unit(total.get("savings_eur_per_year"), "EUR/yr", "money"), "your share of the savings a year"),
+        ("sheet-co2", with_unit(total.get("co2_avoided_t_per_year"), "t/yr", "co2"), "CO2 avoided, your share"),
+    ]
+    for col, label, unit, kind in measures:
+        if col in total:
+            items.append((f"sheet-{col}", with_unit(total[col], unit, kind), f"{label}, your share"))
+    items += [("sheet-exchanges", f"{len(rows):,}", "exchanges"), ("sheet-pools", f"{len(pool_rows):,}", "shared facilities joined")]
+    if "standalone_cost_eur_per_year" in total:
+        items.append(("sheet-cost", with_unit(total.get("cost_with_symbiosis_eur_per_year"), "EUR/yr", "money"),
+                      f"what these streams cost you with symbiosis (today {number(total['standalone_cost_eur_per_year'], 'money')})"))
+    before = cards(items, "sheet-headline")
+    sections = []
+    if rows:
+        frame = pd.DataFrame(rows)
+        cols = [Col("n", "No.", "count"), Col("role", "You"), Col("partner", "Partner", "text"), Col("resource"), Col("quantity", unit_from="q_unit"),
+                Col("distance_km"), Col("share", "Your share of the savings (EUR/yr)", "money"), Col("co2", "Your share of the CO2 avoided (t/yr)", "co2")]
+        cols += [Col(col, f"Your share of the {label} ({unit})", kind) for col, label, unit, kind in measures]
+        if "band" in frame.columns:
+            cols.append(Col("band", "Price band (EUR per unit of the quantity)", raw=True))
+        cols.append(Col("your_stream", "Your stream", "id", css="code"))
+        caption = "Each exchange's savings are split evenly between its two companies (so is its CO2); largest share first."
+        frame = frame.sort_values(["share", "n"], ascending=[False, True], kind="stable").assign(n=range(1, len(frame) + 1))
+        body = table(frame, "sheet-exchanges-table", caption, cols, fold=0, sortable=False) + f'<p class="note" id="band-explained">{esc(BAND_TEXT)}</p>'
+        sections.append(Section("exchanges", "Your exchanges", body))
+    if pool_rows:
+        frame = pd.DataFrame(pool_rows)
+        cols = [Col("facility", "Shared facility", "text"), Col("resource"), Col("quantity", unit_from="q_unit"), Col("distance_km"),
+                Col("share", "Your share of the pool's savings (EUR/yr)", "money"), Col("co2", "Your CO2 avoided (t/yr)", "co2")]
+        cols += [Col(col, f"Your {label} ({unit})", kind) for col, label, unit, kind in measures]
+        cols += [Col("others", "Other members", "count"), Col("your_stream", "Your stream", "id", css="code")]
+        rule = RULES.get(res.summary.allocation, f"The pool's surplus is shared by the {res.summary.allocation} rule.")
+        body = table(frame, "sheet-pools-table", "Pools you would join", cols, fold=0, sortable=False) + f'<p id="allocation-rule">{esc(rule)}</p>'
+        sections.append(Section("pools", "Shared facilities you would join", body))
+    if not rows and not pool_rows:
+        sections.append(Section("none", "No proposal", "<p>This result proposes no exchange and no shared facility for this company.</p>"))
+    s = res.summary
+    status = "a proven optimum" if s.status.value == "optimal" else f"stopped by the time limit (gap {number(s.mip_gap, 'gap') if s.mip_gap is not None else DASH}): not proven the best"
+    sections.append(
+        Section(
+            "about",
+            "Where these figures come from",
+            f'<p class="note">From the symbiosis result of "{esc(s.scenario)}" ({esc(status)}; input hash {esc(s.input_hash)}). '
+            "Savings are what the companies together pay less than today, per year, for the streams in the scenario; this sheet "
+            "shows your share only. Partners who asked not to be named are shown by sector and distance.</p>",
+        )
+    )
+    return me.name, sections, before
+
+
+def company_sheet(res: ResultFiles, company: str, who: Mapping[str, Partner] | None = None) -> str:
+    """One company's sheet as a page of its own."""
+    who = who if who is not None else partners(res)
+    title, sections, before = sheet_body(res, company, who)
+    return page(title, "Company sheet", sections, subtitle=f"Proposal for {title} from the park's symbiosis study: {res.summary.scenario}", before=before, toc=False,
+                landscape=True)
+
+
+def all_sheets(res: ResultFiles, companies: list[str], files: Mapping[str, str], who: Mapping[str, Partner], others: list[str]) -> str:
+    """Every company's sheet in one file: an index on screen, then one sheet per printed page."""
+    articles = []
+    for cid in companies:
+        title, sections, before = sheet_body(res, cid, who)
+        inner = "".join(
+            f'<section id="{esc(files[cid])}-{esc(s.id)}"><h2>{esc(s.title)}</h2>{_unique_ids(s.body, files[cid])}</section>' for s in sections
+        )
+        articles.append(
+            f'<article class="sheet" id="{esc(files[cid])}"><header class="page-head"><p class="kind">Company sheet</p><h1>{esc(title)}</h1>'
+            f'<p class="meta">Proposal for {esc(title)} from the park\'s symbiosis study: {esc(res.summary.scenario)}</p></header>'
+            f"{_unique_ids(before, files[cid])}{inner}</article>"
+        )
+    index = "".join(f'<li><a href="#{esc(files[c])}">{esc(who[c].name)}</a> (<a href="{esc(files[c])}">its own page</a>)</li>' for c in companies)
+    rest = f'<p class="note">{len(others):,} companies take no part in this result and have no sheet.</p>' if others else ""
+    body = f'<ol>{index}</ol>{rest}<p class="note">Printed, this file gives one company per page.</p>'
+    return page(
+        res.summary.scenario,
+        "Company sheets",
+        [Section("index", "Companies", body, toc=False)],
+        subtitle=f"{len(companies):,} companies taking part, one sheet each",
+        toc=False,
+        after="\n".join(articles),
+        print_header=False,
+    )
+
+
+def _unique_ids(html: str, prefix: str) -> str:
+    """Element ids made unique per sheet when several sheets share one file."""
+    return re.sub(r'\bid="([^"]*)"', lambda m: f'id="{prefix}-{m.group(1)}"', html)
+
+
+def sheets(res: ResultFiles) -> dict[str, str]:
+    """Every file of a sheets folder, by name: one page per company taking part, and ``sheets.html``."""
+    who = partners(res)
+    part = res.participants
+    companies = sorted(str(c) for c in part["company"])
+    others = sorted(set(map(str, res.companies["company"])) - set(companies))
+    files = file_names(companies)
+    out = {files[c]: company_sheet(res, c, who) for c in companies}
+    out[ALL_SHEETS] = all_sheets(res, companies, files, who, others)
+    return out
+
+
+def write_sheets(result_dir: str | Path, out_dir: str | Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """Write the company sheets of a result folder into ``out_dir`` (kind ``sheets``), whole or not at all."""
+    res = read_result(result_dir)
+    pages = sheets(res)
+
+    def fill(folder: Path) -> None:
+        for name, text in pages.items():
+            write_bytes_atomic(folder / name, text.encode("utf-8"))
+
+    return write_whole_folder(Path(out_dir), "sheets", fill, inputs)
