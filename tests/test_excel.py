@@ -201,31 +201,79 @@ def test_numbers_typed_as_ids_are_read_as_text(tmp_path: Path) -> None:
 
 
 def test_results_workbook(tmp_path: Path) -> None:
+    """results.xlsx for people (io/write/book.py): an overview first (status, headline figures with units,
+    the gap), a README, then each table with labels and units in row 1, the CSV's ids in row 2, names beside
+    ids, numbers as numbers in a format of their kind, frozen and filtered headers; the machine's summary
+    last. Byte-stable apart from the summary's timings; each table sheet read with its ids as the header gives
+    the CSV file back."""
+    import pandas as pd
+
+    from symbiosis.io.read.results import read_result
+
     tiny = write_scenario(tmp_path / "tiny", BASE)
     outs = []
     for name in ("a", "b"):
         result = runner.invoke(app, ["solve", str(tiny), "--out", str(tmp_path / name), "--xlsx"])
         assert result.exit_code == 0, result.output
         outs.append(tmp_path / name / "results.xlsx")
+    wb = openpyxl.load_workbook(outs[0])
+    assert wb.sheetnames == ["overview", "README", "matches", "companies", "facilities", "flows", "facility_loads", "summary"]
     # Byte-stable apart from the timings in the summary sheet (as summary.json).
     za, zb = zipfile.ZipFile(outs[0]), zipfile.ZipFile(outs[1])
     assert za.namelist() == zb.namelist()
-    summary_xml = "xl/worksheets/sheet1.xml"
+    summary_xml = f"xl/worksheets/sheet{wb.sheetnames.index('summary') + 1}.xml"
     assert all(za.read(n) == zb.read(n) for n in za.namelist() if n != summary_xml)
+
     def untimed(book: Path) -> list[tuple[Any, ...]]:
         return [r for r in openpyxl.load_workbook(book)["summary"].iter_rows(values_only=True) if not str(r[0]).endswith("_seconds")]
 
     assert untimed(outs[0]) == untimed(outs[1])
-    wb = openpyxl.load_workbook(outs[0])
-    assert wb.sheetnames == ["summary", "matches", "flows", "companies", "facilities", "facility_loads"]
     summary = {r[0]: r[1] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["net_savings_eur_per_year"] == pytest.approx(16795.663392, abs=1e-3)
     assert summary["status"] == "optimal" and summary["settings.link_fixed_cost_eur_per_year"] == 100
-    with open(tmp_path / "a" / "matches.csv", newline="") as fh:
-        rows = list(csv.reader(fh))
-    sheet = [list(r) for r in wb["matches"].iter_rows(values_only=True)]
-    assert sheet[0] == rows[0] and len(sheet) == len(rows) == 3
-    park = next(r for r in sheet[1:] if r[4] == "pk_c")
-    assert park[6] == 30 and park[9] == pytest.approx(14900.0)  # quantity, savings (hand-computed in test_api)
-    companies = {r[0]: r for r in wb["companies"].iter_rows(min_row=2, values_only=True)}
-    assert companies["C"][2] == pytest.approx(7450.0)
+    # The overview: status in words, figures with units and formats.
+    ov = wb["overview"]
+    assert str(ov["A2"].value).startswith("Status: optimal")
+    figures = {r[0].value: r for r in ov.iter_rows(min_row=5) if r[0].value}
+    net = figures["net savings"]
+    assert net[1].value == pytest.approx(16795.663392, abs=1e-3) and net[1].number_format == "#,##0" and net[2].value == "EUR/yr"
+    assert figures["CO2 avoided"][1].number_format == "#,##0.0" and figures["exchanges"][1].value == 2
+    assert figures["gap (how far from the best proven)"][1].number_format == "0.000%"
+    assert any("header=1" in str(r[0]) for r in wb["README"].iter_rows(values_only=True))
+    # Table sheets: labels with units, ids, names beside ids, frozen and filtered; each gives its CSV file back.
+    files = read_result(tmp_path / "a")
+    for sheet in ("matches", "companies", "facilities", "flows", "facility_loads"):
+        ws = wb[sheet]
+        assert ws.freeze_panes == "B3" and str(ws.auto_filter.ref).startswith("A2:"), sheet
+        back = pd.read_excel(outs[0], sheet_name=sheet, header=1, keep_default_na=False, na_values=[""])
+        csv_frame = getattr(files, sheet)
+        assert [c for c in back.columns if not c.endswith("_name") and c != "sector"] == list(csv_frame.columns), sheet
+        assert len(back) == len(csv_frame), sheet
+        for col in csv_frame.columns:
+            if pd.api.types.is_numeric_dtype(csv_frame[col]) and len(csv_frame):
+                assert back[col].astype(float).tolist() == pytest.approx(csv_frame[col].astype(float).tolist(), nan_ok=True), (sheet, col)
+            else:
+                assert back[col].fillna("").astype(str).tolist() == csv_frame[col].astype(str).tolist(), (sheet, col)
+    m = wb["matches"]
+    labels = [c.value for c in m[1]]
+    ids = ids_of(m)
+    assert ids[:5] == ["kind", "source", "source_name", "target", "target_name"]
+    assert {"Savings (EUR/yr)", "CO2 avoided (t/yr)", "Distance (km)", "Price floor (EUR/unit)"} <= set(labels)
+    rows = {r[ids.index("demand_stream")].value: r for r in m.iter_rows(min_row=3)}
+    park = rows["pk_c"]
+    assert park[ids.index("source_name")].value == "Alpha" and park[ids.index("target_name")].value == "Gamma"
+    assert park[ids.index("quantity")].value == 30 and park[ids.index("savings_eur_per_year")].value == pytest.approx(14900.0)  # hand-computed in test_api
+    for col, fmt in (("savings_eur_per_year", "#,##0"), ("co2_avoided_t_per_year", "#,##0.0"), ("distance_km", "#,##0.00"), ("price_ceiling_eur_per_unit", "#,##0.00")):
+        cell = park[ids.index(col)]
+        assert cell.data_type == "n" and cell.number_format == fmt, col
+    assert park[ids.index("kind")].data_type == "s"
+    company_ids = ids_of(wb["companies"])
+    companies = {r[0]: r for r in wb["companies"].iter_rows(min_row=3, values_only=True)}
+    assert companies["C"][company_ids.index("savings_eur_per_year")] == pytest.approx(7450.0)
+    assert companies["C"][company_ids.index("name")] == "Gamma"
+
+
+def ids_of(ws: Any) -> list[str]:
+    """Row 2 of a table sheet: the CSV file's column ids."""
+    return [str(c.value) for c in ws[2]]
+

@@ -190,11 +190,16 @@ def test_workbook_text_cells_stay_text(formula_outputs: dict[str, Path]) -> None
     from openpyxl import load_workbook
 
     wb = load_workbook(formula_outputs["result"] / "results.xlsx")
-    ids = [c.value for c in wb["companies"]["A"][1:]]
-    names = [c.value for c in wb["companies"]["B"][1:]]
+    # rows 1 and 2 of a table sheet are its headers (label with unit, then the CSV's column id); the rows follow
+    ids = [c.value for c in wb["companies"]["A"][2:]]
+    names = [c.value for c in wb["companies"]["B"][2:]]
     assert sorted(ids) == sorted(HOSTILE.values()) and "=Alpha()" in names  # the text as given, no apostrophe
-    for cell in [*wb["companies"]["A"][1:], *wb["companies"]["B"][1:]]:
+    for cell in [*wb["companies"]["A"][2:], *wb["companies"]["B"][2:]]:
         assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
+    # the names beside the ids in matches (and the scenario's name on the overview) are text cells too
+    m = wb["matches"]
+    named = [m.cell(r, c) for r in range(3, m.max_row + 1) for c in range(1, m.max_column + 1) if str(m.cell(2, c).value).endswith("_name")]
+    assert named and all(c.data_type == "s" and c.quotePrefix for c in named), [c.value for c in named]
 
 
 def test_the_readers_give_the_text_back(formula_outputs: dict[str, Path], tmp_path: Path) -> None:

@@ -17,13 +17,13 @@ import networkx as nx
 import pandas as pd
 
 from symbiosis.errors import OutputError
+from symbiosis.io.write.book import write_results_workbook
 from symbiosis.io.write.files import network_json, scenario_snapshot, write_csv, write_json
 from symbiosis.io.write.folders import check_target, write_whole_folder
 from symbiosis.io.write.geojson import network_geojson
 from symbiosis.io.write.marker import all_files, write_marker
 from symbiosis.io.write.page import MapLayers
 from symbiosis.io.write.report import FIGURES, build_report, put_report
-from symbiosis.io.write.workbook import write_results_workbook
 from symbiosis.schema import Scenario
 from symbiosis.types import Summary
 
@@ -81,7 +81,16 @@ def _geojson(out: Output, folder: Path) -> None:
 
 def _workbook(out: Output, folder: Path) -> None:
     # The result tables only: parts.csv holds timings, which would make the workbook differ run to run.
-    write_results_workbook(out.summary.to_json(), {t: out.tables[t] for t in TABLE_FILES}, folder / "results.xlsx")
+    sc = out.scenario
+    names = {c.id: c.name or c.id for c in sc.companies} | {f.id: f.name or f.id for f in sc.facilities}
+    write_results_workbook(
+        out.summary.to_json(),
+        {t: out.tables[t] for t in TABLE_FILES},
+        folder / "results.xlsx",
+        names=names,
+        sectors={c.id: c.sector or "" for c in sc.companies},
+        stream_companies={s.id: s.company for s in sc.streams},
+    )
 
 
 def _report(out: Output, folder: Path) -> None:

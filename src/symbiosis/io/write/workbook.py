@@ -1,9 +1,10 @@
-"""Writing workbooks: the empty scenario template and the results workbook.
+"""Writing workbooks: the empty scenario template, and what every workbook shares.
 
 The template has one sheet per table with the contract's column names, lists of
 allowed values, a settings sheet with every default and a README sheet; a filled
-template is read by ``symbiosis.io.read.workbook``. The results workbook holds a
-summary sheet and one sheet per result table.
+template is read by ``symbiosis.io.read.workbook``. Every cell of every workbook goes
+through ``put`` or ``put_row`` (text stays text). The results workbook for people is
+``book``.
 
 Workbooks written here are byte-stable: the same content gives the same file (fixed
 zip timestamps and document dates), and they are written whole or not at all.
@@ -15,7 +16,6 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
@@ -361,27 +361,6 @@ def _cell_value(v: Any) -> Any:
     return str(v)
 
 
-def results_workbook(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]) -> OpenpyxlWorkbook:
-    """A results workbook: a ``summary`` sheet of dotted keys and values, then one sheet per table, in order."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "summary"
-    put_row(ws, ["key", "value"])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for key, value in _flatten(tidy(dict(summary))):
-        put_row(ws, [key, _cell_value(value)])
-    ws.freeze_panes = "A2"
-    ws.column_dimensions["A"].width = 44
-    ws.column_dimensions["B"].width = 30
-    for title, frame in tables.items():
-        _put_frame(wb, title, frame)
-    return wb
-
-
 def workbook_bytes(wb: OpenpyxlWorkbook) -> bytes:
     """The workbook as .xlsx bytes, with fixed dates so that equal content gives equal bytes."""
     buf = io.BytesIO()
@@ -406,8 +385,3 @@ def workbook_bytes(wb: OpenpyxlWorkbook) -> bytes:
 def save_workbook(wb: OpenpyxlWorkbook, path: Path) -> None:
     """Write a workbook whole or not at all (temporary file beside it, then rename)."""
     write_bytes_atomic(path, workbook_bytes(wb))
-
-
-def write_results_workbook(summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame], path: Path) -> None:
-    """Write ``results.xlsx`` (see ``results_workbook``)."""
-    save_workbook(results_workbook(summary, tables), path)
