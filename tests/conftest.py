@@ -49,3 +49,16 @@ def write_scenario(folder: Path, files: dict[str, str]) -> Path:
 def tiny(tmp_path: Path) -> Path:
     """A valid three-company scenario with one road material and one peak resource."""
     return write_scenario(tmp_path / "tiny", BASE)
+
+
+@pytest.fixture(scope="session")
+def haasrode_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Haasrode solved once for the whole run, in one command with the report and the workbook (read-only: copy it to change it)."""
+    from typer.testing import CliRunner
+
+    from symbiosis.cli import app
+
+    out = tmp_path_factory.mktemp("report_haasrode") / "out"
+    result = CliRunner().invoke(app, ["solve", str(HAASRODE), "--out", str(out), "--report", "--xlsx"])
+    assert result.exit_code == 0, result.output
+    return out

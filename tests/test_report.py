@@ -25,7 +25,7 @@ import pytest
 from matplotlib.colors import to_hex
 from typer.testing import CliRunner
 
-from conftest import BASE, CASES, HAASRODE, write_scenario
+from conftest import BASE, CASES, write_scenario
 from symbiosis.api import solve
 from symbiosis.cli import app
 from symbiosis.cli import base as cli
@@ -306,14 +306,6 @@ def test_page_renders_and_tables_sort_in_chromium(tiny_out: Path, tmp_path: Path
     sorted_ = re.search(r'<pre id="sort-result">([^<]*)</pre>', dom)
     assert sorted_ is not None and sorted_.group(1) == "B,C,A|A,C,B|A,B,C"
     assert png_size(shot) == (1400, 3000)
-
-
-@pytest.fixture(scope="module")
-def haasrode_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("report_haasrode") / "out"
-    result = runner.invoke(app, ["solve", str(HAASRODE), "--out", str(out), "--report", "--xlsx"])
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def test_haasrode_report_in_one_command(haasrode_out: Path) -> None:

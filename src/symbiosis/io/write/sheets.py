@@ -107,7 +107,7 @@ def _unit(res: ResultFiles, resource: str, unit: str) -> str:
 
 def band_picture(floor: float, ceiling: float, role: str) -> str:
     """The band as a small picture: floor to ceiling, the even split marked in its middle, and 0 where it lies inside."""
-    width, left, right = 150, 6, 144
+    width, left, right = 150, 6, 144  # 34 px high: the figures stand in the text above it
     span = ceiling - floor
     mid = even_split_price((floor, ceiling))
 
@@ -119,7 +119,7 @@ def band_picture(floor: float, ceiling: float, role: str) -> str:
         zero = f'<line x1="{x(0):.1f}" y1="9" x2="{x(0):.1f}" y2="25" stroke="#888" stroke-dasharray="2 2"/><text x="{x(0):.1f}" y="8" font-size="8" text-anchor="middle" fill="#666">0</text>'
     who = "even split, paid to you" if role == "supply" else "even split, you pay"
     return (
-        f'<svg class="band-picture" width="{width}" height="40" viewBox="0 0 {width} 40" role="img" aria-label="price band">'
+        f'<svg class="band-picture" width="{width}" height="36" viewBox="0 0 {width} 40" role="img" aria-label="price band">'
         f'<rect x="{left}" y="12" width="{right - left}" height="10" fill="#dfe8f3" stroke="#7d95b5"/>'
         f"{zero}"
         f'<line x1="{x(mid):.1f}" y1="5" x2="{x(mid):.1f}" y2="29" stroke="#1d2330" stroke-width="3"/>'
@@ -244,26 +244,25 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
         sections.append(Section("pools", "Shared facilities you would join", body))
     if not rows and not pool_rows:
         sections.append(Section("none", "No proposal", "<p>This result proposes no exchange and no shared facility for this company.</p>"))
-    s = res.summary
-    status = "a proven optimum" if s.status.value == "optimal" else f"stopped by the time limit (gap {number(s.mip_gap, 'gap') if s.mip_gap is not None else DASH}): not proven the best"
-    sections.append(
-        Section(
-            "about",
-            "Where these figures come from",
-            f'<p class="note">From the symbiosis result of "{esc(s.scenario)}" ({esc(status)}; input hash {esc(s.input_hash)}). '
-            "Savings are what the companies together pay less than today, per year, for the streams in the scenario; this sheet "
-            "shows your share only. Partners who asked not to be named are shown by sector and distance.</p>",
-        )
-    )
     return me.name, sections, before
+
+
+def provenance(res: ResultFiles) -> str:
+    """Where a sheet's figures come from, in one line under its title."""
+    s = res.summary
+    status = "a proven optimum" if s.status.value == "optimal" else f"stopped by the time limit (gap {number(s.mip_gap, 'gap') if s.mip_gap is not None else DASH}), not proven the best"
+    return (
+        f"Proposal from the park's symbiosis study: {s.scenario} ({status}; input hash {s.input_hash}). Savings: what the companies pay less "
+        "than today, per year, for the streams in the study; this sheet shows your share only. Partners who asked not to be named are "
+        "shown by sector and distance."
+    )
 
 
 def company_sheet(res: ResultFiles, company: str, who: Mapping[str, Partner] | None = None) -> str:
     """One company's sheet as a page of its own."""
     who = who if who is not None else partners(res)
     title, sections, before = sheet_body(res, company, who)
-    return page(title, "Company sheet", sections, subtitle=f"Proposal for {title} from the park's symbiosis study: {res.summary.scenario}", before=before, toc=False,
-                landscape=True)
+    return page(title, "Company sheet", sections, subtitle=provenance(res), before=before, toc=False, landscape=True)
 
 
 def all_sheets(res: ResultFiles, companies: list[str], files: Mapping[str, str], who: Mapping[str, Partner], others: list[str]) -> str:
@@ -276,7 +275,7 @@ def all_sheets(res: ResultFiles, companies: list[str], files: Mapping[str, str],
         )
         articles.append(
             f'<article class="sheet" id="{esc(files[cid])}"><header class="page-head"><p class="kind">Company sheet</p><h1>{esc(title)}</h1>'
-            f'<p class="meta">Proposal for {esc(title)} from the park\'s symbiosis study: {esc(res.summary.scenario)}</p></header>'
+            f'<p class="meta">{esc(provenance(res))}</p></header>'
             f"{_unique_ids(before, files[cid])}{inner}</article>"
         )
     index = "".join(f'<li><a href="#{esc(files[c])}">{esc(who[c].name)}</a> (<a href="{esc(files[c])}">its own page</a>)</li>' for c in companies)
@@ -290,6 +289,7 @@ def all_sheets(res: ResultFiles, companies: list[str], files: Mapping[str, str],
         toc=False,
         after="\n".join(articles),
         print_header=False,
+        landscape=True,
     )
 
 

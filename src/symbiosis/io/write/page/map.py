@@ -241,19 +241,33 @@ MAP_SCRIPT = """
         onEachFeature: function (f, layer) { if (f.properties && f.properties.name) { layer.bindTooltip(tip([f.properties.name]), {sticky: true, className: "sym"}); } }
       }).addTo(map);
     }
-    var groups = {}, visible = {};
-    d.families.forEach(function (f) { groups[f.name] = L.layerGroup().addTo(map); visible[f.name] = true; });
+    var groups = {}, visible = {}, pools = {on: true};
+    function groupOf(line) {
+      var key = line.family + "|" + line.kind;
+      if (!groups[key]) { groups[key] = {layer: L.layerGroup().addTo(map), family: line.family, kind: line.kind, on: true}; }
+      return groups[key];
+    }
+    d.families.forEach(function (f) { visible[f.name] = true; });
+    function refresh() {
+      Object.keys(groups).forEach(function (k) {
+        var g = groups[k], on = visible[g.family] && (g.kind !== "pool" || pools.on);
+        if (on && !g.on) { g.layer.addTo(map); } else if (!on && g.on) { map.removeLayer(g.layer); }
+        g.on = on;
+      });
+    }
     var lineLayers = [];
     d.lines.forEach(function (line) {
       var colour = (d.families.filter(function (f) { return f.name === line.family; })[0] || {colour: "#17becf"}).colour;
+      var pool = line.kind === "pool";
       var layer = L.polyline(line.path, {
-        color: colour, weight: line.weight, opacity: line.kind === "pool" ? 0.75 : 0.8,
-        dashArray: line.kind === "pool" ? "5 5" : null, className: "sym-line sym-" + line.kind
+        color: colour, weight: line.weight, opacity: pool ? 0.4 : 0.8,
+        dashArray: pool ? "4 4" : null, className: "sym-line sym-" + line.kind
       });
       layer.bindTooltip(tip(line.text), {sticky: true, className: "sym"});
       layer.symEnds = line.ends;
       layer.symWeight = line.weight;
-      layer.addTo(groups[line.family]);
+      layer.symOpacity = pool ? 0.4 : 0.8;
+      layer.addTo(groupOf(line).layer);
       lineLayers.push(layer);
     });
     var others = L.layerGroup().addTo(map), actives = L.layerGroup().addTo(map);
@@ -271,7 +285,7 @@ MAP_SCRIPT = """
         });
       });
       marker.on("mouseout", function () {
-        lineLayers.forEach(function (l) { l.setStyle({opacity: 0.8, weight: l.symWeight}); });
+        lineLayers.forEach(function (l) { l.setStyle({opacity: l.symOpacity, weight: l.symWeight}); });
       });
       marker.addTo(n.active || facility ? actives : others);
       bounds.push([n.lat, n.lon]);
@@ -289,17 +303,17 @@ MAP_SCRIPT = """
     }
     function count() {
       var n = 0;
-      d.families.forEach(function (f) { if (visible[f.name]) { n += f.n; } });
+      d.lines.forEach(function (line) { if (visible[line.family] && (line.kind !== "pool" || pools.on)) { n += 1; } });
       el.setAttribute("data-lines-shown", String(n));
     }
     if (box) {
       var title = document.createElement("b"); title.textContent = "Show:"; box.appendChild(title);
       d.families.forEach(function (f) {
-        toggle(" " + f.name + " (" + f.n + ")", f.colour, true, function (on) {
-          visible[f.name] = on;
-          if (on) { groups[f.name].addTo(map); } else { map.removeLayer(groups[f.name]); }
-        }, "map-filter", f.name);
+        toggle(" " + f.name + " (" + f.n + ")", f.colour, true, function (on) { visible[f.name] = on; refresh(); }, "map-filter", f.name);
       });
+      if (d.lines.some(function (line) { return line.kind === "pool"; })) {
+        toggle(" pool memberships (dashed)", null, true, function (on) { pools.on = on; refresh(); }, "map-filter-pools", "pools");
+      }
       toggle(" companies taking no part", "#9aa2b1", true, function (on) {
         if (on) { others.addTo(map); } else { map.removeLayer(others); }
       }, "map-filter-others", "others");

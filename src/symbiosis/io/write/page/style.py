@@ -113,5 +113,8 @@ section.wide,article.sheet,body.landscape{page:wide}
 a{color:inherit;text-decoration:none}
 figure img{max-height:235mm;width:auto;max-width:100%;border:none}
 .cards{grid-template-columns:repeat(4,1fr)}
+body.landscape .cards{grid-template-columns:repeat(6,1fr)}
+h2{margin:1.1rem 0 .4rem}
+header.page-head{padding-top:0}
 }
 """

@@ -108,7 +108,7 @@ def map_figure(res: ResultFiles) -> Figure | None:
         fam = res.family(row["resource"])
         families.add(fam)
         (x0, y0), (x1, y1) = pos[row["source"]], pos[row["target"]]
-        ax.plot([x0, x1], [y0, y1], ls="--", lw=0.7, color=_colour(fam), alpha=0.6, zorder=1, gid=f"pool-{i}")
+        ax.plot([x0, x1], [y0, y1], ls="--", lw=0.5, color=_colour(fam), alpha=0.35, zorder=1, gid=f"pool-{i}")
     fac_family: dict[str, str] = {}
     for row in pools.itertuples():
         fac_family.setdefault(row.source, res.family(row.resource))
@@ -118,21 +118,30 @@ def map_figure(res: ResultFiles) -> Figure | None:
         ax.annotate(node.id, (px, py), xytext=(5, -9), textcoords="offset points", fontsize=7, fontweight="bold", zorder=6)
     exchanges = m[m["kind"] == "exchange"] if len(m) else m
     if len(exchanges):
-        top = max(float(exchanges["savings_eur_per_year"].clip(lower=0).max()), 1e-9)
-        pair_count: dict[frozenset[str], int] = {}
-        for i, row in exchanges.sort_values("savings_eur_per_year", kind="stable").iterrows():
-            if row["source"] not in pos or row["target"] not in pos:
+        # One arrow per pair of companies and family (as the interactive map), as wide as their savings together.
+        bundles: dict[tuple[str, str, str], list[Any]] = {}
+        for row in exchanges.itertuples(index=False):
+            if row.source not in pos or row.target not in pos:
                 continue
-            fam = res.family(row["resource"])
+            fam = res.family(row.resource)
             families.add(fam)
-            pair = frozenset((row["source"], row["target"]))
-            k = pair_count.get(pair, 0)
-            pair_count[pair] = k + 1
-            lw = 0.7 + 4.3 * math.sqrt(max(float(row["savings_eur_per_year"]), 0.0) / top)
+            a, b = sorted((str(row.source), str(row.target)))
+            bundles.setdefault((a, b, fam), []).append(row)
+        top = max([max(sum(float(r.savings_eur_per_year) for r in rows), 0.0) for rows in bundles.values()] or [0.0]) or 1e-9
+        pair_count: dict[tuple[str, str], int] = {}
+        order = sorted(bundles, key=lambda k: (sum(float(r.savings_eur_per_year) for r in bundles[k]), k))
+        for i, key in enumerate(order):
+            rows = bundles[key]
+            a, b, fam = key
+            forward = {(str(r.source), str(r.target)) for r in rows}
+            start_at, end_at = (a, b) if (a, b) in forward else (b, a)
+            k = pair_count.get((a, b), 0)
+            pair_count[(a, b)] = k + 1
+            lw = 0.7 + 4.3 * math.sqrt(max(sum(float(r.savings_eur_per_year) for r in rows), 0.0) / top)
             arrow = FancyArrowPatch(
-                pos[row["source"]],
-                pos[row["target"]],
-                arrowstyle="-|>",
+                pos[start_at],
+                pos[end_at],
+                arrowstyle="<|-|>" if len(forward) > 1 else "-|>",
                 mutation_scale=7 + 1.5 * lw,
                 connectionstyle=f"arc3,rad={0.12 + 0.1 * k}",
                 color=_colour(fam),
@@ -154,7 +163,7 @@ def map_figure(res: ResultFiles) -> Figure | None:
             Line2D([], [], ls="", marker="s", color="white", markeredgecolor="black", ms=7, label="shared facility"),
             Line2D([], [], ls="--", color="#777777", lw=0.8, label="pool membership"),
         ]
-    title = "arrow width ~ savings" if len(exchanges) else None
+    title = "one arrow per pair and family;\nwidth ~ their savings" if len(exchanges) else None
     fig.legend(handles=handles, loc="outside right upper", fontsize=7, frameon=False, title=title, title_fontsize=7)
     ax.set_xlabel("km east of the centre")
     ax.set_ylabel("km north of the centre")

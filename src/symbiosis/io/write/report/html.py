@@ -49,8 +49,9 @@ from symbiosis.types import Status, Summary
 CAPTIONS = {
     "map": (
         "Map",
-        "Companies and shared facilities by their coordinates (km from the centre of the park). Arrows are exchanges, "
-        "coloured by resource family and as wide as their savings; dashed lines join each shared facility to its members.",
+        "Companies and shared facilities by their coordinates (km from the centre of the park). One arrow per pair of companies "
+        "and resource family, coloured by the family and as wide as their savings together; dashed lines join each shared facility "
+        "to its members. On screen the map pans, zooms, filters by family and names what the pointer is on.",
     ),
     "savings": (
         "Savings per company",
