@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pytest
 
 from symbiosis.io.read.results import read_result
 from test_report import CHROMIUM, needs_chromium, png_size
