@@ -128,7 +128,7 @@ def test_alternatives_carry_a_bound_in_eur_and_stage_one_stopped_is_not_proven(m
 
 
 def test_a_result_page_says_a_stopped_result_is_not_proven_and_how_much_it_may_miss() -> None:
-    from symbiosis.io.write.report.html import _headline
+    from symbiosis.io.write.report.html import headline as _headline
     from symbiosis.types import Status
 
     summary = api.solve(load_scenario(THREE)).summary  # 950 EUR/yr, proven
