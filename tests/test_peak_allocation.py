@@ -137,7 +137,7 @@ def test_sweep_evaluate_with_zero_width_ranges_equals_solve_on_haasrode() -> Non
     base = symbiosis.solve(sc)
     sw = symbiosis.sweep(sc, samples=2, seed=3, mode="evaluate", workers=0)
     key = ["kind", "source", "target", "supply_stream", "demand_stream"]
-    want = base.matches.fillna("").set_index(key)["savings_eur_per_year"]
+    want = base.matches.fillna({k: "" for k in key}).set_index(key)["savings_eur_per_year"]
     mr = sw.match_robustness.fillna("").set_index(key)
     assert set(mr.index) == set(want.index)
     for col in ("savings_p10", "savings_p90"):
