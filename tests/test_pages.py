@@ -60,6 +60,12 @@ PROBE = """<script>
     var tip = document.querySelector(".leaflet-tooltip");
     out.map.tooltip = tip ? tip.textContent : null;
   }
+  out.demand = {};
+  document.querySelectorAll("button.show-map").forEach(function (b) {
+    b.click();
+    var el = document.getElementById(b.id.replace(/-show$/, ""));
+    out.demand[el.id] = el.getAttribute("data-ready");
+  });
   var pre = document.createElement("pre"); pre.id = "probe"; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
 })();
 </script>"""

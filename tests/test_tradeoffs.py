@@ -23,6 +23,7 @@ from symbiosis.analysis.coupled import Coupled
 from symbiosis.cli import app
 from symbiosis.types import Objective
 from test_property import scenarios
+from test_report import Page
 
 runner = CliRunner()
 THREE = ROOT / "tests" / "pareto_cases" / "three_points"
@@ -408,7 +409,9 @@ def test_compare_shows_n_of_m_and_every_row_with_all_or_in_a_file(tmp_path: Path
     assert res.exit_code == 0 and "2 of 2 shown" in res.output and "s1 -> d2" in res.output
     matches = (tmp_path / "diff" / "matches.csv").read_text().splitlines()
     assert len(matches) == 3 and matches[0].startswith("kind,source,target,supply_stream,demand_stream,resource,change,base_savings_eur_per_year,")
-    assert sorted(p.name for p in (tmp_path / "diff").iterdir()) == [".symbiosis-result.json", "companies.csv", "inputs.csv", "matches.csv", "totals.csv"]
+    assert sorted(p.name for p in (tmp_path / "diff").iterdir()) == [".symbiosis-result.json", "companies.csv", "inputs.csv", "matches.csv", "report.html", "totals.csv"]
+    page = Page((tmp_path / "diff" / "report.html").read_text(encoding="utf-8"))  # the same rows, in the one page system
+    assert len(page.tables["matches-table"]) == 2 and len(page.tables["inputs-table"]) == len((tmp_path / "diff" / "inputs.csv").read_text().splitlines()) - 1
 
 
 def test_a_front_replaces_only_a_folder_symbiosis_wrote(tmp_path: Path) -> None:

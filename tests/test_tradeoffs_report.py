@@ -9,7 +9,7 @@ import pytest
 
 import symbiosis
 from conftest import ROOT
-from test_report import Page, browse, needs_chromium, png_size
+from test_report import Page, browse, needs_chromium, png_size, table_headers
 
 THREE = ROOT / "tests" / "pareto_cases" / "three_points"
 
@@ -23,16 +23,26 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_front_page_shows_every_point_and_step_price(folders: tuple[Path, Path]) -> None:
+    """tests/pareto_cases/three_points/README.md: points at 950, 650 and 150 EUR/yr; step 1 -> 2 buys 10 t for 300 EUR/yr
+    (30 EUR/t) by adding D -> A (m2, which loses 300 EUR/yr); step 2 -> 3 buys 10 t for 500 (50 EUR/t) by swapping
+    A -> B (900) for A -> C (400)."""
     front, _ = folders
-    page = Page((front / "report.html").read_text(encoding="utf-8"))
+    text = (front / "report.html").read_text(encoding="utf-8")
+    page = Page(text)
     tag, attrs = page.elements["front-picture"]
     assert tag == "img" and str(attrs["src"]).startswith("data:image/png;base64,")
     rows = page.tables["points"]
     table = pd.read_csv(front / "pareto.csv")
     assert len(rows) == len(table) == 3
-    # point, epsilon, savings, CO2, status, gap, exchanges, pools, implicit price (README: 30 and 50 EUR/t)
+    heads = table_headers(text, "points")
+    assert heads[:4] == ["Point", "CO2 floor (t/yr)", "Net savings (EUR/yr)", "CO2 avoided (t/yr)"]
     assert [r[2] for r in rows] == ["950", "650", "150"]
-    assert [r[8] for r in rows] == ["", "30", "50"]
+    steps = page.tables["steps"]
+    assert [r[:4] for r in steps] == [["1 \u2192 2", "30", "10.0", "300"], ["2 \u2192 3", "50", "10.0", "500"]]
+    assert steps[0][4] == "D \u2192 A: m2 (-300 EUR/yr)" and steps[0][5] == "none"
+    assert steps[1][4] == "A \u2192 C: m1 (400 EUR/yr)" and steps[1][5] == "A \u2192 B: m1 (900 EUR/yr)"
+    # a map per point, drawn on demand
+    assert all(f"map-point-{k:02d}-show" in page.elements for k in (1, 2, 3))
     assert png_size(front / "front.png")[0] > 500
 
 
@@ -43,10 +53,24 @@ def test_alternatives_page_shows_the_networks_and_the_core(folders: tuple[Path, 
     freq = pd.read_csv(alts / "link_frequency.csv")
     assert len(page.tables["frequency"]) == len(freq)
     assert len(page.tables["core"]) == int(freq["robust_core"].sum()) == 0
+    # side by side: each alternative against the optimum, and every link not in all networks with a mark per network
+    assert [r[0] for r in page.tables["differences"]] == ["alternative 1", "alternative 2"]
+    grid = page.tables["links-side-by-side"]
+    assert len(grid) == int((freq["n_networks"] < 3).sum()) == len(freq)  # no core: every link varies
+    assert sorted(sum(cell == "\u2713" for cell in row[1:]) for row in grid) == sorted(freq["n_networks"].tolist())
 
 
 @needs_chromium
 def test_tradeoff_pages_render_in_chromium(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    """Each page renders with nothing on the console; a map drawn on demand (the probe presses its button) is drawn,
+    the page fits 1,400 px, and it asks for nothing on the network."""
+    from test_pages import probe
+
+    for folder in folders:
+        found, console, requests = probe(folder / "report.html", tmp_path)
+        assert console == [] and requests == []
+        assert found["width"] <= 1400 and all(t["overflow"] <= 1 for t in found["tables"].values())
+        assert found["demand"] and all(v == "yes" for v in found["demand"].values()), found["demand"]
     for folder, table in zip(folders, ("points", "alternatives")):
         shot = tmp_path / f"{folder.name}.png"
         dom, console = browse(folder / "report.html", tmp_path, screenshot=shot)

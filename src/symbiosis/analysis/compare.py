@@ -128,7 +128,10 @@ class Comparison:
     def write(self, out_dir: str | Path) -> Path:
         """Write every row of the comparison's four tables into a folder (``io.write.compare``)."""
         tables = {"inputs": self.inputs, "matches": self.matches, "companies": self.companies, "totals": self.totals}
-        return write_comparison(tables, Path(out_dir), [self.base.folder, self.other.folder])
+        names = dict(zip(self.base.companies["company"], self.base.companies["name"])) | dict(zip(self.other.companies["company"], self.other.companies["name"]))
+        titles = (self.base.folder.name, self.other.folder.name)
+        subtitle = f"Base: {self.base.summary.scenario} ({self.base.folder.name}); other: {self.other.summary.scenario} ({self.other.folder.name})"
+        return write_comparison(tables, Path(out_dir), [self.base.folder, self.other.folder], titles, names, subtitle)
 
     @property
     def measures(self) -> list[str]:

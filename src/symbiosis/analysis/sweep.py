@@ -224,7 +224,10 @@ class SweepResult:
 
     def write(self, out_dir: str | Path, report: bool = True) -> Path:
         """Write the sweep folder atomically (see ``symbiosis.io.write.sweep``)."""
-        return write_sweep(self.summary(), [(p.settings, p.tables) for p in self.points], self.grid if self.grid_keys else None, Path(out_dir), self.scenario.input_files, report)
+        names = {c.id: c.name for c in self.scenario.companies}
+        return write_sweep(
+            self.summary(), [(p.settings, p.tables) for p in self.points], self.grid if self.grid_keys else None, Path(out_dir), self.scenario.input_files, report, names
+        )
 
 
 def run_sample(

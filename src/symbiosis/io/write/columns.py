@@ -127,6 +127,7 @@ COLUMNS: dict[str, Column] = {
     "distinguishable": Column("Distinguishable from noise"),
     "samples_needed": Column("Samples that would tell", kind="count"),
     "counted": Column("Counted"),
+    "n_links": Column("Links", kind="count"),
 }
 
 # Unit suffixes of column ids (contract section 5), longest first.
@@ -148,6 +149,11 @@ def column(name: str) -> Column:
     known = COLUMNS.get(name)
     if known is not None:
         return known
+    for prefix in ("base_", "other_", "change_"):  # a comparison's columns (symbiosis compare)
+        if name.startswith(prefix) and name[len(prefix):] in COLUMNS:
+            inner = COLUMNS[name[len(prefix):]]
+            label = inner.label if inner.label[1:2].isupper() else inner.label[:1].lower() + inner.label[1:]  # 'CO2 avoided' keeps its capitals
+            return Column(f"{prefix[:-1].capitalize()} {label}", inner.unit, inner.kind if inner.kind != "id" else "text")
     for suffix, unit, kind in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             return Column(_words(name[: -len(suffix)]), unit, kind)

@@ -1,5 +1,6 @@
 """Writing a sweep folder: its tables, pictures and report page, whole or not at all.
 
+The page (``report.html``) is made in the one page system (``symbiosis.io.write.page``).
 Without a grid the folder holds ``sweep.json``, ``samples.csv``,
 ``match_robustness.csv``, ``company_robustness.csv``, ``drivers.csv``, the pictures
 (``sweep_savings``, ``sweep_matches``, ``sweep_drivers``, each PNG and SVG) and
@@ -12,8 +13,6 @@ fixed hash salt, no date).
 
 from __future__ import annotations
 
-import base64
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,8 @@ import pandas as pd
 
 from symbiosis.io.write.files import write_bytes_atomic, write_csv, write_json
 from symbiosis.io.write.folders import write_whole_folder
+from symbiosis.io.write.page import Col, Section, banner, cards, esc, number, page, percent, picture, with_unit
+from symbiosis.io.write.page import table as html_table
 from symbiosis.io.write.report.figures import DPI, render, style
 
 if TYPE_CHECKING:
@@ -131,100 +132,129 @@ def drivers_figure(drivers: pd.DataFrame) -> Figure:
         return fig
 
 
-def _table_html(frame: pd.DataFrame, caption: str) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = []
-    for rec in frame.itertuples(index=False):
-        cells = []
-        for v in rec:
-            if isinstance(v, float):
-                text = "" if np.isnan(v) else (f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}")
-                cells.append(f'<td class="num">{text}</td>')
-            else:
-                cells.append(f"<td>{html.escape(str(v))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+def _ask(r: Any, names: Mapping[str, str]) -> str:
+    """A driver as the analyst wrote it (``stream:field`` of uncertainty.csv), whose it is and where it comes from."""
+    who = str(getattr(r, "company", "") or "")
+    source = str(getattr(r, "source", "") or "")
+    whose = f"{names.get(who, who)} ({who})" if who and names.get(who, who) != who else who
+    return f"{r.stream}:{r.field}" + (f" [{source}]" if source else "") + (f": ask {whose}" if who else "")
 
 
-def _ask(r: Any) -> str:
-    """A driver as what to ask whom: 'S:quantity [source]: ask company X'."""
-    who = getattr(r, "company", "")
-    source = getattr(r, "source", "")
-    return f"{r.stream}:{r.field}" + (f" [{source}]" if source else "") + (f": ask {who}" if who else "")
+def _driver_item(r: Any, names: Mapping[str, str]) -> str:
+    interval = "" if not hasattr(r, "index_low") or r.index_low != r.index_low else f", 95 % interval {r.index_low:+.2f} to {r.index_high:+.2f}"
+    noise = ""
+    if getattr(r, "distinguishable", "yes") != "yes":
+        needed = getattr(r, "samples_needed", None)
+        noise = " <i>not distinguishable from noise at this number of samples</i>" + (f" (about {int(needed):,} would tell)" if needed is not None and needed == needed else "")
+    return f"<li>{esc(_ask(r, names))} (rho {r.index:+.2f}{esc(interval)}){noise}</li>"
 
 
 def sweep_html(
-    summary: Mapping[str, Any], settings: Mapping[str, Any], tables: SweepTables, pictures: Mapping[str, bytes], base: float | None, stats: Mapping[str, Any] | None = None
+    summary: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    tables: SweepTables,
+    pictures: Mapping[str, bytes],
+    base: float | None,
+    stats: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> str:
-    """The report's section on uncertainty: headline figures, how sure they are, the three pictures and the tables."""
+    """The sweep's page in the one page system: how sure the figures are, what to measure first, the pictures and every table."""
+    names = names or {}
+    stats = stats or {}
     samples = tables.samples
     counted = samples["counted"] == "yes" if "counted" in samples else samples["net_savings_eur_per_year"].notna()
     y = samples.loc[counted, "net_savings_eur_per_year"].dropna().to_numpy(dtype=float)
     q = np.percentile(y, [10, 50, 90]) if len(y) else [float("nan")] * 3
     stopped = samples[samples["status"] == "time_limit"]
     solved = int(samples["net_savings_eur_per_year"].notna().sum())
-    sure = ""
-    if len(stopped):
-        gaps = stopped["mip_gap"].dropna() if "mip_gap" in stopped else pd.Series(dtype=float)
-        worst = f" (gaps up to {gaps.max():.2%})" if len(gaps) else ""
-        most = (stats or {}).get("most_to_gain_eur_per_year")
-        gain = "" if most is None else f"; at most {most:,.0f} EUR/yr more could be gained in one of them"
-        sure += (
-            f"<p><b>{len(stopped)} of {len(samples)} samples stopped on the time limit{worst}</b>: not proven{gain}; those beyond the gap "
-            "tolerance are left out of every figure below unless the sweep was run with --include-stopped.</p>"
-        )
-    note = (stats or {}).get("base_case") or {}
-    if note.get("sentence"):
-        sure += f"<p><b>Base case:</b> {html.escape(str(note['sentence']))}</p>"
-    sep = (stats or {}).get("drivers_separate_at")
     mode = str(summary["mode"])
     point = ", ".join(f"{k} = {v}" for k, v in settings.items())
+    before = ""
+    if len(stopped):
+        gaps = stopped["mip_gap"].dropna() if "mip_gap" in stopped else pd.Series(dtype=float)
+        worst = f" (gaps up to {percent(gaps.max())})" if len(gaps) else ""
+        most = stats.get("most_to_gain_eur_per_year")
+        gain = "" if most is None else f"; at most {number(most, 'money')} EUR/yr more could be gained in one of them"
+        before += banner(
+            f"{len(stopped)} of {len(samples)} samples stopped on the time limit{worst}",
+            [f"Not proven{gain}; those beyond the gap tolerance are left out of every figure below unless the sweep was run with --include-stopped."],
+            "stopped",
+        )
+    note = stats.get("base_case") or {}
+    if note.get("sentence"):
+        before += banner("The base case", [str(note["sentence"])], "base-case")
     robust = tables.match_robustness
     at_risk = tables.company_robustness[tables.company_robustness["share_below_zero"] > 0]
     firm = robust[robust["share_chosen"] >= 0.9]
-    top = tables.drivers[tables.drivers["index"] != 0].head(5)
-    collect = "".join(_driver_item(r) for r in top.itertuples(index=False)) or "<li>no input moves net savings</li>"
-    if sep is not None and sep > len(y) and len(top) >= 2:
-        collect += f"</ol><p>The top two drivers would separate at about {int(sep):,} samples (rough: Fisher's z of the difference).</p><ol>"
-    imgs = "".join(f'<figure><img alt="{k}" src="data:image/png;base64,{base64.b64encode(pictures[k]).decode("ascii")}"></figure>' for k in SWEEP_FIGURES)
-    base_text = "\u2013" if base is None else f"{base:,.0f}"
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(str(summary['scenario']))}: how sure are we</title>"
-        "<style>body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}"
-        "table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px}"
-        "td.num{text-align:right}caption{text-align:left;font-weight:bold}img{max-width:100%}</style></head><body>"
-        f"<h1>{html.escape(str(summary['scenario']))}</h1>"
-        "<section id='uncertainty'><h2>How sure are we: uncertainty</h2>"
-        f"<p>{int(summary['n_samples'])} samples (seed {int(summary['seed'])}) of {len(summary['inputs'])} uncertain inputs, "
-        f"mode <b>{html.escape(mode)}</b>" + (f", settings {html.escape(point)}" if point else "") + ". "
-        f"Base optimum {base_text} EUR/yr; over the {len(y)} samples counted (of {solved} solved) P10 {q[0]:,.0f}, P50 {q[1]:,.0f}, P90 {q[2]:,.0f} EUR/yr.</p>"
-        f"{sure}"
-        f"<p>{len(firm)} of {len(robust)} matches are " + ("paying" if mode == "evaluate" else "chosen") + " in at least 90 % of the samples; "
-        f"{len(at_risk)} companies end below zero in some samples.</p>"
-        f"<h3>Collect these data first</h3><ol>{collect}</ol>"
-        f"<p>Measure: {html.escape(str(summary['driver_measure']))}. A driver whose interval holds 0 is not distinguishable from noise at this number of samples; "
-        f"at 95 % each, about {0.05 * int((tables.drivers['index'] != 0).sum()):.1f} of the {int((tables.drivers['index'] != 0).sum())} inputs that move would look distinguishable by chance alone.</p>"
-        f"{imgs}"
-        + _table_html(robust.head(50), "Match robustness (first 50)")
-        + _table_html(tables.company_robustness, "Company robustness")
-        + _table_html(tables.drivers.head(30), "Drivers (first 30)")
-        + "</section></body></html>\n"
+    word = "paying" if mode == "evaluate" else "chosen"
+    before += cards(
+        [
+            ("sweep-base", with_unit(base, "EUR/yr", "money"), "net savings of the base case"),
+            ("sweep-p10", with_unit(q[0], "EUR/yr", "money"), f"P10 over the {len(y):,} samples counted (of {solved:,} solved)"),
+            ("sweep-p50", with_unit(q[1], "EUR/yr", "money"), "P50 (the median)"),
+            ("sweep-p90", with_unit(q[2], "EUR/yr", "money"), "P90"),
+            ("sweep-firm", f"{len(firm):,} of {len(robust):,}", f"matches {word} in at least 90 % of the samples"),
+            ("sweep-risk", f"{len(at_risk):,}", "companies below zero in some samples"),
+        ]
     )
-
-
-def _driver_item(r: Any) -> str:
-    name = html.escape(_ask(r))
-    interval = "" if not hasattr(r, "index_low") or r.index_low != r.index_low else f", 95 % interval {r.index_low:+.2f} to {r.index_high:+.2f}"
-    noise = ""
-    if getattr(r, "distinguishable", "yes") != "yes":
-        needed = getattr(r, "samples_needed", None)
-        noise = " <i>not distinguishable from noise at this number of samples</i>" + (f" (about {int(needed):,} would tell)" if needed is not None and needed == needed else "")
-    return f"<li>{name} (rho {r.index:+.2f}{interval}){noise}</li>"
+    top = tables.drivers[tables.drivers["index"] != 0].head(5)
+    collect = "".join(_driver_item(r, names) for r in top.itertuples(index=False)) or "<li>no input moves net savings</li>"
+    moving = int((tables.drivers["index"] != 0).sum())
+    sep = stats.get("drivers_separate_at")
+    notes = []
+    if sep is not None and sep > len(y) and len(top) >= 2:
+        notes.append(f"The top two drivers would separate at about {int(sep):,} samples (rough: Fisher's z of the difference).")
+    notes.append(
+        f"Measure: {summary['driver_measure']}. A driver whose interval holds 0 is not distinguishable from noise at this number of samples; "
+        f"at 95 % each, about {0.05 * moving:.1f} of the {moving} inputs that move would look distinguishable by chance alone."
+    )
+    collect_html = (
+        '<p class="lead">The inputs whose uncertainty moves net savings most, as written in uncertainty.csv (stream:field), whose they are '
+        f"and where their figures come from:</p><ol id=\"collect\">{collect}</ol>" + "".join(f'<p class="note">{esc(n)}</p>' for n in notes)
+    )
+    figs = [
+        picture(k, title, caption, pictures[k])
+        for k, title, caption in (
+            ("sweep_savings", "Net savings over the samples", "The distribution of the park's net savings over the samples counted, with P10, P50, P90 and the base optimum."),
+            ("sweep_matches", "Match robustness", f"The share of samples in which each match is {word}, with its 95 % (Wilson) interval."),
+            ("sweep_drivers", "Drivers", "Each uncertain input's rank correlation with net savings, with its 95 % interval; hatched: its interval holds 0."),
+        )
+        if k in pictures
+    ]
+    robust = robust.assign(source_name=[names.get(str(x), "") for x in robust["source"]], target_name=[names.get(str(x), "") for x in robust["target"]])
+    match_cols: list[Col | str] = [Col("kind"), Col("source", name_of="source_name"), Col("target", name_of="target_name"), Col("resource"),
+                                   *(Col(c) for c in robust.columns if c.startswith(("share", "savings_p"))), Col("supply_stream", css="code"), Col("demand_stream", css="code")]
+    companies = tables.company_robustness.assign(name=[names.get(str(x), "") for x in tables.company_robustness["company"]])
+    company_cols: list[Col | str] = [Col("company", name_of="name"), *(c for c in tables.company_robustness.columns if c != "company")]
+    drivers = tables.drivers.assign(input=[f"{s}:{f}" for s, f in zip(tables.drivers["stream"], tables.drivers["field"])])
+    if "company" in drivers:
+        drivers = drivers.assign(company_name=[names.get(str(x), "") for x in drivers["company"]])
+    driver_cols: list[Col | str] = [Col("rank"), Col("input", "Input (stream:field)", "id", css="code"), Col("index"),
+                                    *(Col(c) for c in ("index_low", "index_high", "distinguishable", "samples_needed") if c in drivers),
+                                    *([Col("company", name_of="company_name")] if "company" in drivers else []), *([Col("source", "Source")] if "source" in drivers else [])]
+    sections = [
+        Section("collect-section", "Collect these data first", collect_html),
+        Section("pictures", "Pictures", "".join(figs), newpage=True),
+        Section("match-robustness", "Match robustness", html_table(robust, "match-robustness-table", f"{len(robust):,} matches, most robust first", match_cols), wide=True),
+        Section("company-robustness", "Company robustness", html_table(companies, "company-robustness-table", f"{len(companies):,} companies", company_cols), newpage=True),
+        Section("drivers-section", "Drivers", html_table(drivers, "drivers-table", f"{len(drivers):,} uncertain inputs, largest influence first", driver_cols), newpage=True),
+    ]
+    subtitle = (
+        f"{int(summary['n_samples']):,} samples (seed {int(summary['seed'])}) of {len(summary['inputs']):,} uncertain inputs, mode {mode}"
+        + (f", settings {point}" if point else "")
+    )
+    return page(str(summary["scenario"]), "How sure are we: uncertainty", sections, subtitle=subtitle, before=before)
 
 
 def _write_point(
-    folder: Path, summary: Mapping[str, Any], settings: Mapping[str, Any], tables: SweepTables, base: float | None, report: bool, point: Mapping[str, Any] | None = None
+    folder: Path,
+    summary: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    tables: SweepTables,
+    base: float | None,
+    report: bool,
+    point: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
     folder.mkdir(exist_ok=True)
     for name in TABLE_NAMES:
@@ -242,7 +272,7 @@ def _write_point(
         write_bytes_atomic(folder / f"{key}.png", png)
         write_bytes_atomic(folder / f"{key}.svg", svg)
         pngs[key] = png
-    write_bytes_atomic(folder / "report.html", sweep_html(summary, settings, tables, pngs, base, point).encode("utf-8"))
+    write_bytes_atomic(folder / "report.html", sweep_html(summary, settings, tables, pngs, base, point, names).encode("utf-8"))
 
 
 def write_sweep(
@@ -252,18 +282,19 @@ def write_sweep(
     out_dir: Path,
     inputs: Sequence[Path] = (),
     report: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write a sweep folder whole or not at all (``folders.write_whole_folder``); return it."""
+    """Write a sweep folder whole or not at all (``folders.write_whole_folder``); return it. ``names``: company ids to names, for the page."""
     bases = [p.get("base_net_savings_eur_per_year") for p in summary["points"]]
 
     def fill(folder: Path) -> None:
         write_json(dict(summary), folder / "sweep.json")
         if grid is None:
             settings, tables = points[0]
-            _write_point(folder, summary, settings, tables, bases[0], report, summary["points"][0])
+            _write_point(folder, summary, settings, tables, bases[0], report, summary["points"][0], names)
         else:
             write_csv(grid, folder / "grid.csv")
             for k, (settings, tables) in enumerate(points, start=1):
-                _write_point(folder / f"point-{k:02d}", summary, settings, tables, bases[k - 1], report, summary["points"][k - 1])
+                _write_point(folder / f"point-{k:02d}", summary, settings, tables, bases[k - 1], report, summary["points"][k - 1], names)
 
     return write_whole_folder(out_dir, "sweep", fill, inputs)

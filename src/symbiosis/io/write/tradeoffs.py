@@ -10,7 +10,6 @@ folder's own tables (``tradeoffs_page``), like the report of a result folder.
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from symbiosis.io.write.files import write_bytes_atomic, write_csv
 from symbiosis.io.write.folders import write_whole_folder
 from symbiosis.io.write.registry import Output, write_result_into
 from symbiosis.io.write.report.figures import render, style
+from symbiosis.io.write.tradeoff_pages import alternatives_page, front_page
 from symbiosis.measures import MEASURES, Measure
 
 
@@ -169,72 +169,20 @@ def not_proven_note(table: pd.DataFrame, what: str, value: str | None = None, un
     return text + "."
 
 
-def _table_html(frame: pd.DataFrame, table_id: str, caption: str) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = []
-    for row in frame.itertuples(index=False):
-        cells = []
-        for v in row:
-            if isinstance(v, float):
-                text = "" if v != v else (f"{v:,.4g}" if abs(v) < 10 else f"{v:,.0f}")
-            else:
-                text = str(v)
-            cells.append(f"<td>{html.escape(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table id="{table_id}"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;margin:1.5em;max-width:70em}} table{{border-collapse:collapse;margin:1em 0}}
-td,th{{border:1px solid #ccc;padding:2px 6px;font-size:13px}} td{{text-align:right}} caption{{text-align:left;font-weight:bold}}</style>
-</head><body><h1>{title}</h1>{body}</body></html>
-"""
-
-
 def tradeoffs_page(folder: Path) -> tuple[str, dict[str, bytes]]:
-    """The page of a pareto or alternatives folder and its pictures, drawn from the folder's tables."""
-    parts: list[str] = []
-    pictures: dict[str, bytes] = {}
-    title = "Trade-offs"
+    """The page of a pareto or alternatives folder and its pictures, drawn from the folder's tables
+    (``tradeoff_pages``, in the one page system)."""
     if (folder / "pareto.csv").is_file():
         table = _read(folder, "pareto.csv")
         for col in table.columns:
             if col != "status":
                 table[col] = pd.to_numeric(table[col], errors="coerce")
-        mx, my, _ = front_axes(table)
-        title = "EUR against CO2: the Pareto front" if (mx.name, my.name) == ("co2_t", "savings_eur") else f"{my.label} against {mx.label}: the Pareto front"
+        mx, my, cols = front_axes(table)
         with style():
             png, svg = render(front_figure(table))  # type: ignore[arg-type]
-        pictures = {"front.png": png, "front.svg": svg}
-        img = base64.b64encode(png).decode("ascii")
-        parts.append(f'<section id="front"><img id="front-picture" alt="the front" src="data:image/png;base64,{img}"></section>')
-        if (mx.name, my.name) == ("co2_t", "savings_eur"):
-            text = ("Each point maximises net savings subject to its CO2 floor; the implicit carbon price of a step is the "
-                    "savings given up per extra tonne of CO2 avoided, from the point before.")
-        else:
-            best = {"more": "the most", "less": "the least"}
-            text = (f"Each point has {best[my.sense]} {my.label} subject to its bound on {mx.label}; the implicit price of a step "
-                    f"is the {my.label} ({my.unit}) given up per {mx.unit} of {mx.label} gained, from the point before.")
-        parts.append(f"<p>{html.escape(text)} Each point's network is in <code>point_NN/</code>.</p>")
         note = not_proven_note(table, "points", my.summary_key, my.unit)
-        if note:
-            parts.append(
-                f'<p id="not-proven"><b>{html.escape(note)}</b> Such a point is drawn at its floor as the interval from '
-                f"its {html.escape(my.label)} to its bound, and the prices of its steps as ranges.</p>"
-            )
-        parts.append(_table_html(table, "points", "Points of the front"))
-    if (folder / "alternatives.csv").is_file():
-        table = _read(folder, "alternatives.csv")
-        title = "Near-optimal alternatives and the robust core"
-        note = not_proven_note(table, "alternatives")
-        if note:
-            parts.append(f'<p id="not-proven"><b>{html.escape(note)}</b></p>')
-        parts.append(_table_html(table, "alternatives", "Networks: 0 is the optimum; each next one shares as few links as possible with those before"))
-        freq = _read(folder, "link_frequency.csv")
-        core = freq[freq["robust_core"].astype(str).str.lower() == "true"]
-        keep = ["kind", "source", "target", "supply_stream", "demand_stream", "resource"]
-        parts.append(f'<p id="core-count">{len(core)} matches are in every near-optimal network (the robust core).</p>')
-        parts.append(_table_html(core[keep], "core", "The robust core: in every network"))
-        parts.append(_table_html(freq, "frequency", "Every link and the number of networks that hold it"))
-    return PAGE.format(title=html.escape(title), body="\n".join(parts)), pictures
+        page = front_page(folder, table, base64.b64encode(png).decode("ascii"), note, (mx, my, cols))
+        return page, {"front.png": png, "front.svg": svg}
+    table = _read(folder, "alternatives.csv")
+    freq = _read(folder, "link_frequency.csv")
+    return alternatives_page(folder, table, freq, not_proven_note(table, "alternatives")), {}

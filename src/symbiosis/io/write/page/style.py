@@ -70,6 +70,7 @@ td{overflow-wrap:break-word}
 td.code{font-size:.9em;overflow-wrap:anywhere;color:#39414f}
 td .id{color:var(--muted);font-size:.85em;white-space:nowrap}
 th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
+ul.matches{margin:0;padding-left:1.1rem}
 tr.more{display:none}
 table.unfolded tr.more{display:table-row}
 tr.total td{font-weight:650;border-top:2px solid var(--ink)}

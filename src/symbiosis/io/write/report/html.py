@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.io.read.results import ResultFiles
+from symbiosis.io.write.columns import column
 from symbiosis.io.write.page import (
     DASH,
     MAP_SCRIPT,
@@ -41,7 +42,6 @@ from symbiosis.io.write.page import (
 from symbiosis.io.write.page.map import LEAFLET_CREDIT
 from symbiosis.io.write.report.figures import FIGURES
 from symbiosis.io.write.report.transport import pool_transport
-from symbiosis.io.write.columns import column
 from symbiosis.io.write.themes import theme_totals
 from symbiosis.measures import others
 from symbiosis.types import Status, Summary
