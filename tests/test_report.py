@@ -331,6 +331,21 @@ def test_haasrode_page_renders_in_chromium(haasrode_out: Path, tmp_path: Path) -
     assert png_size(shot) == (1400, 3000) and shot.stat().st_size > 100_000
 
 
+def test_a_time_limited_result_says_so_above_its_figures(tiny_out: Path) -> None:
+    """A result the time limit stopped gets a banner: at most (bound - objective) more EUR/yr, and the gap; an optimal one none.
+    The tiny result, marked stopped with a bound 250 EUR/yr above its objective, by hand: 16,795.66 + 250 = 17,045.66, gap 1.4667 %."""
+    from symbiosis.types import Status
+
+    summary = rp.read_result(tiny_out).summary
+    assert rp.html.time_limit_banner(summary) == ""
+    stopped = summary.model_copy(update={"status": Status.time_limit, "best_bound": summary.objective + 250, "mip_gap": 250 / (summary.objective + 250)})
+    text = rp.html.time_limit_banner(stopped)
+    assert "Stopped by the time limit: at most 250 EUR/yr more possible, gap 1.5 %" in text
+    assert "16,796 found, 17,046 at most" in text
+    unknown = summary.model_copy(update={"status": Status.time_limit, "best_bound": None, "mip_gap": None})
+    assert "the bound is unknown" in rp.html.time_limit_banner(unknown)
+
+
 def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 

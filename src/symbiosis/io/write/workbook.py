@@ -199,6 +199,11 @@ def _setting_rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, A
     return rows
 
 
+def setting_help() -> dict[str, str]:
+    """What each setting means, by its dotted key (the template's settings sheet and the report say the same)."""
+    return {key: text for key, _, text, _ in _setting_rows(Settings)}
+
+
 README_TEXT = [
     "symbiosis scenario workbook (format 1)",
     "",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from symbiosis.io.write.page.map import MAP_SCRIPT, MapLayers, leaflet_head, leaflet_script, map_box, map_data
 from symbiosis.io.write.page.numbers import DASH, number, percent, with_unit
-from symbiosis.io.write.page.shell import Section, banner, cards, definitions, esc, json_script, json_text, page, picture
+from symbiosis.io.write.page.shell import Section, banner, cards, esc, json_script, json_text, page, picture
 from symbiosis.io.write.page.tables import Col, table
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     "Section",
     "banner",
     "cards",
-    "definitions",
     "esc",
     "json_script",
     "json_text",

@@ -94,12 +94,6 @@ def picture(key: str, title: str, caption: str, png: bytes, links: Sequence[tupl
     )
 
 
-def definitions(items: Iterable[tuple[str, str]], element_id: str = "") -> str:
-    """A two-column list of terms and values (settings and the like), escaped."""
-    ident = f' id="{esc(element_id)}"' if element_id else ""
-    return f'<dl class="settings"{ident}>' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
-
-
 BASE_SCRIPT = """
 (function () {
   document.querySelectorAll("img.chart").forEach(function (img) {

@@ -63,7 +63,7 @@ th,td{border-bottom:1px solid var(--line);padding:.28rem .45rem;text-align:left;
 th{background:var(--soft);font-weight:600;position:sticky;top:0;z-index:1}
 table.sortable th{cursor:pointer;user-select:none}
 th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
-td.num{white-space:nowrap}
+td.num,td.range{white-space:nowrap}
 svg.band-picture{display:block;margin-top:.15rem}
 .band-text{white-space:nowrap;font-variant-numeric:tabular-nums}
 td{overflow-wrap:break-word}
@@ -75,8 +75,6 @@ tr.more{display:none}
 table.unfolded tr.more{display:table-row}
 tr.total td{font-weight:650;border-top:2px solid var(--ink)}
 button.fold{margin:.3rem 0;font:inherit;font-size:.85rem;padding:.2rem .7rem;border:1px solid var(--line);border-radius:4px;background:#fff;color:var(--accent);cursor:pointer}
-dl.settings{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;font-size:.86rem}
-dl.settings dt{color:var(--muted)}dl.settings dd{margin:0}
 .estimated{background:#fff8e6}
 .tag{display:inline-block;font-size:.75em;padding:0 .35em;border-radius:3px;background:#ffe2a8;color:#5a3b00;white-space:nowrap}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em;vertical-align:-.05em}
@@ -100,7 +98,7 @@ nav.toc,.screen-only,button,.map-box{display:none!important}
 .print-only{display:block!important}
 thead{display:table-header-group}
 tfoot{display:table-row-group}
-tr,.card,.theme,figure,.banner,dl.settings{break-inside:avoid}
+tr,.card,.theme,figure,.banner{break-inside:avoid}
 h2,h3,caption{break-after:avoid}
 th{position:static}
 table{font-size:7.5pt;width:100%}

@@ -26,7 +26,6 @@ from symbiosis.io.write.page import (
     Section,
     banner,
     cards,
-    definitions,
     esc,
     leaflet_head,
     leaflet_script,
@@ -43,6 +42,7 @@ from symbiosis.io.write.page.map import LEAFLET_CREDIT
 from symbiosis.io.write.report.figures import FIGURES
 from symbiosis.io.write.report.transport import pool_transport
 from symbiosis.io.write.themes import theme_totals
+from symbiosis.io.write.workbook import setting_help
 from symbiosis.measures import others
 from symbiosis.types import Status, Summary
 
@@ -327,22 +327,6 @@ def facilities_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
     return Section("facilities-section", "Shared facilities", body)
 
 
-SETTING_LABELS = {
-    "annualisation.rate": ("Discount rate for annualising investments", "share"),
-    "annualisation.years": ("Years over which investments are annualised", "count"),
-    "link_fixed_cost_eur_per_year": ("Fixed cost of each exchange link (EUR/yr)", "money"),
-    "road_cost_eur_per_tkm": ("Road transport cost (EUR per t-km)", "price"),
-    "road_co2_kg_per_tkm": ("Road transport CO2 (kg per t-km)", "number"),
-    "detour_factor": ("Detour factor on straight-line distances", "number"),
-    "max_distance_km": ("Longest exchange (km)", "km"),
-    "heat_approach_c": ("Heat exchanger approach (\u00b0C)", "number"),
-    "carbon_price_eur_per_t": ("Carbon price in the objective (EUR/t)", "money"),
-    "allocation": ("How a pool's surplus is shared", "text"),
-    "solver.time_limit_s": ("Solver time limit (s)", "number"),
-    "solver.mip_rel_gap": ("Gap tolerance", "gap"),
-}
-
-
 def _flat(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     if isinstance(data, dict):
         out: list[tuple[str, Any]] = []
@@ -352,20 +336,30 @@ def _flat(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix[:-1], data)]
 
 
-def _setting(key: str, value: Any) -> tuple[str, str]:
-    label, kind = SETTING_LABELS.get(key, (key, "number"))
-    if isinstance(value, (bool, str)) or value is None or kind == "text":
-        return label, DASH if value is None else str(value)
-    return label, number(value, kind)
+def _setting_value(key: str, value: Any) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, (bool, str)):
+        return str(value)
+    if key.endswith(("rate", "mip_rel_gap")):
+        return percent(value)
+    return number(value)
+
+
+def settings_table(settings: Mapping[str, Any]) -> str:
+    """The settings as solved, each with what it means (the template's help: ``workbook.setting_help``)."""
+    meaning = setting_help()
+    rows = [{"key": k, "value": _setting_value(k, v), "meaning": meaning.get(k, "")} for k, v in _flat(dict(settings))]
+    cols = [Col("key", "Setting", "id", css="code"), Col("value", "Value", "text"), Col("meaning", "What it means", "text")]
+    return table(pd.DataFrame(rows), "settings", "The settings this result was solved with (scenario.yaml, then --set)", cols, fold=0, sortable=False)
 
 
 def assumptions_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
     s = res.summary
-    settings = definitions([_setting(k, v) for k, v in _flat(s.settings)], "settings")
     tables = res.scenario.get("tables", {})
     streams = pd.DataFrame(tables.get("streams", []))
     resources = pd.DataFrame(tables.get("resources", []))
-    body = '<h3>Settings</h3><p class="note">The settings this result was solved with (scenario.yaml, then --set).</p>' + settings
+    body = "<h3>Settings</h3>" + settings_table(s.settings)
     if len(streams) and len(resources):
         if "source" not in streams.columns:
             streams["source"] = ""
@@ -390,11 +384,11 @@ def assumptions_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
             rows.append(row)
         frame = pd.DataFrame(rows)
         cols = [Col("resource"), Col("family", "Family"), Col("unit_label", "Unit"), Col("pricing", "Pricing"), Col("transport", "Transport"),
-                Col("n_supply", "Supplies", "count"), Col("supply_price", "Supply price (EUR/unit): what suppliers pay today to get rid of it", "text"),
-                Col("n_demand", "Demands", "count"), Col("demand_price", "Demand price (EUR/unit): what buyers pay today", "text"),
-                Col("co2", "CO2 of today's route (kg/unit)", "text"), Col("sources", "Where the figures come from", "text")]
+                Col("n_supply", "Supplies", "count"), Col("supply_price", "Supply price (EUR/unit)", "text", css="range"),
+                Col("n_demand", "Demands", "count"), Col("demand_price", "Demand price (EUR/unit)", "text", css="range"),
+                Col("co2", "CO2 of today's route (kg/unit)", "text", css="range"), Col("sources", "Where the figures come from", "text")]
         body += "<h3>Prices per resource</h3>" + table(
-            frame, "prices-table", f"{len(frame):,} resources: the range of the streams' prices (a negative supply price: the supplier earns that today) and their sources", cols, fold=0
+            frame, "prices-table", f"{len(frame):,} resources: the range of the streams' prices (a supply's price is what its company pays today to get rid of a unit, negative where it earns; a demand's what its company pays today for one) and where the figures come from", cols, fold=0
         )
         estimated = streams[streams["source"].str.lower().str.startswith("estimated")]
         if len(estimated):
