@@ -33,7 +33,7 @@ from symbiosis.io.write.columns import Column, column
 from symbiosis.io.write.files import tidy
 from symbiosis.io.write.page.numbers import FORMATS
 from symbiosis.io.write.themes import theme_totals
-from symbiosis.io.write.workbook import _cell_value, _flatten, put, put_row, save_workbook
+from symbiosis.io.write.workbook import _cell_value, flatten, put, put_row, save_workbook
 
 if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook
@@ -228,7 +228,7 @@ def results_workbook(
     ws = wb.create_sheet("summary")
     put_row(ws, ["key", "value"])
     _bold(ws, 1)
-    for key, value in _flatten(tidy(dict(summary))):
+    for key, value in flatten(tidy(dict(summary))):
         put_row(ws, [key, _cell_value(value)])
     ws.freeze_panes = "A2"
     ws.column_dimensions["A"].width = 44

@@ -330,12 +330,12 @@ def write_template(path: str | Path, overwrite: bool = False) -> Path:
 # --------------------------------------------------------------------------- results
 
 
-def _flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     """Nested mappings as (dotted key, value) rows, keys sorted; a list becomes one '; '-joined value."""
     if isinstance(data, dict):
         out: list[tuple[str, Any]] = []
         for k in sorted(data, key=str):
-            out += _flatten(data[k], f"{prefix}{k}.")
+            out += flatten(data[k], f"{prefix}{k}.")
         return out
     if isinstance(data, (list, tuple)):
         return [(prefix[:-1], "; ".join(str(x) for x in data))]

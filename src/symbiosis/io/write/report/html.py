@@ -42,7 +42,7 @@ from symbiosis.io.write.page.map import LEAFLET_CREDIT
 from symbiosis.io.write.report.figures import FIGURES
 from symbiosis.io.write.report.transport import pool_transport
 from symbiosis.io.write.themes import theme_totals
-from symbiosis.io.write.workbook import setting_help
+from symbiosis.io.write.workbook import flatten, setting_help
 from symbiosis.measures import others
 from symbiosis.types import Status, Summary
 
@@ -327,15 +327,6 @@ def facilities_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
     return Section("facilities-section", "Shared facilities", body)
 
 
-def _flat(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    if isinstance(data, dict):
-        out: list[tuple[str, Any]] = []
-        for k in sorted(data, key=str):
-            out += _flat(data[k], f"{prefix}{k}.")
-        return out
-    return [(prefix[:-1], data)]
-
-
 def _setting_value(key: str, value: Any) -> str:
     if value is None:
         return DASH
@@ -349,7 +340,7 @@ def _setting_value(key: str, value: Any) -> str:
 def settings_table(settings: Mapping[str, Any]) -> str:
     """The settings as solved, each with what it means (the template's help: ``workbook.setting_help``)."""
     meaning = setting_help()
-    rows = [{"key": k, "value": _setting_value(k, v), "meaning": meaning.get(k, "")} for k, v in _flat(dict(settings))]
+    rows = [{"key": k, "value": _setting_value(k, v), "meaning": meaning.get(k, "")} for k, v in flatten(dict(settings))]
     cols = [Col("key", "Setting", "id", css="code"), Col("value", "Value", "text"), Col("meaning", "What it means", "text")]
     return table(pd.DataFrame(rows), "settings", "The settings this result was solved with (scenario.yaml, then --set)", cols, fold=0, sortable=False)
 
