@@ -64,13 +64,21 @@ def test_alternatives_page_shows_the_networks_and_the_core(folders: tuple[Path, 
 def test_tradeoff_pages_render_in_chromium(folders: tuple[Path, Path], tmp_path: Path) -> None:
     """Each page renders with nothing on the console; a map drawn on demand (the probe presses its button) is drawn,
     the page fits 1,400 px, and it asks for nothing on the network."""
-    from test_pages import probe
+    from test_pages import printed, probe, squeezed
 
     for folder in folders:
         found, console, requests = probe(folder / "report.html", tmp_path)
         assert console == [] and requests == []
         assert found["width"] <= 1400 and all(t["overflow"] <= 1 for t in found["tables"].values())
         assert found["demand"] and all(v == "yes" for v in found["demand"].values()), found["demand"]
+        # printed: every row of every table (by its cells' text), nothing off a page
+        pdf = printed(folder / "report.html", tmp_path)
+        assert [t for p in pdf for t in p.outside] == []
+        text = squeezed("".join(p.text for p in pdf))
+        page = Page((folder / "report.html").read_text(encoding="utf-8"))
+        for rows in page.tables.values():
+            for row in rows:
+                assert squeezed("".join(row)) in text, row
     for folder, table in zip(folders, ("points", "alternatives")):
         shot = tmp_path / f"{folder.name}.png"
         dom, console = browse(folder / "report.html", tmp_path, screenshot=shot)
