@@ -244,3 +244,37 @@ def test_sheets_print_one_company_per_page(haasrode_out: Path, tmp_path: Path) -
     found, console, requests = probe(sorted(out.glob("sheet-*.html"))[0], tmp_path)
     assert console == [] and requests == []
     assert found["width"] <= 1400 and all(t["overflow"] <= 1 for t in found["tables"].values())
+
+
+@needs_chromium
+def test_sweep_and_compare_pages_on_screen_and_printed(tmp_path: Path) -> None:
+    """The sweep's page (tests/sweep_cases/one_price) and a comparison's page (the tiny scenario against itself
+    with a price changed): within 1,400 px, nothing asked of the network, and printed with every row of every table."""
+    from typer.testing import CliRunner
+
+    from conftest import BASE, ROOT, write_scenario
+    from symbiosis.cli import app
+    from test_report import Page
+
+    runner = CliRunner()
+    sweep = tmp_path / "sweep"
+    done = runner.invoke(app, ["sweep", str(ROOT / "tests" / "sweep_cases" / "one_price"), "--out", str(sweep), "--samples", "20", "--workers", "0", "-q"])
+    assert done.exit_code == 0, done.output
+    base = write_scenario(tmp_path / "base", BASE)
+    other = write_scenario(tmp_path / "other", {**BASE, "streams.csv": BASE["streams.csv"].replace("cb_b,B,demand,cardboard,40,20", "cb_b,B,demand,cardboard,40,35")})
+    for scenario, out in ((base, tmp_path / "a"), (other, tmp_path / "b")):
+        assert runner.invoke(app, ["solve", str(scenario), "--out", str(out), "-q"]).exit_code == 0
+    done = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "diff")])
+    assert done.exit_code == 0, done.output
+    for page in (sweep / "report.html", tmp_path / "diff" / "report.html"):
+        found, console, requests = probe(page, tmp_path)
+        assert console == [] and requests == []
+        assert found["width"] <= 1400 and all(t["overflow"] <= 1 for t in found["tables"].values()), found
+        pdf = printed(page, tmp_path)
+        assert [t for p in pdf for t in p.outside] == []
+        text = squeezed("".join(p.text for p in pdf))
+        tables = Page(page.read_text(encoding="utf-8")).tables
+        assert tables and all(rows for rows in tables.values()), tables.keys()
+        for rows in tables.values():
+            for row in rows:
+                assert squeezed("".join(row)) in text, (page.name, row)
