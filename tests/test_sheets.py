@@ -162,3 +162,30 @@ def test_price_band_on_the_sheets_of_the_hand_case(tmp_path: Path, company: str)
     text = text_of(out / f"sheet-{company}.html")
     assert "-15.00 to 22.28 EUR/t; even split 3.64" in text
     assert "7,457" in text and "14,913" not in text
+
+
+def test_no_page_runs_input_text(tmp_path: Path) -> None:
+    """Names and sectors written as markup reach every page (report, sheets, the front, the alternatives) as text:
+    escaped in the HTML, and inside the map's JSON with '<' escaped, so that no input can open an element or end a script."""
+    hostile = {"A": "<img src=x onerror=alert(1)>", "B": "</script><script>alert(2)</script>", "C": "Gamma\u2028\"'&"}
+    files = dict(BASE)
+    files["companies.csv"] = (
+        "id,name,sector,lat,lon\n"
+        f"A,\"{hostile['A']}\",<b>office</b>,50.850,4.700\nB,\"{hostile['B']}\",plant,50.855,4.700\nC,\"{hostile['C'].replace(chr(34), chr(34) * 2)}\",hall,50.850,4.706\n"
+    )
+    scenario = write_scenario(tmp_path / "tiny", files)
+    for args in (["solve", str(scenario), "--out", str(tmp_path / "out"), "--report"], ["pareto", str(scenario), "--out", str(tmp_path / "front"), "--points", "2"],
+                 ["alternatives", str(scenario), "--out", str(tmp_path / "alts"), "--k", "1"]):
+        done = runner.invoke(app, [*args, "-q"])
+        assert done.exit_code == 0, (args, done.output)
+    sheets_of(tmp_path / "out", tmp_path / "sheets")
+    pages = [p for p in tmp_path.rglob("*.html")]
+    assert len(pages) >= 7
+    for page in pages:
+        raw = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in raw and "<script>alert" not in raw and "<b>office" not in raw, page
+        assert "\u2028" not in "".join(re.findall(r"<script\b[^>]*>(.*?)</script>", raw, flags=re.S)), page
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert html.escape(hostile["A"]) in report and "\\u003cimg src=x" in report  # in a table cell, and in the map's data
+    sheet = text_of(tmp_path / "sheets" / "sheet-A.html")
+    assert hostile["A"] in sheet and hostile["B"] in sheet  # shown as the text it is
