@@ -51,8 +51,8 @@ p{margin:.45rem 0}
 .theme{border:1px solid var(--line);border-left:5px solid var(--accent);border-radius:6px;padding:.5rem .8rem;break-inside:avoid}
 .theme h3{margin:.1rem 0 .3rem;font-size:1rem}
 .theme.empty{opacity:.6}
-.theme dl{display:grid;grid-template-columns:auto auto;gap:.1rem .8rem;margin:0;font-size:.88rem}
-.theme dt{color:var(--muted)}.theme dd{margin:0;text-align:right;font-variant-numeric:tabular-nums}
+.theme dl{display:grid;grid-template-columns:1fr auto;gap:.1rem .8rem;margin:0;font-size:.88rem}
+.theme dt{color:var(--muted)}.theme dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 figure{margin:.8rem 0}
 figure img{max-width:100%;height:auto;border:1px solid #eee;display:block}
 figcaption{color:var(--muted);font-size:.84rem;margin-top:.3rem}
