@@ -181,12 +181,17 @@ def test_solve_report_writes_a_self_contained_page(tiny_out: Path) -> None:
     assert page.values["kpi-exchanges"] == "2"
     assert page.values["kpi-pools"] == "0 (0 members)"
     assert page.values["kpi-status"] == "optimal"
+    # Every measure's headline (summary.json measures), by hand: the parking exchange cuts C's night peak by 30 spaces x 25 m2 = 750 m2;
+    # 40 t of cardboard reused; 40 t / 20 t a truck = 2 trips x 2 x 0.722768 km = 2.89 km/yr; no heat.
+    assert (page.values["kpi-land-freed-m2"], page.values["kpi-material-reused-t"]) == ("750 m2", "40.0 t/yr")
+    assert page.values["kpi-truck-km"] == "3 km/yr" and page.values["kpi-heat-recovered-mwh"] == "0 MWh/yr"
     assert {f"img-{k}" for k in ("map", "savings", "flows")} <= set(page.elements) and "no-loads" in page.elements
     matches = pd.read_csv(tiny_out / "matches.csv")
     assert len(page.tables["matches-table"]) == len(matches) == 2
     # names beside ids, units in the headers (the quantity's unit per row: the units differ)
     heads = table_headers(text, "matches-table")
     assert heads == ["Kind", "From", "To", "Resource", "Quantity", "Distance (km)", "Savings (EUR/yr)", "CO2 avoided (t/yr)",
+                     "Land freed (m2)", "Material reused (t/yr)", "Truck-km (km/yr)",  # the measures this result has (no heat: a column of zeros)
                      "Price floor", "Price ceiling", "Supply stream", "Demand stream"]
     rows = {r[heads.index("Demand stream")]: dict(zip(heads, r)) for r in page.tables["matches-table"]}
     assert set(rows) == {"cb_b", "pk_c"}

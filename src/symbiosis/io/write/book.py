@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from symbiosis.io.write.columns import Column, column
+from symbiosis.io.write.columns import column, measure_column
 from symbiosis.io.write.files import tidy
 from symbiosis.io.write.page.numbers import FORMATS
 from symbiosis.io.write.themes import theme_totals
 from symbiosis.io.write.workbook import _cell_value, flatten, put, put_row, save_workbook
+from symbiosis.measures import MEASURES
 
 if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook
@@ -59,7 +60,6 @@ SHEET_HELP = {
     "facility_loads": "Each shared facility's load and capacity per slot (facility_loads.csv).",
     "summary": "Every key of summary.json and its value (for programs; the overview says the same for people).",
 }
-MEASURE_COLUMNS = {"savings_eur": Column("net savings", "EUR/yr", "money"), "co2_t": Column("CO2 avoided", "t/yr", "co2")}
 
 
 def _bold(ws: Worksheet, row: int) -> None:
@@ -164,8 +164,8 @@ def put_overview(wb: OpenpyxlWorkbook, summary: Mapping[str, Any], matches: pd.D
         ("pool allocation rule", summary.get("allocation"), "", None),
     ]
     for name, value in sorted((summary.get("measures") or {}).items()):
-        c = MEASURE_COLUMNS.get(name) or column(name)
-        rows.append((f"measure {name}", value, c.unit, BOOK_FORMATS.get(c.kind)))
+        c = measure_column(name) if name in MEASURES else column(name)
+        rows.append((f"{MEASURES[name].label if name in MEASURES else name} ({name})", value, c.unit, BOOK_FORMATS.get(c.kind)))
     rows.append(("input hash", summary.get("input_hash"), "", None))
     for label, value, unit, fmt in rows:
         _figure_row(ws, label, value, unit, fmt)

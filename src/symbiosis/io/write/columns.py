@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from symbiosis.measures import MEASURES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -53,11 +55,6 @@ COLUMNS: dict[str, Column] = {
     "price_ceiling_eur_per_unit": Column("Price ceiling", "EUR/{unit}", "price"),
     "source_name": Column("From (name)"),
     "target_name": Column("To (name)"),
-    # measures beyond savings and CO2 (contract section 4d)
-    "land_freed_m2": Column("Land freed", "m2", "quantity"),
-    "material_reused_t": Column("Material reused", "t/yr", "co2"),
-    "truck_km": Column("Truck kilometres", "km/yr", "whole"),
-    "heat_recovered_mwh": Column("Heat recovered", "MWh/yr", "quantity"),
     # flows.csv
     "slot": Column("Slot"),
     "supplier_name": Column("Supplier (name)"),
@@ -129,6 +126,20 @@ COLUMNS: dict[str, Column] = {
     "counted": Column("Counted"),
     "n_links": Column("Links", kind="count"),
 }
+
+# The measures (contract section 4d) come from their registry: a column per measure in
+# matches.csv and companies.csv, and a front's floor on it in pareto.csv.
+UNIT_KINDS = {"EUR/yr": "money", "t/yr": "co2", "m2": "quantity", "km/yr": "whole", "MWh/yr": "quantity"}
+for _m in MEASURES.values():
+    _kind = UNIT_KINDS.get(_m.unit, "number")
+    COLUMNS.setdefault(_m.column, Column(_m.label[:1].upper() + _m.label[1:], _m.unit, _kind))
+    COLUMNS.setdefault(f"epsilon_{_m.name}", Column(f"Floor on {_m.label}", _m.unit, _kind))
+
+
+def measure_column(name: str) -> Column:
+    """The column of a measure by its name (``land_freed_m2``, ``savings_eur``, ...)."""
+    return COLUMNS[MEASURES[name].column]
+
 
 # Unit suffixes of column ids (contract section 5), longest first.
 _SUFFIXES = (

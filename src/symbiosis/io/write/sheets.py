@@ -35,18 +35,13 @@ import pandas as pd
 
 from symbiosis.economics import even_split_price
 from symbiosis.io.read.results import ResultFiles, read_result
+from symbiosis.io.write.columns import column
 from symbiosis.io.write.files import write_bytes_atomic
 from symbiosis.io.write.folders import write_whole_folder
 from symbiosis.io.write.page import DASH, Col, Section, cards, esc, number, page, table, with_unit
+from symbiosis.measures import others
 
 ALL_SHEETS = "sheets.html"
-# Measures beyond savings and CO2 (contract section 4d) that a sheet shows where the result has them: column, label, unit, kind.
-MEASURE_COLUMNS = (
-    ("land_freed_m2", "land freed", "m2", "quantity"),
-    ("material_reused_t", "material reused", "t/yr", "co2"),
-    ("truck_km", "truck kilometres", "km/yr", "whole"),
-    ("heat_recovered_mwh", "heat recovered", "MWh/yr", "quantity"),
-)
 RULES = {
     "proportional": (
         "The pool's surplus (what its members save together, less the facility's yearly cost) is shared in proportion "
@@ -154,7 +149,9 @@ def company_matches(res: ResultFiles, company: str) -> tuple[pd.DataFrame, pd.Da
 
 
 def _measure_columns(res: ResultFiles) -> list[tuple[str, str, str, str]]:
-    return [mc for mc in MEASURE_COLUMNS if mc[0] in res.matches.columns]
+    """The measures beyond savings and CO2 (contract section 4d) that the result has: (column, label, unit, kind), from the registry."""
+    mine = res.matches
+    return [(m.column, m.label, m.unit, column(m.column).kind) for m in others() if m.column in mine.columns and bool((mine[m.column].fillna(0.0).abs() > 1e-9).any())]
 
 
 def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tuple[str, list[Section], str]:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from symbiosis.io.read.results import ResultFiles
-from symbiosis.io.write.columns import column
+from symbiosis.io.write.columns import column, measure_column
 from symbiosis.io.write.page import (
     DASH,
     MAP_SCRIPT,
@@ -43,7 +43,7 @@ from symbiosis.io.write.report.figures import FIGURES
 from symbiosis.io.write.report.transport import pool_transport
 from symbiosis.io.write.themes import theme_totals
 from symbiosis.io.write.workbook import flatten, setting_help
-from symbiosis.measures import others
+from symbiosis.measures import MEASURES, others
 from symbiosis.types import Status, Summary
 
 CAPTIONS = {
@@ -211,16 +211,15 @@ def themes_section(res: ResultFiles) -> Section:
     if "co2_t" not in measures and summary.co2_avoided_t_per_year is not None:
         measures["co2_t"] = summary.co2_avoided_t_per_year
     blocks = []
-    labels = {"material_reused_t": ("material reused", "t/yr"), "heat_recovered_mwh": ("heat recovered", "MWh/yr"), "land_freed_m2": ("land freed", "m2"),
-              "truck_km": ("truck kilometres (less is better)", "km/yr"), "co2_t": ("CO2 avoided, whole network", "t/yr")}
     for t in theme_totals(res.matches, summary.resources, measures):
         rows = [("exchanges", f"{t.n_exchanges:,}"), ("pool memberships", f"{t.n_memberships:,}")]
         if t.n_exchanges + t.n_memberships:
             rows.append(("savings", with_unit(t.savings_eur_per_year, "EUR/yr", "money")))
             rows += [(f"moved or shared, {unit}", number(q, "quantity")) for unit, q in sorted(t.quantities.items())]
         for m, v in t.measures.items():
-            label, unit = labels.get(m, (m, ""))
-            rows.append((label, with_unit(v, unit, "quantity" if m != "truck_km" else "whole")))
+            spec = MEASURES[m]
+            label = spec.label + (", whole network" if m == "co2_t" else "") + (" (less is better)" if spec.sense == "less" else "")
+            rows.append((label, with_unit(v, spec.unit, measure_column(m).kind)))
         slug = t.theme.name.lower().replace(" ", "-")
         body = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
         cls = "theme empty" if t.empty else "theme"
@@ -258,13 +257,19 @@ def picture_section(key: str, pngs: Mapping[str, bytes], stem: str) -> Section:
 MATCH_KNOWN = {"kind", "source", "target", "supply_stream", "demand_stream", "resource", "quantity", "unit", "distance_km", "savings_eur_per_year", "co2_avoided_t_per_year"}
 
 
+def present(frame: pd.DataFrame, col: str) -> bool:
+    """Whether a measure's column says something in this result (a column of zeros only is left off the page, not the files)."""
+    values = pd.to_numeric(frame[col], errors="coerce").fillna(0.0)
+    return bool((values.abs() > 1e-9).any())
+
+
 def matches_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
     m = res.matches.copy()
     m["source_name"] = [names.get(str(x), "") for x in m["source"]]
     m["target_name"] = [names.get(str(x), "") for x in m["target"]]
     m["q_unit"] = [quantity_unit(res, str(r), str(u)) for r, u in zip(m["resource"], m["unit"])]
     m["p_unit"] = m["unit"]
-    extra = [c for c in res.matches.columns if c not in MATCH_KNOWN]
+    extra = [c for c in res.matches.columns if c not in MATCH_KNOWN and (c.startswith("price_") or present(res.matches, c))]
     cols: list[Col | str] = [
         Col("kind"),
         Col("source", name_of="source_name"),
@@ -291,7 +296,7 @@ def companies_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
     c["display"] = [names.get(str(x), str(n)) for x, n in zip(c["company"], c["name"])]
     known = {"company", "name", "sector", "display", "savings_eur_per_year", "co2_avoided_t_per_year", "n_exchanges", "n_pools",
              "standalone_cost_eur_per_year", "cost_with_symbiosis_eur_per_year"}
-    extra = [x for x in res.companies.columns if x not in known]
+    extra = [x for x in res.companies.columns if x not in known and present(res.companies, x)]
     cols: list[Col | str] = [Col("company", name_of="display"), Col("sector"), Col("n_exchanges"), Col("n_pools"), Col("savings_eur_per_year"), Col("co2_avoided_t_per_year")]
     cols += [Col(x) for x in ("standalone_cost_eur_per_year", "cost_with_symbiosis_eur_per_year") if x in c.columns] + [Col(x) for x in extra]
     part = int(((c["n_exchanges"] > 0) | (c["n_pools"] > 0)).sum())
