@@ -188,7 +188,7 @@ def test_report_on_screen_offline_and_printed(haasrode_out: Path, tmp_path: Path
     assert [t for p in pdf for t in p.outside] == []
     text = squeezed("".join(p.text for p in pdf))
     for r in matches.to_dict(orient="records"):
-        assert squeezed(f"{r['supply_stream']}{r['demand_stream']}") in text, r
+        assert squeezed(f"{r['supply_stream']} \u2192 {r['demand_stream']}" if r["supply_stream"] else r["demand_stream"]) in text, r
         assert money(r["savings_eur_per_year"]) in text, r
     names = dict(zip(companies["company"], companies["name"]))
     for r in companies.to_dict(orient="records"):

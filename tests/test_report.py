@@ -182,9 +182,9 @@ def test_solve_report_writes_a_self_contained_page(tiny_out: Path) -> None:
     assert page.values["kpi-pools"] == "0 (0 members)"
     assert page.values["kpi-status"] == "optimal"
     # Every measure's headline (summary.json measures), by hand: the parking exchange cuts C's night peak by 30 spaces x 25 m2 = 750 m2;
-    # 40 t of cardboard reused; 40 t / 20 t a truck = 2 trips x 2 x 0.722768 km = 2.89 km/yr; no heat.
+    # 40 t of cardboard reused; 40 t / 20 t a truck = 2 trips x 2 x 0.722768 km = 2.89 km/yr (one decimal below 100); no heat.
     assert (page.values["kpi-land-freed-m2"], page.values["kpi-material-reused-t"]) == ("750 m2", "40.0 t/yr")
-    assert page.values["kpi-truck-km"] == "3 km/yr" and page.values["kpi-heat-recovered-mwh"] == "0 MWh/yr"
+    assert page.values["kpi-truck-km"] == "2.9 km/yr" and page.values["kpi-heat-recovered-mwh"] == "0.0 MWh/yr"
     assert {f"img-{k}" for k in ("map", "savings", "flows")} <= set(page.elements) and "no-loads" in page.elements
     matches = pd.read_csv(tiny_out / "matches.csv")
     assert len(page.tables["matches-table"]) == len(matches) == 2
@@ -192,9 +192,9 @@ def test_solve_report_writes_a_self_contained_page(tiny_out: Path) -> None:
     heads = table_headers(text, "matches-table")
     assert heads == ["Kind", "From", "To", "Resource", "Quantity", "Distance (km)", "Savings (EUR/yr)", "CO2 avoided (t/yr)",
                      "Land freed (m2)", "Material reused (t/yr)", "Truck-km (km/yr)",  # the measures this result has (no heat: a column of zeros)
-                     "Price floor", "Price ceiling", "Supply stream", "Demand stream"]
-    rows = {r[heads.index("Demand stream")]: dict(zip(heads, r)) for r in page.tables["matches-table"]}
-    assert set(rows) == {"cb_b", "pk_c"}
+                     "Price floor", "Price ceiling", "Streams (supply \u2192 demand)"]
+    rows = {r[-1].split(" \u2192 ")[1]: dict(zip(heads, r)) for r in page.tables["matches-table"]}
+    assert set(rows) == {"cb_b", "pk_c"} and rows["cb_b"]["Streams (supply \u2192 demand)"] == "cb_a \u2192 cb_b"
     assert (rows["cb_b"]["From"], rows["cb_b"]["To"], rows["pk_c"]["To"]) == ("Alpha A", "Beta B", "Gamma C")
     assert (rows["cb_b"]["Quantity"], rows["pk_c"]["Quantity"]) == ("40 t/yr", "30 space")
     assert (rows["cb_b"]["Savings (EUR/yr)"], rows["cb_b"]["Price floor"], rows["cb_b"]["Price ceiling"]) == ("1,896", "-30.00 EUR/t", "17.39 EUR/t")

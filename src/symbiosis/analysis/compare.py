@@ -36,6 +36,7 @@ import pandas as pd
 from symbiosis.errors import OutputError, SettingsError
 from symbiosis.io.read.results import TEXT, ResultFiles
 from symbiosis.io.write.compare import write_comparison
+from symbiosis.results.result import PRICE_BAND_COLUMNS
 from symbiosis.schema import TABLES, Scenario
 from symbiosis.schema.references import COMPANY, ROW_KEYS, STREAM, naming
 
@@ -194,7 +195,8 @@ def input_changes(base: dict[str, Any], other: dict[str, Any]) -> pd.DataFrame:
 
 def _numbers(a: pd.DataFrame, b: pd.DataFrame, first: str) -> list[str]:
     """The number columns of either table (``first`` first, then in the base's order, then the other's new ones)."""
-    cols = [c for c in dict.fromkeys([*a.columns, *b.columns]) if c not in TEXT_COLUMNS]
+    # Price bands follow from savings and quantity (compared already) and are no measure: left out.
+    cols = [c for c in dict.fromkeys([*a.columns, *b.columns]) if c not in TEXT_COLUMNS and c not in PRICE_BAND_COLUMNS]
     cols = [c for c in cols if pd.api.types.is_numeric_dtype(a[c] if c in a else b[c])]
     return sorted(cols, key=lambda c: c != first)
 

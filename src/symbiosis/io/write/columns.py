@@ -129,7 +129,7 @@ COLUMNS: dict[str, Column] = {
 
 # The measures (contract section 4d) come from their registry: a column per measure in
 # matches.csv and companies.csv, and a front's floor on it in pareto.csv.
-UNIT_KINDS = {"EUR/yr": "money", "t/yr": "co2", "m2": "quantity", "km/yr": "whole", "MWh/yr": "quantity"}
+UNIT_KINDS = {"EUR/yr": "money", "t/yr": "co2", "m2": "measure", "km/yr": "measure", "MWh/yr": "measure"}
 for _m in MEASURES.values():
     _kind = UNIT_KINDS.get(_m.unit, "number")
     COLUMNS.setdefault(_m.column, Column(_m.label[:1].upper() + _m.label[1:], _m.unit, _kind))

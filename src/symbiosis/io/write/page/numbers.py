@@ -21,6 +21,7 @@ DECIMALS: dict[str, int | None] = {
     "km": 2,
     "count": 0,
     "whole": 0,
+    "measure": None,  # a measure's total: none from 100 up, one below (2.9 km/yr, 750 m2)
     "quantity": None,
     "share": None,  # a fraction shown as a percentage
     "gap": None,
@@ -34,6 +35,7 @@ FORMATS: dict[str, str] = {
     "km": "#,##0.00",
     "count": "#,##0",
     "whole": "#,##0",
+    "measure": "#,##0.0",
     "quantity": "#,##0.###",
     "share": "0.0%",
     "gap": "0.000%",
@@ -84,6 +86,8 @@ def number(x: Any, kind: str = "number", empty: str = "") -> str:
     if kind in ("share", "gap"):
         return percent(v)
     decimals = DECIMALS.get(kind)
+    if kind == "measure":
+        decimals = 0 if abs(v) >= 100 else 1
     if decimals is None:
         if float(v).is_integer() and abs(v) < 1e15:
             decimals = 0

@@ -62,6 +62,8 @@ caption{text-align:left;color:var(--muted);padding-bottom:.3rem;caption-side:top
 th,td{border-bottom:1px solid var(--line);padding:.28rem .45rem;text-align:left;vertical-align:top}
 th{background:var(--soft);font-weight:600;position:sticky;top:0;z-index:1}
 table.sortable th{cursor:pointer;user-select:none}
+table.dense{font-size:.76rem}
+table.dense th,table.dense td{padding:.22rem .3rem}
 th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.num,td.range{white-space:nowrap}
 svg.band-picture{display:block;margin-top:.15rem}

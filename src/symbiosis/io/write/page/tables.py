@@ -118,7 +118,7 @@ def table(
             num = ' class="num"' if kind not in ("text", "id") else ""
             cells.append(f'<td{num} data-value="{esc(key)}">{esc(shown)}</td>')
         foot = '<tfoot><tr class="total">' + "".join(cells) + "</tr></tfoot>"
-    classes = ["data"] + (["sortable"] if sortable else [])
+    classes = ["data"] + (["sortable"] if sortable else []) + (["dense"] if len(cols) > 10 else [])
     attrs = f' data-fold="{fold}"' if fold else ""
     html = (
         f'<div class="table-block"><table id="{esc(table_id)}" class="{" ".join(classes)}"{attrs}><caption>{esc(caption)}</caption>'

@@ -269,6 +269,7 @@ def matches_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
     m["target_name"] = [names.get(str(x), "") for x in m["target"]]
     m["q_unit"] = [quantity_unit(res, str(r), str(u)) for r, u in zip(m["resource"], m["unit"])]
     m["p_unit"] = m["unit"]
+    m["streams"] = [f"{a} \u2192 {b}" if a else str(b) for a, b in zip(m["supply_stream"], m["demand_stream"])]
     extra = [c for c in res.matches.columns if c not in MATCH_KNOWN and (c.startswith("price_") or present(res.matches, c))]
     cols: list[Col | str] = [
         Col("kind"),
@@ -280,8 +281,7 @@ def matches_section(res: ResultFiles, names: Mapping[str, str]) -> Section:
         Col("savings_eur_per_year"),
         Col("co2_avoided_t_per_year"),
         *(Col(c, unit_from="p_unit") if c.startswith("price_") else Col(c) for c in extra),
-        Col("supply_stream", css="code"),
-        Col("demand_stream", css="code"),
+        Col("streams", "Streams (supply \u2192 demand)", "id", css="code"),
     ]
     m = m.sort_values(["savings_eur_per_year"], ascending=False, kind="stable")
     totals = {"savings_eur_per_year": float(m["savings_eur_per_year"].sum()), "co2_avoided_t_per_year": float(m["co2_avoided_t_per_year"].sum())}
