@@ -222,11 +222,11 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
         frame = pd.DataFrame(rows)
         cols = [Col("n", "No.", "count"), Col("role", "You"), Col("partner", "Partner", "text"), Col("resource"), Col("quantity", unit_from="q_unit"),
                 Col("distance_km"), Col("share", "Your share of the savings (EUR/yr)", "money"), Col("co2", "Your share of the CO2 avoided (t/yr)", "co2")]
-        cols += [Col(col, f"Your share of the {label} ({unit})", kind) for col, label, unit, kind in measures]
+        cols += [Col(col, f"{label[:1].upper()}{label[1:]}, yours ({unit})", kind) for col, label, unit, kind in measures]
         if "band" in frame.columns:
             cols.append(Col("band", "Price band (EUR per unit of the quantity)", raw=True))
         cols.append(Col("your_stream", "Your stream", "id", css="code"))
-        caption = "Each exchange's savings are split evenly between its two companies (so is its CO2); largest share first."
+        caption = "Each exchange's savings are split evenly between its two companies (so are its CO2 and its other measures); largest share first."
         frame = frame.sort_values(["share", "n"], ascending=[False, True], kind="stable").assign(n=range(1, len(frame) + 1))
         body = table(frame, "sheet-exchanges-table", caption, cols, fold=0, sortable=False) + f'<p class="note" id="band-explained">{esc(BAND_TEXT)}</p>'
         sections.append(Section("exchanges", "Your exchanges", body))
