@@ -135,7 +135,7 @@ def formula_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     """Every command that writes tables, run on the formula scenario."""
     root = tmp_path_factory.mktemp("formulas")
     sc = formula_scenario(root / "scenario")
-    outs = {k: root / k for k in ("result", "anon", "sweep", "grid", "front", "alts", "bench", "park")}
+    outs = {k: root / k for k in ("result", "anon", "sweep", "grid", "front", "alts", "bench", "park", "compared")}
     commands = [
         ["solve", str(sc), "--out", str(outs["result"]), "--xlsx", "--report", "-q"],
         ["solve", str(sc), "--out", str(outs["anon"]), "--anonymise", "--xlsx", "-q"],
@@ -145,6 +145,8 @@ def formula_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
         ["alternatives", str(sc), "--out", str(outs["alts"]), "--k", "1", "-q"],
         ["template", str(root / "template.xlsx")],
         ["generate", str(outs["park"]), "--companies", "4"],
+        ["intake", str(sc), "--company", HOSTILE["A"], "--out", str(root / "intake.xlsx")],
+        ["compare", str(outs["result"]), str(outs["result"]), "--out", str(outs["compared"])],
     ]
     for args in commands:
         res = runner.invoke(app, args)
@@ -158,6 +160,7 @@ def formula_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     outs["bench"].mkdir()
     write_tables(table, outs["bench"])
     outs["template"] = root / "template.xlsx"
+    outs["intake"] = root / "intake.xlsx"  # the company's name on its sheet 'company' (a workbook sent outside)
     return outs
 
 

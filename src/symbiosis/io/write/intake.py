@@ -19,7 +19,7 @@ import pandas as pd
 from symbiosis.errors import OutputError
 from symbiosis.io.read.intake import ADD_ROWS, ANSWERS, COLUMNS, COMPANY_SHEET, EDITABLE, README_SHEET, STREAMS_SHEET
 from symbiosis.io.write.files import tidy
-from symbiosis.io.write.workbook import _cell_value, _put_frame, save_workbook
+from symbiosis.io.write.workbook import _cell_value, _put_frame, put, put_row, save_workbook
 
 if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlWorkbook
@@ -66,14 +66,14 @@ def intake_workbook(book: IntakeBook, company: str, scenario: str) -> OpenpyxlWo
     readme = wb.active
     readme.title = README_SHEET
     for i, line in enumerate(readme_lines(company, scenario), start=1):
-        readme.cell(i, 1, _cell_value(line))
+        put(readme, i, 1, _cell_value(line))
     readme["A1"].font = Font(bold=True, size=14)
     readme.column_dimensions["A"].width = 120
 
     info = wb.create_sheet(COMPANY_SHEET)
-    info.append(["key", "value"])
+    put_row(info, ["key", "value"])
     for key, value in book.company:
-        info.append([_cell_value(key), _cell_value(tidy(value))])
+        put_row(info, [_cell_value(key), _cell_value(tidy(value))])
     for cell in info[1]:
         cell.font = Font(bold=True)
     info.column_dimensions["A"].width = 16
