@@ -110,6 +110,8 @@ def test_cli_solve_writes_every_file_and_check_passes(tiny: Path, tmp_path: Path
         # contract section 4d (turn 3): one column per measure beyond savings and CO2, named after it
         *(m.name for m in symbiosis.MEASURES.values() if m.name not in ("savings_eur", "co2_t")),
         "price_floor_eur_per_unit", "price_ceiling_eur_per_unit",  # contract section 4, price band (turn 3)
+        # contract section 4g (turn 3): the legal route, its lead time, the one-off cost and the stage
+        "route", "lead_time_months", "one_off_eur", "stage",
     ]
     assert {"land_freed_m2", "material_reused_t", "truck_km"} <= set(pd.read_csv(out / "matches.csv").columns)
     # Price bands by hand (contract section 4): cardboard [-p_s, p_d - road - F/q] = [-30, 20 - 0.15 x 0.722768 - 100/40];

@@ -32,6 +32,10 @@ CONTRACT = {
     "facilities": ["id", "name", "resource", "lat", "lon", "capacity", "capex_eur", "opex_eur_per_year", "cost_eur_per_unit", "max_distance_km"],
     "links": ["source", "target", "resource", "distance_km", "cost_eur_per_unit", "co2_kg_per_unit", "fixed_cost_eur_per_year"],
     "uncertainty": ["stream", "field", "low", "high", "distribution"],
+    # Turn 3, section 4g: the legal route of waste exchanges and the stage of each match.
+    "permits": ["company", "ewc"],
+    "routes": ["route", "from_legal_status", "to_legal_status", "one_off_eur", "yearly_eur", "lead_time_months", "source"],
+    "progress": ["source", "target", "stage", "since"],
 }
 
 

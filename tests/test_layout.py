@@ -19,7 +19,7 @@ STAGES = (
     ("symbiosis.errors", "symbiosis.types", "symbiosis.geodesy", "symbiosis.version", "symbiosis.bundled"),
     ("symbiosis.schema",),
     ("symbiosis.io.read",),
-    ("symbiosis.economics", "symbiosis.measures"),
+    ("symbiosis.economics", "symbiosis.measures", "symbiosis.legal"),
     ("symbiosis.io.write",),
     ("symbiosis.generate",),
     ("symbiosis.register",),

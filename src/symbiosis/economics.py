@@ -71,7 +71,7 @@ class ExchangeTerms:
 # "link_transport" holds the given cost; likewise for CO2 and the fixed cost.
 VALUE_PARTS = ("avoided_disposal", "avoided_purchase", "road_transport", "link_transport", "heat_pump")
 CO2_PARTS = ("co2_supply_route", "co2_demand_route", "co2_road_transport", "co2_link_transport", "co2_heat_pump")
-FIXED_PARTS = ("link_fixed_cost", "pipe_cost", "link_given_fixed_cost")
+FIXED_PARTS = ("link_fixed_cost", "pipe_cost", "link_given_fixed_cost", "legal_route")
 
 
 def link_values(link: Link | None) -> tuple[float, float, float, float]:
@@ -101,6 +101,7 @@ def exchange_terms(
     link_cost: np.ndarray | float | None = None,
     link_co2: np.ndarray | float | None = None,
     link_fixed: np.ndarray | float | None = None,
+    route_cost: np.ndarray | float = 0.0,
 ) -> ExchangeTerms:
     """The arc coefficients of contract section 4.
 
@@ -114,7 +115,11 @@ def exchange_terms(
 
     ``link_cost``, ``link_co2`` and ``link_fixed`` are links.csv values (NaN or None:
     keep the computed one): the transport cost and CO2 per supply unit replace the road
-    terms whatever the transport mode, and the fixed cost replaces F_a.
+    terms whatever the transport mode, and the fixed cost replaces F_a's link and pipe terms.
+
+    ``route_cost`` is the yearly cost of the legal route of a waste exchange
+    (``route_yearly_cost``, section 4g), added to F_a whatever links.csv says: paperwork
+    is not transport.
     """
     d = np.asarray(distance_km, dtype=float)
     kg = np.asarray(road_kg_per_unit, dtype=float)
@@ -147,6 +152,7 @@ def exchange_terms(
         "link_fixed_cost": np.where(has_f, 0.0, np.asarray(settings.link_fixed_cost_eur_per_year, dtype=float)),
         "pipe_cost": np.where(has_f, 0.0, crf(a.rate, a.years) * np.asarray(pipe_capex_eur_per_m, dtype=float) * 1000.0 * d),
         "link_given_fixed_cost": np.where(has_f, lf, 0.0),
+        "legal_route": np.asarray(route_cost, dtype=float),
     }
     value = sum(parts[k] for k in VALUE_PARTS)
     co2 = sum(parts[k] for k in CO2_PARTS)
@@ -167,12 +173,21 @@ def exchange_terms(
 
 
 def pair_terms(
-    settings: Settings, resource: Resource, supply: Stream, demand: Stream, rho: float, distance_km: float, cop: float, link: Link | None = None
+    settings: Settings,
+    resource: Resource,
+    supply: Stream,
+    demand: Stream,
+    rho: float,
+    distance_km: float,
+    cop: float,
+    link: Link | None = None,
+    route_cost: float = 0.0,
 ) -> ExchangeTerms:
     """``exchange_terms`` for one supply-demand pair, read from their streams and the supply's resource.
 
     ``distance_km`` is the pair's distance (a links.csv distance already in it); ``link``
-    the links.csv row that holds for the pair, if any.
+    the links.csv row that holds for the pair, if any; ``route_cost`` the yearly cost of
+    its legal route (``symbiosis.legal``).
     """
     _, cost, co2, fixed = link_values(link)
     return exchange_terms(
@@ -190,7 +205,40 @@ def pair_terms(
         link_cost=cost,
         link_co2=co2,
         link_fixed=fixed,
+        route_cost=route_cost,
     )
+
+
+# --------------------------------------------------------------------------- legal routes and one-off costs (section 4g)
+
+
+def route_yearly_cost(one_off_eur: float, yearly_eur: float, settings: Settings) -> float:
+    """The yearly cost of a legal route: CRF x one-off + yearly (the one-off annualised like any capital)."""
+    a = settings.annualisation
+    return crf(a.rate, a.years) * one_off_eur + yearly_eur
+
+
+def pipe_one_off_eur(pipe_capex_eur_per_m: F, distance_km: F) -> F:
+    """What a pipe costs to build, once: pipe_capex_eur_per_m x 1000 x d (the F_a term before the CRF)."""
+    return pipe_capex_eur_per_m * 1000.0 * distance_km  # type: ignore[return-value]
+
+
+def exchange_one_off_eur(pipe_capex_eur_per_m: F, distance_km: F, given_fixed_cost: F | bool, route_one_off_eur: F) -> F:
+    """The one-off cost of starting an exchange: its pipe (none where links.csv gives the fixed cost: the pipe
+    exists or is priced there) plus its legal route's one-off. Pass pipe_capex_eur_per_m = 0 unless by pipe."""
+    pipe = np.where(given_fixed_cost, 0.0, pipe_one_off_eur(pipe_capex_eur_per_m, distance_km))  # type: ignore[arg-type]
+    return pipe + route_one_off_eur  # type: ignore[no-any-return]
+
+
+def discount(rate: float, year: int) -> float:
+    """What one EUR of year ``year`` is worth today: 1 / (1 + rate)^year (year 0 is now)."""
+    return 1.0 / (1.0 + rate) ** year
+
+
+def discounted_savings(savings_eur_per_year: float, start: int, years: int, rate: float) -> float:
+    """Savings of a match that starts in year ``start`` and runs to the end of a ``years``-year horizon,
+    discounted: sum_{k=start}^{years-1} savings / (1 + rate)^k (0 when it starts at or after the horizon)."""
+    return savings_eur_per_year * sum(discount(rate, k) for k in range(max(start, 0), years))
 
 
 def objective_weight(value_eur: F, co2_kg: F, settings: Settings) -> F:

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from symbiosis import economics, measures
+from symbiosis.candidates import programme
 from symbiosis.candidates.pools import build_pool_candidates
 from symbiosis.candidates.table import ARC_COLUMNS, Candidates, Coefficients, RequireRule
-from symbiosis.schema import Direction, Pricing, Scenario, Stream, Transport
+from symbiosis.schema import HOLDING_STAGES, Direction, Pricing, Scenario, Stream, Transport
 from symbiosis.types import WEIGHTED, Objective
 
 BRUTE_FORCE_PAIRS = 250_000  # up to this many supply x demand pairs, no k-d tree (and no scipy import)
@@ -78,6 +79,8 @@ def build_candidates(
     network whose links are fixed: the sweep's ``evaluate`` mode).
     """
     excluded: dict[tuple[str, str], str] = {}
+    if scenario.progress:
+        trace = (trace or set()) | programme.traced_pairs(scenario)  # a progress row naming no candidate is told why
     st = scenario.settings
     companies = scenario.company_by_id
     resources = scenario.resource_by_id
@@ -206,6 +209,20 @@ def build_candidates(
         note(keep, lambda i: "a forbid rule: " + ", ".join(f"forbid {a} -> {b}" for (a, b), h in zip(forbids, hit) if h[i]))
         ps, pd_, rho_arr, dist_arr, cop, link_arr = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], cop[keep], link_arr[keep]
 
+    # Legal route (DESIGN.md section 4g): waste only to a permitted receiver, or through the cheapest route.
+    legal = programme.legal_routes(scenario, supplies, demands, ps, pd_)
+    keep = np.array([r.allowed for r in legal], dtype=bool)
+    note(keep, lambda i: f"no legal route: {legal[i].refused}")
+    ps, pd_, rho_arr, dist_arr, cop, link_arr = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], cop[keep], link_arr[keep]
+    legal = [r for r, k in zip(legal, keep.tolist()) if k]
+
+    # Stage (progress.csv): a rejected match is no candidate.
+    rows = programme.progress_rows(scenario, supplies, demands, ps, pd_)
+    keep = np.array([r < 0 or scenario.progress[r].stage != "rejected" for r in rows.tolist()], dtype=bool)
+    note(keep, lambda i: programme.rejected_reason(scenario, int(rows[i])))
+    ps, pd_, rho_arr, dist_arr, cop, link_arr, rows = ps[keep], pd_[keep], rho_arr[keep], dist_arr[keep], cop[keep], link_arr[keep], rows[keep]
+    legal = [r for r, k in zip(legal, keep.tolist()) if k]
+
     # Per supply resource: pricing and transport terms.
     r_ids = sorted(resources)
     r_code = {r: k for k, r in enumerate(r_ids)}
@@ -230,6 +247,7 @@ def build_candidates(
         link_cost=given_terms[:, 0],
         link_co2=given_terms[:, 1],
         link_fixed=given_terms[:, 2],
+        route_cost=np.array([r.yearly_eur for r in legal], dtype=float),
     )
     # Every measure's coefficients of every pair; a peak arc is worth its demand's peak cut.
     d_res = np.array([r_code[d.resource] for d in demands], dtype=np.int64)[pd_] if len(pd_) else np.zeros(0, dtype=np.int64)
@@ -251,6 +269,9 @@ def build_candidates(
     required = np.zeros(len(ps), dtype=bool)
     for _, a, b in requires_raw:
         required |= _rule_hits(S, D, ps, pd_, a, b)
+    # An agreed or realised match is held: kept whatever it is worth.
+    required |= np.array([r >= 0 and scenario.progress[r].stage in HOLDING_STAGES for r in rows.tolist()], dtype=bool)
+    one_off = economics.exchange_one_off_eur(r_pipe[s_res], dist_arr, ~np.isnan(given_terms[:, 2]), np.array([r.one_off_eur for r in legal], dtype=float))
 
     # Arcs that can never help the objective are dropped, unless a rule needs them.
     useful = of_use & (cap > 0) & (min_flow <= cap * (1 + 1e-9))
@@ -288,6 +309,10 @@ def build_candidates(
             "peak": peak[idx],
             "min_flow": min_flow[idx],
             "required": required[idx],
+            "route": _objects([legal[i].route for i in idx.tolist()]),
+            "lead_time_months": np.array([legal[i].lead_time_months for i in idx.tolist()], dtype=float),
+            "one_off_eur": np.asarray(one_off, dtype=float)[idx] if len(idx) else np.zeros(0),
+            "stage": programme.stages(scenario, rows[idx]),
         },
         columns=ARC_COLUMNS,
     )
@@ -304,11 +329,21 @@ def build_candidates(
         for i, a, b in requires_raw:
             hit = ((sa == a) | (sc_ == a)) & ((da == b) | (dc == b))
             requires.append(RequireRule(i, a, b, tuple(int(k) for k in np.flatnonzero(hit))))
-    options, memberships, option_coef, member_coef = build_pool_candidates(scenario, demands, objective, keep_all)
+    requires += programme.holding_rules(scenario, rows[idx][perm])
+    options, memberships, option_coef, member_coef = build_pool_candidates(scenario, demands, objective, keep_all, excluded)
     order = idx[perm]
     coefficients = {
         name: Coefficients(flow_coef[name][order], link_coef[name][order], member_coef[name], option_coef[name], peak_coef[name]) for name in flow_coef
     }
+    warnings = []
+    if scenario.progress:
+        warnings = programme.progress_warnings(
+            scenario,
+            set(zip(arcs["supply_stream"], arcs["demand_stream"])),
+            set(zip(memberships["facility"], memberships["demand_stream"])),
+            excluded,
+            lambda s, d: programme.not_generated(scenario, s, d),
+        )
     return Candidates(
         arcs,
         supply_slots,
@@ -322,6 +357,7 @@ def build_candidates(
         memberships,
         excluded,
         coefficients,
+        warnings,
     )
 
 
@@ -362,6 +398,12 @@ def _pairs_with_link_distance(
                 continue
             for j in dst:
                 out[(supplies[i].resource, demands[j].resource)].add((i, j))
+    return out
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
     return out
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from symbiosis.candidates.table import Candidates, RequireRule
+from symbiosis.candidates.table import Candidates
 
 
 @dataclass
@@ -74,7 +74,7 @@ def subset(c: Candidates, arcs: np.ndarray, options: np.ndarray, memberships: np
     local = {int(a): i for i, a in enumerate(arcs)}
     # A part holds all of a rule's arcs; a fixed network (``analysis.fixed``) may hold only those built.
     requires = [
-        RequireRule(r.index, r.source, r.target, tuple(local[a] for a in r.arcs if a in local))
+        replace(r, arcs=tuple(local[a] for a in r.arcs if a in local))
         for r in c.requires
         if any(a in local for a in r.arcs)
     ]

@@ -9,12 +9,16 @@ import pandas as pd
 
 from symbiosis import economics, measures
 from symbiosis.candidates.table import MEMBERSHIP_COLUMNS, OPTION_COLUMNS
-from symbiosis.schema import Scenario, Stream
+from symbiosis.schema import HOLDING_STAGES, Scenario, Stream
 from symbiosis.types import WEIGHTED, Objective
 
 
 def build_pool_candidates(
-    scenario: Scenario, demands: list[Stream], objective: Objective = WEIGHTED, keep_all: bool = False
+    scenario: Scenario,
+    demands: list[Stream],
+    objective: Objective = WEIGHTED,
+    keep_all: bool = False,
+    excluded: dict[tuple[str, str], str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Size options of every facility, the demand streams that may join it, and every measure's
     coefficients of each option and membership (``symbiosis.measures``), by measure.
@@ -25,6 +29,11 @@ def build_pool_candidates(
     cost_eur_per_unit - t_{d,f}) Q_d - g_{d,f}), its CO2 (``economics.member_terms``) or
     another measure the objective asks for. ``keep_all`` keeps the memberships that
     cannot add to it too (a fixed network's members).
+
+    The stage of a membership (progress.csv, a facility and a demand stream) decides too:
+    a ``rejected`` one is no candidate, an ``agreed`` or ``realised`` one is held (kept,
+    and joined in every network: ``required``). ``excluded`` receives why a membership
+    that a progress row names is no candidate.
     """
     st = scenario.settings
     companies = scenario.company_by_id
@@ -64,15 +73,26 @@ def build_pool_candidates(
         lon = np.array([companies[d.company].lon for d in cands])
         dist = economics.distance_km(np.full(len(cands), f.lat), np.full(len(cands), f.lon), lat, lon, st)
         for d, km in zip(cands, dist.tolist()):
+            row = scenario.progress_index.membership_row(f.id, d.id) if scenario.progress else None
+            stage = scenario.progress[row].stage if row is not None else "proposed"
             link = scenario.link_index.membership(f.id, d)
             if link is not None and link.distance_km is not None:
                 km = link.distance_km
             if km > f.max_distance_km:
+                if row is not None and excluded is not None:
+                    excluded[(f.id, d.id)] = f"{d.company} lies {km:.3f} km from the facility, beyond its {f.max_distance_km:g} km"
+                continue
+            if stage == "rejected":
+                if excluded is not None:
+                    excluded[(f.id, d.id)] = "rejected"
                 continue
             terms = economics.member_terms(st, resource, d, f, km, link)
             value, co2 = terms.value_eur_per_year, terms.co2_t_per_year
             coef = measures.member_coefficients(measures.MemberFacts(st, resource, d, float(km), terms))
-            if not keep_all and not helps[f.id] and not measures.of_use(objective, st, {m: np.array([v]) for m, v in coef.items()})[0]:
+            held = stage in HOLDING_STAGES
+            if not keep_all and not held and not helps[f.id] and not measures.of_use(objective, st, {m: np.array([v]) for m, v in coef.items()})[0]:
+                if row is not None and excluded is not None:
+                    excluded[(f.id, d.id)] = f"it can never pay: joining is worth {value:,.2f} EUR/yr before the facility's cost"
                 continue
             member_coef.append(coef)
             members.append(
@@ -85,6 +105,8 @@ def build_pool_candidates(
                     "cost_eur_per_unit": f.cost_eur_per_unit,
                     "value_eur_per_year": value,
                     "co2_t_per_year": co2,
+                    "stage": stage,
+                    "required": held,
                 }
             )
     opt = pd.DataFrame(options, columns=OPTION_COLUMNS)

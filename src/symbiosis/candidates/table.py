@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from symbiosis.errors import InputWarning
+
 ARC_COLUMNS = [
     "supply_stream",
     "demand_stream",
@@ -27,6 +29,10 @@ ARC_COLUMNS = [
     "peak",
     "min_flow",
     "required",
+    "route",  # the legal route of a waste exchange: '' (none needed), 'permit' or a route id (DESIGN.md section 4g)
+    "lead_time_months",
+    "one_off_eur",  # its pipe (capex x 1000 x d) and its route's one-off: what starting it costs, once
+    "stage",  # from progress.csv; 'proposed' where no row names it
 ]
 
 
@@ -40,17 +46,25 @@ MEMBERSHIP_COLUMNS = [
     "cost_eur_per_unit",
     "value_eur_per_year",
     "co2_t_per_year",
+    "stage",
+    "required",  # held by an agreed or realised progress row
 ]
 
 
 @dataclass(frozen=True)
 class RequireRule:
-    """A ``require`` rule and the arcs that can satisfy it."""
+    """A ``require`` rule and the arcs that can satisfy it: a row of rules.csv, or an agreed or realised row of progress.csv."""
 
-    index: int  # position in scenario.rules
+    index: int  # position in scenario.rules (or scenario.progress)
     source: str
     target: str
     arcs: tuple[int, ...]
+    table: str = "rules"  # or "progress": a stage that holds the link, never dropped to explain a clash
+
+    @property
+    def held(self) -> bool:
+        """True for a link held by its stage (agreed or realised)."""
+        return self.table == "progress"
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,7 @@ class Candidates:
     memberships: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMBERSHIP_COLUMNS))
     excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # traced pairs -> why dropped
     coefficients: dict[str, Coefficients] = field(default_factory=dict)  # measure -> its coefficients
+    warnings: list[InputWarning] = field(default_factory=list)  # progress rows that name no candidate
 
     def __len__(self) -> int:
         return len(self.arcs)

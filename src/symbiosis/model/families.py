@@ -212,3 +212,14 @@ def add_member_takes_no_exchange(m: pyo.ConcreteModel, c: Candidates, h: Exchang
     into = list(c.arcs["demand_stream"])
     keys = [a for a, d in enumerate(into) if d in by_demand]
     m.member_takes_no_exchange = pyo.Constraint(keys, rule=lambda _m, a: _m.y[a] + sum(_m.w[j] for j in by_demand[into[a]]) <= 1)
+
+
+@family("hold_membership")
+def add_hold_membership(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
+    """hold_membership[j]:  w_{d,f} = 1 for a membership held by its stage (agreed or realised, DESIGN.md section 4g).
+
+    Written w_{d,f} >= 1. An exchange held by its stage is a ``require`` row instead.
+    """
+    held = c.memberships["required"].to_numpy(dtype=bool) if "required" in c.memberships else []
+    keys = [j for j, v in enumerate(held) if v]
+    m.hold_membership = pyo.Constraint(keys, rule=lambda _m, j: _m.w[j] >= 1)

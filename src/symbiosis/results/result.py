@@ -19,6 +19,7 @@ import pandas as pd
 
 from symbiosis import economics, measures
 from symbiosis.candidates import Candidates, Decisions, Part
+from symbiosis.errors import sort_warnings
 from symbiosis.io.write.page import MapLayers
 from symbiosis.io.write.registry import Output, write_output
 from symbiosis.results.estimates import estimate_share
@@ -43,6 +44,13 @@ MATCH_COLUMNS = [
     "co2_avoided_t_per_year",
     *(m.column for m in measures.others()),  # one column per measure beyond savings and CO2 (contract section 4d)
     *PRICE_BAND_COLUMNS,
+    # From proposal to realised exchange (contract section 4g): the legal route of a waste exchange
+    # ('' none needed, 'permit', or a route id), its lead time, what starting the match costs once
+    # (pipe and route; a pool's capex is its facility's, in facilities.csv), and its stage.
+    "route",
+    "lead_time_months",
+    "one_off_eur",
+    "stage",
 ]
 FLOW_COLUMNS = ["supply_stream", "demand_stream", "slot", "quantity"]
 COMPANY_COLUMNS = [
@@ -67,6 +75,7 @@ FACILITY_COLUMNS = [
     "peak_load",
     "cost_eur_per_year",
     "surplus_eur_per_year",
+    "capex_eur",  # the size option's capex, paid once when the facility is built (the roadmap's one-off)
 ]
 ZERO = 1e-9  # flows below this are solver noise
 
@@ -285,7 +294,7 @@ def build_result(
         build_seconds=build_seconds,
         solve_seconds=solution.solve_seconds,
         problems=list(problems or []),
-        warnings=[w.to_json() for w in scenario.warnings],
+        warnings=[w.to_json() for w in sort_warnings([*scenario.warnings, *candidates.warnings])],
         settings=st.model_dump(mode="json"),
         resources={r.id: {"family": r.family.value, "unit": r.unit, "pricing": r.pricing.value} for r in scenario.resources},
         shapley_max_std_error_eur=shapley_error if st.allocation == "shapley" else None,
@@ -352,6 +361,10 @@ def _exchanges(scenario: Scenario, candidates: Candidates, decisions: Decisions)
                 "unit": resources[row["resource"]].unit,
                 "distance_km": float(row["distance_km"]),
                 **{measures.MEASURES[m].column: values[m][a] for m in measures.MEASURES},
+                "route": row["route"],
+                "lead_time_months": float(row["lead_time_months"]),
+                "one_off_eur": float(row["one_off_eur"]),
+                "stage": row["stage"],
             }
         )
         slot_names = candidates.slots[row["supply_stream"]]
@@ -367,6 +380,9 @@ def _pools(
     """Member rows, facility rows and per-slot loads of the facilities built."""
     st = scenario.settings
     facilities = {f.id: f for f in reversed(scenario.facilities)}  # the first option names the site
+    sizes: dict[str, list[Any]] = defaultdict(list)  # a facility's size options, in order (option k is the k-th row)
+    for f in scenario.facilities:
+        sizes[f.id].append(f)
     options = c.options
     mem = c.memberships
     resources = scenario.resource_by_id
@@ -428,6 +444,10 @@ def _pools(
                     "distance_km": float(r["distance_km"]),
                     "savings_eur_per_year": share,
                     **{measures.MEASURES[m].column: v[i] for m, v in other.items()},
+                    "route": "",
+                    "lead_time_months": 0.0,
+                    "one_off_eur": 0.0,
+                    "stage": r["stage"],
                 }
             )
         load = np.sum(loads, axis=0) if loads else np.zeros(len(scenario.slots(site.resource)))
@@ -442,6 +462,7 @@ def _pools(
                 "peak_load": float(load.max()) if len(load) else 0.0,
                 "cost_eur_per_year": fixed + site.cost_eur_per_unit * served,
                 "surplus_eur_per_year": surplus,
+                "capex_eur": float(sizes[fid][int(options.iloc[o]["option"])].capex_eur),
                 "members": ";".join(r["demand_stream"] for r in rows),
             }
         )

@@ -12,7 +12,8 @@ README) and are read once. A code is kept as the analyst wrote it; ``nace_code``
   ``15 01 01`` or ``150101``; a trailing ``*`` marks a hazardous entry.
 
 ``code_problems`` checks the columns of a scenario (a code that does not exist, with
-the nearest one; a ``*`` on an entry that is not hazardous) and ``code_warnings`` the
+the nearest one; a ``*`` on an entry that is not hazardous; a permit's code or chapter
+prefix, ``ewc_prefix``) and ``code_warnings`` the
 legal but suspect uses (a hazardous entry written without its ``*``; ``ewc`` on a
 stream whose resource is not a material; ``legal_status`` without ``ewc``).
 """
@@ -34,6 +35,7 @@ Origin = Mapping[str, tuple[str, Sequence[int | None]]]
 
 _NACE = re.compile(r"^(?:([A-Ua-u])\s*)?(\d{2}(?:\.\d{1,2})?)?$")
 _EWC = re.compile(r"^(\d{2})[ .]?(\d{2})[ .]?(\d{2})\s*(\*?)$")
+_EWC_PREFIX = re.compile(r"^(\d{2})(?:[ .]?(\d{2}))?$")
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,47 @@ def _nearest_ewc(digits: str) -> WasteEntry:
     return min(entries, key=lambda e: (abs(int(e.digits.replace(" ", "")) - value), e.digits))
 
 
+def ewc_prefix(text: str) -> str | None:
+    """What a permit's ``ewc`` cell covers, as the start of an entry's code: ``15`` (a chapter), ``15 01``
+    (a sub-chapter) or ``15 01 01`` (one entry); None when the cell names none of the list's."""
+    shown = text.strip()
+    entry = _EWC.match(shown)
+    if entry is not None:
+        found = ewc_entry(shown)
+        return None if found is None else found.digits
+    m = _EWC_PREFIX.match(shown)
+    if m is None:
+        return None
+    code = m.group(1) if m.group(2) is None else f"{m.group(1)} {m.group(2)}"
+    return code if code in waste_headings() else None
+
+
+def ewc_prefix_problem(text: str) -> str | None:
+    """Why a permit's ``ewc`` cell names no entry, sub-chapter or chapter of the List of Waste; None when it does."""
+    shown = text.strip()
+    if _EWC.match(shown) is not None:
+        return ewc_problem(shown)
+    if ewc_prefix(shown) is not None:
+        return None
+    m = _EWC_PREFIX.match(shown)
+    if m is None:
+        return (
+            f"'{shown}' is not an EWC code or prefix (an entry '15 01 01', a sub-chapter '15 01' or a chapter '15' of the List of Waste)"
+        )
+    code = m.group(1) if m.group(2) is None else f"{m.group(1)} {m.group(2)}"
+    level = "chapter" if m.group(2) is None else "sub-chapter"
+    near = sorted(h for h in waste_headings() if len(h) == len(code))
+    near = [h for h in near if h[:2] == code[:2]] or near  # a sub-chapter of the same chapter first
+    nearest = min(near, key=lambda h: (abs(int(h.replace(" ", "")) - int(code.replace(" ", ""))), h)) if near else ""
+    hint = f"; the nearest is {nearest} ({waste_headings()[nearest]})" if nearest else ""
+    return f"'{shown}': the List of Waste has no {level} {code}{hint}"
+
+
+def covers(prefix: str, entry_digits: str) -> bool:
+    """True when a permit's prefix (``ewc_prefix``) covers an entry (``15 01 01``)."""
+    return entry_digits.startswith(prefix)
+
+
 # --------------------------------------------------------------------------- scenario checks
 
 
@@ -230,6 +273,11 @@ def code_problems(tables: Mapping[str, Sequence[Any]], origin: Origin) -> list[P
             what = ewc_problem(s.ewc)
             if what is not None:
                 out.append(Problem(sfile, srows[i], "ewc", what))
+    pfile, prows = origin["permits"]
+    for i, p in enumerate(tables["permits"]):
+        what = ewc_prefix_problem(p.ewc)
+        if what is not None:
+            out.append(Problem(pfile, prows[i], "ewc", what))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any, Literal, Self, get_args
 
@@ -10,7 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from symbiosis.schema.references import REFERENCES
 
 FORMAT_VERSION = 1
-TABLES = ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links", "uncertainty")
+TABLES = (
+    "companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links", "uncertainty",
+    "permits", "routes", "progress",
+)
 REQUIRED_TABLES = ("companies", "resources", "streams")
 FLAT_SLOT = "year"
 
@@ -184,10 +188,17 @@ class Stream(_Strict):
     temperature_c: float | None = Field(None, ge=-273.15, le=MAX_TEMPERATURE_C, description="Supply: delivered; demand: required")
     profile: str | None = Field(None, min_length=1, max_length=MAX_ID_LENGTH, description="Profile id; none means flat")
     min_quantity: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Smallest exchange worth making, per year (volume only)")
-    # Turn 3: codes checked in schema.codes; legal_status is validated only (its use is section 4g's).
+    # Turn 3: codes checked in schema.codes; legal_status decides the route of a waste exchange (symbiosis.legal).
     ewc: str | None = Field(None, min_length=1, max_length=20, description="List of Waste entry, 15 01 01 or 150101; a trailing * marks a hazardous entry")
     legal_status: Literal["waste", "by_product", "end_of_waste"] | None = Field(None, description="With ewc: waste (the default), by_product or end_of_waste")
     source: str | None = Field(None, min_length=1, max_length=500, description="Where the figures come from: measured (the default), estimated: <coefficient id>, or free text")
+
+    @property
+    def status(self) -> str | None:
+        """The legal status of a stream with an ``ewc`` code: its ``legal_status``, else waste; None without a code."""
+        if self.ewc is None:
+            return None
+        return self.legal_status or "waste"
 
     @property
     def estimated(self) -> bool:
@@ -265,6 +276,66 @@ class Uncertainty(_Strict):
     )
 
 
+LEGAL_STATUSES = ("waste", "by_product", "end_of_waste")
+LegalStatus = Literal["waste", "by_product", "end_of_waste"]
+# The stages of a match over a programme (DESIGN.md section 4g), in order.
+STAGES = ("proposed", "studied", "agreed", "realised", "rejected")
+Stage = Literal["proposed", "studied", "agreed", "realised", "rejected"]
+HOLDING_STAGES = frozenset({"agreed", "realised"})  # hold the link: a require that cannot be dropped
+PERMIT = "permit"  # the `route` of a match whose receiver's permit covers the code (no route id may take it)
+_SINCE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class Permit(_Strict):
+    """A receiver's environmental permit for a List-of-Waste code or a chapter prefix (permits.csv, DESIGN.md section 4g)."""
+
+    company: str = Id
+    ewc: str = Field(min_length=1, max_length=20, description="An entry (15 01 01 or 150101, with its * if hazardous) or a prefix: a chapter (15) or sub-chapter (15 01)")
+
+
+class Route(_Strict):
+    """A way to change the legal status of a waste exchange, with its cost and lead time (routes.csv, DESIGN.md section 4g)."""
+
+    route: str = Id
+    from_legal_status: LegalStatus = Field(description="The legal status the route starts from: waste, by_product or end_of_waste")
+    to_legal_status: LegalStatus = Field(description="The status after it; waste to waste is a change of the receiver's permit")
+    one_off_eur: float = Field(0.0, ge=0, le=MAX_AMOUNT, description="Paid once per exchange (annualised by the CRF in F_a)")
+    yearly_eur: float = Field(0.0, ge=0, le=MAX_AMOUNT, description="Paid every year per exchange")
+    lead_time_months: float = Field(0.0, ge=0, le=1200, description="Months before the exchange can start")
+    source: str | None = Field(None, min_length=1, max_length=2000, description="Where the figures come from, or EST with the reasoning")
+
+    @field_validator("route")
+    @classmethod
+    def _not_permit(cls, value: str) -> str:
+        if value == PERMIT:
+            raise ValueError(f"'{PERMIT}' names a receiver's permit in the outputs; give the route another id")
+        return value
+
+
+class Progress(_Strict):
+    """The stage a match has reached (progress.csv, DESIGN.md section 4g); source and target as in rules.csv, or a facility and a demand stream."""
+
+    source: str = Id
+    target: str = Id
+    stage: Stage = Field(description="proposed, studied, agreed, realised or rejected")
+    since: str | None = Field(None, max_length=10, description="Since when: YYYY-MM-DD, YYYY-MM or YYYY")
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value).strip()  # a date from YAML or a workbook
+        if not _SINCE.match(text):
+            raise ValueError(f"expected a date YYYY-MM-DD (or YYYY-MM, YYYY), got {text[:40]!r}")
+        return text
+
+
 RECORD_MODELS: dict[str, type[_Strict]] = {
     "companies": Company,
     "resources": Resource,
@@ -275,7 +346,10 @@ RECORD_MODELS: dict[str, type[_Strict]] = {
     "facilities": Facility,
     "links": Link,
     "uncertainty": Uncertainty,
+    "permits": Permit,
+    "routes": Route,
+    "progress": Progress,
 }
 
 # One row of any table.
-Record = Company | Resource | Stream | ProfilePoint | Substitution | Rule | Facility | Link | Uncertainty
+Record = Company | Resource | Stream | ProfilePoint | Substitution | Rule | Facility | Link | Uncertainty | Permit | Route | Progress

@@ -45,6 +45,9 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("links", "source", (STREAM, COMPANY, FACILITY)),
     Reference("links", "target", (STREAM, COMPANY)),
     Reference("uncertainty", "stream", (STREAM,)),
+    Reference("permits", "company", (COMPANY,)),
+    Reference("progress", "source", (COMPANY, STREAM, FACILITY)),
+    Reference("progress", "target", (COMPANY, STREAM)),
 )
 
 # Text that names a company in words: the column, and the column of the same record
@@ -75,4 +78,7 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
     "facilities": ("id", "capacity"),
     "links": ("source", "target", "resource"),
     "uncertainty": ("stream", "field"),
+    "permits": ("company", "ewc"),
+    "routes": ("route",),
+    "progress": ("source", "target"),
 }

@@ -37,15 +37,19 @@ from symbiosis.errors import InputWarning, Problem, ScenarioError, sort_warnings
 from symbiosis.schema.checks import cross_check, slot_sets, stale_uncertainty, uncertainty_problems
 from symbiosis.schema.codes import code_problems, code_warnings
 from symbiosis.schema.links import LinkIndex, build_index
+from symbiosis.schema.programme import PermitIndex, ProgressIndex, permit_index, programme_problems, programme_warnings, progress_index
 from symbiosis.schema.records import (
     REQUIRED_TABLES,
     TABLES,
     Company,
     Facility,
     Link,
+    Permit,
     Pricing,
     ProfilePoint,
+    Progress,
     Resource,
+    Route,
     Rule,
     Stream,
     Substitution,
@@ -78,6 +82,10 @@ class Scenario(_Strict):
     facilities: tuple[Facility, ...] = ()
     links: tuple[Link, ...] = ()
     uncertainty: tuple[Uncertainty, ...] = ()  # ranges for the sweep; solve ignores them
+    # The legal route of waste exchanges and the stage of each match (DESIGN.md section 4g).
+    permits: tuple[Permit, ...] = ()
+    routes: tuple[Route, ...] = ()
+    progress: tuple[Progress, ...] = ()
     settings: Settings = Settings()
 
     # Set by the validator: where each table came from and each record's row (for
@@ -105,13 +113,14 @@ class Scenario(_Strict):
         problems += slot_problems
         problems += uncertainty_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         problems += code_problems(tables, rows)
+        problems += programme_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         reader_warnings = tuple(context.get("warnings", self._reader_warnings))
         # A range that no longer fits its stream (a price edited since) never blocks a solve, which ignores ranges; a sweep refuses it.
         stale = [
             InputWarning(p.file, p.row, p.column, f"{p.message} (a solve ignores the range; a sweep refuses it)")
             for p in stale_uncertainty(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         ]
-        found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows, self.settings), *code_warnings(tables, rows), *stale])
+        found = sort_warnings([*reader_warnings, *scenario_warnings(tables, rows, self.settings), *code_warnings(tables, rows), *programme_warnings(tables, rows), *stale])
         if problems:
             raise ScenarioError(problems, found)
         self._origin = {t: (file, tuple(numbers)) for t, (file, numbers) in origin.items()}
@@ -137,6 +146,9 @@ class Scenario(_Strict):
         name: str = "in-memory scenario",
         links: Any = None,
         uncertainty: Any = None,
+        permits: Any = None,
+        routes: Any = None,
+        progress: Any = None,
     ) -> Scenario:
         """Build a scenario from pandas DataFrames or lists of dicts, with no files."""
         given = {
@@ -149,6 +161,9 @@ class Scenario(_Strict):
             "facilities": facilities,
             "links": links,
             "uncertainty": uncertainty,
+            "permits": permits,
+            "routes": routes,
+            "progress": progress,
         }
         tables = {
             t: RawTable(f"<{t}>", [(i + 1, r) for i, r in enumerate(records_from_object(value))])
@@ -285,6 +300,16 @@ class Scenario(_Strict):
     def link_index(self) -> LinkIndex:
         """The rows of links.csv by what they name (see ``symbiosis.schema.links``)."""
         return build_index(self.links, set(self.company_by_id), self.stream_by_id, self.facilities)[0]
+
+    @cached_property
+    def permit_index(self) -> PermitIndex:
+        """The receivers' permits by company (see ``symbiosis.schema.programme``)."""
+        return permit_index(self.permits)
+
+    @cached_property
+    def progress_index(self) -> ProgressIndex:
+        """The progress rows by what they name (see ``symbiosis.schema.programme``)."""
+        return progress_index(self.progress, {f.id for f in self.facilities})
 
     @cached_property
     def profile_values(self) -> dict[str, dict[str, float]]:

@@ -34,7 +34,7 @@ SCENARIO = "scenario.json"
 TABLES = ("matches", "flows", "companies", "facilities", "facility_loads")
 # The columns of each table that hold ids or text.
 TEXT: dict[str, tuple[str, ...]] = {
-    "matches": ("kind", "source", "target", "supply_stream", "demand_stream", "resource", "unit"),
+    "matches": ("kind", "source", "target", "supply_stream", "demand_stream", "resource", "unit", "route", "stage"),
     "flows": ("supply_stream", "demand_stream", "slot"),
     "companies": ("company", "name"),
     "facilities": ("facility", "name", "resource", "members"),

@@ -141,6 +141,25 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
         "co2_kg_per_unit": "transport CO2 per supply unit (facility row: per unit of the member's quantity); empty: computed",
         "fixed_cost_eur_per_year": "replaces the link's fixed cost (an existing pipe: 0); facility row: yearly membership cost",
     },
+    "permits": {
+        "company": "company id of a receiver",
+        "ewc": "a List of Waste entry its environmental permit covers (15 01 01), or a sub-chapter (15 01) or chapter (15)",
+    },
+    "routes": {
+        "route": "route id, unique (e.g. grondstofverklaring)",
+        "from_legal_status": "waste (only an exchange of waste needs a route)",
+        "to_legal_status": "by_product, end_of_waste, or waste for a change of the receiver's permit",
+        "one_off_eur": ">= 0, paid once per exchange (annualised by the CRF in the exchange's fixed cost)",
+        "yearly_eur": ">= 0, paid every year per exchange",
+        "lead_time_months": ">= 0, months before the exchange can start",
+        "source": "where the figures come from, or EST with your reasoning",
+    },
+    "progress": {
+        "source": "company or supply stream id (as in rules), or a facility id for a pool membership",
+        "target": "company or demand stream id (a demand stream for a membership)",
+        "stage": "proposed, studied, agreed, realised or rejected; agreed and realised hold the link, rejected forbids it",
+        "since": "optional date YYYY-MM-DD",
+    },
 }
 SETTING_HELP: dict[str, str] = {
     "annualisation.rate": "discount rate per year for annualising investments",
