@@ -100,6 +100,19 @@ def test_summary(case: Path):
         )
 
 
+PROGRAMME_KEYS = ("route", "lead_time_months", "one_off_eur", "stage")  # contract section 4g
+
+
+def _programme_columns(case: Path, what: str, row: object, entry: dict) -> None:
+    """The route, lead time, one-off cost and stage given in an expected match or pool entry equal the row's."""
+    for key in PROGRAMME_KEYS:
+        if key in entry:
+            got = row[key]  # type: ignore[index]
+            want = entry[key]
+            ok = got == want if isinstance(want, str) else float(got) == approx(want)
+            assert ok, f"{case.name}: {what} {key} {got!r}, expected {want!r}; see {readme(case)}"
+
+
 def _measure_columns(case: Path, what: str, row: object, entry: dict) -> None:
     """Every measure column given in an expected match or pool entry equals the row's."""
     for name, value in entry.items():
@@ -132,6 +145,7 @@ def test_exchanges(case: Path):
             f"{case.name}: {pair} savings {row['savings_eur_per_year']!r}, expected {m['savings_eur_per_year']!r}; see {readme(case)}"
         )
         _measure_columns(case, pair, row, m)
+        _programme_columns(case, pair, row, m)
 
 
 @pytest.mark.parametrize("case", [p for p in params() if "pools" in expected(p.values[0])])
@@ -152,6 +166,7 @@ def test_pools(case: Path):
             f"expected {m['savings_eur_per_year']!r}; see {readme(case)}"
         )
         _measure_columns(case, f"membership {m['demand_stream']} in {m['facility']}", rows.iloc[0], m)
+        _programme_columns(case, f"membership {m['demand_stream']} in {m['facility']}", rows.iloc[0], m)
 
 
 @pytest.mark.parametrize("case", [p for p in params() if "price_bands" in expected(p.values[0])])

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from symbiosis import economics, measures
+from symbiosis import economics, legal, measures
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.marker import MARKER, changed, read_marker
-from symbiosis.schema import Direction, Pricing, Scenario, Settings
+from symbiosis.schema import HOLDING_STAGES, Direction, Link, Pricing, Scenario, Settings, Stream, Transport
 from symbiosis.types import Status
 
 REL = 1e-6
@@ -68,11 +68,11 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
         return report  # nothing to check: no solution was reported
     matches, flows, companies_out = files.matches, files.flows, files.companies
     streams = scenario.stream_by_id
-    companies = scenario.company_by_id
     resources = scenario.resource_by_id
     ratios = {(s.supply_resource, s.demand_resource): s.ratio for s in scenario.substitutions}
 
     exchanges = matches[matches["kind"] == "exchange"]
+    programme_columns = _programme_columns(matches, v)
     report.n_matches = len(matches)
     report.n_flows = len(flows)
     flow_map: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
@@ -99,36 +99,20 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             v.append(f"{tag}: source/target {r.source}/{r.target} are not the streams' companies {s.company}/{d.company}")
         if s.company == d.company:
             v.append(f"{tag}: a company cannot exchange with itself")
-        rs, rd = resources[s.resource], resources[d.resource]
-        rho = 1.0 if s.resource == d.resource else ratios.get((s.resource, d.resource))
-        if rho is None:
-            v.append(f"{tag}: resource {s.resource} cannot serve {d.resource} (no substitution)")
+        pair = _pair(scenario, s, d, ratios)
+        v += [f"{tag}: {why}" for why in pair.refused]
+        if pair.skip or pair.rho is None:
             continue
-        if rs.pricing is not rd.pricing:
-            v.append(f"{tag}: a {rs.pricing.value} supply cannot serve a {rd.pricing.value} demand")
-        cs, cd = companies[s.company], companies[d.company]
-        link = scenario.link_index.exchange(s, d)
-        dist = float(economics.distance_km(cs.lat, cs.lon, cd.lat, cd.lon, st))
-        if link is not None and link.distance_km is not None:
-            dist = link.distance_km  # links.csv replaces the distance everywhere
-        max_km = rs.max_distance_km if rs.max_distance_km is not None else st.max_distance_km
-        if dist > max_km * (1 + 1e-9):
-            v.append(f"{tag}: distance {dist:.3f} km exceeds the limit {max_km} km")
+        rs, rd = resources[s.resource], resources[d.resource]
+        rho, dist, cop, link, route = pair.rho, pair.distance_km, pair.cop, pair.link, pair.route
         if not _close(dist, float(r.distance_km)):
             v.append(f"{tag}: distance_km {r.distance_km} but the coordinates (and links.csv) give {dist:.6f}")
-        cop = math.nan
-        if s.temperature_c is not None and d.temperature_c is not None and s.temperature_c < d.temperature_c + st.heat_approach_c:
-            if st.heat_pump is None:
-                v.append(f"{tag}: supply at {s.temperature_c} C is too cold for {d.temperature_c} C and no heat pump is set")
-                continue
-            cop = float(economics.heat_pump_cop(s.temperature_c, d.temperature_c, st.heat_approach_c, st.heat_pump))
-            if math.isnan(cop):
-                v.append(f"{tag}: no heat pump can lift {s.temperature_c} C to {d.temperature_c} C")
-                continue
-        for rule in scenario.rules:
-            if rule.rule == "forbid" and rule.source in (s.id, s.company) and rule.target in (d.id, d.company):
-                v.append(f"{tag}: forbidden by rule forbid {rule.source} -> {rule.target}")
-        terms = economics.pair_terms(st, rs, s, d, rho, dist, cop, link)
+        if programme_columns:
+            pipe = (rs.pipe_capex_eur_per_m or 0.0) if rs.transport is Transport.pipe else 0.0
+            given = link is not None and link.fixed_cost_eur_per_year is not None
+            one_off = float(economics.exchange_one_off_eur(pipe, dist, given, route.one_off_eur))
+            _check_programme_row(r, tag, route.route, route.lead_time_months, one_off, scenario.progress_index.stage_of(s, d), v)
+        terms = economics.pair_terms(st, rs, s, d, rho, dist, cop, link, route.yearly_eur)
         slots = scenario.slots(s.resource)
         per_slot = flow_map.get((s.id, d.id), {})
         unknown = set(per_slot) - set(slots)
@@ -196,6 +180,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
 
     _check_price_bands(matches, {k: (want["savings_eur"], arc_info[k]["qty"]) for k, want in values.items()}, streams, v)
 
+    _check_holds(scenario, set(arc_info), set(zip(matches.loc[matches["kind"] == "pool", "source"], matches.loc[matches["kind"] == "pool", "demand_stream"])), ratios, v)
     for i, rule in enumerate(scenario.rules):
         if rule.rule == "require" and not any(
             rule.source in (k[0], streams[k[0]].company) and rule.target in (k[1], streams[k[1]].company) for k in arc_info
@@ -203,7 +188,7 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
             file, row = scenario.origin("rules", i)
             v.append(f"{file}: row {row}: require {rule.source} -> {rule.target} does not hold")
 
-    pool_shares, pool_totals = _check_pools(scenario, files.facilities, matches, {k[1] for k in arc_info}, columns, v)
+    pool_shares, pool_totals = _check_pools(scenario, files.facilities, matches, {k[1] for k in arc_info}, columns, v, programme_columns)
 
     # Allocation to companies and the totals.
     alloc: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(measures.MEASURES, 0.0))
@@ -223,7 +208,8 @@ def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
     standalone: dict[str, float] = defaultdict(float)
     for s in scenario.streams:
         standalone[s.company] += economics.standalone_cost(s.price_eur_per_unit, s.quantity)
-    has_require = any(r.rule == "require" for r in scenario.rules)
+    # A require rule, or a link held by its stage (agreed, realised), may keep a participant below zero.
+    has_require = any(r.rule == "require" for r in scenario.rules) or any(g.stage in HOLDING_STAGES for g in scenario.progress)
     company_columns = _measure_columns(companies_out, "companies.csv", v)
     seen = set()
     for r in companies_out.itertuples(index=False):
@@ -332,7 +318,7 @@ def _check_price_bands(matches: pd.DataFrame, recomputed: dict[tuple[str, str], 
 
 
 def _check_pools(
-    scenario: Scenario, built: pd.DataFrame, matches: pd.DataFrame, exchange_demands: set[str], columns: list[str], v: list[str]
+    scenario: Scenario, built: pd.DataFrame, matches: pd.DataFrame, exchange_demands: set[str], columns: list[str], v: list[str], programme_columns: bool = False
 ) -> tuple[dict[tuple[str, str], dict[str, float]], dict[str, float]]:
     """Check facilities and memberships; return each member's figures by measure and the pools' totals by measure,
     recomputed from the inputs (money: each built pool's surplus)."""
@@ -380,6 +366,12 @@ def _check_pools(
             v.append(f"{tag}: a pool member takes no exchanges, but {d.id} takes one")
         if not _close(float(r.quantity), d.quantity, d.quantity):
             v.append(f"{tag}: quantity {r.quantity} but the stream's is {d.quantity}")
+        row = scenario.progress_index.membership_row(site.id, d.id)
+        stage = scenario.progress[row].stage if row is not None else None
+        if stage == "rejected":
+            v.append(f"{tag}: rejected in progress.csv, but taken")
+        if programme_columns:
+            _check_programme_row(r, tag, "", 0.0, 0.0, stage, v)
     for fac in built.itertuples(index=False):
         fid = fac.facility
         tag = f"facilities.csv: {fid}"
@@ -399,6 +391,10 @@ def _check_pools(
             v.append(f"{tag}: capacity {fac.capacity} at cost {fac.cost_eur_per_year} is none of the facility's size options")
             continue
         capacity, fixed, option = chosen[0]
+        if "capex_eur" not in built.columns:
+            v.append(f"{tag}: facilities.csv has no column 'capex_eur'")
+        elif not _close(option.capex_eur, float(fac.capex_eur), option.capex_eur):
+            v.append(f"{tag}: capex_eur {fac.capex_eur} but the size option built costs {option.capex_eur}")
         loads = [scenario.slot_quantities(streams[r.demand_stream]) for r in members]
         load = np.sum(loads, axis=0) if loads else np.zeros(1)
         for slot, value in zip(scenario.slots(site.resource), load):
@@ -440,3 +436,116 @@ def _check_pools(
     for fid in set(pools["source"]) - set(built["facility"]):
         v.append(f"matches.csv: pool {fid} has members but is not in facilities.csv")
     return shares, totals
+
+
+# --------------------------------------------------------------------------- the contract's rules for one pair, and the programme (section 4g)
+
+
+@dataclass(frozen=True)
+class PairFacts:
+    """What the contract says of one supply-demand pair, re-derived here without the candidate generator."""
+
+    refused: list[str]  # why the pair may not be an exchange
+    rho: float | None
+    distance_km: float
+    cop: float
+    link: Link | None
+    route: legal.LegalRoute
+    skip: bool  # its figures cannot be recomputed (no substitution, no heat pump that can make the lift)
+
+
+def _pair(scenario: Scenario, s: Stream, d: Stream, ratios: dict[tuple[str, str], float]) -> PairFacts:
+    """Eligibility of s -> d by the contract: resources, pricing, distance, temperature, forbid rules, legal route, stage."""
+    st = scenario.settings
+    rs, rd = scenario.resource_by_id[s.resource], scenario.resource_by_id[d.resource]
+    rho = 1.0 if s.resource == d.resource else ratios.get((s.resource, d.resource))
+    if rho is None:
+        return PairFacts([f"resource {s.resource} cannot serve {d.resource} (no substitution)"], None, math.nan, math.nan, None, legal.FREE, True)
+    out: list[str] = []
+    if rs.pricing is not rd.pricing:
+        out.append(f"a {rs.pricing.value} supply cannot serve a {rd.pricing.value} demand")
+    cs, cd = scenario.company_by_id[s.company], scenario.company_by_id[d.company]
+    link = scenario.link_index.exchange(s, d)
+    dist = float(economics.distance_km(cs.lat, cs.lon, cd.lat, cd.lon, st))
+    if link is not None and link.distance_km is not None:
+        dist = link.distance_km  # links.csv replaces the distance everywhere
+    max_km = rs.max_distance_km if rs.max_distance_km is not None else st.max_distance_km
+    if dist > max_km * (1 + 1e-9):
+        out.append(f"distance {dist:.3f} km exceeds the limit {max_km} km")
+    cop, skip = math.nan, False
+    if s.temperature_c is not None and d.temperature_c is not None and s.temperature_c < d.temperature_c + st.heat_approach_c:
+        if st.heat_pump is None:
+            out.append(f"supply at {s.temperature_c} C is too cold for {d.temperature_c} C and no heat pump is set")
+            skip = True
+        else:
+            cop = float(economics.heat_pump_cop(s.temperature_c, d.temperature_c, st.heat_approach_c, st.heat_pump))
+            if math.isnan(cop):
+                out.append(f"no heat pump can lift {s.temperature_c} C to {d.temperature_c} C")
+                skip = True
+    for rule in scenario.rules:
+        if rule.rule == "forbid" and rule.source in (s.id, s.company) and rule.target in (d.id, d.company):
+            out.append(f"forbidden by rule forbid {rule.source} -> {rule.target}")
+    route = legal.legal_route(s, rs.family, d.company, scenario.permit_index, scenario.routes, st)
+    if not route.allowed:
+        out.append(f"no legal route: {route.refused}")
+        route = legal.FREE
+    if scenario.progress_index.stage_of(s, d) == "rejected":
+        out.append("rejected in progress.csv, but taken")
+    return PairFacts(out, rho, dist, cop, link, route, skip)
+
+
+PROGRAMME_COLUMNS = ("route", "lead_time_months", "one_off_eur", "stage")
+
+
+def _programme_columns(matches: pd.DataFrame, v: list[str]) -> bool:
+    """True when matches.csv has the columns of section 4g; each one missing is a violation."""
+    missing = [c for c in PROGRAMME_COLUMNS if c not in matches.columns]
+    v += [f"matches.csv: has no column '{c}' (contract section 4g)" for c in missing]
+    return not missing
+
+
+def _check_programme_row(r: Any, tag: str, route: str, lead_time_months: float, one_off_eur: float, stage: str | None, v: list[str]) -> None:
+    """A match's route, lead time, one-off cost and stage (``proposed`` where no progress row names it)."""
+    if str(r.route) != route:
+        v.append(f"{tag}: route '{r.route}' but the permits and routes give '{route}'")
+    if not _close(lead_time_months, float(r.lead_time_months)):
+        v.append(f"{tag}: lead_time_months {r.lead_time_months} but its route takes {lead_time_months:g}")
+    if not _close(one_off_eur, float(r.one_off_eur), one_off_eur):
+        v.append(f"{tag}: one_off_eur {r.one_off_eur} but its pipe and route cost {one_off_eur:.6f} once")
+    want = stage or "proposed"
+    if str(r.stage) != want:
+        v.append(f"{tag}: stage '{r.stage}' but progress.csv gives '{want}'")
+
+
+def _check_holds(scenario: Scenario, arcs: set[tuple[str, str]], members: set[tuple[str, str]], ratios: dict[tuple[str, str], float], v: list[str]) -> None:
+    """Every agreed or realised progress row holds its link, where the link may be made at all."""
+    facilities = {f.id: f for f in reversed(scenario.facilities)}
+    streams = scenario.stream_by_id
+    index = scenario.progress_index
+    for i, g in enumerate(scenario.progress):
+        if g.stage not in HOLDING_STAGES:
+            continue
+        file, row = scenario.origin("progress", i)
+        if g.source in facilities:
+            f, d = facilities[g.source], streams.get(g.target)
+            if d is None or (g.source, g.target) in members:
+                continue
+            c = scenario.company_by_id[d.company]
+            km = float(economics.distance_km(f.lat, f.lon, c.lat, c.lon, scenario.settings))
+            link = scenario.link_index.membership(f.id, d)
+            if link is not None and link.distance_km is not None:
+                km = link.distance_km
+            if km <= f.max_distance_km * (1 + 1e-9):
+                v.append(f"{file}: row {row}: {g.stage} {g.source} -> {g.target} is held, but the membership is not in matches.csv")
+            continue
+        pairs = [
+            (s, d)
+            for s in scenario.streams
+            if s.direction is Direction.supply and g.source in (s.id, s.company)
+            for d in scenario.streams
+            if d.direction is Direction.demand and g.target in (d.id, d.company) and index.row_for(s, d) == i
+        ]
+        if any((s.id, d.id) in arcs for s, d in pairs):
+            continue
+        if any(s.company != d.company and not (p := _pair(scenario, s, d, ratios)).refused and not p.skip for s, d in pairs):
+            v.append(f"{file}: row {row}: {g.stage} {g.source} -> {g.target} is held, but no exchange of it is in matches.csv")

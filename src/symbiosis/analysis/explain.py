@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from symbiosis import economics
+from symbiosis import economics, legal
 from symbiosis.analysis.compare import match_changes
 from symbiosis.analysis.diagnose import exclusion_reasons, streams_of
 from symbiosis.analysis.optimise import optimise
@@ -61,6 +61,10 @@ class MatchExplanation:
     breakdown: list[tuple[str, float]]  # EUR/yr, adding up to the savings
     co2_breakdown: list[tuple[str, float]]  # t/yr
     break_even: list[BreakEven] = field(default_factory=list)
+    route: str = ""  # '' (none needed), 'permit' or the route id (DESIGN.md section 4g)
+    lead_time_months: float = 0.0
+    one_off_eur: float = 0.0
+    stage: str = "proposed"
 
 
 RESOURCE_MISMATCH = "cannot serve"  # the reason text of a pair of streams of unrelated resources
@@ -171,7 +175,8 @@ def _arc_terms(scenario: Scenario, c: Candidates, supply: str, demand: str) -> t
         x.ratio for x in scenario.substitutions if x.supply_resource == s.resource and x.demand_resource == d.resource
     )
     link = scenario.link_index.exchange(s, d)
-    terms = economics.pair_terms(scenario.settings, res, s, d, ratio, float(row["distance_km"]), float(row["heat_pump_cop"]), link)
+    route = legal.legal_route(s, res.family, d.company, scenario.permit_index, scenario.routes, scenario.settings)
+    terms = economics.pair_terms(scenario.settings, res, s, d, ratio, float(row["distance_km"]), float(row["heat_pump_cop"]), link, route.yearly_eur)
     return a, terms
 
 
@@ -184,6 +189,7 @@ LABELS = {
     "link_fixed_cost": "fixed cost of the link",
     "pipe_cost": "pipe (annualised capex)",
     "link_given_fixed_cost": "fixed cost of the link (links.csv)",
+    "legal_route": "legal route of the waste (CRF x one-off + yearly)",
     "co2_supply_route": "supplier's route today",
     "co2_demand_route": "buyer's route today",
     "co2_road_transport": "road transport",
@@ -226,9 +232,19 @@ def _explain_exchange(scenario: Scenario, matches: pd.DataFrame, row: pd.Series,
         key, "exchange", row["source"], row["target"], row["resource"], float(row["quantity"]), row["unit"], float(row["distance_km"]),
         float(row["savings_eur_per_year"]), float(row["co2_avoided_t_per_year"]), breakdown, co2,
     )
+    out.route, out.lead_time_months, out.one_off_eur, out.stage = _programme_of(row)
     if with_break_even:
         out.break_even = _exchange_break_even(scenario, supply, demand, res.transport, float(row["distance_km"]))
     return out
+
+
+def _programme_of(row: pd.Series) -> tuple[str, float, float, str]:
+    """A match's route, lead time, one-off cost and stage from matches.csv (a result of an earlier version has none)."""
+    def number(key: str) -> float:
+        value = row.get(key)
+        return 0.0 if value is None or pd.isna(value) else float(value)
+
+    return str(row.get("route", "") or ""), number("lead_time_months"), number("one_off_eur"), str(row.get("stage", "") or "proposed")
 
 
 def _yearly_flow(row: pd.Series) -> float:
@@ -251,6 +267,7 @@ def _explain_member(scenario: Scenario, row: pd.Series, key: str, with_break_eve
         key, "pool", facility, row["target"], row["resource"], float(row["quantity"]), row["unit"], float(row["distance_km"]),
         share, float(row["co2_avoided_t_per_year"]), breakdown, co2,
     )
+    out.stage = _programme_of(row)[3]
     if with_break_even:
         present = _member_present(facility, demand)
         out.break_even = [

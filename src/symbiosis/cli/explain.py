@@ -52,6 +52,9 @@ def _print_explanation(e: Any) -> None:
     for label, value in e.co2_breakdown:
         out.print(f"CO2 {label}: {value:,.2f} t/yr", highlight=False)
     out.print(f"CO2 avoided: {e.co2_avoided_t_per_year:,.2f} t/yr", highlight=False)
+    route = {"": "none needed", "permit": "the receiver's permit covers the code"}.get(e.route, e.route)
+    out.print(f"stage: {e.stage}; legal route: {route}" + (f", lead time {e.lead_time_months:g} months" if e.lead_time_months else "")
+              + (f"; one-off cost {e.one_off_eur:,.0f} EUR" if e.one_off_eur else ""), highlight=False)
     for b in e.break_even:
         if b.threshold is None:
             out.print(f"{b.parameter} ({b.stream}, now {b.current:,.4g} {b.unit}): {b.note}", highlight=False)

@@ -19,6 +19,7 @@ import pandas as pd
 from symbiosis.errors import OutputError
 from symbiosis.io.read.cells import escape_frame
 from symbiosis.io.write.folders import check_out_path, check_target, replace_folder
+from symbiosis.schema import TABLES
 
 SIGNIFICANT = 10
 __all__ = ["check_out_path", "check_target", "network_json", "replace_folder", "scenario_snapshot", "tidy", "write_bytes_atomic", "write_csv", "write_json"]
@@ -75,5 +76,5 @@ def scenario_snapshot(scenario: Any) -> dict[str, Any]:
     ``symbiosis explain`` re-solves from it.
     """
     data = scenario.model_dump(mode="json", exclude_none=True)
-    tables = {t: data[t] for t in ("companies", "resources", "streams", "profiles", "substitutions", "rules", "facilities", "links") if data[t]}
+    tables = {t: data[t] for t in TABLES if t != "uncertainty" and data[t]}  # a solve ignores the ranges
     return {"format": 1, "name": data["name"], "tables": tables, "settings": data["settings"]}
