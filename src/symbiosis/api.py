@@ -22,7 +22,8 @@ from symbiosis.analysis.pareto import Front
 from symbiosis.analysis.pareto import pareto as _pareto
 from symbiosis.analysis.sweep import SweepResult
 from symbiosis.analysis.sweep import sweep as _sweep
-from symbiosis.errors import SettingsError
+from symbiosis.candidates import build_candidates
+from symbiosis.errors import InputWarning, SettingsError
 from symbiosis.io.read import load_scenario, read_scenario
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import check_target
@@ -60,6 +61,7 @@ __all__ = [
     "load_scenario",
     "merge",
     "pareto",
+    "programme_warnings",
     "run_baseline",
     "solve",
     "sweep",
@@ -103,6 +105,13 @@ def solve(
     if left_out:
         sc = _without(sc, left_out).scenario
     return optimise(sc, progress, objective=goal, scheduler=scheduler)
+
+
+def programme_warnings(scenario: Scenario) -> tuple[InputWarning, ...]:
+    """The warnings about progress.csv that need the candidates: rows naming no candidate match, and why (DESIGN.md section 4g)."""
+    if not scenario.progress:
+        return ()
+    return tuple(build_candidates(scenario).warnings)
 
 
 def without(scenario: Scenario | str | Path, companies: Sequence[str]) -> Without:

@@ -123,6 +123,12 @@ class Comparison:
         return self.matches[self.matches["change"] == "changed"]
 
     @property
+    def moved(self) -> pd.DataFrame:
+        """Matches in both results whose stage changed (proposed -> studied -> agreed -> realised, or rejected)."""
+        m = self.matches
+        return m[(m["change"] == "changed") & (m["base_stage"] != m["other_stage"])]
+
+    @property
     def change_eur_per_year(self) -> float:
         return float((self.other.summary.net_savings_eur_per_year or 0.0) - (self.base.summary.net_savings_eur_per_year or 0.0))
 
@@ -221,12 +227,23 @@ def match_changes(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
             row[f"base_{c}"], row[f"other_{c}"], row[f"change_{c}"] = va, vb, vb - va
             changed |= not math.isclose(va, vb, rel_tol=SAME_REL, abs_tol=SAME_ABS)
         row["change"] = "lost" if rb is None else "gained" if ra is None else "changed"
+        # The stage of the match (contract section 4g): a programme compared at two dates shows what moved.
+        row["base_stage"], row["other_stage"] = _stage(ra), _stage(rb)
+        changed |= ra is not None and rb is not None and row["base_stage"] != row["other_stage"]
         if row["change"] != "changed" or changed:
             rows.append(row)
-    columns = [*KEY, "resource", "change", *(f"{p}_{c}" for c in numbers for p in ("base", "other", "change"))]
+    columns = [*KEY, "resource", "change", *(f"{p}_{c}" for c in numbers for p in ("base", "other", "change")), "base_stage", "other_stage"]
     frame = pd.DataFrame(rows, columns=columns)
     order = frame[f"change_{EUR}"].abs() if len(frame) and f"change_{EUR}" in frame else pd.Series(0.0, index=frame.index)
     return frame.assign(_size=-order).sort_values(["_size", *KEY], kind="stable").drop(columns="_size").reset_index(drop=True)
+
+
+def _stage(row: pd.Series | None) -> str:
+    """A match's stage ('' where there is no match, or a result written before stages)."""
+    if row is None:
+        return ""
+    value = row.get("stage")
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def _value(row: pd.Series | None, col: str) -> float:

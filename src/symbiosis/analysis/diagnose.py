@@ -10,17 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from symbiosis import economics
 from symbiosis.candidates import Candidates, Part, RequireRule, build_candidates
+from symbiosis.candidates.programme import named as streams_of
+from symbiosis.candidates.programme import not_generated
 from symbiosis.model import build_model
-from symbiosis.schema import Direction, Scenario, Stream
+from symbiosis.schema import Direction, Scenario
 from symbiosis.solver import lp_conflict, solve_model
 from symbiosis.types import Termination
-
-
-def streams_of(scenario: Scenario, ref: str, direction: Direction) -> list[Stream]:
-    """The streams of one direction that ``ref`` names: a stream id or a company id."""
-    return [s for s in scenario.streams if s.direction is direction and ref in (s.id, s.company)]
 
 
 def exclusion_reasons(scenario: Scenario, source: str, target: str) -> tuple[list[tuple[str, str, str]], set[tuple[str, str]]]:
@@ -31,7 +27,7 @@ def exclusion_reasons(scenario: Scenario, source: str, target: str) -> tuple[lis
     c = build_candidates(scenario, trace=pairs)
     present = set(zip(c.arcs["supply_stream"], c.arcs["demand_stream"])) & pairs
     excluded = [
-        (s.id, d.id, c.excluded.get((s.id, d.id)) or _not_generated(scenario, s, d))
+        (s.id, d.id, c.excluded.get((s.id, d.id)) or not_generated(scenario, s, d))
         for s in supplies
         for d in demands
         if (s.id, d.id) not in present
@@ -41,24 +37,6 @@ def exclusion_reasons(scenario: Scenario, source: str, target: str) -> tuple[lis
     if not demands:
         excluded.append((source, target, f"'{target}' has no demand stream"))
     return sorted(excluded), present
-
-
-def _not_generated(scenario: Scenario, s: Stream, d: Stream) -> str:
-    """Why a pair never became a candidate before any filter ran: resources or distance."""
-    st = scenario.settings
-    if s.resource != d.resource and not any(x.supply_resource == s.resource and x.demand_resource == d.resource for x in scenario.substitutions):
-        return f"resource {s.resource} cannot serve {d.resource} (no substitution row)"
-    res = scenario.resource_by_id[s.resource]
-    limit = res.max_distance_km if res.max_distance_km is not None else st.max_distance_km
-    a, b = scenario.company_by_id[s.company], scenario.company_by_id[d.company]
-    km = float(economics.distance_km(a.lat, a.lon, b.lat, b.lon, st))
-    link = scenario.link_index.exchange(s, d)
-    given = link is not None and link.distance_km is not None
-    if link is not None and link.distance_km is not None:
-        km = link.distance_km
-    if km > limit:
-        return f"distance {km:.3f} km{' (links.csv)' if given else ''} exceeds the limit of {limit:g} km for {s.resource}"
-    return "not a candidate"
 
 
 # --------------------------------------------------------------------------- infeasibility
@@ -83,14 +61,13 @@ def diagnose_infeasible(scenario: Scenario, part: Part) -> list[str]:
     if feasible(keep):
         return []
     for r in list(keep):
+        if r.held:
+            continue  # an agreed or realised link cannot be dropped: the rules that clash with it are named
         rest = [x for x in keep if x is not r]
         if not feasible(rest):
             keep = rest
     core = replace(c, requires=keep)
-    lines = []
-    for r in keep:
-        file, row = scenario.origin("rules", r.index)
-        lines.append(f"{file}: row {row}: require {r.source} -> {r.target}")
+    lines = [rule_text(scenario, r) for r in keep]
     conflict = lp_conflict(build_model(core, st), st.solver)
     if conflict is None:
         arcs = sorted({a for r in keep for a in r.arcs})
@@ -115,9 +92,7 @@ def _describe(scenario: Scenario, c: Candidates, name: str, index: Any) -> str |
     """A constraint of the model in the analyst's terms; None for structural rows."""
     unit = lambda sid: scenario.resource_by_id[scenario.stream_by_id[sid].resource].unit  # noqa: E731
     if name == "require":
-        r = c.requires[int(index)]
-        file, row = scenario.origin("rules", r.index)
-        return f"{file}: row {row}: require {r.source} -> {r.target}"
+        return rule_text(scenario, c.requires[int(index)])
     if name in ("supply_limit", "demand_limit"):
         sid, t = index
         qty = (c.supply_slots if name == "supply_limit" else c.demand_slots)[sid][t]
@@ -135,11 +110,17 @@ def _describe(scenario: Scenario, c: Candidates, name: str, index: Any) -> str |
     return None
 
 
+def rule_text(scenario: Scenario, r: RequireRule) -> str:
+    """A require rule in the analyst's terms: its file and row, and what it asks for."""
+    file, row = scenario.origin(r.table, r.index)
+    if r.held:
+        return f"{file}: row {row}: {scenario.progress[r.index].stage} {r.source} -> {r.target} (held by its stage)"
+    return f"{file}: row {row}: require {r.source} -> {r.target}"
+
+
 def unmet_message(scenario: Scenario, rule: RequireRule) -> str:
     """Name the rule's row and, for each stream pair it covers, what excluded it."""
-    file, row = scenario.origin("rules", rule.index)
-    where = f"{file}: row {row}" if row is not None else file
     reasons, _ = exclusion_reasons(scenario, rule.source, rule.target)
     detail = "; ".join(f"{s} -> {d}: {why}" for s, d, why in reasons[:10])
     more = f" (and {len(reasons) - 10} more pairs)" if len(reasons) > 10 else ""
-    return f"{where}: require {rule.source} -> {rule.target} cannot hold: no candidate exchange joins them: {detail}{more}"
+    return f"{rule_text(scenario, rule)} cannot hold: no candidate exchange joins them: {detail}{more}"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from symbiosis.cli.base import err
-from symbiosis.errors import InputWarning, ScenarioError
+from symbiosis.errors import InputWarning, ScenarioError, sort_warnings
 
 if TYPE_CHECKING:
     from symbiosis.schema import Scenario
@@ -35,7 +35,9 @@ def load(path: Path, strict: bool = False) -> Scenario:
     from symbiosis import api
 
     scenario = api.load_scenario(path)
-    if strict and scenario.warnings:
-        raise ScenarioError([w.as_problem() for w in scenario.warnings])
-    print_warnings(scenario.warnings)
+    # Progress rows that name no candidate (contract section 4g) are known once the candidates are.
+    warnings = sort_warnings([*scenario.warnings, *api.programme_warnings(scenario)])
+    if strict and warnings:
+        raise ScenarioError([w.as_problem() for w in warnings])
+    print_warnings(warnings)
     return scenario

@@ -29,6 +29,7 @@ from symbiosis.cli.base import (
 )
 from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import OutputError, SettingsError
+from symbiosis.io.write.progress import progress_line
 from symbiosis.io.write.report.html import estimates_line
 from symbiosis.solver.cluster import usable_workers
 from symbiosis.types import Status, Summary
@@ -197,6 +198,9 @@ def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, ou
     co2 = summary.co2_avoided_t_per_year
     out.print(f"CO2 avoided: {'-' if co2 is None else f'{co2:,.1f}'} t/yr", highlight=False)
     _print_measures(summary)
+    progress = progress_line(matches)
+    if progress is not None:
+        out.print(progress, highlight=False)
     if summary.objective_weights:
         what = " + ".join(f"{w:g} x {m}" for m, w in summary.objective_weights.items())
         out.print(f"objective ({what}): {_figure(summary.objective)}", highlight=False)

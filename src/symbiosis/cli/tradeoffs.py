@@ -229,17 +229,25 @@ def _print_comparison(c: Any, limit: int | None) -> None:
         out.print(f"left out in one of them: {', '.join(c.absent)} (companies with streams in one result only)", highlight=False)
     m = c.matches
     out.print(f"matches: {len(c.lost)} lost, {len(c.gained)} gained, {len(c.changed)} changed (by stream)", highlight=False)
+    if len(c.moved):
+        steps = c.moved.groupby(["base_stage", "other_stage"], sort=True).size()
+        out.print(f"stages: {len(c.moved)} match(es) moved: " + ", ".join(f"{a} -> {b}: {n}" for (a, b), n in steps.items()), highlight=False)
     if len(m):
         # Every other number column that moved (issue 18's measures too); the distance is a fact of the pair, not a change.
         moved = [k for k in c.measures if k not in ("savings_eur_per_year", "co2_avoided_t_per_year", "distance_km") and (m[f"change_{k}"].abs() > 1e-9).any()]
         rows = _head(m, limit)
         table = Table(title=f"Matches lost, gained and changed, largest change in EUR first ({_shown(len(rows), len(m))})", title_justify="left")
-        for col in ("change", "supply stream (or facility) -> demand stream", "resource", "EUR/yr", "t CO2/yr", *moved):
+        # The stage column only for a programme that has stages (contract section 4g).
+        staged = any(v not in ("", "proposed") for col in ("base_stage", "other_stage") if col in m for v in m[col])
+        for col in ("change", "supply stream (or facility) -> demand stream", "resource", *(["stage"] if staged else []), "EUR/yr", "t CO2/yr", *moved):
             table.add_column(col, justify="left" if col in ("change", "resource") or "->" in col else "right", overflow="fold")
         for r in rows.to_dict("records"):
             pair = f"{r['supply_stream'] or r['source']} -> {r['demand_stream']}"
+            stage = r.get("base_stage") or r.get("other_stage") or ""
+            if r.get("base_stage") and r.get("other_stage") and r["base_stage"] != r["other_stage"]:
+                stage = f"{r['base_stage']} -> {r['other_stage']}"
             table.add_row(
-                r["change"], pair, r["resource"],
+                r["change"], pair, r["resource"], *([stage] if staged else []),
                 _signed(r["change_savings_eur_per_year"]), _signed(r.get("change_co2_avoided_t_per_year"), 1), *(_signed(r[f"change_{k}"], 2) for k in moved),
             )
         out.print(table)
