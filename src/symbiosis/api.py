@@ -20,6 +20,8 @@ from symbiosis.analysis.optimise import optimise
 from symbiosis.analysis.optimise import run_baseline as _run_baseline
 from symbiosis.analysis.pareto import Front
 from symbiosis.analysis.pareto import pareto as _pareto
+from symbiosis.analysis.roadmap import Roadmap
+from symbiosis.analysis.roadmap import roadmap as _roadmap
 from symbiosis.analysis.sweep import SweepResult
 from symbiosis.analysis.sweep import sweep as _sweep
 from symbiosis.candidates import build_candidates
@@ -28,6 +30,7 @@ from symbiosis.io.read import load_scenario, read_scenario
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.files import check_target
 from symbiosis.io.write.intake import write_intake
+from symbiosis.io.write.roadmap import write_roadmap
 from symbiosis.measures import MEASURES, check_objective, measure
 from symbiosis.register.intake import Merged, intake_book
 from symbiosis.register.intake import merge as _merge
@@ -50,6 +53,7 @@ __all__ = [
     "Objective",
     "Progress",
     "Result",
+    "Roadmap",
     "Scenario",
     "SweepResult",
     "Without",
@@ -62,6 +66,7 @@ __all__ = [
     "merge",
     "pareto",
     "programme_warnings",
+    "roadmap",
     "run_baseline",
     "solve",
     "sweep",
@@ -112,6 +117,21 @@ def programme_warnings(scenario: Scenario) -> tuple[InputWarning, ...]:
     if not scenario.progress:
         return ()
     return tuple(build_candidates(scenario).warnings)
+
+
+def roadmap(result_dir: str | Path, years: int, budget: float | None = None, out: str | Path | None = None) -> Roadmap:
+    """Schedule a result's matches over ``years`` years under a yearly ``budget`` for one-off costs (DESIGN.md section 4g).
+
+    With ``out``, the roadmap folder is written there too (``roadmap.csv``, ``years.csv``,
+    ``roadmap.json``, the picture and its page), whole or not at all.
+    """
+    folder = Path(result_dir)
+    if out is not None:
+        check_target(Path(out), [folder / "matches.csv"], "roadmap")
+    plan = _roadmap(folder, years, budget)
+    if out is not None:
+        write_roadmap(plan.rows, plan.years, plan.meta, Path(out), [folder / "matches.csv"])
+    return plan
 
 
 def without(scenario: Scenario | str | Path, companies: Sequence[str]) -> Without:

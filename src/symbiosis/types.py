@@ -53,6 +53,21 @@ class Status(str, Enum):
         return self in (Status.optimal, Status.time_limit, Status.heuristic)
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """A solved roadmap (DESIGN.md section 4g): each unit's start year (None: not within the horizon), keyed by unit position."""
+
+    termination: Termination
+    objective: float | None  # the discounted savings, EUR
+    best_bound: float | None
+    starts: dict[int, int | None] = field(default_factory=dict)
+    solve_seconds: float = 0.0
+
+    @property
+    def has_solution(self) -> bool:
+        return self.objective is not None
+
+
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
     """|bound - objective| / max(|objective|, 1): 0 when proven optimal."""
     if objective is None or bound is None:

@@ -155,11 +155,14 @@ def check(
     result_dir: Annotated[Path, typer.Argument(help="A folder written by 'symbiosis solve'.", show_default=False)],
     strict: StrictOpt = False,
 ) -> None:
-    """Recompute feasibility and every savings figure of a result from its files; exit 1 on any violation."""
+    """Recompute feasibility and every savings figure of a result (or a roadmap's budgets, lead times and discounted sums) from its files; exit 1 on any violation."""
     def run() -> int:
         from symbiosis.analysis.check import check_result
+        from symbiosis.analysis.roadmap_check import check_roadmap
 
         sc = load(scenario, strict)
+        if (result_dir / "roadmap.csv").is_file() and not (result_dir / "summary.json").is_file():
+            return _report_roadmap_check(check_roadmap(sc, result_dir))
         if not (result_dir / "summary.json").is_file():
             raise OutputError(f"'{result_dir}' holds no summary.json; is it a result folder?")
         report = check_result(sc, result_dir)
@@ -180,6 +183,24 @@ def check(
         return EXIT_VIOLATIONS
 
     raise typer.Exit(guard(run))
+
+
+def _report_roadmap_check(report: Any) -> int:
+    for line in report.notes:
+        err.print(f"  note: {line}", highlight=False, markup=False)
+    if report.ok:
+        out.print(
+            styled(
+                ("OK", "green"),
+                f": the roadmap's {report.n_matches} matches hold their lead times, stages, budgets and couplings; "
+                f"discounted savings {report.objective:,.0f} EUR recomputed",
+            )
+        )
+        return EXIT_OK
+    err.print(f"{len(report.violations)} violation(s):", style="bold red")
+    for line in report.violations:
+        err.print(f"  {line}", highlight=False, markup=False)
+    return EXIT_VIOLATIONS
 
 
 def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, out_dir: Path) -> None:

@@ -24,8 +24,9 @@ from pyomo.repn import generate_standard_repn
 
 from symbiosis.model import ExchangeModel
 from symbiosis.model.handle import Decoder
+from symbiosis.model.roadmap import RoadmapModel
 from symbiosis.schema import SolverSettings
-from symbiosis.types import Solution, Termination
+from symbiosis.types import Schedule, Solution, Termination
 
 # HiGHS's sub-MIP heuristics (RINS, RENS, root reduced-cost) find incumbents in big
 # models, but on a small part warm started from the greedy one they cost more time than
@@ -173,6 +174,47 @@ def solve_compiled(
         bound = _stopped_bound(lp, info, options, objective)
         seconds = time.perf_counter() - start
     return Solution(termination, objective, bound, seconds, *compiled.decoder(values), message=message), values
+
+
+def solve_roadmap(handle: RoadmapModel, options: SolverSettings) -> Schedule:
+    """Solve a roadmap model (``model.roadmap``) with HiGHS: each unit's start year, or None where it does not start."""
+    start = time.perf_counter()
+    m = handle.model
+    if not handle.starts:
+        value = float(pyo.value(m.objective.expr, exception=False) or 0.0)
+        return Schedule(Termination.optimal, value, value, {}, 0.0)
+    lp, columns = _to_highs(m)
+    col = {id(v): i for i, v in enumerate(columns)}
+    with capture_output(capture_fd=True):
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+    highs.passModel(lp)
+    highs.setOptionValue("time_limit", float(options.time_limit_s))
+    highs.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
+    highs.setOptionValue("threads", int(options.threads))
+    highs.setOptionValue("random_seed", int(options.seed))
+    _interruptible(highs)
+    hs = highspy.HighsModelStatus
+    status, sol, info = highs.getModelStatus(), highs.getSolution(), highs.getInfo()
+    if status == hs.kOptimal:
+        termination = Termination.optimal
+    elif status in (hs.kInfeasible, hs.kUnboundedOrInfeasible):
+        termination = Termination.infeasible
+    elif status in (hs.kTimeLimit, hs.kInterrupt, hs.kIterationLimit):
+        termination = Termination.time_limit
+    else:
+        termination = Termination.error
+    seconds = time.perf_counter() - start
+    if termination in (Termination.infeasible, Termination.error) or not sol.value_valid:
+        return Schedule(termination, None, None, {}, seconds)
+    values = np.asarray(sol.col_value, dtype=float)
+    starts: dict[int, int | None] = {u: None for u in range(len(handle.problem.units))}
+    for (u, t), v in zip(handle.starts, (m.s[k] for k in handle.starts)):
+        if values[col[id(v)]] > 0.5:
+            starts[u] = t
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if info.mip_node_count != -1 and np.isfinite(info.mip_dual_bound) else objective
+    return Schedule(termination, objective, bound, starts, seconds)
 
 
 def _stopped_bound(lp: highspy.HighsLp, info: Any, options: SolverSettings, objective: float | None) -> float | None:

@@ -39,6 +39,9 @@ TEXT: dict[str, tuple[str, ...]] = {
     "companies": ("company", "name"),
     "facilities": ("facility", "name", "resource", "members"),
     "facility_loads": ("facility", "slot"),
+    # A roadmap folder (symbiosis roadmap, DESIGN.md section 4g).
+    "roadmap": ("kind", "source", "target", "supply_stream", "demand_stream", "resource", "stage", "route", "unit"),
+    "years": (),
 }
 NODE_COLUMNS = ["id", "kind", "name", "sector", "lat", "lon"]
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^(True|False|nan|inf|-inf)$")
@@ -215,3 +218,21 @@ def read_result(result_dir: str | Path) -> ResultFiles:
         scenario=read_json(folder, SCENARIO),
         **tables,
     )
+
+
+@dataclass(frozen=True)
+class RoadmapFiles:
+    """The files of a roadmap folder, as read: ``roadmap.csv``, ``years.csv`` and ``roadmap.json``."""
+
+    folder: Path
+    rows: pd.DataFrame
+    years: pd.DataFrame
+    meta: dict[str, Any]
+
+
+def read_roadmap(folder_dir: str | Path) -> RoadmapFiles:
+    """Read a roadmap folder; ``ResultFolderError`` names what is missing or unreadable."""
+    folder = Path(folder_dir)
+    if not (folder / "roadmap.csv").is_file():
+        raise ResultFolderError(folder / "roadmap.csv", f"'{folder}' holds no roadmap.csv; is it a roadmap folder (symbiosis roadmap)?")
+    return RoadmapFiles(folder, read_table(folder, "roadmap"), read_table(folder, "years"), read_json(folder, "roadmap.json"))

@@ -38,6 +38,7 @@ KINDS: dict[str, str] = {
     "scenario": "scenario.yaml",
     "comparison": "inputs.csv",
     "sheets": "sheets.html",
+    "roadmap": "roadmap.csv",
 }
 # How a kind is named in messages.
 KIND_NAMES = {
@@ -49,6 +50,7 @@ KIND_NAMES = {
     "scenario": "scenario (symbiosis estimate or merge)",
     "comparison": "comparison (symbiosis compare --out)",
     "sheets": "set of company sheets (symbiosis sheets)",
+    "roadmap": "roadmap (symbiosis roadmap)",
 }
 
 
