@@ -16,6 +16,7 @@ from pathlib import Path
 import pyomo.environ as pyo
 import pytest
 
+import symbiosis
 from symbiosis.candidates import build_candidates, split_components
 from symbiosis.io.read import load_scenario
 from symbiosis.model import FAMILIES, build_model
@@ -67,3 +68,48 @@ def test_family_binds(case: Path, name: str) -> None:
         assert lp_without > lp_with + 1e-6, f"{name} does not tighten the LP relaxation of {case.name}"
     else:
         assert without is None or abs(without - base) > 1e-6, f"removing {name} leaves the optimum of {case.name} unchanged: it does not bind there"
+
+
+# --------------------------------------------------------------------------- the roadmap's families (DESIGN.md section 4g)
+
+ROADMAP_CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "expected_roadmap.json").is_file())
+
+
+def _roadmap(case: Path) -> dict:
+    return json.loads((case / "expected_roadmap.json").read_text(encoding="utf-8"))
+
+
+def _roadmap_optimum(case: Path, tmp: Path, without: tuple[str, ...] = ()) -> float | None:
+    """The discounted savings of a roadmap case's schedule without some families; None when there is no schedule."""
+    from symbiosis.analysis.roadmap import schedule_problem
+    from symbiosis.io.read.results import read_result
+    from symbiosis.model.roadmap import build_roadmap_model
+    from symbiosis.solver import solve_roadmap
+    from symbiosis.types import Termination
+
+    exp = _roadmap(case)
+    scenario = load_scenario(case)
+    folder = symbiosis.solve(scenario).write(tmp / f"result-{'-'.join(without) or 'all'}")
+    _, _, problem, _ = schedule_problem(read_result(folder), exp["years"], exp["budget_eur_per_year"], scenario.settings.annualisation.rate)
+    sol = solve_roadmap(build_roadmap_model(problem, without=without), scenario.settings.solver)
+    return sol.objective if sol.termination is Termination.optimal else None
+
+
+def test_every_roadmap_family_has_a_binding_case() -> None:
+    from symbiosis.model.roadmap import ROADMAP_FAMILIES
+
+    named = {name for case in ROADMAP_CASES for name in _roadmap(case)["binds"]}
+    assert not sorted(set(ROADMAP_FAMILIES) - named), f"roadmap families without a case that binds them: {sorted(set(ROADMAP_FAMILIES) - named)}"
+    assert not sorted(named - set(ROADMAP_FAMILIES)), f"expected_roadmap.json names unknown families: {sorted(named - set(ROADMAP_FAMILIES))}"
+
+
+@pytest.mark.parametrize(("case", "name"), [pytest.param(c, n, id=f"{c.name}-{n}") for c in ROADMAP_CASES for n in _roadmap(c)["binds"]])
+def test_roadmap_family_binds(case: Path, name: str, tmp_path: Path) -> None:
+    """Without the family the roadmap's optimum changes (to the value the case's README derives, where it gives one)."""
+    base = _roadmap_optimum(case, tmp_path)
+    assert base == pytest.approx(_roadmap(case)["discounted_savings_eur"], rel=1e-6)
+    without = _roadmap_optimum(case, tmp_path, (name,))
+    assert without is None or abs(without - base) > 1e-6, f"removing {name} leaves the roadmap of {case.name} unchanged"
+    derived = _roadmap(case).get("without", {}).get(name)
+    if derived is not None:
+        assert without == pytest.approx(derived, rel=1e-6)

@@ -21,7 +21,7 @@ from symbiosis.errors import OutputError, Problem, ScenarioError, SettingsError,
 from symbiosis.version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from symbiosis.api import SweepResult, alternatives, compare, estimate, intake, merge, pareto, run_baseline, solve, sweep, without
+    from symbiosis.api import Roadmap, SweepResult, alternatives, compare, estimate, intake, merge, pareto, roadmap, run_baseline, solve, sweep, without
     from symbiosis.io.read import load_scenario
     from symbiosis.measures import MEASURES
     from symbiosis.results import Result
@@ -40,6 +40,8 @@ _LAZY = {
     "estimate": "symbiosis.api",
     "intake": "symbiosis.api",
     "merge": "symbiosis.api",
+    "roadmap": "symbiosis.api",
+    "Roadmap": "symbiosis.api",
     "Result": "symbiosis.results",
     "Scenario": "symbiosis.schema",
     "Settings": "symbiosis.schema",
@@ -54,6 +56,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "Result",
+    "Roadmap",
     "Scenario",
     "ScenarioError",
     "Settings",
@@ -67,6 +70,7 @@ __all__ = [
     "load_scenario",
     "merge",
     "pareto",
+    "roadmap",
     "run_baseline",
     "solve",
     "sweep",

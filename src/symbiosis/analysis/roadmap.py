@@ -95,7 +95,7 @@ class Roadmap:
 
 def earliest_year(lead_time_months: float) -> int:
     """The first year a match may start: ceil(months / 12), year 0 being now."""
-    return int(math.ceil(max(0.0, lead_time_months) / 12.0 - 1e-9))
+    return math.ceil(max(0.0, lead_time_months) / 12.0 - 1e-9)
 
 
 @dataclass

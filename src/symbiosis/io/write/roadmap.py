@@ -67,7 +67,7 @@ def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> F
     height = 1.6 + 0.28 * max(1, len(started))
     fig = _figure(8.0, height + 2.2)
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [height, 2.2]})
-    for i, (key, u) in enumerate(started.iterrows()):
+    for i, (_key, u) in enumerate(started.iterrows()):
         y = len(started) - 1 - i
         start = int(u["year"])
         if u["earliest"] > 0 and u["stage"] != "realised":
@@ -81,8 +81,9 @@ def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> F
     left_out = int(units["year"].isna().sum())
     more = f"; {len(units) - left_out - len(started)} more started" if len(units) - left_out > len(started) else ""
     top.set_title(f"Roadmap over {n} years: {meta['discounted_savings_eur']:,.0f} EUR discounted savings ({left_out} not started{more})")
-    handles = [_patch(c, s) for s, c in STAGE_COLOURS.items()]
-    top.legend(handles=handles, loc="lower right", fontsize=7, frameon=False)
+    present = set(started["stage"])
+    handles = [_patch(c, s) for s, c in STAGE_COLOURS.items() if s in present]
+    top.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="stage", title_fontsize=7)
     x = years["year"].to_numpy()
     bottom.bar(x, years["one_off_eur"].to_numpy(), color="#8c564b", label="one-off costs started")
     budget = meta.get("budget_eur_per_year")
@@ -92,11 +93,12 @@ def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> F
     twin = bottom.twinx()
     twin.plot(x, years["savings_eur_per_year"].to_numpy(), color="#2ca02c", marker="o", label="savings running, EUR/yr")
     twin.set_ylabel("EUR/yr")
+    twin.set_ylim(bottom=min(0.0, float(years["savings_eur_per_year"].min())))
     bottom.set_xticks(x)
     bottom.set_xlabel("year")
     lines = bottom.get_legend_handles_labels()
     more_lines = twin.get_legend_handles_labels()
-    bottom.legend(lines[0] + more_lines[0], lines[1] + more_lines[1], loc="upper left", fontsize=7, frameon=False)
+    bottom.legend(lines[0] + more_lines[0], lines[1] + more_lines[1], loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=3, fontsize=7, frameon=False)
     return fig
 
 
