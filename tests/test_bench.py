@@ -46,7 +46,7 @@ def test_decomposition_equals_the_monolithic_model(tmp_path: Path, n: int) -> No
 def test_haasrode_is_one_real_folder_found_from_a_checkout_and_copied_into_a_wheel(tmp_path: Path) -> None:
     """scenarios/haasrode holds no symlink (``cp -r`` gives a working copy); bench finds it from this checkout;
     a wheel carries it as symbiosis/scenarios/haasrode (the build step in setup.py), byte for byte
-    (checked by hand too: `pip wheel --no-deps` lists the 10 files under symbiosis/scenarios/haasrode)."""
+    (checked by hand too: `pip wheel --no-deps` lists the 14 files under symbiosis/scenarios/haasrode)."""
     import shutil
     import subprocess
     import sys

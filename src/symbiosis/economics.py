@@ -227,7 +227,7 @@ def exchange_one_off_eur(pipe_capex_eur_per_m: F, distance_km: F, given_fixed_co
     """The one-off cost of starting an exchange: its pipe (none where links.csv gives the fixed cost: the pipe
     exists or is priced there) plus its legal route's one-off. Pass pipe_capex_eur_per_m = 0 unless by pipe."""
     pipe = np.where(given_fixed_cost, 0.0, pipe_one_off_eur(pipe_capex_eur_per_m, distance_km))  # type: ignore[arg-type]
-    return pipe + route_one_off_eur  # type: ignore[no-any-return]
+    return pipe + route_one_off_eur  # type: ignore[return-value]
 
 
 def discount(rate: float, year: int) -> float:

@@ -58,7 +58,8 @@ def network_of(result: Result) -> Network:
 
 
 def network_scenario(scenario: Scenario, network: Network) -> Scenario:
-    """The scenario reduced to what the network uses: its streams and facilities, no rules, no ranges."""
+    """The scenario reduced to what the network uses: its streams and facilities, no rules, no ranges, no stages
+    (the links are fixed; permits and routes stay, since an exchange of waste still needs one)."""
     used = {s for a in network.arcs for s in a} | {d for _, d in network.memberships}
     facilities = {f for f, _ in network.options}
     return scenario.replaced(
@@ -66,6 +67,7 @@ def network_scenario(scenario: Scenario, network: Network) -> Scenario:
         facilities=tuple(f for f in scenario.facilities if f.id in facilities),
         rules=(),
         uncertainty=(),
+        progress=(),
     )
 
 

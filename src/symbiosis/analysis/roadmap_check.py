@@ -77,7 +77,8 @@ def check_roadmap(scenario: Scenario, folder_dir: str | Path) -> CheckReport:
     _check_units(scenario, rows, year_of, by_unit, v)
     cumulative = 0.0
     for i, r in enumerate(rows.to_dict("records")):
-        cumulative += 0.0 if year_of[i] is None else float(r["savings_eur_per_year"]) * (n - year_of[i])
+        start = year_of[i]
+        cumulative += 0.0 if start is None else float(r["savings_eur_per_year"]) * (n - start)
         if not _close(cumulative, float(r["cumulative_savings_eur"]), abs(cumulative)):
             v.append(f"roadmap.csv: row {i + 2}: cumulative_savings_eur {r['cumulative_savings_eur']} but recomputed {cumulative:.6f}")
             break

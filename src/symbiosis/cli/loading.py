@@ -30,14 +30,24 @@ def print_warnings(warnings: tuple[InputWarning, ...] | list[InputWarning]) -> N
         err.print(f"warning: {w}")
 
 
-def load(path: Path, strict: bool = False) -> Scenario:
-    """Load a scenario for a command; print its warnings, or raise them as problems under ``--strict``."""
+def load(path: Path, strict: bool = False, programme: bool = False) -> Scenario:
+    """Load a scenario for a command; print its warnings, or raise them as problems under ``--strict``.
+
+    ``programme``: also the warnings that need the candidates (progress rows naming no
+    candidate, contract section 4g); ``solve`` finds those itself (``strict_candidates``).
+    """
     from symbiosis import api
 
     scenario = api.load_scenario(path)
-    # Progress rows that name no candidate (contract section 4g) are known once the candidates are.
-    warnings = sort_warnings([*scenario.warnings, *api.programme_warnings(scenario)])
+    warnings = sort_warnings([*scenario.warnings, *(api.programme_warnings(scenario) if programme else ())])
     if strict and warnings:
         raise ScenarioError([w.as_problem() for w in warnings])
     print_warnings(warnings)
     return scenario
+
+
+def strict_candidates(warnings: list[InputWarning], strict: bool) -> None:
+    """The warnings a solve found in its candidates (progress rows naming no candidate): printed, or errors under ``--strict``."""
+    if strict and warnings:
+        raise ScenarioError([w.as_problem() for w in warnings])
+    print_warnings(warnings)

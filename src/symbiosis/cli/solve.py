@@ -27,7 +27,7 @@ from symbiosis.cli.base import (
     progress,
     styled,
 )
-from symbiosis.cli.loading import StrictOpt, load
+from symbiosis.cli.loading import StrictOpt, load, strict_candidates
 from symbiosis.errors import OutputError, SettingsError
 from symbiosis.io.write.progress import progress_line
 from symbiosis.io.write.report.html import estimates_line
@@ -96,6 +96,7 @@ def solve(
                     status.update(f"Solving: {p.parts_done}/{p.parts_total} independent parts done, incumbent {p.objective:,.0f} EUR/yr{gap}")
 
             result = api.solve(sc, progress=show, scheduler=scheduler, objective=objective, **overrides)
+        strict_candidates(result.candidates.warnings if result.candidates is not None else [], strict)
         if anonymise:
             result = result.anonymised()
         with progress("Writing the results ...", quiet or not report):
@@ -124,7 +125,7 @@ def solve(
 def validate(scenario: ScenarioArg, strict: StrictOpt = False) -> None:
     """Check a scenario and list every problem found (file, row, column), without solving; warnings are printed too."""
     def run() -> int:
-        sc = load(scenario, strict)
+        sc = load(scenario, strict, programme=True)
         n_sup = sum(1 for s in sc.streams if s.direction.value == "supply")
         warned = f", {len(sc.warnings)} warning(s)" if sc.warnings else ""
         out.print(

@@ -103,6 +103,8 @@ def message(err: Mapping[str, Any]) -> str:
         which = "at most" if kind == "less_than_equal" else "at least"
         return f"must be {which} {bound(ctx.get('le', ctx.get('ge')))}, got {show(got)} (symbiosis bounds every amount to +-1e12)"
     msg = err.get("msg", "invalid")
+    if kind == "value_error":  # a record's own check (a date, a reserved id): its sentence says it all
+        return str(ctx.get("error", msg)).removeprefix("Value error, ")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         limit = next((ctx[k] for k in ("gt", "ge", "lt", "le") if k in ctx), None)
         text = msg.replace("Input should be", "must be")

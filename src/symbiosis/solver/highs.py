@@ -176,8 +176,16 @@ def solve_compiled(
     return Solution(termination, objective, bound, seconds, *compiled.decoder(values), message=message), values
 
 
+ROADMAP_GAP = 1e-9
+
+
 def solve_roadmap(handle: RoadmapModel, options: SolverSettings) -> Schedule:
-    """Solve a roadmap model (``model.roadmap``) with HiGHS: each unit's start year, or None where it does not start."""
+    """Solve a roadmap model (``model.roadmap``) with HiGHS: each unit's start year, or None where it does not start.
+
+    A roadmap is small (units x years binaries), so it is solved to a relative gap of
+    1e-9 whatever ``options.mip_rel_gap`` says: at the network's gap a match worth a few
+    hundred EUR over the horizon could be left out of a schedule worth millions.
+    """
     start = time.perf_counter()
     m = handle.model
     if not handle.starts:
@@ -190,7 +198,7 @@ def solve_roadmap(handle: RoadmapModel, options: SolverSettings) -> Schedule:
         highs.setOptionValue("output_flag", False)
     highs.passModel(lp)
     highs.setOptionValue("time_limit", float(options.time_limit_s))
-    highs.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
+    highs.setOptionValue("mip_rel_gap", min(float(options.mip_rel_gap), ROADMAP_GAP))
     highs.setOptionValue("threads", int(options.threads))
     highs.setOptionValue("random_seed", int(options.seed))
     _interruptible(highs)
