@@ -50,7 +50,7 @@ ALTERNATIVE_COLUMNS = [
     "best_bound",
     *(m.summary_key for m in measures.others()),  # every other measure of each network
 ]
-FREQUENCY_COLUMNS = ["kind", "source", "target", "supply_stream", "demand_stream", "resource", "n_networks", "share", "robust_core"]
+FREQUENCY_COLUMNS = ["kind", "source", "target", "supply_stream", "demand_stream", "resource", "n_networks", "share", "robust_core", "stage"]
 
 
 def link_set(result: Result) -> frozenset[LinkKey]:
@@ -140,7 +140,8 @@ class Alternatives:
                 count[key] = count.get(key, 0) + 1
                 seen.setdefault(
                     key,
-                    {"kind": m.kind, "source": m.source, "target": m.target, "supply_stream": m.supply_stream, "demand_stream": m.demand_stream, "resource": m.resource},
+                    {"kind": m.kind, "source": m.source, "target": m.target, "supply_stream": m.supply_stream, "demand_stream": m.demand_stream, "resource": m.resource,
+                     "stage": getattr(m, "stage", "proposed")},
                 )
         n = len(self.results)
         core = self.core

@@ -48,6 +48,7 @@ from symbiosis.analysis.fixed import Network, evaluate_network, network_of, netw
 from symbiosis.analysis.limits import sweep_solves
 from symbiosis.analysis.optimise import optimise
 from symbiosis.analysis.sampling import draw, grid_points, input_names, sample_scenario
+from symbiosis.candidates.programme import match_stage
 from symbiosis.errors import ScenarioError, SettingsError
 from symbiosis.io.write.sweep import SweepTables, write_sweep
 from symbiosis.results import Result
@@ -62,7 +63,7 @@ SAMPLE_COLUMNS = [
     "base_network_net_savings_eur_per_year",
     *(m.summary_key for m in measures.others()),  # every other measure of each sample (contract section 4d)
 ]
-MATCH_ROBUSTNESS_COLUMNS = [*MATCH_KEY, "share_chosen", "share_low", "share_high", "savings_p10", "savings_p50", "savings_p90"]
+MATCH_ROBUSTNESS_COLUMNS = [*MATCH_KEY, "share_chosen", "share_low", "share_high", "savings_p10", "savings_p50", "savings_p90", "stage"]
 COMPANY_ROBUSTNESS_COLUMNS = ["company", "savings_p10", "savings_p50", "savings_p90", "share_below_zero", "share_below_zero_low", "share_below_zero_high"]
 # company and source (turn 3): whom to ask, and whether the figure is an estimate (DESIGN.md section 4f);
 # index_low, index_high, distinguishable, samples_needed (turn 3): how sure the index is (section 4c).
@@ -475,7 +476,8 @@ def _match_table(counted: list[SampleOutcome], mode: str, base: Result) -> pd.Da
         share = k / len(got) if got else np.nan
         low, high = confidence.wilson(k, len(got))
         q = np.percentile(sav, [10, 50, 90]) if len(sav) else [np.nan] * 3
-        match_rows.append(dict(zip(MATCH_KEY, key)) | {"share_chosen": share, "share_low": low, "share_high": high, "savings_p10": q[0], "savings_p50": q[1], "savings_p90": q[2]})
+        stage = match_stage(base.scenario, *(str(x) for x in key[:5]))
+        match_rows.append(dict(zip(MATCH_KEY, key)) | {"share_chosen": share, "share_low": low, "share_high": high, "savings_p10": q[0], "savings_p50": q[1], "savings_p90": q[2], "stage": stage})
     matches = pd.DataFrame(match_rows, columns=MATCH_ROBUSTNESS_COLUMNS)
     return matches.sort_values(["share_chosen", "savings_p50", *MATCH_KEY], ascending=[False, False] + [True] * len(MATCH_KEY), kind="stable").reset_index(drop=True)
 

@@ -72,6 +72,20 @@ def holding_rules(scenario: Scenario, rows: np.ndarray) -> list[RequireRule]:
     return out
 
 
+def match_stage(scenario: Scenario, kind: str, source: str, target: str, supply: str, demand: str) -> str:
+    """The stage of a match named by its kind and ids (``proposed`` where no progress row names it)."""
+    if not scenario.progress:
+        return PROPOSED
+    index = scenario.progress_index
+    if kind == "pool":
+        row = index.membership_row(source, demand)
+    else:
+        streams = scenario.stream_by_id
+        s, d = streams.get(supply), streams.get(demand)
+        row = index.row_for(s, d) if s is not None and d is not None else None
+    return scenario.progress[row].stage if row is not None else PROPOSED
+
+
 def rejected_reason(scenario: Scenario, row: int) -> str:
     """Why a pair is no candidate when its progress row says ``rejected``."""
     file, line = scenario.origin("progress", row)
