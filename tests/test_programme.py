@@ -173,8 +173,11 @@ def test_report_and_summary_show_the_programme(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "progress: realised 0 match(es), 0 EUR/yr (0%); agreed 1 match(es), -880 EUR/yr (-62%) of the network's 1,420 EUR/yr" in res.output
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert 'id="progress-section"' in page and '<tr id="progress-agreed"><td>agreed</td><td class="num">1</td><td class="num">-880</td>' in page
-    assert '<tr id="progress-studied"><td>studied</td><td class="num">1</td><td class="num">2,300</td>' in page
+    section = page[page.index('id="progress-section"'):page.index('id="matches-section"')]
+    assert '<td data-value="agreed">agreed</td><td class="num" data-value="1.0">1</td><td class="num" data-value="-880.0">-880</td>' in section
+    assert '<td data-value="studied">studied</td><td class="num" data-value="1.0">1</td><td class="num" data-value="2300.0">2,300</td>' in section
+    staged = section[section.index('id="staged-table"'):]
+    assert "foundry_sand_out \u2192 garden_sand" in staged and '<td data-value="agreed">agreed</td>' in staged
     plain = runner.invoke(app, ["solve", str(CASES / "legal_permit"), "--out", str(tmp_path / "plain"), "--report"])
     assert "progress:" not in plain.output and 'id="progress-section"' not in (tmp_path / "plain" / "report.html").read_text()
 

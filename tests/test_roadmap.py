@@ -50,7 +50,7 @@ def test_hand_cases(case: Path, tmp_path: Path) -> None:
     exp = _expected(case)
     _, plan = _planned(case, tmp_path)
     assert plan.status == "optimal"
-    starts = {u: int(y) for u, y in plan.rows.groupby("unit")["year"].first().items()}
+    starts = {u: int(y) for u, y in plan.rows.groupby("start_group")["year"].first().items()}
     assert starts == exp["starts"], f"see tests/cases/{case.name}/README.md"
     assert plan.meta["discounted_savings_eur"] == pytest.approx(exp["discounted_savings_eur"], rel=1e-6)
     report = check_roadmap(symbiosis.load_scenario(case), tmp_path / "roadmap")

@@ -1,7 +1,7 @@
 """The roadmap of a result (DESIGN.md section 4g): in which year each match starts, under a yearly budget.
 
 ``roadmap(result_dir, years, budget)`` reads a result folder (``io.read.results``),
-forms the units that must start together, plans them with the roadmap MILP
+forms the groups that must start together, plans them with the roadmap MILP
 (``model.roadmap``, solved in ``solver.highs``) and returns the tables that
 ``io.write.roadmap`` writes: ``roadmap.csv`` (one row per match, and one per facility
 for its capex), ``years.csv`` and ``roadmap.json``.
@@ -60,7 +60,7 @@ ROADMAP_COLUMNS = [
     "route",
     "lead_time_months",
     "earliest_year",  # ceil(lead time of its unit / 12), 0 for a realised unit
-    "unit",  # what starts together
+    "start_group",  # what starts together
     "one_off_eur",  # paid in its start year (0 when realised: spent before the roadmap)
     "savings_eur_per_year",
     "discounted_savings_eur",  # savings x sum_{k=year}^{N-1} (1 + r)^-k
@@ -125,9 +125,9 @@ class _Unit:
 
 
 def _units(files: ResultFiles) -> list[_Unit]:
-    """The result's matches and built facilities as units that start together (see the module docstring)."""
+    """The result's matches and built facilities as groups that start together (see the module docstring)."""
     m = files.matches
-    units: dict[str, _Unit] = {}
+    groups: dict[str, _Unit] = {}
     pools: dict[str, list[dict[str, Any]]] = {}
     for r in m.to_dict("records"):
         row = {c: r.get(c) for c in ROADMAP_COLUMNS if c in r}
@@ -140,7 +140,7 @@ def _units(files: ResultFiles) -> list[_Unit]:
             key = f"peak cut of {r['demand_stream']}"
         else:
             key = f"{r['supply_stream']} -> {r['demand_stream']}"
-        units.setdefault(key, _Unit(key, [])).rows.append(row)
+        groups.setdefault(key, _Unit(key, [])).rows.append(row)
     for f in files.facilities.to_dict("records"):
         fid = str(f["facility"])
         facility_row = {
@@ -151,10 +151,10 @@ def _units(files: ResultFiles) -> list[_Unit]:
         members = pools.pop(fid, [])
         if any(r["stage"] == "realised" for r in members):
             facility_row["stage"] = "realised"
-        units[f"facility {fid}"] = _Unit(f"facility {fid}", [facility_row, *members])
+        groups[f"facility {fid}"] = _Unit(f"facility {fid}", [facility_row, *members])
     for fid, members in pools.items():  # members of a facility missing from facilities.csv: alone
-        units[f"facility {fid}"] = _Unit(f"facility {fid}", members)
-    return [units[k] for k in sorted(units)]
+        groups[f"facility {fid}"] = _Unit(f"facility {fid}", members)
+    return [groups[k] for k in sorted(groups)]
 
 
 def _check_inputs(files: ResultFiles, years: int, budget: float | None) -> None:
@@ -177,22 +177,22 @@ def roadmap(result_dir: str | Path, years: int, budget: float | None = None, sol
     settings = files.summary.settings
     rate = float(settings.get("annualisation", {}).get("rate", 0.05))
     options = solver or SolverSettings.model_validate(settings.get("solver", {}))
-    units, planned, problem, notes = schedule_problem(files, years, budget, rate)
+    groups, planned, problem, notes = schedule_problem(files, years, budget, rate)
     schedule = solve_roadmap(build_roadmap_model(problem), options)
     if schedule.termination is Termination.infeasible:
-        agreed = [units[i] for i in planned if units[i].agreed]
+        agreed = [groups[i] for i in planned if groups[i].agreed]
         notes.append(
             "no schedule: the agreed matches must start within the horizon, but their one-off costs do not fit the yearly budget: "
             + "; ".join(f"{u.key} ({u.one_off:,.0f} EUR)" for u in agreed)
         )
-    start: dict[int, int | None] = {i: None for i in range(len(units))}
+    start: dict[int, int | None] = {i: None for i in range(len(groups))}
     for k, i in enumerate(planned):
         start[i] = schedule.starts.get(k)
-        if start[i] is None and budget is not None and units[i].one_off > budget:
-            notes.append(f"{units[i].key}: not started: its one-off {units[i].one_off:,.0f} EUR exceeds the yearly budget of {budget:,.0f} EUR")
+        if start[i] is None and budget is not None and groups[i].one_off > budget:
+            notes.append(f"{groups[i].key}: not started: its one-off {groups[i].one_off:,.0f} EUR exceeds the yearly budget of {budget:,.0f} EUR")
         elif start[i] is None and schedule.has_solution:
-            notes.append(f"{units[i].key}: not started within {years} years: the budget goes further on other matches")
-    rows = _rows(units, start, years, rate)
+            notes.append(f"{groups[i].key}: not started within {years} years: the budget goes further on other matches")
+    rows = _rows(groups, start, years, rate)
     table = _years(rows, years, budget, rate)
     meta = _meta(files, schedule, problem, rows, notes)
     return Roadmap(rows, table, meta, files)
@@ -200,10 +200,10 @@ def roadmap(result_dir: str | Path, years: int, budget: float | None = None, sol
 
 def schedule_problem(files: ResultFiles, years: int, budget: float | None, rate: float) -> tuple[list[_Unit], list[int], ScheduleProblem, list[str]]:
     """The units of a result, those the roadmap plans (by position), the MILP's problem, and why the others are left out."""
-    units = _units(files)
+    groups = _units(files)
     notes: list[str] = []
     planned: list[int] = []
-    for i, u in enumerate(units):
+    for i, u in enumerate(groups):
         first = 0 if u.realised else earliest_year(u.lead_time_months)
         if not (u.realised or u.agreed) and u.savings <= 1e-9:
             notes.append(f"{u.key}: not started: on its own it {'saves nothing' if abs(u.savings) <= 1e-9 else f'loses {-u.savings:,.0f} EUR/yr'}")
@@ -214,22 +214,22 @@ def schedule_problem(files: ResultFiles, years: int, budget: float | None, rate:
     problem = ScheduleProblem(
         tuple(
             ScheduleUnit(u.key, u.one_off, u.savings, 0 if u.realised else earliest_year(u.lead_time_months), u.realised, u.agreed)
-            for u in (units[i] for i in planned)
+            for u in (groups[i] for i in planned)
         ),
         years,
         budget,
         rate,
     )
-    return units, planned, problem, notes
+    return groups, planned, problem, notes
 
 
-def _rows(units: list[_Unit], start: dict[int, int | None], years: int, rate: float) -> pd.DataFrame:
-    """roadmap.csv: units by start year (then by savings), rows of a unit together; unstarted units last."""
-    order = sorted(range(len(units)), key=lambda i: (start[i] is None, start[i] or 0, -units[i].savings, units[i].key))
+def _rows(groups: list[_Unit], start: dict[int, int | None], years: int, rate: float) -> pd.DataFrame:
+    """roadmap.csv: groups by start year (then by savings), rows of a unit together; unstarted groups last."""
+    order = sorted(range(len(groups)), key=lambda i: (start[i] is None, start[i] or 0, -groups[i].savings, groups[i].key))
     out: list[dict[str, Any]] = []
     cumulative = 0.0
     for i in order:
-        u, year = units[i], start[i]
+        u, year = groups[i], start[i]
         first = 0 if u.realised else earliest_year(u.lead_time_months)
         for r in u.rows:
             savings = float(r["savings_eur_per_year"])
@@ -243,7 +243,7 @@ def _rows(units: list[_Unit], start: dict[int, int | None], years: int, rate: fl
                     "distance_km": float(r.get("distance_km") or 0.0),
                     "lead_time_months": float(r.get("lead_time_months") or 0.0),
                     "earliest_year": first,
-                    "unit": u.key,
+                    "start_group": u.key,
                     "one_off_eur": 0.0 if u.realised else float(r["one_off_eur"]),
                     "savings_eur_per_year": savings,
                     "discounted_savings_eur": 0.0 if year is None else economics.discounted_savings(savings, year, years, rate),
@@ -299,8 +299,8 @@ def _meta(files: ResultFiles, schedule: Schedule, problem: ScheduleProblem, rows
         "network_savings_eur_per_year": float(rows["savings_eur_per_year"].sum()),
         "savings_started_eur_per_year": float(started["savings_eur_per_year"].sum()),
         "one_off_eur": float(started["one_off_eur"].sum()),
-        "n_units": int(rows["unit"].nunique()),
-        "n_units_started": int(started["unit"].nunique()),
+        "n_groups": int(rows["start_group"].nunique()),
+        "n_groups_started": int(started["start_group"].nunique()),
         "scenario": files.summary.scenario,
         "input_hash": files.summary.input_hash,
         "notes": notes,

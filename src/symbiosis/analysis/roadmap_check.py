@@ -50,13 +50,13 @@ def check_roadmap(scenario: Scenario, folder_dir: str | Path) -> CheckReport:
     report.n_matches = int(rows["kind"].isin(["exchange", "pool"]).sum())
     year_of = [None if _empty(y) else int(y) for y in rows["year"]]
     by_unit: dict[str, list[int]] = defaultdict(list)
-    for i, u in enumerate(rows["unit"]):
+    for i, u in enumerate(rows["start_group"]):
         by_unit[str(u)].append(i)
     realised_units = {u for u, idx in by_unit.items() if any(rows["stage"].iloc[i] == "realised" for i in idx)}
     lead_of_unit = {u: max(float(rows["lead_time_months"].iloc[i]) for i in idx) for u, idx in by_unit.items()}
     for i, r in enumerate(rows.to_dict("records")):
         tag = f"roadmap.csv: row {i + 2} ({r['kind']} {r['source']} -> {r['target'] or r['demand_stream']})"
-        unit = str(r["unit"])
+        unit = str(r["start_group"])
         realised = unit in realised_units
         _check_row(scenario, r, tag, realised, v)
         first = 0 if realised else earliest_year(lead_of_unit[unit])
@@ -96,7 +96,7 @@ def check_roadmap(scenario: Scenario, folder_dir: str | Path) -> CheckReport:
         got = meta.get(key)
         if got is None or not _close(want, float(got), abs(want)):
             v.append(f"roadmap.json: {key} {got} but the rows give {want:.6f}")
-    if meta.get("n_units") != len(by_unit):
+    if meta.get("n_groups") != len(by_unit):
         v.append(f"roadmap.json: n_units {meta.get('n_units')} but roadmap.csv has {len(by_unit)}")
     return report
 
@@ -160,16 +160,16 @@ def _check_units(scenario: Scenario, rows: Any, year_of: list[int | None], by_un
         years = {year_of[i] for i in idx}
         if len(years) > 1:
             v.append(f"roadmap.csv: unit '{unit}' starts in several years {sorted(years, key=lambda y: -1 if y is None else y)}; its rows start together")
-    unit_of_facility = {str(r["source"]): str(r["unit"]) for r in rows.to_dict("records") if r["kind"] == "facility"}
+    unit_of_facility = {str(r["source"]): str(r["start_group"]) for r in rows.to_dict("records") if r["kind"] == "facility"}
     peak_unit: dict[str, str] = {}
     for r in rows.to_dict("records"):
-        if r["kind"] == "pool" and str(r["source"]) in unit_of_facility and str(r["unit"]) != unit_of_facility[str(r["source"])]:
+        if r["kind"] == "pool" and str(r["source"]) in unit_of_facility and str(r["start_group"]) != unit_of_facility[str(r["source"])]:
             v.append(f"roadmap.csv: pool member {r['demand_stream']} does not start with its facility {r['source']}")
         d = scenario.stream_by_id.get(str(r["demand_stream"]))
         if r["kind"] == "exchange" and d is not None and scenario.resource_by_id[d.resource].pricing is Pricing.peak:
-            first = peak_unit.setdefault(d.id, str(r["unit"]))
-            if first != str(r["unit"]):
-                v.append(f"roadmap.csv: the exchanges into peak demand {d.id} share one cut, but start in different units")
+            first = peak_unit.setdefault(d.id, str(r["start_group"]))
+            if first != str(r["start_group"]):
+                v.append(f"roadmap.csv: the exchanges into peak demand {d.id} share one cut, but start in different groups")
 
 
 def _check_years(rows: Any, year_of: list[int | None], table: Any, n: int, budget: float | None, rate: float, v: list[str]) -> None:

@@ -29,7 +29,7 @@ def roadmap(
         out.print(styled((f"Roadmap over {years} years, {said}", "bold")))
         out.print(
             f"discounted savings: {money(m['discounted_savings_eur'])} EUR (rate {m['discount_rate']:.1%}); "
-            f"{m['n_units_started']} of {m['n_units']} units started; {money(m['savings_started_eur_per_year'])} of the network's "
+            f"{m['n_groups_started']} of {m['n_groups']} groups started; {money(m['savings_started_eur_per_year'])} of the network's "
             f"{money(m['network_savings_eur_per_year'])} EUR/yr running by the last year",
             highlight=False,
         )

@@ -40,7 +40,7 @@ TEXT: dict[str, tuple[str, ...]] = {
     "facilities": ("facility", "name", "resource", "members"),
     "facility_loads": ("facility", "slot"),
     # A roadmap folder (symbiosis roadmap, DESIGN.md section 4g).
-    "roadmap": ("kind", "source", "target", "supply_stream", "demand_stream", "resource", "stage", "route", "unit"),
+    "roadmap": ("kind", "source", "target", "supply_stream", "demand_stream", "resource", "stage", "route", "start_group"),
     "years": (),
 }
 NODE_COLUMNS = ["id", "kind", "name", "sector", "lat", "lon"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from symbiosis.io.write.page import Col, Section, table
+
 # The stages a match of a network can have, furthest first (a rejected one is never in it).
 SHOWN = ("realised", "agreed", "studied", "proposed")
 PROGRESS_COLUMNS = ["stage", "n_matches", "savings_eur_per_year", "share_of_network"]
@@ -45,21 +47,23 @@ def progress_line(matches: pd.DataFrame) -> str | None:
     return f"progress: {'; '.join(done)} of the network's {total:,.0f} EUR/yr"
 
 
-def progress_html(matches: pd.DataFrame, esc: object) -> str | None:
-    """The report's progress section body: a table of the stages; None without progress. ``esc`` escapes text for HTML."""
+def progress_section(matches: pd.DataFrame) -> Section | None:
+    """The report's "Progress of the programme" section: matches and savings per stage against the network's; None without progress."""
     if not has_progress(matches):
         return None
-    quote = esc if callable(esc) else str
     t = stage_totals(matches)
     total = float(matches["savings_eur_per_year"].astype(float).sum())
-    rows = "".join(
-        f'<tr id="progress-{quote(r.stage)}"><td>{quote(r.stage)}</td><td class="num">{r.n_matches}</td>'
-        f'<td class="num">{r.savings_eur_per_year:,.0f}</td><td class="num">{r.share_of_network:.1%}</td></tr>'
-        for r in t.itertuples(index=False)
+    caption = (
+        f"The network saves {total:,.0f} EUR/yr; the stage of each match comes from progress.csv "
+        "(agreed and realised matches are held in every network, rejected ones are no candidates)"
     )
-    return (
-        f'<p class="meta">The network saves {total:,.0f} EUR/yr; the stage of each match comes from progress.csv '
-        "(agreed and realised matches are held in every network, rejected ones are no candidates).</p>"
-        '<table id="progress-table"><thead><tr><th>stage</th><th>matches</th><th>savings, EUR/yr</th><th>share of the network</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-    )
+    body = table(t, "progress-table", caption, ["stage", "n_matches", "savings_eur_per_year", "share_of_network"], sortable=False, fold=0)
+    staged = matches[~matches["stage"].fillna("proposed").isin(["", "proposed"])].copy()
+    order = {s: k for k, s in enumerate(SHOWN)}
+    staged = staged.assign(_o=[order.get(str(s), 9) for s in staged["stage"]]).sort_values(["_o", "savings_eur_per_year"], ascending=[True, False], kind="stable")
+    staged["streams"] = [f"{a} \u2192 {b}" if a else f"{f} \u2192 {b}" for a, f, b in zip(staged["supply_stream"], staged["source"], staged["demand_stream"])]
+    cols = ["stage", "kind", "source", "target", Col("streams", "Streams (or facility \u2192 demand)", "id"), "savings_eur_per_year"]
+    if "route" in staged and (staged["route"].fillna("").astype(str) != "").any():
+        cols.append("route")
+    body += table(staged, "staged-table", f"The {len(staged)} matches beyond proposed (every other match is proposed; matches.csv has each one's stage)", cols)
+    return Section("progress-section", "Progress of the programme", body)

@@ -8,8 +8,6 @@ page, ``roadmap.html``, that shows them.
 
 from __future__ import annotations
 
-import base64
-import html
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +16,7 @@ import pandas as pd
 
 from symbiosis.io.write.files import write_bytes_atomic, write_csv, write_json
 from symbiosis.io.write.folders import write_whole_folder
+from symbiosis.io.write.page import Section, banner, cards, page, picture, table
 from symbiosis.io.write.report.figures import _figure, render
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
 ROADMAP_FILES = ("roadmap.csv", "years.csv", "roadmap.json", "roadmap.png", "roadmap.svg", "roadmap.html")
 STAGE_COLOURS = {"realised": "#2ca02c", "agreed": "#1f77b4", "studied": "#9467bd", "proposed": "#ff7f0e"}
-MAX_BARS = 40  # the picture shows the units started first; the table has every row
+MAX_BARS = 40  # the picture shows the groups started first; the table has every row
 
 
 def write_roadmap(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any], out_dir: Path, inputs: Sequence[Path] = ()) -> Path:
@@ -45,7 +44,7 @@ def write_roadmap(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, An
 
 def _units(rows: pd.DataFrame) -> pd.DataFrame:
     """One line per unit: start year, earliest year, stage, one-off and savings (in file order)."""
-    g = rows.groupby("unit", sort=False)
+    g = rows.groupby("start_group", sort=False)
     stages = g["stage"].agg(lambda s: next((x for x in ("realised", "agreed", "studied") if x in set(s)), "proposed"))
     return pd.DataFrame(
         {
@@ -62,8 +61,8 @@ def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> F
     """When each unit starts (a bar from its start to the horizon, its lead time hatched before), and below,
     the one-offs started each year against the budget and the yearly savings running."""
     n = int(meta["years"])
-    units = _units(rows)
-    started = units[units["year"].notna()].head(MAX_BARS)
+    groups = _units(rows)
+    started = groups[groups["year"].notna()].head(MAX_BARS)
     height = 1.6 + 0.28 * max(1, len(started))
     fig = _figure(8.0, height + 2.2)
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [height, 2.2]})
@@ -78,8 +77,8 @@ def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> F
     top.set_xlim(0, n * 1.25)
     top.set_xticks(range(n + 1))
     top.set_xlabel("year (0 = now); hatched: waiting for the lead time")
-    left_out = int(units["year"].isna().sum())
-    more = f"; {len(units) - left_out - len(started)} more started" if len(units) - left_out > len(started) else ""
+    left_out = int(groups["year"].isna().sum())
+    more = f"; {len(groups) - left_out - len(started)} more started" if len(groups) - left_out > len(started) else ""
     top.set_title(f"Roadmap over {n} years: {meta['discounted_savings_eur']:,.0f} EUR discounted savings ({left_out} not started{more})")
     present = set(started["stage"])
     handles = [_patch(c, s) for s, c in STAGE_COLOURS.items() if s in present]
@@ -108,54 +107,29 @@ def _patch(colour: str, label: str) -> Any:
     return Patch(color=colour, label=label)
 
 
-def _esc(x: Any) -> str:
-    return html.escape("" if x is None or (isinstance(x, float) and x != x) else str(x), quote=True)
-
-
-def _table(frame: pd.DataFrame, table_id: str) -> str:
-    head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
-    body = []
-    for r in frame.itertuples(index=False):
-        cells = []
-        for v in r:
-            if isinstance(v, float):
-                cells.append(f'<td class="num">{v:,.2f}</td>' if v == v else "<td></td>")
-            else:
-                cells.append(f"<td>{_esc(v)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-
-CSS = (
-    "body{font-family:sans-serif;margin:1.5em;max-width:1400px}table{border-collapse:collapse;font-size:12px;margin:1em 0}"
-    "td,th{border:1px solid #ccc;padding:2px 6px}td.num{text-align:right}img{max-width:100%}.meta{color:#555}"
-)
-
-
 def roadmap_page(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any], png: bytes) -> str:
-    """The roadmap's page: its headline, the picture, the years and every row (text escaped; no script)."""
+    """The roadmap's page in the one page system: headline, the picture, the notes, the years and every row."""
     budget = meta.get("budget_eur_per_year")
     said = f"a yearly budget of {budget:,.0f} EUR for one-off costs" if budget is not None else "no budget limit"
-    notes = "".join(f"<li>{_esc(n)}</li>" for n in meta.get("notes", []))
-    image = base64.b64encode(png).decode("ascii")
-    return "\n".join(
+    headline = cards(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en"><head><meta charset="utf-8">',
-            f"<title>{_esc(meta.get('scenario'))}: roadmap</title><style>{CSS}</style></head><body>",
-            f"<h1>Roadmap: {_esc(meta.get('scenario'))}</h1>",
-            f'<p id="headline">Over {int(meta["years"])} years with {_esc(said)}: {meta["discounted_savings_eur"]:,.0f} EUR of discounted savings '
-            f"(rate {float(meta['discount_rate']):.1%}); {meta['n_units_started']} of {meta['n_units']} units started, "
-            f"{meta['savings_started_eur_per_year']:,.0f} of the network's {meta['network_savings_eur_per_year']:,.0f} EUR/yr; "
-            f"status {_esc(meta['status'])}.</p>",
-            f'<p class="meta">{_esc(meta.get("formula"))}</p>',
-            f'<figure><img id="roadmap-picture" alt="roadmap" src="data:image/png;base64,{image}">'
-            '<figcaption>Also as <a href="roadmap.svg">SVG</a> and <a href="roadmap.png">PNG</a>.</figcaption></figure>',
-            f'<ul id="notes">{notes}</ul>' if notes else "",
-            "<h2>Years</h2>",
-            _table(years, "years-table"),
-            "<h2>Matches</h2>",
-            _table(rows, "roadmap-table"),
-            "</body></html>",
+            ("discounted", f"{meta['discounted_savings_eur']:,.0f} EUR", f"discounted savings over {int(meta['years'])} years"),
+            ("started", f"{meta['n_groups_started']} of {meta['n_groups']}", "start groups started"),
+            ("running", f"{meta['savings_started_eur_per_year']:,.0f} EUR/yr", f"running by the last year, of the network's {meta['network_savings_eur_per_year']:,.0f}"),
+            ("one-off", f"{meta['one_off_eur']:,.0f} EUR", "one-off costs started"),
         ]
-    ) + "\n"
+    )
+    notes = list(meta.get("notes", []))
+    before = headline + (banner("Left out or constrained", notes, "notes", bad=meta.get("status") == "infeasible") if notes else "")
+    figure = picture("roadmap", "Roadmap", f"When each start group starts (hatched: waiting for its lead time) and the one-offs of each year against the budget; {meta.get('formula')}.", png, [("SVG", "roadmap.svg"), ("PNG", "roadmap.png")])
+    sections = [
+        Section("picture-section", "Schedule", figure),
+        Section("years-section", "Years", table(years, "years-table", f"Per year, with {said} and a discount rate of {float(meta['discount_rate']):.1%}", sortable=False, fold=0)),
+        Section(
+            "roadmap-section", "Matches by start year",
+            table(rows, "roadmap-table", f"{len(rows):,} rows (exchanges, pool memberships, and facilities for their capex), by start year; empty: not started within the horizon"),
+            newpage=True, wide=True,
+        ),
+    ]
+    subtitle = f"Status {meta['status']}; {said}; input hash {meta.get('input_hash', '')}."
+    return page(str(meta.get("scenario", "")), "Roadmap", sections, subtitle=subtitle, before=before)

@@ -96,6 +96,11 @@ def file_names(companies: list[str]) -> dict[str, str]:
     return names
 
 
+def staged(frame: pd.DataFrame) -> bool:
+    """True when some row's stage is beyond proposed (a sheet shows stages only then)."""
+    return "stage" in frame and bool((~frame["stage"].isin(["", "proposed"])).any())
+
+
 def _unit(res: ResultFiles, resource: str, unit: str) -> str:
     return unit if res.pricing(resource) == "peak" else f"{unit}/yr"
 
@@ -173,6 +178,7 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
             "quantity": float(r["quantity"]),
             "q_unit": _unit(res, str(r["resource"]), unit),
             "distance_km": float(r["distance_km"]),
+            "stage": str(r.get("stage") or "proposed"),
             "share": float(r["savings_eur_per_year"]) / 2,
             "co2": float(r["co2_avoided_t_per_year"]) / 2,
             "your_stream": r["supply_stream"] if role == "supply" else r["demand_stream"],
@@ -199,6 +205,7 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
             "co2": float(r["co2_avoided_t_per_year"]),
             "others": max(members - 1, 0),
             "your_stream": r["demand_stream"],
+            "stage": str(r.get("stage") or "proposed"),
         }
         for col, *_ in measures:
             row[col] = float(r[col]) if r.get(col) == r.get(col) else None
@@ -226,6 +233,8 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
         if "band" in frame.columns:
             cols.append(Col("band", "Price band (EUR per unit of the quantity)", raw=True))
         cols.append(Col("your_stream", "Your stream", "id", css="code"))
+        if staged(frame):  # the stage of each exchange (contract section 4g), where the programme has one
+            cols.append(Col("stage"))
         caption = "Each exchange's savings are split evenly between its two companies (so are its CO2 and its other measures); largest share first."
         frame = frame.sort_values(["share", "n"], ascending=[False, True], kind="stable").assign(n=range(1, len(frame) + 1))
         body = table(frame, "sheet-exchanges-table", caption, cols, fold=0, sortable=False) + f'<p class="note" id="band-explained">{esc(BAND_TEXT)}</p>'
@@ -235,7 +244,7 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
         cols = [Col("facility", "Shared facility", "text"), Col("resource"), Col("quantity", unit_from="q_unit"), Col("distance_km"),
                 Col("share", "Your share of the pool's savings (EUR/yr)", "money"), Col("co2", "Your CO2 avoided (t/yr)", "co2")]
         cols += [Col(col, f"Your {label} ({unit})", kind) for col, label, unit, kind in measures]
-        cols += [Col("others", "Other members", "count"), Col("your_stream", "Your stream", "id", css="code")]
+        cols += [Col("others", "Other members", "count"), Col("your_stream", "Your stream", "id", css="code"), *([Col("stage")] if staged(frame) else [])]
         rule = RULES.get(res.summary.allocation, f"The pool's surplus is shared by the {res.summary.allocation} rule.")
         body = table(frame, "sheet-pools-table", "Pools you would join", cols, fold=0, sortable=False) + f'<p id="allocation-rule">{esc(rule)}</p>'
         sections.append(Section("pools", "Shared facilities you would join", body))

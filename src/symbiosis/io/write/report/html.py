@@ -39,6 +39,7 @@ from symbiosis.io.write.page import (
     with_unit,
 )
 from symbiosis.io.write.page.map import LEAFLET_CREDIT
+from symbiosis.io.write.progress import progress_section
 from symbiosis.io.write.report.figures import FIGURES
 from symbiosis.io.write.report.transport import pool_transport
 from symbiosis.io.write.themes import theme_totals
@@ -254,7 +255,7 @@ def picture_section(key: str, pngs: Mapping[str, bytes], stem: str) -> Section:
     return Section(f"{key}-section", title, body, newpage=key in ("savings", "flows"))
 
 
-MATCH_KNOWN = {"kind", "source", "target", "supply_stream", "demand_stream", "resource", "quantity", "unit", "distance_km", "savings_eur_per_year", "co2_avoided_t_per_year"}
+MATCH_KNOWN = {"kind", "source", "target", "supply_stream", "demand_stream", "resource", "quantity", "unit", "distance_km", "savings_eur_per_year", "co2_avoided_t_per_year", "route", "stage", "one_off_eur", "lead_time_months"}  # the last two: in matches.csv and on the roadmap page
 
 
 def present(frame: pd.DataFrame, col: str) -> bool:
@@ -429,6 +430,7 @@ def report_html(res: ResultFiles, pngs: dict[str, bytes], stem: str = "report", 
         themes_section(res),
         map_sec,
         *(picture_section(k, pngs, stem) for k in FIGURES if k != "map"),
+        *([progress] if (progress := progress_section(res.matches)) is not None else []),
         matches_section(res, names),
         companies_section(res, names),
         facilities_section(res, names),
