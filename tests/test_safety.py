@@ -235,7 +235,7 @@ def test_the_readers_give_the_text_back(formula_outputs: dict[str, Path], tmp_pa
 
 PRIVATE = {
     "scenario.yaml": str(BASE["scenario.yaml"]).replace(
-        "profiles: profiles.csv}", "profiles: profiles.csv, links: links.csv, uncertainty: uncertainty.csv, rules: rules.csv, facilities: facilities.csv}"
+        "profiles: profiles.csv}", "profiles: profiles.csv, links: links.csv, uncertainty: uncertainty.csv, rules: rules.csv, facilities: facilities.csv, permits: permits.csv, progress: progress.csv}"
     ),
     "companies.csv": "id,name,sector,lat,lon\nacme-steel,Acme Steel NV,plant,50.850,4.700\nbakkerij-peeters,Bakkerij Peeters,food,50.855,4.700\ncinema-zuid,Cinema Zuid,hall,50.850,4.706\n",
     "resources.csv": BASE["resources.csv"],
@@ -257,6 +257,9 @@ PRIVATE = {
     "uncertainty.csv": "stream,field,low,high,distribution\nacme-cardboard,quantity,40,60,uniform\npeeters-cardboard,price_eur_per_unit,15,25,triangular\n",
     "rules.csv": "rule,source,target\nforbid,acme-parking,peeters-parking\n",
     "facilities.csv": "id,name,resource,lat,lon,capacity,capex_eur,opex_eur_per_year,cost_eur_per_unit,max_distance_km\nhub,Car park,parking,50.851,4.701,60,100000,1000,50,1\n",
+    # Contract section 4g: a permit names a company, a progress row a company, a stream or a facility.
+    "permits.csv": "company,ewc\nbakkerij-peeters,15 01 01\n",
+    "progress.csv": "source,target,stage,since\nacme-cardboard,bakkerij-peeters,agreed,2025-01-01\nhub,peeters-parking,studied,\n",
 }
 
 
@@ -295,6 +298,7 @@ def test_without_drops_every_row_naming_the_company(tmp_path: Path) -> None:
         "links row acme-cardboard peeters-cardboard",
         "links row acme-steel cinema-zuid",
         "uncertainty row acme-cardboard",
+        "progress row acme-cardboard bakkerij-peeters",  # contract section 4g: progress.csv names streams and companies
     ])
     assert [(link.source, link.target) for link in w.scenario.links] == [("hub", "bakkerij-peeters")]
 

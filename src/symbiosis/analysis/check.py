@@ -51,16 +51,23 @@ def _close(a: float, b: float, scale: float = 1.0) -> bool:
     return math.isclose(a, b, rel_tol=REL, abs_tol=ABS * max(1.0, scale))
 
 
+def marker_notes(folder: Path) -> list[str]:
+    """A note for every file the folder's marker lists that is no longer as symbiosis wrote it."""
+    listed = read_marker(folder) or {}
+    return [
+        f"{name} is not the file symbiosis wrote (its size or SHA-256 differs from {MARKER}); it was changed or damaged since"
+        for name in sorted(listed)
+        if changed(folder, name, listed[name])
+    ]
+
+
 def check_result(scenario: Scenario, result_dir: str | Path) -> CheckReport:
     """Check a result folder against its scenario; see ``CheckReport``."""
     folder = Path(result_dir)
     report = CheckReport()
     v = report.violations
     files = read_result(folder)
-    listed = read_marker(folder) or {}
-    for name in sorted(listed):
-        if changed(folder, name, listed[name]):
-            report.notes.append(f"{name} is not the file symbiosis wrote (its size or SHA-256 differs from {MARKER}); it was changed or damaged since")
+    report.notes += marker_notes(folder)
     summary = files.summary
     scenario = scenario.replaced(settings=Settings.model_validate(summary.settings))
     st = scenario.settings

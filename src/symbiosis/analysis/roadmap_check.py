@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from symbiosis import economics, legal
-from symbiosis.analysis.check import CheckReport, _close
+from symbiosis.analysis.check import CheckReport, _close, marker_notes
 from symbiosis.analysis.roadmap import earliest_year
 from symbiosis.io.read.results import read_roadmap
-from symbiosis.io.write.marker import MARKER, changed, read_marker
 from symbiosis.schema import Direction, Pricing, Scenario, Transport
 
 
@@ -33,10 +32,7 @@ def check_roadmap(scenario: Scenario, folder_dir: str | Path) -> CheckReport:
     report = CheckReport()
     v = report.violations
     files = read_roadmap(folder)
-    listed = read_marker(folder) or {}
-    for name in sorted(listed):
-        if changed(folder, name, listed[name]):
-            report.notes.append(f"{name} is not the file symbiosis wrote (its size or SHA-256 differs from {MARKER}); it was changed or damaged since")
+    report.notes += marker_notes(folder)
     meta, rows, table = files.meta, files.rows, files.years
     try:
         n = int(meta["years"])

@@ -163,40 +163,30 @@ def check(
 
         sc = load(scenario, strict)
         if (result_dir / "roadmap.csv").is_file() and not (result_dir / "summary.json").is_file():
-            return _report_roadmap_check(check_roadmap(sc, result_dir))
+            report = check_roadmap(sc, result_dir)
+            return _print_check(
+                report,
+                f": the roadmap's {report.n_matches} matches hold their lead times, stages, budgets and couplings; "
+                f"discounted savings {report.objective:,.0f} EUR recomputed",
+            )
         if not (result_dir / "summary.json").is_file():
             raise OutputError(f"'{result_dir}' holds no summary.json; is it a result folder?")
         report = check_result(sc, result_dir)
-        for line in report.notes:
-            err.print(f"  note: {line}", highlight=False, markup=False)
-        if report.ok:
-            out.print(
-                styled(
-                    ("OK", "green"),
-                    f": {report.n_matches} matches and {report.n_flows} flows hold every limit and rule; "
-                    f"net savings {report.net_savings_eur_per_year:,.0f} EUR/yr, CO2 {report.co2_avoided_t_per_year:,.1f} t/yr recomputed",
-                )
-            )
-            return EXIT_OK
-        err.print(f"{len(report.violations)} violation(s):", style="bold red")
-        for line in report.violations:
-            err.print(f"  {line}", highlight=False, markup=False)
-        return EXIT_VIOLATIONS
+        return _print_check(
+            report,
+            f": {report.n_matches} matches and {report.n_flows} flows hold every limit and rule; "
+            f"net savings {report.net_savings_eur_per_year:,.0f} EUR/yr, CO2 {report.co2_avoided_t_per_year:,.1f} t/yr recomputed",
+        )
 
     raise typer.Exit(guard(run))
 
 
-def _report_roadmap_check(report: Any) -> int:
+def _print_check(report: Any, ok_line: str) -> int:
+    """A check's notes, then OK with what was recomputed, or every violation (exit 1)."""
     for line in report.notes:
         err.print(f"  note: {line}", highlight=False, markup=False)
     if report.ok:
-        out.print(
-            styled(
-                ("OK", "green"),
-                f": the roadmap's {report.n_matches} matches hold their lead times, stages, budgets and couplings; "
-                f"discounted savings {report.objective:,.0f} EUR recomputed",
-            )
-        )
+        out.print(styled(("OK", "green"), ok_line))
         return EXIT_OK
     err.print(f"{len(report.violations)} violation(s):", style="bold red")
     for line in report.violations:

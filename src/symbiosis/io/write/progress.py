@@ -62,7 +62,7 @@ def progress_section(matches: pd.DataFrame) -> Section | None:
     order = {s: k for k, s in enumerate(SHOWN)}
     staged = staged.assign(_o=[order.get(str(s), 9) for s in staged["stage"]]).sort_values(["_o", "savings_eur_per_year"], ascending=[True, False], kind="stable")
     staged["streams"] = [f"{a} \u2192 {b}" if a else f"{f} \u2192 {b}" for a, f, b in zip(staged["supply_stream"], staged["source"], staged["demand_stream"])]
-    cols = ["stage", "kind", "source", "target", Col("streams", "Streams (or facility \u2192 demand)", "id"), "savings_eur_per_year"]
+    cols: list[Col | str] = ["stage", "kind", "source", "target", Col("streams", "Streams (or facility \u2192 demand)", "id"), "savings_eur_per_year"]
     if "route" in staged and (staged["route"].fillna("").astype(str) != "").any():
         cols.append("route")
     body += table(staged, "staged-table", f"The {len(staged)} matches beyond proposed (every other match is proposed; matches.csv has each one's stage)", cols)
