@@ -57,14 +57,26 @@ def _units(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _shown(groups: pd.DataFrame) -> pd.DataFrame:
+    """The start groups the picture shows, by start year then savings: every one starting after year 0 (the schedule's
+    choices), then the year-0 ones with the most savings, MAX_BARS in all."""
+    started = groups[groups["year"].notna()]
+    later = started[started["year"] > 0]
+    now = started[started["year"] == 0].sort_values("savings", ascending=False, kind="stable")
+    chosen = pd.concat([later.head(MAX_BARS), now.head(max(0, MAX_BARS - len(later)))])
+    return chosen.assign(_y=chosen["year"].astype(int)).sort_values(["_y", "savings"], ascending=[True, False], kind="stable")
+
+
 def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> Figure:
-    """When each unit starts (a bar from its start to the horizon, its lead time hatched before), and below,
+    """When each start group starts (a bar from its start to the horizon, its lead time hatched before), and below,
     the one-offs started each year against the budget and the yearly savings running."""
+    from matplotlib.ticker import FuncFormatter
+
     n = int(meta["years"])
     groups = _units(rows)
-    started = groups[groups["year"].notna()].head(MAX_BARS)
-    height = 1.6 + 0.28 * max(1, len(started))
-    fig = _figure(8.0, height + 2.2)
+    started = _shown(groups)
+    height = 1.8 + 0.28 * max(1, len(started))
+    fig = _figure(8.0, height + 2.4)
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [height, 2.2]})
     for i, (_key, u) in enumerate(started.iterrows()):
         y = len(started) - 1 - i
@@ -74,25 +86,32 @@ def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> F
         top.barh(y, n - start, left=start, color=STAGE_COLOURS.get(str(u["stage"]), "#ff7f0e"))
         top.text(n + 0.05, y, f"{u['savings']:,.0f} EUR/yr", va="center", fontsize=7)
     top.set_yticks(range(len(started)), [str(k) for k in reversed(list(started.index))], fontsize=7)
-    top.set_xlim(0, n * 1.25)
+    top.set_xlim(0, n * 1.3 + 1)
     top.set_xticks(range(n + 1))
     top.set_xlabel("year (0 = now); hatched: waiting for the lead time")
     left_out = int(groups["year"].isna().sum())
-    more = f"; {len(groups) - left_out - len(started)} more started" if len(groups) - left_out > len(started) else ""
-    top.set_title(f"Roadmap over {n} years: {meta['discounted_savings_eur']:,.0f} EUR discounted savings ({left_out} not started{more})")
+    hidden = len(groups) - left_out - len(started)
+    fig.suptitle(
+        f"Roadmap over {n} years: {meta['discounted_savings_eur']:,.0f} EUR of discounted savings\n"
+        f"{len(groups) - left_out} of {len(groups)} start groups started" + (f" ({hidden} more at year 0 not drawn)" if hidden > 0 else ""),
+        fontsize=9,
+    )
     present = set(started["stage"])
     handles = [_patch(c, s) for s, c in STAGE_COLOURS.items() if s in present]
-    top.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="stage", title_fontsize=7)
+    top.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles) or 1, fontsize=7, frameon=False)
+    thousands = FuncFormatter(lambda v, _: f"{v:,.0f}")
     x = years["year"].to_numpy()
     bottom.bar(x, years["one_off_eur"].to_numpy(), color="#8c564b", label="one-off costs started")
     budget = meta.get("budget_eur_per_year")
     if budget is not None:
         bottom.axhline(float(budget), color="#d62728", linestyle="--", linewidth=1, label="yearly budget")
     bottom.set_ylabel("EUR")
+    bottom.yaxis.set_major_formatter(thousands)
     twin = bottom.twinx()
     twin.plot(x, years["savings_eur_per_year"].to_numpy(), color="#2ca02c", marker="o", label="savings running, EUR/yr")
     twin.set_ylabel("EUR/yr")
     twin.set_ylim(bottom=min(0.0, float(years["savings_eur_per_year"].min())))
+    twin.yaxis.set_major_formatter(thousands)
     bottom.set_xticks(x)
     bottom.set_xlabel("year")
     lines = bottom.get_legend_handles_labels()
