@@ -257,7 +257,7 @@ def test_results_workbook(tmp_path: Path) -> None:
             if pd.api.types.is_numeric_dtype(csv_frame[col]) and len(csv_frame):
                 assert back[col].astype(float).tolist() == pytest.approx(csv_frame[col].astype(float).tolist(), nan_ok=True), (sheet, col)
             else:
-                assert back[col].fillna("").astype(str).tolist() == csv_frame[col].astype(str).tolist(), (sheet, col)
+                assert back[col].astype(object).fillna("").astype(str).tolist() == csv_frame[col].astype(str).tolist(), (sheet, col)
     m = wb["matches"]
     labels = [c.value for c in m[1]]
     ids = ids_of(m)
