@@ -189,3 +189,39 @@ def test_no_page_runs_input_text(tmp_path: Path) -> None:
     assert html.escape(hostile["A"]) in report and "\\u003cimg src=x" in report  # in a table cell, and in the map's data
     sheet = text_of(tmp_path / "sheets" / "sheet-A.html")
     assert hostile["A"] in sheet and hostile["B"] in sheet  # shown as the text it is
+
+
+def test_an_exchange_credited_no_share_says_why(tmp_path: Path) -> None:
+    """tests/test_page_figures.py's scenario, by hand: lot B's spare spaces (none by day, 90 at night) into the hall's
+    need (100 by day, 90 at night) cut none of its peak alone (r = 0), so the rule credits that link no share: quantity
+    0, no savings, no band, though the hall needs it at night (flows.csv: 90 spaces in the night slot). Lot B's sheet
+    and the hall's say so in words and show a dash for the band, never nan; lot A's link, credited the whole cut
+    (100 spaces, 25,000 EUR/yr, half each), keeps its band 0.00 to 250.00 EUR/space, even split 125.00."""
+    from test_page_figures import FILES
+
+    scenario = write_scenario(tmp_path / "zero_share", FILES)
+    solved = runner.invoke(app, ["solve", str(scenario), "--out", str(tmp_path / "out")])
+    assert solved.exit_code == 0, solved.output
+    out = sheets_of(tmp_path / "out", tmp_path / "sheets")
+    for company, partner in (("lot_b", "Event hall (hall)"), ("hall", "Lot B (lot_b)")):
+        page = sheet_file(out, company).read_text(encoding="utf-8")
+        text = text_of(sheet_file(out, company))
+        assert not re.search(r"\bnan\b", text, re.I), company
+        heads = table_headers(page, "sheet-exchanges-table")
+        rows = [r for r in Page(page).tables["sheet-exchanges-table"] if r[heads.index("Partner")] == partner and r[heads.index("Resource")] == "parking"]
+        assert len(rows) == 1, company
+        band = html.unescape(rows[0][heads.index("Price band (EUR per unit of the quantity)")])
+        assert band.startswith("\u2013") and "no share" in band, band
+        note = " ".join(text_of_element(page, "no-share").split())
+        assert "on its own it cuts none of" in note and "credited no share" in note, note
+        assert "needed together with the other supplies" in note and "up to 90 space in 1 slot (flows.csv)" in note, note
+    hall = text_of(sheet_file(out, "hall"))
+    assert "0.00 to 250.00 EUR/space; even split 125.00" in hall and "12,500" in hall
+    assert "no-share" not in sheet_file(out, "lot_a").read_text(encoding="utf-8")  # lot A's link has its share: no note
+
+
+def text_of_element(page: str, element_id: str) -> str:
+    """The text of the element with this id (the first such element, up to its closing tag)."""
+    m = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', page, flags=re.S)
+    assert m is not None, element_id
+    return html.unescape(re.sub(r"<[^>]+>", " ", m.group(2)))

@@ -31,7 +31,7 @@ import pandas as pd
 
 from symbiosis.io.write.columns import column, measure_column
 from symbiosis.io.write.files import tidy
-from symbiosis.io.write.page.numbers import FORMATS
+from symbiosis.io.write.page.numbers import FORMATS, cell_format
 from symbiosis.io.write.themes import theme_totals
 from symbiosis.io.write.workbook import _cell_value, flatten, put, put_row, save_workbook
 from symbiosis.measures import MEASURES
@@ -110,7 +110,7 @@ def put_table(wb: OpenpyxlWorkbook, title: str, frame: pd.DataFrame) -> None:
         put_row(ws, [_cell_value(tidy(v)) for v in row])
         for cell, fmt in zip(ws[ws.max_row], formats):
             if fmt is not None and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                cell.number_format = fmt
+                cell.number_format = cell_format(cell.value, fmt)
     ws.freeze_panes = "B3"
     if cols:
         last = ws.cell(2, len(cols)).column_letter
@@ -124,7 +124,7 @@ def _figure_row(ws: Worksheet, label: str, value: Any, unit: str = "", fmt: str 
     put_row(ws, [label, _cell_value(tidy(value)), unit])
     cell = ws.cell(ws.max_row, 2)
     if fmt is not None and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-        cell.number_format = fmt
+        cell.number_format = cell_format(cell.value, fmt)
 
 
 def put_overview(wb: OpenpyxlWorkbook, summary: Mapping[str, Any], matches: pd.DataFrame) -> None:
@@ -174,8 +174,8 @@ def put_overview(wb: OpenpyxlWorkbook, summary: Mapping[str, Any], matches: pd.D
     _bold(ws, ws.max_row)
     for t in theme_totals(matches, summary.get("resources") or {}, summary.get("measures") or None):
         put_row(ws, [t.theme.name, t.n_exchanges, t.n_memberships, t.savings_eur_per_year, t.co2_avoided_t_per_year])
-        ws.cell(ws.max_row, 4).number_format = money
-        ws.cell(ws.max_row, 5).number_format = co2
+        for col, fmt in ((4, money), (5, co2)):
+            ws.cell(ws.max_row, col).number_format = cell_format(ws.cell(ws.max_row, col).value, fmt)
     ws.column_dimensions["A"].width = 46
     for letter in "BCDE":
         ws.column_dimensions[letter].width = 18

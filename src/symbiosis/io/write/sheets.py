@@ -134,6 +134,40 @@ def band_cell(floor: float, split: float, ceiling: float, unit: str, role: str) 
     return f'<span class="band-text">{esc(text)}</span>{band_picture(floor, ceiling, role)}'
 
 
+def no_band(res: ResultFiles, match: Mapping[str, Any], role: str, partner: str) -> dict[str, str]:
+    """An exchange without a price band, in words: the band cell (a dash and why) and the note under the table.
+
+    An exchange into a peak demand that alone cuts none of its peak (its supply has nothing spare in a slot
+    where the demand peaks: r_a = 0) is credited no share by the allocation rule (contract section 4,
+    "Savings per match"): quantity 0, and no band, which is per unit of the quantity. It may still be needed
+    with the other supplies into that demand; its flows (flows.csv) show what it carries.
+    """
+    f = res.flows
+    mine = f[(f["supply_stream"] == match["supply_stream"]) & (f["demand_stream"] == match["demand_stream"])] if len(f) else f
+    moved = mine["quantity"].astype(float) if len(mine) else pd.Series(dtype=float)
+    moved = moved[moved > 1e-9]
+    unit, resource = str(match["unit"]), str(match["resource"])
+    carries = (
+        f"it carries up to {number(moved.max(), 'quantity')} {unit} in {len(moved):,} slot{'s' if len(moved) != 1 else ''} (flows.csv)"
+        if len(moved) else "it carries nothing in this result (flows.csv)"
+    )
+    which = f"{resource} {'to' if role == 'supply' else 'from'} {partner}"
+    if res.pricing(resource) == "peak" and not float(match["quantity"]) > 0:
+        whose, spare = ("the receiver's", f"your spare {resource} is nil") if role == "supply" else ("your", f"the supplier has no spare {resource}")
+        credited = "no quantity, savings or CO2" if abs(float(match["savings_eur_per_year"])) < 0.005 else "no part of the peak cut (quantity 0)"
+        why = (
+            f"{which}: on its own it cuts none of {whose} peak need, since {spare} in a slot where that need peaks. The exchanges into "
+            "one peak need share its savings in proportion to what each alone would cut (the allocation rule), so this one is credited "
+            f"no share: {credited}, and no price band, which is per unit of the quantity. It may still be needed together with the other "
+            f"supplies into that need: {carries}."
+        )
+        cell = f"{DASH} no share: alone it cuts none of the peak (see below)"
+    else:
+        why = f"{which}: it is credited no quantity, so it has no price per unit; {carries}."
+        cell = f"{DASH} no quantity (see below)"
+    return {"band": f'<span class="band-none">{esc(cell)}</span>', "why": why}
+
+
 BAND_TEXT = (
     "The price band of an exchange: at any price in it, per unit of the quantity, paid by the receiver to the supplier, "
     "both companies are at least as well off as today. Its floor is what the supplier pays today to get rid of a unit "
@@ -189,6 +223,8 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
         if floor is not None and floor == floor and ceiling == ceiling:
             split = even_split_price((float(floor), float(ceiling)))
             row |= {"floor": float(floor), "split": split, "ceiling": float(ceiling), "band": band_cell(float(floor), split, float(ceiling), unit, role)}
+        else:
+            row |= no_band(res, r, role, partner)
         rows.append(row)
     pool_rows = []
     built = {str(f["facility"]): f for f in res.facilities.to_dict(orient="records")}
@@ -238,6 +274,9 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
         caption = "Each exchange's savings are split evenly between its two companies (so are its CO2 and its other measures); largest share first."
         frame = frame.sort_values(["share", "n"], ascending=[False, True], kind="stable").assign(n=range(1, len(frame) + 1))
         body = table(frame, "sheet-exchanges-table", caption, cols, fold=0, sortable=False) + f'<p class="note" id="band-explained">{esc(BAND_TEXT)}</p>'
+        if "why" in frame.columns:
+            whys = [f"Exchange {n}, {why}" for n, why in zip(frame["n"], frame["why"]) if isinstance(why, str)]
+            body += '<div class="note" id="no-share">' + "".join(f"<p>{esc(w)}</p>" for w in whys) + "</div>"
         sections.append(Section("exchanges", "Your exchanges", body))
     if pool_rows:
         frame = pd.DataFrame(pool_rows)

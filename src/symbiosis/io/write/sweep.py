@@ -23,7 +23,7 @@ import pandas as pd
 
 from symbiosis.io.write.files import write_bytes_atomic, write_csv, write_json
 from symbiosis.io.write.folders import write_whole_folder
-from symbiosis.io.write.page import Col, Section, banner, cards, esc, number, page, percent, picture, with_unit
+from symbiosis.io.write.page import Col, Section, banner, cards, esc, number, page, percent, picture, signed, with_unit
 from symbiosis.io.write.page import table as html_table
 from symbiosis.io.write.report.figures import DPI, render, style
 
@@ -141,12 +141,12 @@ def _ask(r: Any, names: Mapping[str, str]) -> str:
 
 
 def _driver_item(r: Any, names: Mapping[str, str]) -> str:
-    interval = "" if not hasattr(r, "index_low") or r.index_low != r.index_low else f", 95 % interval {r.index_low:+.2f} to {r.index_high:+.2f}"
+    interval = "" if not hasattr(r, "index_low") or r.index_low != r.index_low else f", 95 % interval {signed(r.index_low)} to {signed(r.index_high)}"
     noise = ""
     if getattr(r, "distinguishable", "yes") != "yes":
         needed = getattr(r, "samples_needed", None)
         noise = " <i>not distinguishable from noise at this number of samples</i>" + (f" (about {int(needed):,} would tell)" if needed is not None and needed == needed else "")
-    return f"<li>{esc(_ask(r, names))} (rho {r.index:+.2f}{esc(interval)}){noise}</li>"
+    return f"<li>{esc(_ask(r, names))} (rho {signed(r.index)}{esc(interval)}){noise}</li>"
 
 
 def sweep_html(

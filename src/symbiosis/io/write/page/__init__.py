@@ -10,7 +10,7 @@ trade-off, sweep and compare pages and the company sheets are all made with them
 from __future__ import annotations
 
 from symbiosis.io.write.page.map import MAP_SCRIPT, MapLayers, leaflet_head, leaflet_script, map_box, map_data
-from symbiosis.io.write.page.numbers import DASH, number, percent, with_unit
+from symbiosis.io.write.page.numbers import DASH, number, percent, signed, with_unit
 from symbiosis.io.write.page.shell import Section, banner, cards, esc, json_script, json_text, page, picture
 from symbiosis.io.write.page.tables import Col, table
 
@@ -33,6 +33,7 @@ __all__ = [
     "page",
     "percent",
     "picture",
+    "signed",
     "table",
     "with_unit",
 ]

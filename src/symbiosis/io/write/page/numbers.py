@@ -8,6 +8,7 @@ Every page, every company sheet and the workbook's number formats follow the sam
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 DASH = "\u2013"
@@ -96,6 +97,14 @@ def number(x: Any, kind: str = "number", empty: str = "") -> str:
     return fixed(v, decimals)
 
 
+def signed(x: Any, decimals: int = 2, empty: str = DASH) -> str:
+    """A change or a correlation with its sign: ``+0.83``, ``-1,234``; ``0.00`` with no sign where it rounds to zero."""
+    if _missing(x) or math.isinf(float(x)):
+        return empty
+    text = fixed(float(x), decimals)
+    return f"+{text}" if float(x) > 0 and any(ch in "123456789" for ch in text) else text
+
+
 def percent(v: Any, empty: str = "") -> str:
     """A fraction as a percentage with a precision that shows it: 12 %, 1.2 %, 0.012 %."""
     if _missing(v):
@@ -103,10 +112,22 @@ def percent(v: Any, empty: str = "") -> str:
     p = float(v) * 100
     a = abs(p)
     decimals = 0 if a >= 10 or a == 0 else 1 if a >= 1 else min(6, 1 - math.floor(math.log10(a)))
-    return f"{fixed(p, decimals)} %"
+    text = fixed(p, decimals)
+    return f"{text} %" if any(ch in "123456789" for ch in text) else "0 %"  # 1e-16 is a gap of 0, not 0.000000 %
 
 
 def with_unit(x: Any, unit: str, kind: str = "number", empty: str = DASH) -> str:
     """``12,345 EUR/yr``; the dash where there is no figure."""
     text = number(x, kind)
     return empty if text == "" else f"{text} {unit}".rstrip()
+
+
+def cell_format(value: Any, fmt: str) -> str:
+    """The Excel number format ``fmt`` for one cell of value ``value``, never showing a negative zero: where ``fmt``
+    rounds a negative value to zero (-0.00005 t as ``#,##0.0``), its negative section repeats it without the minus
+    sign (``#,##0.0;#,##0.0``), as ``fixed`` drops it on pages. The value itself is kept."""
+    if ";" in fmt or fmt == "General" or isinstance(value, bool) or not isinstance(value, int | float) or not value < 0:
+        return fmt
+    decimals = re.search(r"\.([0#]+)", fmt)
+    shown = -float(value) * (100 if "%" in fmt else 1)
+    return f"{fmt};{fmt}" if round(shown, len(decimals.group(1)) if decimals else 0) == 0 else fmt

@@ -68,6 +68,7 @@ th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.num,td.range{white-space:nowrap}
 svg.band-picture{display:block;margin-top:.15rem}
 .band-text{white-space:nowrap;font-variant-numeric:tabular-nums}
+.band-none{display:block;max-width:14rem;color:var(--muted)}
 td{overflow-wrap:break-word}
 td.code{font-size:.9em;overflow-wrap:anywhere;color:#39414f}
 td .id{color:var(--muted);font-size:.85em;white-space:nowrap}

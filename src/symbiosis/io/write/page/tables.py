@@ -11,6 +11,7 @@ each page.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,11 +41,12 @@ class Col:
 
 
 def _blank(v: Any) -> bool:
+    """No value: None, NaN, pandas' NA."""
     if v is None:
         return True
     try:
-        return isinstance(v, float) and math.isnan(v)
-    except TypeError:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):  # a list or an array: a value
         return False
 
 
@@ -65,15 +67,19 @@ def _header(col: Col, frame: pd.DataFrame) -> tuple[str, str | None]:
 
 
 def cell(value: Any, kind: str) -> tuple[str, str]:
-    """(shown text, sort key) of one cell."""
-    if kind in ("text", "id"):
-        text = "" if _blank(value) else str(value)
-        return text, text
+    """(shown text, sort key) of one cell: every figure through ``number`` (a number in a text column too), so
+    that no cell reads nan, inf or -0."""
     if isinstance(value, bool):
         return ("yes" if value else "no"), str(int(value))
-    if _blank(value) or isinstance(value, str):
-        return ("" if _blank(value) else str(value)), ""
-    return number(value, kind), repr(float(value))
+    if _blank(value):
+        return "", ""
+    if isinstance(value, str):
+        return value, (value if kind in ("text", "id") else "")
+    if kind in ("text", "id"):
+        real = isinstance(value, numbers.Real)
+        text = str(int(value)) if real and float(value).is_integer() else number(value) if real else str(value)
+        return text, text
+    return number(value, kind), (repr(float(value)) if math.isfinite(float(value)) else "")
 
 
 def table(
@@ -135,7 +141,7 @@ def table(
 def _td(col: Col, kind: str, shared: str | None, rec: Mapping[str, Any]) -> str:
     value = rec.get(col.key)
     if col.raw:
-        return f"<td>{value or ''}</td>"
+        return f"<td>{'' if _blank(value) else value or ''}</td>"
     shown, key = cell(value, kind)
     numeric = kind not in ("text", "id")
     cls = "num" if numeric else ""
