@@ -36,6 +36,7 @@ from symbiosis.io.read import load_scenario
 from symbiosis.io.write.tradeoffs import front_points
 from symbiosis.solver import Solved
 from symbiosis.types import WEIGHTED, Objective, Termination
+from test_report import Page
 
 THREE = ROOT / "tests" / "pareto_cases" / "three_points"
 runner = CliRunner()
@@ -81,6 +82,10 @@ def test_a_stopped_front_point_is_an_interval_holding_the_true_point(stopped: No
     assert written.loc[1, "best_bound"] == pytest.approx(650.0) and written.loc[1, "status"] == "time_limit"
     page = (tmp_path / "front" / "report.html").read_text()
     assert "1 of 3 points are not proven (stopped by the time limit); at most 500 EUR/yr more could be gained (point 2)." in page
+    # Its steps are no facts: marked, 10 t each from where the points stand (point 2 at its floor, not at its network's
+    # 20 t), savings given up 950 - 650 = 300 to 950 - 150 = 800, and 0 to 650 - 150 = 500 (the prices x 10 t).
+    steps = [[cell for k, cell in enumerate(r) if k < 4] for r in Page(page).tables["steps"]]
+    assert steps == [["1 \u2192 2 (not proven)", "30 to 80", "10.0", "300 to 800"], ["2 \u2192 3 (not proven)", "0 to 50", "10.0", "0 to 500"]]
     assert (tmp_path / "front" / "front.png").stat().st_size > 0
     assert all(r.ok for r in front.check(tmp_path / "front").values())
 

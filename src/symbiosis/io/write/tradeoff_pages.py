@@ -94,15 +94,35 @@ def _figure_html(png_b64: str, caption: str) -> str:
     return f'<figure id="fig-front"><img id="front-picture" class="chart" alt="the front" src="data:image/png;base64,{png_b64}"><figcaption>{esc(caption)}</figcaption></figure>'
 
 
-def front_page(folder: Path, points: pd.DataFrame, png_b64: str, note: str, axes: tuple[Measure, Measure, Mapping[str, str]]) -> str:
+def step_figures(at: pd.DataFrame, i: int, mx: Measure, my: Measure) -> tuple[float, float, float, float]:
+    """The step from point i - 1 to point i: (x gained, y given up as found, lowest, highest), from where the points
+    stand (``tradeoffs.front_points``: a point not proven at its floor, its y in [y, bound]).
+
+    In "more is better" terms g: given up g_a - g_b as found; the true fronts at the two
+    places lie in [g, g(bound)], so it lies in [g_a - g_b(bound), g_a(bound) - g_b], and not
+    below 0 (the best y never improves as the floor rises), as ``pareto.price_range``.
+    """
+    a, b = at.iloc[i - 1], at.iloc[i]
+    ga, gb = my.sign * float(a["low"]), my.sign * float(b["low"])
+    top_a, top_b = max(ga, my.sign * float(a["high"])), max(gb, my.sign * float(b["high"]))
+    found = ga - gb
+    return mx.sign * (float(b["x"]) - float(a["x"])), found, min(found, max(0.0, ga - top_b)), top_a - gb
+
+
+def front_page(
+    folder: Path, points: pd.DataFrame, png_b64: str, note: str, axes: tuple[Measure, Measure, Mapping[str, str]], at: pd.DataFrame
+) -> str:
     """The page of a pareto folder (see the module's docstring); ``axes``: the x and y measures and the
-    table's column names (``tradeoffs.front_axes``)."""
+    table's column names (``tradeoffs.front_axes``); ``at``: where each point stands (``tradeoffs.front_points``).
+    A step next to a point not proven is marked so, its y given up and its price shown as ranges."""
     mx, my, cols = axes
     names_of_points = [f"point_{i + 1:02d}" for i in range(len(points))]
     nets = networks(folder, names_of_points)
     names = all_names(nets)
     rows = points.to_dict(orient="records")
     per = f"{my.unit.split('/')[0]}/{mx.unit.split('/')[0]}"
+    xkind, ykind = column(mx.column).kind, column(my.column).kind
+    proven = at["proven"].tolist()
     steps = []
     for i in range(1, len(rows)):
         prev, nxt = nets.get(names_of_points[i - 1]), nets.get(names_of_points[i])
@@ -112,29 +132,40 @@ def front_page(folder: Path, points: pd.DataFrame, png_b64: str, note: str, axes
             shown = f"{number(low, 'money')} to {number(high, 'money')}"
         else:
             shown = number(price, "money" if price is not None and price == price and abs(price) >= 10 else "number")
+        gained, given, given_low, given_high = step_figures(at, i, mx, my)
+        sure = bool(proven[i - 1] and proven[i])
         steps.append(
             {
-                "step": f"{rows[i - 1]['point']} \u2192 {rows[i]['point']}",
+                "step": f"{rows[i - 1]['point']} \u2192 {rows[i]['point']}" + ("" if sure else " (not proven)"),
                 "price": shown,
-                "gained": mx.sign * (float(rows[i][mx.summary_key]) - float(rows[i - 1][mx.summary_key])),
-                "given_up": my.sign * (float(rows[i - 1][my.summary_key]) - float(rows[i][my.summary_key])),
+                "gained": gained,
+                "given_up": given if sure or given_high - given_low <= 0.5 else f"{number(given_low, ykind)} to {number(given_high, ykind)}",
                 "added": match_list(added, names),
                 "dropped": match_list(dropped, names),
             }
         )
-    xkind, ykind = column(mx.column).kind, column(my.column).kind
     step_cols = [Col("step", "Step (points)"), Col("price", f"Price of the step ({per})", "text"), Col("gained", f"{mx.label.capitalize()} gained ({mx.unit})", xkind),
                  Col("given_up", f"{my.label.capitalize()} given up ({my.unit})", ykind), Col("added", "Matches added", raw=True), Col("dropped", "Matches dropped", raw=True)]
     caption = f"What each step buys: from one point to the next, the {mx.label} gained for the {my.label} given up, and the matches that change"
+    if not all(proven):
+        caption += (
+            f". A step next to a point not proven is no fact: that point stands for the front at its floor, between its {my.label} and its bound, "
+            f"so its {my.label} given up and its price are ranges; its matches are those of the networks found"
+        )
     steps_html = html_table(pd.DataFrame(steps), "steps", caption, step_cols, fold=0, sortable=False) if steps else '<p class="note">One point only: no step.</p>'
     point_cols: list[Col | str] = [c for c in points.columns if c not in (cols["price"], cols["low"], cols["high"])]
     ys, xs = points[my.summary_key].astype(float), points[mx.summary_key].astype(float)
-    best_y = ys.max() if my.sense == "more" else ys.min()
-    best_x = xs.max() if mx.sense == "more" else xs.min()
+    best_y = int(ys.idxmax() if my.sense == "more" else ys.idxmin())
+    best_x = int(xs.idxmax() if mx.sense == "more" else xs.idxmin())
+    pos = {k: i for i, k in enumerate(points.index)}
+
+    def unsure(k: int) -> str:
+        return "" if proven[pos[k]] else f"; not proven (point {rows[pos[k]]['point']} stopped by the time limit)"
+
     items = [
-        ("front-points", f"{len(points):,}", "points on the front"),
-        ("front-y", with_unit(best_y, my.unit, ykind), f"{my.label} at best, at one end of the front"),
-        ("front-x", with_unit(best_x, mx.unit, xkind), f"{mx.label} at best, at the other end"),
+        ("front-points", f"{len(points):,}", "points on the front" + (f", {proven.count(False):,} not proven" if not all(proven) else "")),
+        ("front-y", with_unit(ys[best_y], my.unit, ykind), f"{my.label} at best, at one end of the front{unsure(best_y)}"),
+        ("front-x", with_unit(xs[best_x], mx.unit, xkind), f"{mx.label} at best, at the other end{unsure(best_x)}"),
     ]
     before = (banner(note, [f"Such a point is drawn at its floor as the interval from its {my.label} to its bound, and the prices of its steps as ranges."], "not-proven") if note else "") + cards(items)
     labels = {n: f"point {r['point']}" for n, r in zip(names_of_points, rows)}

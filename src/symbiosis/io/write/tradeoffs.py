@@ -10,6 +10,7 @@ folder's own tables (``tradeoffs_page``), like the report of a result folder.
 from __future__ import annotations
 
 import base64
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -102,11 +103,38 @@ def _price_label(row: pd.Series, cols: dict[str, str], per: str) -> str | None:
     return None if price is None or price != price else f"{shown(price)} {per}"
 
 
+def staircase(a: tuple[float, float], b: tuple[float, float], mx: Measure, my: Measure) -> tuple[float, float]:
+    """The corner of the staircase between two proven neighbours: the worse x and the worse y of the two.
+
+    What the points attain is the union of the boxes of what each point is at least as good as
+    (below-left of a point when both measures are more-is-better), so the boundary between two
+    neighbours turns at (worse x, worse y): a corner that both points attain, never one better
+    than a point. With y maximised and x a floor (CO2, land freed) the staircase drops at a
+    point's own x to the next point's y; with x a ceiling (truck-km) it runs to the next x first.
+    """
+    worse_x = min if mx.sense == "more" else max
+    worse_y = min if my.sense == "more" else max
+    return worse_x(a[0], b[0]), worse_y(a[1], b[1])
+
+
+def proven_runs(proven: Sequence[bool]) -> list[list[int]]:
+    """The stretches of neighbouring proven points (two or more); a point not proven breaks the front there."""
+    runs: list[list[int]] = []
+    for i, ok in enumerate(proven):
+        if ok and runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        elif ok:
+            runs.append([i])
+    return [r for r in runs if len(r) > 1]
+
+
 def front_figure(table: pd.DataFrame) -> object:
     """y against x (net savings against CO2 avoided by default), each step labelled with its implicit price.
 
-    A point the time limit stopped is drawn as the interval from its y to its bound at its
-    floor (open marker), and the prices of its steps as ranges.
+    Proven neighbours are joined by a straight line and by the staircase of what they attain
+    (``staircase``). A point the time limit stopped is drawn as the interval from its y to its
+    bound at its floor (open marker); no line or step is inferred from it, and the prices of its
+    steps are ranges.
     """
     from matplotlib.figure import Figure
 
@@ -119,12 +147,17 @@ def front_figure(table: pd.DataFrame) -> object:
     y = pts["low"].to_numpy(dtype=float) / scale
     top = pts["high"].to_numpy(dtype=float) / scale
     proven = pts["proven"].to_numpy(dtype=bool)
-    ax.step(x, y, where="post", color="#bbbbbb", linewidth=1, label="front (staircase: a point holds until the next)")
-    ax.plot(x, y, "-", color="#1f77b4", linewidth=1.2)
-    ax.plot(x[proven], y[proven], "o", color="#1f77b4", markersize=4, label="proven points")
+    for k, run in enumerate(proven_runs(proven.tolist())):
+        path = [(x[run[0]], y[run[0]])]
+        for i, j in itertools.pairwise(run):
+            path += [staircase((x[i], y[i]), (x[j], y[j]), mx, my), (x[j], y[j])]
+        ax.plot([p[0] for p in path], [p[1] for p in path], color="#bbbbbb", linewidth=1,
+                label="staircase: what the points attain (no corner beats a point)" if k == 0 else None)
+        ax.plot(x[run], y[run], "-", color="#1f77b4", linewidth=1.2)
+    ax.plot(x[proven], y[proven], "o", color="#1f77b4", markersize=4, label="proven points" if proven.any() else None)
     if (~proven).any():
         ax.vlines(x[~proven], y[~proven], top[~proven], color="#ff7f0e", linewidth=3, alpha=0.6,
-                  label=f"not proven ({int((~proven).sum())}): from its {my.label} to its bound, at its floor")
+                  label=f"not proven ({int((~proven).sum())}): from its {my.label} to its bound, at its floor; no line through it")
         ax.plot(x[~proven], y[~proven], "o", markerfacecolor="white", markeredgecolor="#ff7f0e", markersize=5)
         ax.plot(x[~proven], top[~proven], "_", color="#ff7f0e", markersize=10)
     per = f"{my.unit.split('/')[0]}/{mx.unit.split('/')[0]}"
@@ -141,7 +174,7 @@ def front_figure(table: pd.DataFrame) -> object:
     else:
         ax.set_title(f"{my.label} against {mx.label}: each step's price in red")
     ax.grid(True, linewidth=0.3)
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)  # below: never over a point or a price
     fig.tight_layout()
     return fig
 
@@ -181,7 +214,7 @@ def tradeoffs_page(folder: Path) -> tuple[str, dict[str, bytes]]:
         with style():
             png, svg = render(front_figure(table))  # type: ignore[arg-type]
         note = not_proven_note(table, "points", my.summary_key, my.unit)
-        page = front_page(folder, table, base64.b64encode(png).decode("ascii"), note, (mx, my, cols))
+        page = front_page(folder, table, base64.b64encode(png).decode("ascii"), note, (mx, my, cols), front_points(table))
         return page, {"front.png": png, "front.svg": svg}
     table = _read(folder, "alternatives.csv")
     freq = _read(folder, "link_frequency.csv")
