@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import BASE, CASES, write_scenario
+from conftest import BASE, CASES, ROOT, write_scenario
 from symbiosis.cli import app
 from symbiosis.io.read.results import read_result
 from symbiosis.io.write.marker import read_marker
@@ -225,3 +225,49 @@ def text_of_element(page: str, element_id: str) -> str:
     m = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', page, flags=re.S)
     assert m is not None, element_id
     return html.unescape(re.sub(r"<[^>]+>", " ", m.group(2)))
+
+
+def _forced(tmp_path: Path, status: str) -> Path:
+    """tests/pareto_cases/three_points with the rule 'require s2 -> d3' (the arc a3 that loses 300 EUR/yr), solved: the
+    network {a1, a3, a4} (README there) saves 900 - 300 + 50 = 650 EUR/yr; split evenly, A gets 450 - 150 = 300, B 450,
+    C 25 and D -150 + 25 = -125, a loss. ``status`` time_limit writes the same network as a run the time limit stopped,
+    with the bound 950 (the best network, {a1, a4}): gap (950 - 650) / 650 = 46 %."""
+    from dataclasses import replace
+
+    from symbiosis import api
+    from symbiosis.types import Status
+
+    text = (ROOT / "tests" / "pareto_cases" / "three_points" / "scenario.yaml").read_text(encoding="utf-8")
+    yaml = tmp_path / "forced.yaml"
+    yaml.write_text(text.replace("settings:\n", "  rules:\n    - {rule: require, source: s2, target: d3}\nsettings:\n", 1), encoding="utf-8")
+    result = api.solve(yaml)
+    assert result.summary.net_savings_eur_per_year == pytest.approx(650.0)
+    if status == "time_limit":
+        result = replace(result, summary=result.summary.model_copy(update={"status": Status.time_limit, "best_bound": 950.0, "mip_gap": 300.0 / 650.0}))
+    out = tmp_path / f"result_{status}"
+    result.write(out)
+    return out
+
+
+def test_sheets_of_a_result_not_proven_warn_and_carry_the_banner(tmp_path: Path) -> None:
+    """A result the time limit stopped: the command warns with its status and gap (46 %) and names the company whose
+    sheet shows a loss (D, -125 EUR/yr); every sheet carries the banner, and D's says it loses. A proven result that
+    still leaves D below zero (the rule requires a3) warns about D alone, and its sheets carry no banner."""
+    out = tmp_path / "sheets"
+    done = runner.invoke(app, ["sheets", str(_forced(tmp_path, "time_limit")), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    lines = [" ".join(line.split()) for line in done.output.splitlines()]
+    assert any("warning" in line and "time_limit" in line and "46 %" in line for line in lines), done.output
+    assert any("warning" in line and "shows a loss" in line and "D: -125 EUR/yr" in line for line in lines), done.output
+    for company in "ABCD":
+        page = Page(sheet_file(out, company).read_text(encoding="utf-8"))
+        assert "not-proven" in page.elements, company
+        banner = " ".join(text_of_element(sheet_file(out, company).read_text(encoding="utf-8"), "not-proven").split())
+        assert "not proven the best" in banner and "46 %" in banner, banner
+        assert ("-125 EUR/yr" in banner) == (company == "D"), (company, banner)
+    assert text_of(out / "sheets.html").count("not proven the best") >= 4
+    proven = tmp_path / "proven_sheets"
+    done = runner.invoke(app, ["sheets", str(_forced(tmp_path, "optimal")), "--out", str(proven)])
+    assert done.exit_code == 0, done.output
+    assert "time_limit" not in done.output and "D: -125 EUR/yr" in " ".join(done.output.split())
+    assert all("not-proven" not in Page(sheet_file(proven, c).read_text(encoding="utf-8")).elements for c in "ABC")

@@ -13,10 +13,12 @@ from symbiosis.cli.base import (
     ContextOpt,
     TilesOpt,
     app,
+    err,
     guard,
     map_layers,
     out,
     progress,
+    styled,
 )
 from symbiosis.errors import SettingsError
 
@@ -93,12 +95,15 @@ def sheets(
 ) -> None:
     """One printable page per company taking part: its exchanges, partners, quantities, share of the savings, CO2 and price bands, and its pools; nothing of the others' economics."""
     def run() -> int:
-        from symbiosis.io.write.sheets import ALL_SHEETS, write_sheets
+        from symbiosis.io.read.results import read_result
+        from symbiosis.io.write.sheets import ALL_SHEETS, warnings_of, write_sheets
 
         with progress("Writing the company sheets ..."):
             path = write_sheets(result_dir, out_dir, (result_dir,))
         n = sum(1 for p in path.glob("sheet-*.html"))
         out.print(f"{n} company sheets written to {path} (all of them in {path / ALL_SHEETS}, one company per printed page)", highlight=False)
+        for line in warnings_of(read_result(result_dir)):  # before a sheet reaches a company: what it should not take as settled
+            err.print(styled(("warning", "yellow"), f": {line}"))
         return EXIT_OK
 
     raise typer.Exit(guard(run))

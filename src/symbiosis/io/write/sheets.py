@@ -12,6 +12,10 @@ economics. ``symbiosis sheets RESULT --out DIR`` writes, from a result folder al
 - ``sheets.html``, every sheet in one file that prints one company per page, after an
   index (shown on screen only).
 
+A sheet of a result that is no proven optimum (stopped by the time limit) carries a banner
+saying so, with the gap, and on a company's sheet that shows a loss, the loss; the command
+prints the same (``warnings_of``).
+
 A sheet names a partner only where the partner allows it: a company with ``disclose`` =
 ``no`` (``companies.csv``, read from the result's ``scenario.json``; default ``yes``)
 appears as "a company in sector X, N km away", without its name, id or stream ids. A
@@ -38,7 +42,7 @@ from symbiosis.io.read.results import ResultFiles, read_result
 from symbiosis.io.write.columns import column
 from symbiosis.io.write.files import write_bytes_atomic
 from symbiosis.io.write.folders import write_whole_folder
-from symbiosis.io.write.page import DASH, Col, Section, cards, esc, number, page, table, with_unit
+from symbiosis.io.write.page import DASH, Col, Section, banner, cards, esc, number, page, percent, table, with_unit
 from symbiosis.measures import others
 
 ALL_SHEETS = "sheets.html"
@@ -259,7 +263,7 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
     if "standalone_cost_eur_per_year" in total:
         items.append(("sheet-cost", with_unit(total.get("cost_with_symbiosis_eur_per_year"), "EUR/yr", "money"),
                       f"what these streams cost you with symbiosis (today {number(total['standalone_cost_eur_per_year'], 'money')})"))
-    before = cards(items, "sheet-headline")
+    before = proof_banner(res, company) + cards(items, "sheet-headline")
     sections = []
     if rows:
         frame = pd.DataFrame(rows)
@@ -290,6 +294,59 @@ def sheet_body(res: ResultFiles, company: str, who: Mapping[str, Partner]) -> tu
     if not rows and not pool_rows:
         sections.append(Section("none", "No proposal", "<p>This result proposes no exchange and no shared facility for this company.</p>"))
     return me.name, sections, before
+
+
+def not_proven(res: ResultFiles) -> str | None:
+    """Why a result is no proven optimum, in words with its gap ('the solver stopped on its time limit, gap 8.0 %');
+    None for a proven optimum."""
+    s = res.summary
+    if s.status.value == "optimal":
+        return None
+    if s.status.value == "time_limit":
+        return "the solver stopped on its time limit, " + (f"gap {percent(s.mip_gap)}" if s.mip_gap is not None else "its bound unknown")
+    return "a baseline's network, not optimised" if s.status.value == "heuristic" else f"status {s.status.value}"
+
+
+def losses(res: ResultFiles) -> list[tuple[str, str, float]]:
+    """The companies taking part whose sheet shows a loss (its share below zero, as shown): (id, name, savings)."""
+    part = res.participants
+    return [
+        (str(r["company"]), str(r.get("name") or r["company"]), float(r["savings_eur_per_year"]))
+        for r in part.to_dict(orient="records")
+        if number(r["savings_eur_per_year"], "money").startswith("-")
+    ]
+
+
+def warnings_of(res: ResultFiles) -> list[str]:
+    """What the command says about sheets it wrote: a result not proven (status, gap), and each company whose sheet shows a loss."""
+    said = []
+    note = not_proven(res)
+    if note is not None:
+        said.append(f"the result is not proven the best (status {res.summary.status.value}: {note}); every sheet says so in a banner")
+    lost = losses(res)
+    if lost:
+        named = "; ".join(f"{name if name == cid else f'{name} ({cid})'}: {number(v, 'money')} EUR/yr" for cid, name, v in lost)
+        who = "1 company's sheet shows" if len(lost) == 1 else f"{len(lost):,} companies' sheets show"
+        said.append(f"{who} a loss: {named}")
+    return said
+
+
+def proof_banner(res: ResultFiles, company: str) -> str:
+    """On every sheet of a result that is no proven optimum: what that means for the company, and its loss where it has one."""
+    note = not_proven(res)
+    if note is None:
+        return ""
+    lines = [
+        "The figures on this sheet hold for this proposal, but the park may have a better network, in which your exchanges and your share "
+        "could differ. A longer solve can settle it; ask for one before you decide."
+    ]
+    mine = {cid: v for cid, _, v in losses(res)}
+    if company in mine:
+        lines.append(
+            f"In this proposal your share is below zero ({number(mine[company], 'money')} EUR/yr): your streams would cost you more than today. "
+            "The network proven best for the park's savings keeps every company at or above zero, unless the study's own rules require an exchange."
+        )
+    return banner(f"This proposal is not proven the best ({note})", lines, element_id="not-proven", bad=company in mine)
 
 
 def provenance(res: ResultFiles) -> str:
