@@ -199,6 +199,7 @@ def test_the_formatting_functions_at_their_edges() -> None:
     nan = float("nan")
     assert [number(nan, "money"), number(None), number(-0.0004, "money"), number(-0.004, "price"), number(-0.04, "co2")] == ["", "", "0", "0.00", "0.0"]
     assert [with_unit(nan, "EUR/yr"), percent(nan), percent(-1e-9), percent(1.18808e-16), percent(0.0)] == ["\u2013", "", "0 %", "0 %", "0 %"]
-    assert [signed(-0.001), signed(0.834), signed(-0.834), signed(nan), signed(float("inf"))] == ["0.00", "+0.83", "-0.83", "\u2013", "\u2013"]
+    assert [signed(-0.001, decimals=2), signed(0.834, decimals=2), signed(-0.834, decimals=2), signed(nan), signed(float("inf"))] == ["0.00", "+0.83", "-0.83", "\u2013", "\u2013"]
+    assert [signed(-0.4, "money"), signed(1234.5, "money"), signed(0.08, "gap"), signed(-90.0, "quantity")] == ["0", "+1,234", "+8.0 %", "-90"]
     assert [cell_format(-0.00005, "#,##0.0"), cell_format(-0.05, "#,##0.0"), cell_format(-0.0004, "0.0%"), cell_format(-0.004, "0.0%")] == [
         "#,##0.0;#,##0.0", "#,##0.0", "0.0%;0.0%", "0.0%"]

@@ -225,7 +225,7 @@ class SweepResult:
 
     def write(self, out_dir: str | Path, report: bool = True) -> Path:
         """Write the sweep folder atomically (see ``symbiosis.io.write.sweep``)."""
-        names = {c.id: c.name for c in self.scenario.companies}
+        names = {f.id: f.name for f in self.scenario.facilities if f.name} | {c.id: c.name for c in self.scenario.companies}  # a pool's facility by its name too
         return write_sweep(
             self.summary(), [(p.settings, p.tables) for p in self.points], self.grid if self.grid_keys else None, Path(out_dir), self.scenario.input_files, report, names
         )

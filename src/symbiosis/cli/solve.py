@@ -29,6 +29,7 @@ from symbiosis.cli.base import (
 )
 from symbiosis.cli.loading import StrictOpt, load, strict_candidates
 from symbiosis.errors import OutputError, SettingsError
+from symbiosis.io.write.page import percent
 from symbiosis.io.write.progress import progress_line
 from symbiosis.io.write.report.html import estimates_line
 from symbiosis.solver.cluster import usable_workers
@@ -92,7 +93,7 @@ def solve(
 
             def show(p: Any) -> None:
                 if status is not None:
-                    gap = "" if p.mip_gap is None else f", gap {p.mip_gap:.3%}"
+                    gap = "" if p.mip_gap is None else f", gap {percent(p.mip_gap)}"
                     status.update(f"Solving: {p.parts_done}/{p.parts_total} independent parts done, incumbent {p.objective:,.0f} EUR/yr{gap}")
 
             result = api.solve(sc, progress=show, scheduler=scheduler, objective=objective, **overrides)
@@ -199,7 +200,7 @@ def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, ou
     out.print(summary.scenario, style="bold")
     out.print(
         f"status: {summary.status.value}"
-        + (f" (gap {gap:.4%})" if gap is not None else "")
+        + (f" (gap {percent(gap)})" if gap is not None else "")
         + f"; {summary.n_exchanges} exchanges and {summary.n_pools} shared facilities, from {summary.n_candidates} candidate exchanges and {summary.n_membership_candidates} candidate pool memberships",
         highlight=False,
     )

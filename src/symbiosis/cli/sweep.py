@@ -12,6 +12,7 @@ from symbiosis.cli.base import EXIT_OK, ScenarioArg, SetOpt, app, err, guard, mo
 from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import SettingsError
 from symbiosis.io.read.yamlsafe import SetValueError, set_value
+from symbiosis.io.write.page import percent
 from symbiosis.solver.cluster import usable_workers
 
 TOP_DRIVERS = 5
@@ -124,8 +125,8 @@ def _print_summary(result: Any, out_dir: Path, scenario: Path) -> None:
         stopped = s[(s["status"] == "time_limit")]
         if len(stopped):
             gaps = stopped["mip_gap"].dropna()
-            worst = f", gaps up to {gaps.max():.2%}" if len(gaps) else ""
-            rule = "counted too (--include-stopped)" if result.include_stopped else f"left out of the statistics: beyond the gap tolerance {p.gap_tolerance:.2%}"
+            worst = f", gaps up to {percent(gaps.max())}" if len(gaps) else ""
+            rule = "counted too (--include-stopped)" if result.include_stopped else f"left out of the statistics: beyond the gap tolerance {percent(p.gap_tolerance)}"
             most = p.most_to_gain
             gain = "" if most is None else f"; at most {money(most)} EUR/yr more in one of them"
             out.print(styled(head, (f"{len(stopped)} of {len(s)} samples stopped on the time limit", "yellow"), f" (not proven{worst}{gain}); those beyond the tolerance are {rule}"))

@@ -11,6 +11,9 @@ from rich.table import Table
 
 from symbiosis.cli.base import EXIT_OK, EXIT_VIOLATIONS, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, progress, styled
 from symbiosis.errors import SettingsError
+from symbiosis.io.write.columns import column
+from symbiosis.io.write.compare import shown_totals
+from symbiosis.io.write.page import percent, signed
 
 
 def _report_checks(checks: dict[str, Any]) -> int:
@@ -71,10 +74,9 @@ def pareto(
                 return money(_number(v)) if MEASURES[name].unit.startswith("EUR") else ("-" if _number(v) is None else f"{v:,.1f}")
 
             for r in front.table().rename(columns={v: k for k, v in names.items()}).to_dict(orient="records"):
-                gap = r["mip_gap"]
                 table.add_row(str(r["point"]), figure(x, r[mx.summary_key]), figure(y, r[my.summary_key]),
                               "-" if r["status"] == "optimal" else figure(y, r["best_bound"]), _price(r), str(r["status"]),
-                              "-" if gap is None or gap != gap else f"{gap:.3%}")
+                              percent(r["mip_gap"], "-"))
             out.print(table)
             stopped = front.not_proven
             if stopped:
@@ -223,7 +225,7 @@ def _print_comparison(c: Any, limit: int | None) -> None:
     )
     for name, s in (("base", sa), ("other", sb)):
         if s.status.value != "optimal":
-            gap = "" if s.mip_gap is None else f", gap {s.mip_gap:.2%}: up to {money(abs((s.best_bound or 0) - (s.objective or 0)))} EUR/yr more may exist"
+            gap = "" if s.mip_gap is None else f", gap {percent(s.mip_gap)}: up to {money(abs((s.best_bound or 0) - (s.objective or 0)))} EUR/yr more may exist"
             out.print(styled(("note", "yellow"), f": the {name} result is {s.status.value} (not proven{gap})"))
     if c.absent:
         out.print(f"left out in one of them: {', '.join(c.absent)} (companies with streams in one result only)", highlight=False)
@@ -239,17 +241,23 @@ def _print_comparison(c: Any, limit: int | None) -> None:
         table = Table(title=f"Matches lost, gained and changed, largest change in EUR first ({_shown(len(rows), len(m))})", title_justify="left")
         # The stage column only for a programme that has stages (contract section 4g).
         staged = any(v not in ("", "proposed") for col in ("base_stage", "other_stage") if col in m for v in m[col])
-        for col in ("change", "supply stream (or facility) -> demand stream", "resource", *(["stage"] if staged else []), "EUR/yr", "t CO2/yr", *moved):
-            table.add_column(col, justify="left" if col in ("change", "resource") or "->" in col else "right", overflow="fold")
+        figures = ["savings_eur_per_year", "co2_avoided_t_per_year", *moved]
+        for head in ("Change", "Supply stream (or facility) -> demand stream", "Resource", *(["Stage"] if staged else [])):
+            table.add_column(head, justify="left", overflow="fold")
+        for k in figures:  # labels with units, declared once (io/write/columns); a unit per row where the rows differ
+            declared = column(k)
+            table.add_column(declared.label if "{unit}" in declared.unit else declared.header(), justify="right", overflow="fold")
+        units = {**c.other.summary.resources, **c.base.summary.resources}
         for r in rows.to_dict("records"):
             pair = f"{r['supply_stream'] or r['source']} -> {r['demand_stream']}"
             stage = r.get("base_stage") or r.get("other_stage") or ""
             if r.get("base_stage") and r.get("other_stage") and r["base_stage"] != r["other_stage"]:
                 stage = f"{r['base_stage']} -> {r['other_stage']}"
-            table.add_row(
-                r["change"], pair, r["resource"], *([stage] if staged else []),
-                _signed(r["change_savings_eur_per_year"]), _signed(r.get("change_co2_avoided_t_per_year"), 1), *(_signed(r[f"change_{k}"], 2) for k in moved),
-            )
+            resource = units.get(str(r["resource"]), {})
+            unit = str(resource.get("unit", "")) + ("" if resource.get("pricing") == "peak" else "/yr")
+            shown = [signed(r.get(f"change_{k}"), column(k).kind) for k in figures]
+            shown = [f"{v} {column(k).unit.replace('{unit}', unit)}" if "{unit}" in column(k).unit and v != "-" else v for k, v in zip(figures, shown)]
+            table.add_row(r["change"], pair, r["resource"], *([stage] if staged else []), *shown)
         out.print(table)
     firms = c.companies
     changed = firms[(firms[[col for col in firms.columns if col.startswith("change_")]].abs() > 1e-9).any(axis=1)]
@@ -260,21 +268,15 @@ def _print_comparison(c: Any, limit: int | None) -> None:
             table.add_column(col, justify="right")
         for r in rows.to_dict("records"):
             table.add_row(r["company"], money(r["base_savings_eur_per_year"]), money(r["other_savings_eur_per_year"]),
-                          _signed(r["change_eur_per_year"]), _signed(r.get("change_co2_avoided_t_per_year"), 1))
+                          signed(r["change_eur_per_year"], "money"), signed(r.get("change_co2_avoided_t_per_year"), "co2"))
         out.print(table)
     table = Table(title="Totals", title_justify="left")
-    for col in ("total", "base", "other", "change"):
+    for col in ("Total", "Base", "Other", "Change"):
         table.add_column(col, justify="right")
-    for r in c.totals.itertuples(index=False):
-        table.add_row(r.total, _value(r.base), _value(r.other), _value(r.change))
+    for r in shown_totals(c.totals).itertuples(index=False):  # labels, units and figures as on the page
+        table.add_row(r.total, r.base, r.other, r.change)
     out.print(table)
 
 
 def _t(x: float | None) -> str:
     return "-" if x is None else f"{x:,.1f}"
-
-
-def _signed(x: Any, digits: int = 0) -> str:
-    if x is None or (isinstance(x, float) and x != x):
-        return "-"
-    return f"{x:+,.{digits}f}"

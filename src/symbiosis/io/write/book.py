@@ -31,7 +31,7 @@ import pandas as pd
 
 from symbiosis.io.write.columns import column, measure_column
 from symbiosis.io.write.files import tidy
-from symbiosis.io.write.page.numbers import FORMATS, cell_format
+from symbiosis.io.write.page.numbers import FORMATS, cell_format, number, percent
 from symbiosis.io.write.themes import theme_totals
 from symbiosis.io.write.workbook import _cell_value, flatten, put, put_row, save_workbook
 from symbiosis.measures import MEASURES
@@ -140,7 +140,7 @@ def put_overview(wb: OpenpyxlWorkbook, summary: Mapping[str, Any], matches: pd.D
     if status == "time_limit":
         bound, objective = summary.get("best_bound"), summary.get("objective")
         if bound is not None and objective is not None:
-            put(ws, 3, 1, f"At most {max(0.0, bound - objective):,.0f} EUR/yr more is possible (the bound); gap {summary.get('mip_gap') or 0:.3%}.")
+            put(ws, 3, 1, f"At most {number(max(0.0, bound - objective), 'money')} EUR/yr more is possible (the bound); gap {percent(summary.get('mip_gap') or 0.0)}.")
         else:
             put(ws, 3, 1, "The bound is unknown: a better network may exist.")
         ws.cell(3, 1).font = Font(bold=True, color="B35900")

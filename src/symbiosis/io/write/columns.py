@@ -178,6 +178,8 @@ def column(name: str) -> Column:
     known = COLUMNS.get(name)
     if known is not None:
         return known
+    if name.startswith("measures.") and name[len("measures."):] in MEASURES:  # a total of summary.json (compare's totals)
+        return measure_column(name[len("measures."):])
     for prefix in ("base_", "other_", "change_"):  # a comparison's columns (symbiosis compare)
         if name.startswith(prefix) and name[len(prefix):] in COLUMNS:
             inner = COLUMNS[name[len(prefix):]]

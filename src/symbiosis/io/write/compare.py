@@ -16,33 +16,39 @@ from typing import Any
 
 import pandas as pd
 
+from symbiosis.io.write.columns import column
 from symbiosis.io.write.files import write_bytes_atomic, write_csv
 from symbiosis.io.write.folders import write_whole_folder
-from symbiosis.io.write.page import Col, Section, cards, number, page, with_unit
+from symbiosis.io.write.page import DASH, Col, Section, cards, number, page, signed, with_unit
 from symbiosis.io.write.page import table as html_table
+from symbiosis.measures import MEASURES
 
 COMPARISON_TABLES = ("inputs", "matches", "companies", "totals")
-TOTAL_LABELS = {
-    "status": ("Status", "text"),
-    "mip_gap": ("Gap", "gap"),
-    "net_savings_eur_per_year": ("Net savings (EUR/yr)", "money"),
-    "co2_avoided_t_per_year": ("CO2 avoided (t/yr)", "co2"),
-    "objective": ("Objective (EUR/yr)", "money"),
-    "n_exchanges": ("Exchanges", "count"),
-    "n_pools": ("Shared facilities", "count"),
-    "n_pool_members": ("Pool members", "count"),
-}
+
+
+def shown_totals(totals: pd.DataFrame) -> pd.DataFrame:
+    """``totals.csv`` as people read it, for the page and the terminal alike: each total by its label and unit
+    (``columns``; a measure's from its registry), its figures by their kind (a gap as a percentage), the change
+    signed. A measure that is a headline total already (savings_eur is net savings, co2_t CO2 avoided) is shown once."""
+    keys = {str(k) for k in totals["total"]}
+    rows = []
+    for r in totals.to_dict(orient="records"):
+        key = str(r["total"])
+        name = key.removeprefix("measures.")
+        if key.startswith("measures.") and name in MEASURES and MEASURES[name].summary_key in keys:
+            continue
+        col = column(key)
+        figures = [r[c] if col.kind in ("text", "id") or isinstance(r[c], str) else number(r[c], col.kind, DASH) for c in ("base", "other")]
+        change = "" if col.kind in ("text", "id") else signed(r["change"], col.kind)
+        rows.append({"total": col.header(), "base": str(figures[0]), "other": str(figures[1]), "change": change})
+    return pd.DataFrame(rows, columns=["total", "base", "other", "change"])
 
 
 def comparison_page(tables: Mapping[str, pd.DataFrame], titles: tuple[str, str] = ("base", "other"), names: Mapping[str, str] | None = None, subtitle: str = "") -> str:
     """The comparison's page: totals, input differences, matches lost, gained and changed, companies (every row)."""
     names = names or {}
     totals = tables["totals"]
-    rows = []
-    for r in totals.to_dict(orient="records"):
-        label, kind = TOTAL_LABELS.get(str(r["total"]), (str(r["total"]), "number"))
-        shown = [str(r[c]) if kind == "text" or isinstance(r[c], str) else number(r[c], kind) for c in ("base", "other", "change")]
-        rows.append({"total": label, "base": shown[0], "other": shown[1], "change": "" if kind == "text" else shown[2]})
+    rows = shown_totals(totals).to_dict(orient="records")
     head = {str(r["total"]): r for r in totals.to_dict(orient="records")}
     items = []
     for key, label, unit, kind in (("net_savings_eur_per_year", "net savings", "EUR/yr", "money"), ("co2_avoided_t_per_year", "CO2 avoided", "t/yr", "co2")):
@@ -51,7 +57,7 @@ def comparison_page(tables: Mapping[str, pd.DataFrame], titles: tuple[str, str] 
     m = tables["matches"]
     for what in ("lost", "gained", "changed"):
         items.append((f"matches-{what}", f"{int((m['change'] == what).sum()):,}" if len(m) else "0", f"matches {what}"))
-    total_cols = [Col("total", "Total"), Col("base", titles[0], "text"), Col("other", titles[1], "text"), Col("change", "Change", "text")]
+    total_cols = [Col("total", "Total"), *(Col(k, head, "text", css="num") for k, head in (("base", titles[0]), ("other", titles[1]), ("change", "Change")))]  # figures as text, aligned as figures
     inputs = tables["inputs"]
     input_cols = [Col(c, c.capitalize(), "text") for c in inputs.columns]
     m = m.assign(source_name=[names.get(str(x), "") for x in m["source"]], target_name=[names.get(str(x), "") for x in m["target"]]) if len(m) else m

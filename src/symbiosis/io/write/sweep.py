@@ -81,13 +81,25 @@ def savings_figure(samples: pd.DataFrame, base: float | None) -> Figure:
         return fig
 
 
-def matches_figure(robust: pd.DataFrame, mode: str) -> Figure:
-    """The share of samples in which each match is chosen (or pays), most robust first."""
+def short_name(company: str, names: Mapping[str, str], width: int = 32) -> str:
+    """A company as a picture names it: its name (the id where it has none), cut to ``width`` characters."""
+    name = names.get(company) or company
+    return name if len(name) <= width else name[: width - 1].rstrip() + "\u2026"
+
+
+def _width(labels: Sequence[str], least: float) -> float:
+    """Inches for a bar chart whose bars are labelled ``labels``: about 3.6 for the bars and what the longest label needs."""
+    return min(11.0, max(least, 3.6 + 0.062 * max((len(t) for t in labels), default=0)))
+
+
+def matches_figure(robust: pd.DataFrame, mode: str, names: Mapping[str, str] | None = None) -> Figure:
+    """The share of samples in which each match is chosen (or pays), most robust first; companies by their names, as on the page."""
     top = robust.head(TOP_MATCHES)
+    names = names or {}
+    labels = [f"{short_name(str(r.source), names)} \u2192 {short_name(str(r.target), names)} ({r.resource})" for r in top.itertuples(index=False)]
     with style():
-        fig = _figure(6.0, 1.0 + 0.18 * max(1, len(top)))
+        fig = _figure(_width(labels, 6.0), 1.0 + 0.18 * max(1, len(top)))
         ax = fig.add_subplot()
-        labels = [f"{r.source} \u2192 {r.target} ({r.resource})" for r in top.itertuples(index=False)]
         pos = np.arange(len(top))
         share = top["share_chosen"].to_numpy(dtype=float)
         err = None
@@ -99,19 +111,23 @@ def matches_figure(robust: pd.DataFrame, mode: str) -> Figure:
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of samples in which the match " + ("pays" if mode == "evaluate" else "is chosen") + " (bars: 95 % Wilson interval)")
         more = f" (first {TOP_MATCHES} of {len(robust)})" if len(robust) > TOP_MATCHES else ""
-        ax.set_title(f"Match robustness{more}", loc="left")
+        fig.suptitle(f"Match robustness{more}", x=0.01, ha="left", fontweight="bold")  # over the labels too: never cut off
         return fig
 
 
-def drivers_figure(drivers: pd.DataFrame) -> Figure:
-    """A tornado of the inputs that drive the spread of net savings (Spearman's rho, signed)."""
+def drivers_figure(drivers: pd.DataFrame, names: Mapping[str, str] | None = None) -> Figure:
+    """A tornado of the inputs that drive the spread of net savings (Spearman's rho, signed); each input as written in
+    uncertainty.csv (stream:field) with its company's name, as on the page."""
     top = drivers.head(TOP_DRIVERS)
+    names = names or {}
+    whose = [f", {short_name(str(c), names)}" if isinstance(c, str) and c else "" for c in (top["company"] if "company" in top else [""] * len(top))]
+    told = (top["distinguishable"] == "yes").to_numpy() if "distinguishable" in top else np.ones(len(top), dtype=bool)
+    labels = [f"{s}:{f}{w}" + ("" if ok else " (noise?)") for s, f, w, ok in zip(top["stream"], top["field"], whose, told)]
     with style():
-        fig = _figure(7.5, 1.2 + 0.22 * max(1, len(top)))
+        fig = _figure(_width(labels, 7.5), 1.2 + 0.22 * max(1, len(top)))
         ax = fig.add_subplot()
         rho = top["index"].to_numpy(dtype=float)
         pos = np.arange(len(top))
-        told = (top["distinguishable"] == "yes").to_numpy() if "distinguishable" in top else np.ones(len(top), dtype=bool)
         colours = ["#1f77b4" if r >= 0 else "#d62728" for r in rho]
         err = None
         if "index_low" in top:
@@ -123,12 +139,12 @@ def drivers_figure(drivers: pd.DataFrame) -> Figure:
             if not ok:  # the interval holds 0: noise at this number of samples
                 bar.set_alpha(0.35)
                 bar.set_hatch("//")
-        ax.set_yticks(pos, [f"{s}:{f}" + ("" if ok else " (noise?)") for s, f, ok in zip(top["stream"], top["field"], told)])
+        ax.set_yticks(pos, labels)
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_xlim(-1, 1)
         ax.set_xlabel("Spearman's rho with net savings\n(bars: 95 % interval; hatched: holds 0, noise at this N)")
-        ax.set_title("What drives the spread: collect these data first", loc="left")
+        fig.suptitle("What drives the spread: collect these data first", x=0.01, ha="left", fontweight="bold")
         return fig
 
 
@@ -141,12 +157,12 @@ def _ask(r: Any, names: Mapping[str, str]) -> str:
 
 
 def _driver_item(r: Any, names: Mapping[str, str]) -> str:
-    interval = "" if not hasattr(r, "index_low") or r.index_low != r.index_low else f", 95 % interval {signed(r.index_low)} to {signed(r.index_high)}"
+    interval = "" if not hasattr(r, "index_low") or r.index_low != r.index_low else f", 95 % interval {signed(r.index_low, decimals=2)} to {signed(r.index_high, decimals=2)}"
     noise = ""
     if getattr(r, "distinguishable", "yes") != "yes":
         needed = getattr(r, "samples_needed", None)
         noise = " <i>not distinguishable from noise at this number of samples</i>" + (f" (about {int(needed):,} would tell)" if needed is not None and needed == needed else "")
-    return f"<li>{esc(_ask(r, names))} (rho {signed(r.index)}{esc(interval)}){noise}</li>"
+    return f"<li>{esc(_ask(r, names))} (rho {signed(r.index, decimals=2)}{esc(interval)}){noise}</li>"
 
 
 def sweep_html(
@@ -263,8 +279,8 @@ def _write_point(
         return
     figs = {
         "sweep_savings": savings_figure(tables.samples, base),
-        "sweep_matches": matches_figure(tables.match_robustness, str(summary["mode"])),
-        "sweep_drivers": drivers_figure(tables.drivers),
+        "sweep_matches": matches_figure(tables.match_robustness, str(summary["mode"]), names),
+        "sweep_drivers": drivers_figure(tables.drivers, names),
     }
     pngs = {}
     for key, fig in figs.items():

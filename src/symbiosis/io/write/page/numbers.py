@@ -97,11 +97,12 @@ def number(x: Any, kind: str = "number", empty: str = "") -> str:
     return fixed(v, decimals)
 
 
-def signed(x: Any, decimals: int = 2, empty: str = DASH) -> str:
-    """A change or a correlation with its sign: ``+0.83``, ``-1,234``; ``0.00`` with no sign where it rounds to zero."""
+def signed(x: Any, kind: str = "number", decimals: int | None = None, empty: str = DASH) -> str:
+    """A change or a correlation with its sign: ``+1,234``, ``-0.83``, ``+8.0 %`` (by ``kind``, or ``decimals``
+    decimals); no sign where it shows as zero (``0``, ``0 %``); ``empty`` where there is no figure."""
     if _missing(x) or math.isinf(float(x)):
         return empty
-    text = fixed(float(x), decimals)
+    text = fixed(float(x), decimals) if decimals is not None else number(x, kind)
     return f"+{text}" if float(x) > 0 and any(ch in "123456789" for ch in text) else text
 
 
