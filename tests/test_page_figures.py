@@ -6,8 +6,9 @@ sign. The scenario below is built to hit the edges: an exchange into a peak dema
 the allocation rule credits no share (quantity 0, no price band: DESIGN.md section 4,
 "Savings per match"), and a road exchange whose CO2 avoided is a few grams below zero
 (its transport's). Every kind of page is written from it (the report, the company
-sheets, a comparison, a front, alternatives and a sweep) and ``results.xlsx``, and each
-is scanned.
+sheets, a comparison, a front, alternatives, a sweep and a roadmap) and ``results.xlsx``, and each
+is scanned. A second scenario, a realised exchange that loses a few cents a year, gives a
+network, a progress section and a roadmap whose totals are a few cents below zero.
 
 The scenario, by hand (``link_fixed_cost_eur_per_year`` 0, parking walks, rho = 1):
 
@@ -20,10 +21,17 @@ The scenario, by hand (``link_fixed_cost_eur_per_year`` 0, parking walks, rho = 
   savings 0, no price band), though the peak needs it: it carries the night's 90.
 - cardboard: 2 t/yr from lot A to the hall, 0.289107 km (0.002 deg of latitude x 1.3);
   CO2 avoided = -(0.10 kg/tkm x 0.289107 km x 2 t) / 1000 = -0.0000578 t/yr.
+
+The realised loss (``LOSS_FILES``): the same cardboard at prices 0, held by progress.csv
+(realised) and made to flow by ``min_quantity`` 2: savings = -(0.15 EUR/tkm x 0.289107 km
+x 2 t) = -0.0867322 EUR/yr, the network's too. Its roadmap over 3 years starts it in year
+0 (realised): discounted savings = -0.0867322 x (1 + 1.05^-1 + 1.05^-2) = -0.0867322 x
+2.859410 = -0.248003 EUR.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from html.parser import HTMLParser
@@ -61,6 +69,23 @@ FILES = {
     ),
     "profiles.csv": "profile,slot,value\nby_day,day,1\nby_day,night,0\nat_night,day,0\nat_night,night,1\nhall,day,100\nhall,night,90\n",
     "uncertainty.csv": "stream,field,low,high,distribution\nhall_need,price_eur_per_unit,200,300,uniform\n",
+}
+
+LOSS_FILES = {
+    "scenario.yaml": (
+        "format: 1\n"
+        "name: a realised loss\n"
+        "tables: {companies: companies.csv, resources: resources.csv, streams: streams.csv, progress: progress.csv}\n"
+        "settings:\n  link_fixed_cost_eur_per_year: 0\n  road_cost_eur_per_tkm: 0.15\n  road_co2_kg_per_tkm: 0.10\n  detour_factor: 1.3\n"
+    ),
+    "companies.csv": "id,name,sector,lat,lon\nlot_a,Lot A,offices,50.850,4.700\nhall,Event hall,leisure,50.852,4.700\n",
+    "resources.csv": "id,family,unit,pricing,transport,kg_per_unit,pipe_capex_eur_per_m,max_distance_km\ncardboard,material,t,volume,road,1000,,\n",
+    "streams.csv": (
+        "id,company,direction,resource,quantity,price_eur_per_unit,co2_kg_per_unit,min_quantity\n"
+        "a_cardboard,lot_a,supply,cardboard,2,0,0,2\n"
+        "hall_cardboard,hall,demand,cardboard,2,0,0,\n"
+    ),
+    "progress.csv": "source,target,stage,since\nlot_a,hall,realised,2022-05-01\n",
 }
 
 # A figure that is not one: NaN or infinity in any spelling, or a zero with a minus sign.
@@ -144,6 +169,11 @@ def every_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run("pareto", str(scenario), "--out", str(tmp / "front"), "--points", "2")
     run("alternatives", str(scenario), "--out", str(tmp / "alts"), "--k", "1")
     run("sweep", str(scenario), "--out", str(tmp / "sweep"), "--samples", "4", "--workers", "0", "--mode", "evaluate")
+    run("roadmap", str(tmp / "out"), "--out", str(tmp / "roadmap"), "--years", "3")
+    loss = write_scenario(tmp / "realised_loss", LOSS_FILES)
+    run("solve", str(loss), "--out", str(tmp / "loss"), "--report", "--xlsx")
+    run("sheets", str(tmp / "loss"), "--out", str(tmp / "loss_sheets"))
+    run("roadmap", str(tmp / "loss"), "--out", str(tmp / "loss_roadmap"), "--years", "3")
     return tmp
 
 
@@ -155,13 +185,19 @@ def test_the_scenario_is_as_worked_out_by_hand(every_page: Path) -> None:
     assert m.loc["b_spare", "price_floor_eur_per_unit"] != m.loc["b_spare", "price_floor_eur_per_unit"]  # NaN: no band
     assert m.loc["a_spare", "quantity"] == pytest.approx(100) and m.loc["a_spare", "savings_eur_per_year"] == pytest.approx(25_000)
     assert m.loc["a_cardboard", "co2_avoided_t_per_year"] == pytest.approx(-0.10 * 0.289107 * 2 / 1000, rel=1e-4)
+    loss = read_result(every_page / "loss").matches
+    assert list(loss["stage"]) == ["realised"] and loss["savings_eur_per_year"].sum() == pytest.approx(-0.0867322, rel=1e-5)
+    meta = json.loads((every_page / "loss_roadmap" / "roadmap.json").read_text(encoding="utf-8"))
+    assert meta["discounted_savings_eur"] == pytest.approx(-0.248003, rel=1e-5)
+    assert meta["savings_started_eur_per_year"] == meta["network_savings_eur_per_year"] == pytest.approx(-0.0867322, rel=1e-5)
 
 
 def test_no_page_shows_nan_inf_or_a_negative_zero(every_page: Path) -> None:
-    """Every page written (report, sheets, comparison, front, alternatives, sweep) reads no nan, inf or -0."""
+    """Every page written (report, sheets, comparison, front, alternatives, sweep, roadmap; the realised loss's report,
+    sheets and roadmap) reads no nan, inf or -0."""
     pages = sorted(every_page.rglob("*.html"))
     kinds = {p.relative_to(every_page).parts[0] for p in pages}
-    assert kinds >= {"out", "without", "sheets", "compare", "front", "alts", "sweep"}, kinds
+    assert kinds >= {"out", "without", "sheets", "compare", "front", "alts", "sweep", "roadmap", "loss", "loss_sheets", "loss_roadmap"}, kinds
     found = {str(p.relative_to(every_page)): bad_figures(p) for p in pages}
     assert {k: v for k, v in found.items() if v} == {}
 
@@ -171,6 +207,7 @@ def test_results_workbook_shows_no_nan_inf_or_negative_zero(every_page: Path) ->
     cardboard's CO2, -0.0000578 t/yr, in a column formatted #,##0.0 shows 0.0)."""
     book = every_page / "out" / "results.xlsx"
     assert bad_cells(book) == []
+    assert bad_cells(every_page / "loss" / "results.xlsx") == []  # the realised loss's: -0.0867 EUR/yr, -0.0000578 t/yr
     from openpyxl import load_workbook
 
     ws = load_workbook(book)["matches"]

@@ -28,6 +28,7 @@ from rich.text import Text
 
 from symbiosis.errors import OutputError, ScenarioError, SettingsError, Terminated
 from symbiosis.io.read.yamlsafe import SetValueError, set_value
+from symbiosis.io.write.page.numbers import fixed
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT and 128 + SIGTERM, as shells report them
@@ -182,7 +183,7 @@ def map_layers(context: Path | None, tiles: str | None) -> Any:
 
 
 def money(x: float | None) -> str:
-    return "-" if x is None else f"{x:,.0f}"
+    return "-" if x is None else fixed(x, 0)  # a loss of cents reads 0, not -0
 
 
 def main() -> None:

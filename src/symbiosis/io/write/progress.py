@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from symbiosis.io.write.page import Col, Section, table
+from symbiosis.io.write.page import Col, Section, number, table
+from symbiosis.io.write.page.numbers import fixed
 
 # The stages a match of a network can have, furthest first (a rejected one is never in it).
 SHOWN = ("realised", "agreed", "studied", "proposed")
@@ -41,10 +42,10 @@ def progress_line(matches: pd.DataFrame) -> str | None:
     t = stage_totals(matches).set_index("stage")
     total = float(matches["savings_eur_per_year"].astype(float).sum())
     done = [
-        f"{stage} {int(t.loc[stage, 'n_matches'])} match(es), {t.loc[stage, 'savings_eur_per_year']:,.0f} EUR/yr ({t.loc[stage, 'share_of_network']:.0%})"
+        f"{stage} {int(t.loc[stage, 'n_matches'])} match(es), {number(t.loc[stage, 'savings_eur_per_year'], 'money')} EUR/yr ({fixed(100 * t.loc[stage, 'share_of_network'], 0)}%)"
         for stage in ("realised", "agreed")
     ]
-    return f"progress: {'; '.join(done)} of the network's {total:,.0f} EUR/yr"
+    return f"progress: {'; '.join(done)} of the network's {number(total, 'money')} EUR/yr"
 
 
 def progress_section(matches: pd.DataFrame) -> Section | None:
@@ -54,7 +55,7 @@ def progress_section(matches: pd.DataFrame) -> Section | None:
     t = stage_totals(matches)
     total = float(matches["savings_eur_per_year"].astype(float).sum())
     caption = (
-        f"The network saves {total:,.0f} EUR/yr; the stage of each match comes from progress.csv "
+        f"The network saves {number(total, 'money')} EUR/yr; the stage of each match comes from progress.csv "
         "(agreed and realised matches are held in every network, rejected ones are no candidates)"
     )
     body = table(t, "progress-table", caption, ["stage", "n_matches", "savings_eur_per_year", "share_of_network"], sortable=False, fold=0)

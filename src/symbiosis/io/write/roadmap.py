@@ -16,7 +16,7 @@ import pandas as pd
 
 from symbiosis.io.write.files import write_bytes_atomic, write_csv, write_json
 from symbiosis.io.write.folders import write_whole_folder
-from symbiosis.io.write.page import Section, banner, cards, page, picture, table
+from symbiosis.io.write.page import Section, banner, cards, number, page, picture, table, with_unit
 from symbiosis.io.write.report.figures import _figure, render
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> F
         if u["earliest"] > 0 and u["stage"] != "realised":
             top.barh(y, int(u["earliest"]), left=0, color="none", edgecolor="#999999", hatch="///", linewidth=0.5)
         top.barh(y, n - start, left=start, color=STAGE_COLOURS.get(str(u["stage"]), "#ff7f0e"))
-        top.text(n + 0.05, y, f"{u['savings']:,.0f} EUR/yr", va="center", fontsize=7)
+        top.text(n + 0.05, y, with_unit(u["savings"], "EUR/yr", "money"), va="center", fontsize=7)
     top.set_yticks(range(len(started)), [str(k) for k in reversed(list(started.index))], fontsize=7)
     top.set_xlim(0, n * 1.3 + 1)
     top.set_xticks(range(n + 1))
@@ -92,14 +92,14 @@ def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> F
     left_out = int(groups["year"].isna().sum())
     hidden = len(groups) - left_out - len(started)
     fig.suptitle(
-        f"Roadmap over {n} years: {meta['discounted_savings_eur']:,.0f} EUR of discounted savings\n"
+        f"Roadmap over {_years(n)}: {with_unit(meta['discounted_savings_eur'], 'EUR', 'money')} of discounted savings\n"
         f"{len(groups) - left_out} of {len(groups)} start groups started" + (f" ({hidden} more at year 0 not drawn)" if hidden > 0 else ""),
         fontsize=9,
     )
     present = set(started["stage"])
     handles = [_patch(c, s) for s, c in STAGE_COLOURS.items() if s in present]
     top.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles) or 1, fontsize=7, frameon=False)
-    thousands = FuncFormatter(lambda v, _: f"{v:,.0f}")
+    thousands = FuncFormatter(lambda v, _: number(v, "money"))
     x = years["year"].to_numpy()
     bottom.bar(x, years["one_off_eur"].to_numpy(), color="#8c564b", label="one-off costs started")
     budget = meta.get("budget_eur_per_year")
@@ -120,6 +120,11 @@ def gantt(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any]) -> F
     return fig
 
 
+def _years(n: int) -> str:
+    """``1 year``, ``3 years``."""
+    return f"{n} year" + ("" if n == 1 else "s")
+
+
 def _patch(colour: str, label: str) -> Any:
     from matplotlib.patches import Patch
 
@@ -129,13 +134,13 @@ def _patch(colour: str, label: str) -> Any:
 def roadmap_page(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any], png: bytes) -> str:
     """The roadmap's page in the one page system: headline, the picture, the notes, the years and every row."""
     budget = meta.get("budget_eur_per_year")
-    said = f"a yearly budget of {budget:,.0f} EUR for one-off costs" if budget is not None else "no budget limit"
+    said = f"a yearly budget of {with_unit(budget, 'EUR', 'money')} for one-off costs" if budget is not None else "no budget limit"
     headline = cards(
         [
-            ("discounted", f"{meta['discounted_savings_eur']:,.0f} EUR", f"discounted savings over {int(meta['years'])} years"),
+            ("discounted", with_unit(meta["discounted_savings_eur"], "EUR", "money"), f"discounted savings over {_years(int(meta['years']))}"),
             ("started", f"{meta['n_groups_started']} of {meta['n_groups']}", "start groups started"),
-            ("running", f"{meta['savings_started_eur_per_year']:,.0f} EUR/yr", f"running by the last year, of the network's {meta['network_savings_eur_per_year']:,.0f}"),
-            ("one-off", f"{meta['one_off_eur']:,.0f} EUR", "one-off costs started"),
+            ("running", with_unit(meta["savings_started_eur_per_year"], "EUR/yr", "money"), f"running by the last year, of the network's {number(meta['network_savings_eur_per_year'], 'money')}"),
+            ("one-off", with_unit(meta["one_off_eur"], "EUR", "money"), "one-off costs started"),
         ]
     )
     notes = list(meta.get("notes", []))
