@@ -270,4 +270,4 @@ def test_sheets_of_a_result_not_proven_warn_and_carry_the_banner(tmp_path: Path)
     done = runner.invoke(app, ["sheets", str(_forced(tmp_path, "optimal")), "--out", str(proven)])
     assert done.exit_code == 0, done.output
     assert "time_limit" not in done.output and "D: -125 EUR/yr" in " ".join(done.output.split())
-    assert all("not-proven" not in Page(sheet_file(proven, c).read_text(encoding="utf-8")).elements for c in "ABC")
+    assert all("not-proven" not in Page(sheet_file(proven, c).read_text(encoding="utf-8")).elements for c in "ABCD")
