@@ -248,8 +248,9 @@ def test_sheets_print_one_company_per_page(haasrode_out: Path, tmp_path: Path) -
 
 @needs_chromium
 def test_sweep_and_compare_pages_on_screen_and_printed(tmp_path: Path) -> None:
-    """The sweep's page (tests/sweep_cases/one_price) and a comparison's page (the tiny scenario against itself
-    with a price changed): within 1,400 px, nothing asked of the network, and printed with every row of every table."""
+    """The sweep's page (tests/sweep_cases/one_price), a comparison's page (the tiny scenario against itself
+    with a price changed) and a roadmap's (tests/cases/roadmap_three over 5 years, budget 70,000): within 1,400 px,
+    nothing asked of the network, and printed with every row of every table."""
     from typer.testing import CliRunner
 
     from conftest import BASE, ROOT, write_scenario
@@ -266,7 +267,10 @@ def test_sweep_and_compare_pages_on_screen_and_printed(tmp_path: Path) -> None:
         assert runner.invoke(app, ["solve", str(scenario), "--out", str(out), "-q"]).exit_code == 0
     done = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "diff")])
     assert done.exit_code == 0, done.output
-    for page in (sweep / "report.html", tmp_path / "diff" / "report.html"):
+    assert runner.invoke(app, ["solve", str(ROOT / "tests" / "cases" / "roadmap_three"), "--out", str(tmp_path / "three"), "-q"]).exit_code == 0
+    done = runner.invoke(app, ["roadmap", str(tmp_path / "three"), "--out", str(tmp_path / "roadmap"), "--years", "5", "--budget", "70000"])
+    assert done.exit_code == 0, done.output
+    for page in (sweep / "report.html", tmp_path / "diff" / "report.html", tmp_path / "roadmap" / "roadmap.html"):
         found, console, requests = probe(page, tmp_path)
         assert console == [] and requests == []
         assert found["width"] <= 1400 and all(t["overflow"] <= 1 for t in found["tables"].values()), found

@@ -16,7 +16,7 @@ import pandas as pd
 
 from symbiosis.io.write.files import write_bytes_atomic, write_csv, write_json
 from symbiosis.io.write.folders import write_whole_folder
-from symbiosis.io.write.page import Section, banner, cards, number, page, picture, table, with_unit
+from symbiosis.io.write.page import Col, Section, banner, cards, number, page, picture, table, with_unit
 from symbiosis.io.write.report.figures import _figure, render
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 ROADMAP_FILES = ("roadmap.csv", "years.csv", "roadmap.json", "roadmap.png", "roadmap.svg", "roadmap.html")
 STAGE_COLOURS = {"realised": "#2ca02c", "agreed": "#1f77b4", "studied": "#9467bd", "proposed": "#ff7f0e"}
 MAX_BARS = 40  # the picture shows the groups started first; the table has every row
+CODES = ("supply_stream", "demand_stream", "route", "start_group")  # ids that may break anywhere: the table fits the page
 
 
 def write_roadmap(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any], out_dir: Path, inputs: Sequence[Path] = ()) -> Path:
@@ -151,7 +152,8 @@ def roadmap_page(rows: pd.DataFrame, years: pd.DataFrame, meta: Mapping[str, Any
         Section("years-section", "Years", table(years, "years-table", f"Per year, with {said} and a discount rate of {float(meta['discount_rate']):.1%}", sortable=False, fold=0)),
         Section(
             "roadmap-section", "Matches by start year",
-            table(rows, "roadmap-table", f"{len(rows):,} rows (exchanges, pool memberships, and facilities for their capex), by start year; empty: not started within the horizon"),
+            table(rows, "roadmap-table", f"{len(rows):,} rows (exchanges, pool memberships, and facilities for their capex), by start year; empty: not started within the horizon",
+                  [Col(c, css="code") if c in CODES else Col(c) for c in rows.columns]),
             newpage=True, wide=True,
         ),
     ]
