@@ -262,19 +262,30 @@ def _status(*runs: Run) -> Status:
     return Status.optimal
 
 
+def _noise(v: float) -> float:
+    """What the solver may give up of a value it was told to hold (the lexicographic stage's tolerance)."""
+    return 1e-9 * abs(v) + 1e-6
+
+
 def non_dominated(points: list[FrontPoint], tol_y: float, tol_x: float) -> list[FrontPoint]:
     """The points that no other point dominates (at least as good in both, better in one), one per place, by x.
 
     A point not proven stands for the front at its floor with [y, bound]: it is
     dominated only when a proven point that meets its floor already reaches its bound.
+    Between proven points, x is known to ``tol_x`` (the solver holds a floor on x to
+    its feasibility tolerance, relative to x) and y to the solver's noise: a point with
+    more x for less y is dominated only when its x is within ``tol_x``. A looser
+    ``tol_y`` here let neighbours a little right and a little lower drop the best-y end
+    one after the other; ``tol_y`` only merges two points found at one place.
     """
     keep: list[FrontPoint] = []
     for p in sorted(points, key=lambda p: (p.gpos, -p.gy)):
         if p.proven:
+            ny = _noise(p.gy)
             dominated = any(
                 q is not p
-                and q.gx >= p.gx - tol_x and q.gy >= p.gy - tol_y
-                and (q.gx > p.gx + tol_x or q.gy > p.gy + tol_y)
+                and q.gx >= p.gx - tol_x and q.gy >= p.gy - ny
+                and (q.gx > p.gx + tol_x or q.gy > p.gy + ny)
                 for q in points
             )
         else:
@@ -369,7 +380,7 @@ def pareto(
             return None
         y_star = sol1.objective  # y made "more is better", over the merged model
         # The floor on y gives up no more than the solver's own feasibility tolerance.
-        y_floor = y_star - (1e-9 * abs(y_star) + 1e-6)
+        y_floor = y_star - _noise(y_star)
         # Stage 2 starts from stage 1's network and can only add x at (almost) equal y,
         # so a quarter of the limit is enough: it never changes the y gap of the point.
         limit2 = max(1.0, sc.settings.solver.time_limit_s / 4)
@@ -408,7 +419,7 @@ def pareto(
     found.append(right)
     span_x = right.gx - left.gx
     span_y = max(abs(left.gy - right.gy), 1.0)
-    tol_x = max(1e-6 * span_x, 1e-6)
+    tol_x = max(1e-6 * span_x, 1e-6 * max(abs(left.gx), abs(right.gx)), 1e-6)  # x's noise: relative to x, not only to the span
     tol_y = max(rel * max(abs(left.gy), 1.0), 1e-6 * span_y, 0.01)
     last = left  # the point found at the highest floor so far
     for i in range(1, points - 1):
