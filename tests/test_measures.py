@@ -124,15 +124,17 @@ def test_a_front_over_a_less_is_better_measure_by_hand() -> None:
 
 
 def test_maximise_floor_and_ceiling_by_hand(tmp_path: Path) -> None:
-    """land_savings README: the most land is 2,000 m2 (savings 340 EUR, a1 is no candidate); with savings
-    >= 1,300, 1,500 m2. Road case: truck-km <= 6 keeps the pallets and 23.9 t of the cardboard, 7,036.35
-    EUR (``best_savings_within``); truck-km made best (minimised) is 0 km, nothing built."""
+    """land_savings README: the most land is 2,000 m2, and among those networks the most savings is
+    {a1, a2, a3, a4}, 1,240 EUR (point 4 of the front: a1 frees no land but pays, DESIGN 4b "ties broken
+    by the larger net savings"); with savings >= 1,300, 1,500 m2. Road case: truck-km <= 6 keeps the
+    pallets and 23.9 t of the cardboard, 7,036.35 EUR (``best_savings_within``); truck-km made best
+    (minimised) is 0 km, and the most savings at 0 km is the rubble (no road) alone, 650 EUR."""
     out = tmp_path / "land"
     res = runner.invoke(app, ["solve", str(LAND), "--out", str(out), "--maximise", "land_freed_m2"])
     assert res.exit_code == 0, res.output
     assert "land freed: 2,000.0 m2" in res.output and "objective (1 x land_freed_m2): 2,000.0" in res.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["measures"]["land_freed_m2"] == pytest.approx(2000.0) and summary["net_savings_eur_per_year"] == pytest.approx(340.0)
+    assert summary["measures"]["land_freed_m2"] == pytest.approx(2000.0) and summary["net_savings_eur_per_year"] == pytest.approx(1240.0)
     assert summary["objective"] == pytest.approx(2000.0) and summary["objective_weights"] == {"land_freed_m2": 1.0}
     assert check_result(symbiosis.load_scenario(LAND), out).ok
 
@@ -160,6 +162,7 @@ def test_maximise_floor_and_ceiling_by_hand(tmp_path: Path) -> None:
     least = symbiosis.solve(ROAD, objective=symbiosis.Objective("truck_km"))
     assert least.summary.measures is not None and least.summary.measures["truck_km"] == 0.0
     assert least.summary.objective == 0.0 and least.summary.objective_weights == {"truck_km": -1.0}
+    assert least.summary.net_savings_eur_per_year == pytest.approx(RUBBLE) and least.summary.n_exchanges == 1
 
 
 def test_a_tampered_measure_or_broken_ceiling_is_caught(tmp_path: Path) -> None:
@@ -337,3 +340,48 @@ def test_an_idle_free_link_into_a_peak_demand_takes_no_share_of_its_cut() -> Non
         assert result.summary.net_savings_eur_per_year == pytest.approx(1000.0)
         assert result.summary.measures is not None and result.summary.measures["land_freed_m2"] == pytest.approx(250.0)
         assert len(result.matches) == 1 and result.matches["quantity"].tolist() == pytest.approx([10.0])
+
+
+TIES = {
+    "scenario.yaml": "format: 1\nname: ties\ntables: {companies: companies.csv, resources: resources.csv, streams: streams.csv}\n",
+    "companies.csv": "id,name,sector,lat,lon\na,A,x,50.85,4.7\nb,B,x,50.86,4.7\nc,C,x,50.87,4.7\nd,D,x,50.871,4.7\n",
+    "resources.csv": "id,family,unit,pricing,transport,kg_per_unit,pipe_capex_eur_per_m,max_distance_km\n"
+    "cardboard,material,t,volume,road,1000,,\nparking,parking,space,peak,walk,,,0.5\n",
+    "streams.csv": "id,company,direction,resource,quantity,price_eur_per_unit,co2_kg_per_unit\n"
+    "a_card,a,supply,cardboard,50,30,0\nb_card,b,demand,cardboard,40,20,200\n"
+    "c_spare,c,supply,parking,100,0,0\nd_need,d,demand,parking,100,120,0\n",
+}
+
+
+def test_ties_of_another_measure_are_broken_by_the_larger_savings(tmp_path: Path) -> None:
+    """DESIGN 4b "ties broken by the larger net savings": ``--maximise truck_km --floor co2_t=5``.
+
+    By hand (defaults: road 0.15 EUR and 0.10 kg CO2 per t-km, detour 1.3, F = 1000, payload 20 t):
+    a -> b is 0.01 deg, d = 1.3 x 6371.0088 x 0.01 x pi/180 = 1.445535 km. A tonne of cardboard
+    avoids 200 - 0.1 d kg of CO2 and drives 2 d / 20 truck-km, so the least truck-km with CO2 >= 5 t
+    moves x = 5000 / (200 - 0.1 d) = 25.018 t: truck-km 2 d x / 20 = 3.6165, savings x (30 + 20 -
+    0.15 d) - 1000. The parking exchange c -> d (0.001 deg, walk) drives no truck-km and cuts all
+    100 spaces at 120 EUR: 12,000 - 1000 = 11,000 EUR/yr. Every network with x = 25.018 t is
+    optimal for truck-km; the one with the parking exchange has 11,000 EUR more, so it is the result.
+    """
+    scenario = write_scenario(tmp_path / "ties", TIES)
+    d = 1.3 * 6371.0088 * math.radians(0.01)
+    x = 5000.0 / (200.0 - 0.1 * d)
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["solve", str(scenario), "--out", str(out), "--maximise", "truck_km", "--floor", "co2_t=5"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["measures"]["truck_km"] == pytest.approx(2 * d * x / 20, rel=1e-6)
+    assert summary["objective"] == pytest.approx(-2 * d * x / 20, rel=1e-6) and summary["status"] == "optimal"
+    matches = pd.read_csv(out / "matches.csv")
+    parking = matches[matches["demand_stream"] == "d_need"]
+    assert len(parking) == 1 and parking["savings_eur_per_year"].iloc[0] == pytest.approx(11000.0)
+    assert summary["net_savings_eur_per_year"] == pytest.approx(11000.0 + x * (50 - 0.15 * d) - 1000, rel=1e-6)
+    assert summary["measures"]["land_freed_m2"] == pytest.approx(100 * 25.0)
+    report = check_result(symbiosis.load_scenario(scenario), out)
+    assert report.ok, report.violations
+    # A floor on savings that only the parking exchange's part can meet: the same network.
+    floored = symbiosis.solve(scenario, objective=symbiosis.Objective("truck_km", floors={"co2_t": 5, "savings_eur": 11200}))
+    assert floored.summary.net_savings_eur_per_year == pytest.approx(summary["net_savings_eur_per_year"], rel=1e-6)
+    assert floored.summary.measures is not None and floored.summary.measures["truck_km"] == pytest.approx(2 * d * x / 20, rel=1e-6)
+

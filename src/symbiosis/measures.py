@@ -245,11 +245,50 @@ def weights_of(name: str | Weights, settings: Settings) -> Weights:
     return ((name, MEASURES[name].sign),)
 
 
+# What equal optima of another measure are told apart by (DESIGN 4b: "ties broken by the larger net savings").
+TIE_BREAK = "savings_eur"
+
+
+def breaks_ties(objective: Objective) -> bool:
+    """Whether a solve for this objective has a second, lexicographic stage that makes net savings as
+    large as they can be among the optima of the measure maximised (``lexicographic``): so when one
+    measure of the registry other than savings is maximised. The default objective holds savings
+    already, a weighted sum says itself how much savings count, and ``distinct`` is the alternatives' own."""
+    m = objective.maximise
+    return isinstance(m, str) and m in MEASURES and m != TIE_BREAK
+
+
+def held(optimum: float) -> float:
+    """How good a later lexicographic stage keeps an earlier stage's optimum (as the solver reports it,
+    sign x value): the optimum less 1e-9 |optimum| + 1e-6, the solver's own feasibility tolerance, so
+    that the earlier network is feasible for the later stage."""
+    return optimum - (1e-9 * abs(optimum) + 1e-6)
+
+
+def lexicographic(objective: Objective, good: float, then: str = TIE_BREAK) -> Objective:
+    """The next stage of a lexicographic solve: make ``then`` as good as it can be, keeping the
+    objective's own floors and ceilings and its measure maximised at least ``good`` (sign x value,
+    ``held`` of the first stage's optimum): a floor, or a ceiling for a "less" measure such as
+    truck_km (the default weighted objective is floored as ``weighted``)."""
+    name = objective.maximise
+    if not isinstance(name, str) or name == DISTINCT:
+        raise ValueError(f"a lexicographic stage holds one measure or the weighted objective, not {name!r}")
+    floors, ceilings = objective.floors, objective.ceilings
+    if name == WEIGHTED or MEASURES[name].sign > 0:
+        floors = (*floors, (name, good))
+    else:
+        ceilings = (*ceilings, (name, -good))
+    return Objective(then, floors=floors, ceilings=ceilings)
+
+
 def directions(objective: Objective, settings: Settings) -> list[Weights]:
     """The weighted sums the objective in use wants larger: the one maximised, each floored
-    measure and each ceilinged one (negated). An arc or membership that adds to none of
-    them is of no use, and a peak demand that gains from a higher k_d in any needs pinning."""
+    measure and each ceilinged one (negated), and net savings where a second stage breaks
+    ties by them (``breaks_ties``). An arc or membership that adds to none of them is of no
+    use, and a peak demand that gains from a higher k_d in any needs pinning."""
     out = [weights_of(objective.maximise, settings)]
+    if breaks_ties(objective):
+        out.append(((TIE_BREAK, 1.0),))
     out += [weights_of(name, settings) if name in (WEIGHTED, DISTINCT) else ((name, 1.0),) for name, _ in objective.floors]
     out += [tuple((m, -w) for m, w in weights_of(name, settings)) if name == WEIGHTED else ((name, -1.0),) for name, _ in objective.ceilings]
     return [w for w in out if w]

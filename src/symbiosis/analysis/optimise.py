@@ -11,15 +11,18 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
+
 from symbiosis import measures
 from symbiosis.analysis import baselines
+from symbiosis.analysis.coupled import carries
 from symbiosis.analysis.diagnose import diagnose_infeasible, unmet_message
 from symbiosis.analysis.fixed import settle
-from symbiosis.candidates import build_candidates, split_components, whole
+from symbiosis.candidates import Candidates, Part, build_candidates, split_components, subset, whole
 from symbiosis.results import Outcome, Result, assign, build_result, parts_table
-from symbiosis.schema import Scenario
-from symbiosis.solver import Progress, solve_in_turn, solve_parallel
-from symbiosis.types import WEIGHTED, Objective, Status, Termination, relative_gap
+from symbiosis.schema import Scenario, Settings
+from symbiosis.solver import Progress, decisions_of, solve_in_turn, solve_parallel, solve_part
+from symbiosis.types import WEIGHTED, Objective, Solution, Status, Termination, relative_gap
 
 
 def optimise(
@@ -53,12 +56,20 @@ def optimise(
     build_seconds += sum(o.build_seconds for o in outs)
     solved = [(part, out.solution) for part, out in zip(parts, outs)]
     decisions, outcome = assign(candidates, solved)
+    settling = objective
+    if outcome.has_values and measures.breaks_ties(objective):
+        # Status, bound and gap stay those of the measure maximised (the first stage).
+        t0 = time.perf_counter()
+        second, good = tie_break(candidates, solved, scenario, objective)
+        decisions, _ = assign(candidates, second)
+        settling = measures.lexicographic(objective, good)
+        outcome = replace(outcome, solve_seconds=outcome.solve_seconds + time.perf_counter() - t0)
     if outcome.has_values:
         # The network found, with its flows settled by the fixed rule: the same network gives the same figures.
         t0 = time.perf_counter()
-        decisions, value = settle(scenario, candidates, decisions, objective)
+        decisions, value = settle(scenario, candidates, decisions, settling)
         outcome = replace(outcome, solve_seconds=outcome.solve_seconds + time.perf_counter() - t0)
-        if value is not None and objective.maximise != "distinct" and outcome.objective is not None and value > outcome.objective:
+        if settling is objective and value is not None and objective.maximise != "distinct" and outcome.objective is not None and value > outcome.objective:
             outcome = replace(outcome, objective=value, mip_gap=relative_gap(value, outcome.best_bound))
     problems = []
     if outcome.status is Status.infeasible:
@@ -71,6 +82,96 @@ def optimise(
                     problems.append("these rules and limits clash: " + "; ".join(lines) if lines else "the require rules cannot all hold together")
     table = parts_table(scenario, [(part, out.solution, out.build_seconds) for part, out in zip(parts, outs)])
     return build_result(scenario, candidates, decisions, outcome, build_seconds, problems, parts=table, objective=objective)
+
+
+def second_stage_limit(settings: Settings) -> float:
+    """The time limit of a lexicographic second stage: a quarter of ``solver.time_limit_s``, at least
+    1 s. It starts from the first stage's network, which it only improves at (almost) equal value."""
+    return max(1.0, settings.solver.time_limit_s / 4)
+
+
+def tie_break(candidates: Candidates, solved: list[tuple[Part, Solution]], scenario: Scenario, objective: Objective) -> tuple[list[tuple[Part, Solution]], float]:
+    """Among the optima of the measure maximised, the network with the most net savings (DESIGN 4b).
+
+    Part by part (the optimum of a sum of independent parts is the sum of their optima):
+    maximise savings subject to the objective's floors and ceilings and the part's measure
+    held at ``measures.held`` of its first-stage optimum (``measures.lexicographic``),
+    warm started from the first stage's network, which meets that. A part without a
+    first-stage solution, or whose second stage finds none, keeps its first stage. Where
+    floors and ceilings made the first stage one model, the second is split again
+    (``_split``). Returns the parts' solutions and the measure's level held over all of
+    them (sign x value).
+    """
+    deadline = time.monotonic() + second_stage_limit(scenario.settings)
+    split = _split(candidates, solved, objective) if scenario.settings.solver.decompose else None
+    if split is not None:
+        done = _second_stage(split[0], scenario, deadline, objective, split[1], split[2])
+        if done is not None:
+            return done
+    out: list[tuple[Part, Solution]] = []
+    good = 0.0
+    for part, first in solved:
+        if first.objective is None:
+            out.append((part, first))
+            continue
+        level = measures.held(first.objective)
+        sol = _improve(part, first, scenario, deadline, measures.lexicographic(objective, level))
+        out.append((part, sol or first))
+        good += level if sol is not None else first.objective
+    return out, good
+
+
+def _improve(part: Part, first: Solution, scenario: Scenario, deadline: float, stage: Objective) -> Solution | None:
+    """One part solved for a later stage's objective from its first-stage network; None when nothing was found."""
+    if not len(part.candidates.arcs) + len(part.candidates.memberships):
+        return None
+    start = decisions_of(part.candidates, first)
+    second = solve_part(part.candidates, scenario.settings, deadline, start=start, objective=stage).solution
+    return second if second.has_solution else None
+
+
+def _split(candidates: Candidates, solved: list[tuple[Part, Solution]], objective: Objective) -> tuple[list[Part], Part, Solution] | None:
+    """The parts of a one-model first stage whose candidates carry neither the measure maximised nor a
+    bounded one (a floor on savings aside: the second stage only raises savings), and the rest merged;
+    None where there is nothing to split."""
+    if len(solved) != 1 or solved[0][1].objective is None:
+        return None
+    coupling = {str(objective.maximise), *(n for n, _ in objective.floors if n != measures.TIE_BREAK), *(n for n, _ in objective.ceilings)}
+    if coupling & {measures.TIE_BREAK, measures.WEIGHTED, measures.DISTINCT}:
+        return None
+    parts = split_components(candidates)
+    ties = [carries(p.candidates, tuple(coupling)) for p in parts]
+    free = [p for p, t in zip(parts, ties) if not t]
+    if not free:
+        return None
+    rest = [p for p, t in zip(parts, ties) if t]
+    arcs, opts, mems = (np.sort(np.concatenate([getattr(p, k) for p in rest] or [np.zeros(0, dtype=np.int64)])) for k in ("arcs", "options", "memberships"))
+    return free, Part(subset(candidates, arcs, opts, mems), arcs, opts, mems), solved[0][1]
+
+
+def _second_stage(
+    free: list[Part], scenario: Scenario, deadline: float, objective: Objective, merged: Part, first: Solution
+) -> tuple[list[tuple[Part, Solution]], float] | None:
+    """The second stage of a one-model first stage, split: the free parts solved for savings alone, then the
+    merged rest under the hold and the bounds, each floor on savings less what the free parts make (their
+    warm start is their first-stage network, so the first-stage rest still meets it). None when a free part
+    finds no solution (then the whole is solved as one)."""
+    out: list[tuple[Part, Solution]] = []
+    made = 0.0
+    for part in free:
+        sol = _improve(part, first, scenario, deadline, Objective(measures.TIE_BREAK))
+        if sol is None or sol.objective is None:
+            return None
+        out.append((part, sol))
+        made += sol.objective
+    assert first.objective is not None
+    level = measures.held(first.objective)
+    floors = tuple((n, v - made) if n == measures.TIE_BREAK else (n, v) for n, v in objective.floors)
+    stage = measures.lexicographic(Objective(objective.maximise, floors=floors, ceilings=objective.ceilings), level)
+    sol = _improve(merged, first, scenario, deadline, stage)
+    if sol is None:
+        return None
+    return [*out, (merged, sol)], level
 
 
 def bounds_message(scenario: Scenario, objective: Objective) -> str:
