@@ -166,3 +166,36 @@ def test_a_changed_copy_is_validated_again(tiny: Path) -> None:
     unchecked = sc.model_copy(update={"streams": (sc.streams[0], bad, *sc.streams[2:])})
     with pytest.raises(ScenarioError, match="unknown company 'Z'"):
         unchecked.with_settings(detour_factor=1.5)
+
+
+def test_every_problem_of_a_row_is_named(tmp_path: Path) -> None:
+    """A companies row with nace=32.55 (no NACE Rev. 2 code: 32.5 has 32.50 only) and disclose=maybe names
+    both; a streams row with a negative quantity, an EWC code that is no entry, an unknown company and an
+    unknown resource names all four; a valid row beside them is unaffected (6 problems, counted by hand)."""
+    files = dict(BASE)
+    files["companies.csv"] = (
+        "id,name,sector,lat,lon,nace,disclose\n"
+        "A,Alpha,office,50.850,4.700,32.55,maybe\nB,Beta,plant,50.855,4.700,10.71,yes\nC,Gamma,hall,50.850,4.706,,\n"
+    )
+    files["streams.csv"] = (
+        "id,company,direction,resource,quantity,price_eur_per_unit,co2_kg_per_unit,temperature_c,profile,min_quantity,ewc\n"
+        "cb_a,A,supply,cardboard,50,30,,,,,15 01 01\n"
+        "cb_b,Z,demand,cardbord,-40,20,100,,,,99 99 99\n"
+        "pk_a,A,supply,parking,30,0,,,evening,,\n"
+        "pk_c,C,demand,parking,40,500,,,event,,\n"
+    )
+    result = runner.invoke(app, ["validate", str(write_scenario(tmp_path / "s", files))])
+    text = result.output
+    assert result.exit_code == 2, text
+    assert "6 problem(s)" in text, text
+    lines = text.splitlines()
+    for fragments in (
+        ("companies.csv: row 2, column 'nace'", "32.55", "not a NACE Rev. 2 code"),
+        ("companies.csv: row 2, column 'disclose'", "maybe"),
+        ("streams.csv: row 3, column 'quantity'", "-40"),
+        ("streams.csv: row 3, column 'ewc'", "99 99 99"),
+        ("streams.csv: row 3, column 'company'", "unknown company 'Z'"),
+        ("streams.csv: row 3, column 'resource'", "unknown resource 'cardbord'"),
+    ):
+        assert any(all(f in ln for f in fragments) for ln in lines), (fragments, text)
+    assert "Value error" not in text

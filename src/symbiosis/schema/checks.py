@@ -15,7 +15,8 @@ from typing import Any
 
 from symbiosis.errors import Problem
 from symbiosis.schema.links import build_index
-from symbiosis.schema.records import FLAT_SLOT, Direction, Facility, Pricing, Substitution, Transport
+from symbiosis.schema.records import FLAT_SLOT, RESOURCE_COLUMNS, Direction, Facility, Pricing, Substitution, Transport
+from symbiosis.schema.references import COMPANY, FACILITY, PROFILE, REFERENCES, STREAM
 
 # table -> (file label, row of each record); a record past the end has no known row.
 Origin = Mapping[str, tuple[str, Sequence[int | None]]]
@@ -61,6 +62,35 @@ def look_alikes(items: Sequence[Any], key: str, table: str, origin: Origin) -> l
                     f"(Unicode NFKC: fullwidth and plain letters, ligatures, composed and decomposed accents); rename one",
                 )
             )
+    return out
+
+
+# The table whose ids a reference of each kind names (``references.REFERENCES``; a resource
+# column of ``records.RESOURCE_COLUMNS`` names a resource).
+RESOURCE = "resource"
+KIND_TABLES = {COMPANY: "companies", STREAM: "streams", FACILITY: "facilities", PROFILE: "profiles", RESOURCE: "resources"}
+
+
+def failed_row_references(
+    failed: Iterable[tuple[str, str, int, Mapping[str, str]]], ids: Mapping[str, set[str]], unreadable: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """An unknown company, stream, facility, profile or resource named by a row that failed validation for
+    another cell.
+
+    Such a row is no record, so ``cross_check`` never sees it; its reference cells
+    (declared in ``references.REFERENCES`` and ``records.RESOURCE_COLUMNS``) are checked
+    here against every id read, valid or not, so that every problem of a row is named at once.
+    """
+    out: list[Problem] = []
+    kinds = {(r.table, r.column): r.kinds for r in REFERENCES if not r.own}
+    for table, file, row, cells in failed:
+        for column, value in cells.items():
+            what = kinds.get((table, column), (RESOURCE,) if column in RESOURCE_COLUMNS else ())
+            tables = [KIND_TABLES[k] for k in what]
+            if any(t in unreadable or value in ids.get(t, set()) for t in tables):
+                continue
+            if tables:
+                out.append(Problem(file, row, column, f"unknown {' or '.join(what)} '{value}'"))
     return out
 
 

@@ -11,10 +11,11 @@ README) and are read once. A code is kept as the analyst wrote it; ``nace_code``
 - List of Waste (Decision 2000/532/EC as amended by 2014/955/EU): a six-digit entry,
   ``15 01 01`` or ``150101``; a trailing ``*`` marks a hazardous entry.
 
-``code_problems`` checks the columns of a scenario (a code that does not exist, with
-the nearest one; a ``*`` on an entry that is not hazardous; a permit's code or chapter
-prefix, ``ewc_prefix``) and ``code_warnings`` the
-legal but suspect uses (a hazardous entry written without its ``*``; ``ewc`` on a
+``nace_problem`` and ``ewc_problem`` say what is wrong with a code (one that does not
+exist, with the nearest one; a ``*`` on an entry that is not hazardous), and
+``ewc_prefix_problem`` what is wrong with a permit's code or chapter prefix; the record
+models call them as field validators, so that a bad code is named with the row's other
+problems. ``code_warnings`` gives the legal but suspect uses (a hazardous entry written without its ``*``; ``ewc`` on a
 stream whose resource is not a material; ``legal_status`` without ``ewc``).
 """
 
@@ -29,7 +30,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from symbiosis.errors import InputWarning, Problem
+from symbiosis.errors import InputWarning
 
 Origin = Mapping[str, tuple[str, Sequence[int | None]]]
 
@@ -256,29 +257,6 @@ def covers(prefix: str, entry_digits: str) -> bool:
 
 
 # --------------------------------------------------------------------------- scenario checks
-
-
-def code_problems(tables: Mapping[str, Sequence[Any]], origin: Origin) -> list[Problem]:
-    """A problem for every NACE code and EWC code of a scenario that is not in its list."""
-    out: list[Problem] = []
-    cfile, crows = origin["companies"]
-    for i, c in enumerate(tables["companies"]):
-        if c.nace is not None:
-            what = nace_problem(c.nace)
-            if what is not None:
-                out.append(Problem(cfile, crows[i], "nace", what))
-    sfile, srows = origin["streams"]
-    for i, s in enumerate(tables["streams"]):
-        if s.ewc is not None:
-            what = ewc_problem(s.ewc)
-            if what is not None:
-                out.append(Problem(sfile, srows[i], "ewc", what))
-    pfile, prows = origin["permits"]
-    for i, p in enumerate(tables["permits"]):
-        what = ewc_prefix_problem(p.ewc)
-        if what is not None:
-            out.append(Problem(pfile, prows[i], "ewc", what))
-    return out
 
 
 def code_warnings(tables: Mapping[str, Sequence[Any]], origin: Origin) -> list[InputWarning]:

@@ -94,7 +94,7 @@ def progress_index(progress: Sequence[Progress], facility_ids: set[str]) -> Prog
 def programme_problems(tables: Tables, origin: Origin, raw_ids: Mapping[str, set[str]], unreadable: frozenset[str] = frozenset()) -> list[Problem]:
     """Every problem of permits.csv, routes.csv and progress.csv against the rest of the scenario.
 
-    Codes are checked in ``codes.code_problems``; numbers and stages by the record models.
+    Codes (``codes``, as field validators), numbers and stages are checked by the record models.
     Ids of records that failed validation, or of a table that could not be read, count as known.
     """
     out: list[Problem] = []

@@ -8,6 +8,7 @@ from typing import Any, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from symbiosis.schema import codes
 from symbiosis.schema.references import REFERENCES
 
 FORMAT_VERSION = 1
@@ -36,9 +37,11 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "resources": ("id", "family", "unit", "pricing", "transport"),
     "streams": ("id", "company", "direction", "resource", "quantity", "price_eur_per_unit"),
 }
+# The columns that name a resource (an id of the resources table), in any table.
+RESOURCE_COLUMNS = ("resource", "supply_resource", "demand_resource")
 # Columns that hold ids (references between tables): no invisible characters. Those
 # naming companies, streams, facilities and profiles are declared in ``references``.
-ID_COLUMNS = frozenset({r.column for r in REFERENCES} | {"resource", "slot", "supply_resource", "demand_resource"})
+ID_COLUMNS = frozenset({r.column for r in REFERENCES} | {*RESOURCE_COLUMNS, "slot"})
 
 
 class NotANumber:
@@ -141,7 +144,7 @@ class Company(_Strict):
     sector: str = Field("", description="Free-text sector label")
     lat: float = Field(ge=-90, le=90, description="WGS84 latitude, degrees")
     lon: float = Field(ge=-180, le=180, description="WGS84 longitude, degrees")
-    # The register (turn 3): read by `estimate` (DESIGN.md section 4f); codes checked in schema.codes.
+    # The register (turn 3): read by `estimate` (DESIGN.md section 4f); codes checked against schema.codes.
     nace: str | None = Field(None, min_length=1, max_length=20, description="NACE Rev. 2 code of the main activity: 10.71 or C10.71")
     employees: float | None = Field(None, gt=0, le=MAX_AMOUNT, description="Staff (persons or FTE), > 0")
     floor_area_m2: float | None = Field(None, gt=0, le=MAX_AMOUNT, description="Floor area, m2, > 0")
@@ -154,6 +157,15 @@ class Company(_Strict):
         if isinstance(value, bool):
             return "yes" if value else "no"
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("nace")
+    @classmethod
+    def _nace_code(cls, value: str | None) -> str | None:
+        """A code of the NACE Rev. 2 list, checked with the row's other cells (every problem of a row is named)."""
+        what = None if value is None else codes.nace_problem(value)
+        if what is not None:
+            raise ValueError(what)
+        return value
 
     @property
     def discloses(self) -> bool:
@@ -188,10 +200,19 @@ class Stream(_Strict):
     temperature_c: float | None = Field(None, ge=-273.15, le=MAX_TEMPERATURE_C, description="Supply: delivered; demand: required")
     profile: str | None = Field(None, min_length=1, max_length=MAX_ID_LENGTH, description="Profile id; none means flat")
     min_quantity: float | None = Field(None, ge=0, le=MAX_AMOUNT, description="Smallest exchange worth making, per year (volume only)")
-    # Turn 3: codes checked in schema.codes; legal_status decides the route of a waste exchange (symbiosis.legal).
+    # Turn 3: codes checked against schema.codes; legal_status decides the route of a waste exchange (symbiosis.legal).
     ewc: str | None = Field(None, min_length=1, max_length=20, description="List of Waste entry, 15 01 01 or 150101; a trailing * marks a hazardous entry")
     legal_status: Literal["waste", "by_product", "end_of_waste"] | None = Field(None, description="With ewc: waste (the default), by_product or end_of_waste")
     source: str | None = Field(None, min_length=1, max_length=500, description="Where the figures come from: measured (the default), estimated: <coefficient id>, or free text")
+
+    @field_validator("ewc")
+    @classmethod
+    def _ewc_code(cls, value: str | None) -> str | None:
+        """An entry of the List of Waste, checked with the row's other cells."""
+        what = None if value is None else codes.ewc_problem(value)
+        if what is not None:
+            raise ValueError(what)
+        return value
 
     @property
     def status(self) -> str | None:
@@ -291,6 +312,15 @@ class Permit(_Strict):
 
     company: str = Id
     ewc: str = Field(min_length=1, max_length=20, description="An entry (15 01 01 or 150101, with its * if hazardous) or a prefix: a chapter (15) or sub-chapter (15 01)")
+
+    @field_validator("ewc")
+    @classmethod
+    def _ewc_prefix(cls, value: str) -> str:
+        """An entry of the List of Waste or a chapter prefix of it, checked with the row's other cells."""
+        what = codes.ewc_prefix_problem(value)
+        if what is not None:
+            raise ValueError(what)
+        return value
 
 
 class Route(_Strict):

@@ -21,7 +21,8 @@ from pydantic import ValidationError
 
 from symbiosis.errors import InputWarning, Problem
 from symbiosis.schema.messages import character_problem, did_you_mean, message
-from symbiosis.schema.records import ID_COLUMNS, RECORD_MODELS, REQUIRED_COLUMNS, REQUIRED_TABLES, TABLES, Record
+from symbiosis.schema.records import ID_COLUMNS, RECORD_MODELS, REQUIRED_COLUMNS, REQUIRED_TABLES, RESOURCE_COLUMNS, TABLES, Record
+from symbiosis.schema.references import REFERENCES
 from symbiosis.schema.settings import Settings, setting_message
 
 # The column that holds a table's ids (the one other tables refer to).
@@ -59,6 +60,8 @@ class ParsedTables:
     raw_ids: dict[str, set[str]]  # table -> ids of every record, valid or not
     broken: frozenset[str] = frozenset()  # tables whose file stopped being readable part way
     warnings: tuple[InputWarning, ...] = ()  # found while streaming
+    # Rows that failed validation: (table, file, row, the cells of its reference columns that had no problem of their own).
+    failed: tuple[tuple[str, str, int, dict[str, str]], ...] = ()
 
 
 @contextmanager
@@ -100,6 +103,7 @@ class Validated(NamedTuple):
     rows: tuple[int, ...]
     ids: set[str]
     n_records: int
+    failed: tuple[tuple[int, dict[str, str]], ...] = ()  # (row, reference cells without a problem) of each row that failed
 
 
 def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Validated:
@@ -121,6 +125,8 @@ def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Vali
     # References (company, resource, profile, ...) repeat across records: one string each.
     references = [c for c in fields if c in ID_COLUMNS and c != key]
     strings: dict[str, str] = {}
+    named = [r.column for r in REFERENCES if r.table == table and not r.own] + [c for c in RESOURCE_COLUMNS if c in fields]
+    failed: list[tuple[int, dict[str, str]]] = []
     count = 0
     for row, rec in raw.records:
         count += 1
@@ -158,9 +164,15 @@ def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Vali
         except ValidationError as exc:
             if raw_id is not None:
                 ids.add(str(raw_id))
+            bad: set[str] = set()
             for e in exc.errors():
                 col = str(e["loc"][0]) if e["loc"] else None
+                bad.add(str(col))
                 problems.append(Problem(raw.file, row, col, message(e)))
+            # Its references are checked too (``checks.failed_row_references``): every problem of a row is named.
+            cells = {c: str(data[c]) for c in named if c not in bad and data.get(c) is not None}
+            if cells:
+                failed.append((row, cells))
             continue
         # Records are frozen: records given the same fields can share one set of their names.
         given = record.__pydantic_fields_set__
@@ -178,7 +190,7 @@ def validate_records(table: str, raw: RawTable, problems: list[Problem]) -> Vali
         rows.append(row)
     if raw.late is not None:
         problems.extend(raw.late.problems)
-    return Validated(out, tuple(rows), ids, count)
+    return Validated(out, tuple(rows), ids, count, tuple(failed))
 
 
 def raw_ids(table: str, raw: RawTable) -> set[str]:
@@ -194,6 +206,7 @@ def parse_tables(tables: Mapping[str, RawTable], problems: list[Problem], requir
     ids: dict[str, set[str]] = {}
     broken: set[str] = set()
     late_warnings: list[InputWarning] = []
+    failed: list[tuple[str, str, int, dict[str, str]]] = []
     for table in TABLES:
         raw = tables.get(table)
         if raw is None:
@@ -201,13 +214,14 @@ def parse_tables(tables: Mapping[str, RawTable], problems: list[Problem], requir
             continue
         done = validate_records(table, raw, problems)
         records[table], origin[table], ids[table] = tuple(done.records), (raw.file, done.rows), done.ids
+        failed += [(table, raw.file, row, cells) for row, cells in done.failed]
         if raw.late is not None:
             late_warnings += raw.late.warnings
         if raw.late is not None and raw.late.stopped:
             broken.add(table)
         elif table in required and not done.n_records:
             problems.append(Problem(raw.file, None, None, f"has no rows; a scenario needs at least one record in {table}"))
-    return ParsedTables(records, origin, ids, frozenset(broken), tuple(late_warnings))
+    return ParsedTables(records, origin, ids, frozenset(broken), tuple(late_warnings), tuple(failed))
 
 
 def column_warnings(label: str, tname: str, header: Sequence[str], row: int | None = 1) -> list[InputWarning]:

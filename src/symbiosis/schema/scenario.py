@@ -34,8 +34,8 @@ import numpy as np
 from pydantic import PrivateAttr, ValidationInfo, model_validator
 
 from symbiosis.errors import InputWarning, Problem, ScenarioError, sort_warnings
-from symbiosis.schema.checks import cross_check, slot_sets, stale_uncertainty, uncertainty_problems
-from symbiosis.schema.codes import code_problems, code_warnings
+from symbiosis.schema.checks import cross_check, failed_row_references, slot_sets, stale_uncertainty, uncertainty_problems
+from symbiosis.schema.codes import code_warnings
 from symbiosis.schema.links import LinkIndex, build_index
 from symbiosis.schema.programme import PermitIndex, ProgressIndex, permit_index, programme_problems, programme_warnings, progress_index
 from symbiosis.schema.records import (
@@ -112,7 +112,6 @@ class Scenario(_Strict):
         slots, slot_problems = slot_sets(tables, rows)
         problems += slot_problems
         problems += uncertainty_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
-        problems += code_problems(tables, rows)
         problems += programme_problems(tables, rows, context.get("raw_ids", {}), context.get("unreadable", frozenset()))
         reader_warnings = tuple(context.get("warnings", self._reader_warnings))
         # A range that no longer fits its stream (a price edited since) never blocks a solve, which ignores ranges; a sweep refuses it.
@@ -209,6 +208,7 @@ class Scenario(_Strict):
         try:
             with paused_gc():  # millions of small objects and no cycles: the collector would only slow reading
                 parsed = parse_tables(tables, found, required)
+                found += failed_row_references(parsed.failed, parsed.raw_ids, unreadable | parsed.broken)
                 data = {"name": name, **parsed.records, "settings": validate_settings(settings, settings_label, found)}
                 context = {
                     "origin": parsed.origin,
