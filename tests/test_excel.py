@@ -29,7 +29,8 @@ CONTRACT = {
     "profiles": ["profile", "slot", "value"],
     "substitutions": ["supply_resource", "demand_resource", "ratio"],
     "rules": ["rule", "source", "target"],
-    "facilities": ["id", "name", "resource", "lat", "lon", "capacity", "capex_eur", "opex_eur_per_year", "cost_eur_per_unit", "max_distance_km"],
+    # land_m2: an extension where the contract is silent (docs/model.md, "Measures"): the land a size option takes.
+    "facilities": ["id", "name", "resource", "lat", "lon", "capacity", "capex_eur", "opex_eur_per_year", "cost_eur_per_unit", "max_distance_km", "land_m2"],
     "links": ["source", "target", "resource", "distance_km", "cost_eur_per_unit", "co2_kg_per_unit", "fixed_cost_eur_per_year"],
     "uncertainty": ["stream", "field", "low", "high", "distribution"],
     # Turn 3, section 4g: the legal route of waste exchanges and the stage of each match.

@@ -385,3 +385,18 @@ def test_ties_of_another_measure_are_broken_by_the_larger_savings(tmp_path: Path
     assert floored.summary.net_savings_eur_per_year == pytest.approx(summary["net_savings_eur_per_year"], rel=1e-6)
     assert floored.summary.measures is not None and floored.summary.measures["truck_km"] == pytest.approx(2 * d * x / 20, rel=1e-6)
 
+
+def test_land_m2_of_a_size_option_is_checked(tmp_path: Path) -> None:
+    """facilities.csv land_m2 (the land a size option takes, m2): below 0 or not a number is bad input,
+    exit 2, naming the file, row and column; empty keeps the contract's capacity x 25 m2."""
+    case = CASES / "measure_pool_land_m2"
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in case.iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    text = (case / "facilities.csv").read_text(encoding="utf-8")
+    (bad / "facilities.csv").write_text(text.replace(",625\n", ",-5\n").replace(",60\n", ",lots\n"), encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 2, res.output
+    assert "facilities.csv: row 2, column 'land_m2'" in res.output and "-5" in res.output
+    assert "facilities.csv: row 4, column 'land_m2'" in res.output and "lots" in res.output

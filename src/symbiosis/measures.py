@@ -135,6 +135,14 @@ def land_m2_per_unit(resource: Resource, settings: Settings) -> float:
     return 0.0
 
 
+def option_land_m2(facility: Facility, resource: Resource, settings: Settings) -> float:
+    """Land a size option takes, m2: its ``land_m2`` where given (a deck on several levels, an e-bike
+    shelter whose capacity is bikes), else capacity x ``land_m2_per_unit`` (the contract's "capacity built")."""
+    if facility.land_m2 is not None:
+        return facility.land_m2
+    return facility.capacity * land_m2_per_unit(resource, settings)
+
+
 def _trips_km_per_t(settings: Settings, distance_km: np.ndarray | float) -> np.ndarray | float:
     """Truck-km per tonne moved: 1 / truck_payload_t trips, each 2 x the distance (loaded out, empty back)."""
     return 2.0 * distance_km / settings.truck_payload_t  # type: ignore[no-any-return]
@@ -171,10 +179,10 @@ MEASURES: dict[str, Measure] = {
         Measure(
             # Parking spaces (x m2_per_parking_space) and m2 of space no longer needed:
             # a peak exchange frees its cut of d's own capacity; a pool its members'
-            # summed peaks less the capacity it builds.
+            # summed peaks less the land its size option takes (``option_land_m2``).
             "land_freed_m2", "m2", "more", "land freed", "land_freed_m2", "land_freed_m2",
             membership=lambda m: m.demand.quantity * land_m2_per_unit(m.resource, m.settings),
-            option=lambda o: -o.facility.capacity * land_m2_per_unit(o.resource, o.settings),
+            option=lambda o: -option_land_m2(o.facility, o.resource, o.settings),
             peak=lambda p: land_m2_per_unit(p.resource, p.settings),
         ),
         Measure(

@@ -264,6 +264,10 @@ class Facility(_Strict):
     opex_eur_per_year: float = Field(0.0, ge=0, le=MAX_AMOUNT)
     cost_eur_per_unit: float = Field(0.0, ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Per unit of member quantity served")
     max_distance_km: float = Field(gt=0, le=MAX_DISTANCE_KM)
+    land_m2: float | None = Field(
+        None, ge=0, le=MAX_AMOUNT,
+        description="Land the size option takes, m2 (optional; default capacity x m2_per_parking_space for parking, capacity for space in m2)",
+    )
 
 
 class Link(_Strict):

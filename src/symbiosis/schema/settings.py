@@ -52,7 +52,7 @@ class Settings(_Strict):
     max_distance_km: float = Field(15.0, gt=0, le=MAX_DISTANCE_KM)
     heat_approach_c: float = Field(5.0, ge=0, le=MAX_TEMPERATURE_C)
     carbon_price_eur_per_t: float = Field(0.0, ge=0, le=MAX_AMOUNT)
-    m2_per_parking_space: float = Field(25.0, ge=0, le=MAX_AMOUNT, description="Land of one parking space with its share of aisles (measure land_freed_m2)")
+    m2_per_parking_space: float = Field(25.0, ge=0, le=MAX_AMOUNT, description="Land of one surface parking space with its share of aisles, m2 (measure land_freed_m2; derived from sourced figures of 20.6-32.5 m2, docs/model.md)")
     truck_payload_t: float = Field(20.0, gt=0, le=MAX_AMOUNT, description="Tonnes a truck carries per trip (measure truck_km)")
     solver: SolverSettings = SolverSettings()
     heat_pump: HeatPump | None = None
