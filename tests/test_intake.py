@@ -201,14 +201,18 @@ def test_round_trip_returned_unchanged_or_confirmed_solves_the_same(estimated: P
 
 
 def test_sweep_names_the_companies_to_ask(estimated: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["sweep", str(estimated), "--out", str(tmp_path / "sweep"), "--samples", "12", "--workers", "0"])
+    """The top driver's company is asked, with its intake command. A company is asked only for a driver that is
+    distinguishable after the Benjamini-Hochberg adjustment (README, Sweeps): 12 samples left the top one at
+    p_adjusted 0.16, so the sweep takes 40."""
+    result = runner.invoke(app, ["sweep", str(estimated), "--out", str(tmp_path / "sweep"), "--samples", "40", "--workers", "0"])
     assert result.exit_code == 0, result.output
     drivers = pd.read_csv(tmp_path / "sweep" / "drivers.csv", keep_default_na=False)
     sc = api.load_scenario(estimated)
     for r in drivers.itertuples():
         assert r.company == sc.stream_by_id[r.stream].company and r.source == sc.stream_by_id[r.stream].source
     moving = drivers[drivers["index"] != 0]
-    assert len(moving) and f"ask {moving.iloc[0]['company']} (" in result.output
+    assert len(moving) and moving.iloc[0]["distinguishable"] == "yes", drivers
+    assert f"ask {moving.iloc[0]['company']} (" in result.output
     assert f"symbiosis intake {estimated} --company {moving.iloc[0]['company']}" in result.output
 
 

@@ -182,3 +182,128 @@ def test_sweep_files_carry_the_new_columns(tmp_path: Path) -> None:
     assert {"index_low", "index_high", "distinguishable"} <= set(head["drivers"])
     page = (tmp_path / "out" / "report.html").read_text()
     assert "lies below P10" in page and "95 % interval" in page
+
+
+def test_benjamini_hochberg_by_hand() -> None:
+    """m = 5 p-values 0.01, 0.04, 0.03, 0.20, NaN (the NaN is no test: m = 4). Sorted 0.01, 0.03, 0.04, 0.20:
+    m p / rank = 4 x 0.01 / 1 = 0.04, 4 x 0.03 / 2 = 0.06, 4 x 0.04 / 3 = 0.05333, 4 x 0.20 / 4 = 0.20; step-up minima
+    from the top: 0.20, 0.05333, 0.05333, 0.04. So 0.01 -> 0.04, 0.04 -> 0.05333, 0.03 -> 0.05333, 0.20 -> 0.20: only
+    the first is below 5 %."""
+    got = confidence.benjamini_hochberg([0.01, 0.04, 0.03, 0.20, math.nan])
+    assert got[:4] == pytest.approx([0.04, 4 * 0.04 / 3, 4 * 0.04 / 3, 0.20])
+    assert math.isnan(got[4])
+    assert confidence.benjamini_hochberg([]) == []
+    assert confidence.benjamini_hochberg([0.5, 0.9]) == pytest.approx([0.9, 0.9])
+
+
+def test_a_drivers_p_value_is_its_intervals_test() -> None:
+    """p = 2 (1 - Phi(|artanh r| / sqrt(1.06 / (n - 3)))): below 5 % exactly when the 95 % interval excludes 0."""
+    for r, n in ((0.3, 40), (0.33, 40), (0.5, 12), (-0.62, 10), (0.1, 400)):
+        z = abs(math.atanh(r)) / math.sqrt(1.06 / (n - 3))
+        p = 2 * (1 - stats.norm.cdf(z))
+        assert confidence.spearman_p(r, n) == pytest.approx(p, rel=1e-9)
+        low, high = confidence.spearman_interval(r, n)
+        assert (p < 0.05) == confidence.distinguishable(low, high)
+
+
+def test_distinguishable_is_decided_on_benjamini_hochberg() -> None:
+    """40 samples, one real driver (Pearson 0.6 with savings) and 20 columns of pure noise: ``p_adjusted`` is the
+    Benjamini-Hochberg adjustment recomputed here by hand from each column's own p-value, ``distinguishable`` is
+    p_adjusted < 5 %, the real driver stays distinguishable, and no more noise columns are called so than have an
+    interval without 0 on their own."""
+    s = _fixed_samples(40, 0.6, seed=7)
+    rng = np.random.default_rng(8)
+    names = ["x:price_eur_per_unit"]
+    for k in range(20):
+        s[f"n{k}:quantity"] = rng.normal(size=len(s))
+        names.append(f"n{k}:quantity")
+    table = drivers(s, names).set_index("stream")
+    y = s["net_savings_eur_per_year"].to_numpy()
+    p = [confidence.spearman_p(float(stats.spearmanr(s[n].to_numpy(), y).statistic), 40) for n in names]
+    order = sorted(range(len(p)), key=lambda i: p[i])
+    q = [0.0] * len(p)
+    running = 1.0
+    for rank in range(len(p), 0, -1):
+        i = order[rank - 1]
+        running = min(running, len(p) * p[i] / rank)
+        q[i] = running
+    for n, qi in zip(names, q):
+        assert table.loc[n.split(":")[0], "p_adjusted"] == pytest.approx(qi)
+        assert table.loc[n.split(":")[0], "distinguishable"] == ("yes" if qi < 0.05 else "no")
+    assert table.loc["x", "distinguishable"] == "yes"
+    noise = table.drop(index="x")
+    alone = sum(confidence.distinguishable(lo, hi) for lo, hi in zip(noise["index_low"], noise["index_high"]))
+    assert (noise["distinguishable"] == "yes").sum() <= alone
+
+
+def test_twenty_noise_inputs_rarely_give_a_driver() -> None:
+    """Under the global null (20 noise columns, savings independent of all), Benjamini-Hochberg at 5 % calls any
+    column distinguishable in about 5 % of sweeps (its FDR is then the chance of any false call); per-column intervals
+    would in 1 - 0.95^20 = 64 %. 300 seeded sweeps of 40 samples: at most 9 % with BH, at least 50 % without."""
+    rng = np.random.default_rng(21)
+    names = [f"n{k}:quantity" for k in range(20)]
+    with_bh = alone = 0
+    runs = 300
+    for _ in range(runs):
+        s = pd.DataFrame({"net_savings_eur_per_year": rng.normal(size=40), **{n: rng.normal(size=40) for n in names}})
+        t = drivers(s, names)
+        with_bh += bool((t["distinguishable"] == "yes").any())
+        alone += any(confidence.distinguishable(lo, hi) for lo, hi in zip(t["index_low"], t["index_high"]))
+    assert with_bh / runs <= 0.09 and alone / runs >= 0.5, (with_bh, alone)
+
+
+NO_PARTNER = {
+    "scenario.yaml": "format: 1\nname: no_partner\ntables: {companies: companies.csv, resources: resources.csv, streams: streams.csv, uncertainty: uncertainty.csv}\n"
+    "settings: {link_fixed_cost_eur_per_year: 1000}\n",
+    "companies.csv": "id,name,sector,lat,lon\na,A,,50.86,4.73\nb,B,,50.861,4.731\n",
+    "resources.csv": "id,family,unit,pricing,transport,kg_per_unit,pipe_capex_eur_per_m,max_distance_km\n"
+    "pallets,material,t,volume,none,,,\nmeals,service,meal,volume,none,,,\n",
+    "streams.csv": "id,company,direction,resource,quantity,price_eur_per_unit,co2_kg_per_unit\n"
+    "a_pallets,a,supply,pallets,100,0,0\nb_pallets,b,demand,pallets,100,20,0\nb_meals,b,demand,meals,5000,6,0\n",
+    "uncertainty.csv": "stream,field,low,high,distribution\nb_pallets,price_eur_per_unit,19,21,uniform\n"
+    "b_meals,quantity,1000,9000,uniform\nb_meals,price_eur_per_unit,4,8,uniform\n",
+}
+
+
+def test_an_input_with_no_partner_cannot_drive_and_nobody_is_asked_by_chance(tmp_path: Path) -> None:
+    """b_meals has no supply and no facility: no candidate, so its two inputs cannot change the network (listed
+    apart, index 0, not distinguishable), whatever they correlate with by chance. With 6 samples the one real input
+    (the pallets price, savings 100 p - 1000) has |rho| = 1 and p = 0: it is distinguishable and its company asked."""
+    from typer.testing import CliRunner
+
+    from conftest import write_scenario
+    from symbiosis.cli import app
+
+    folder = write_scenario(tmp_path / "s", NO_PARTNER)
+    res = CliRunner().invoke(app, ["sweep", str(folder), "--out", str(tmp_path / "out"), "--samples", "6", "--workers", "0"])
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(tmp_path / "out" / "drivers.csv").set_index(["stream", "field"])
+    meals = table.loc["b_meals"]
+    assert (meals["can_change_network"] == "no").all() and (meals["index"] == 0).all() and (meals["distinguishable"] == "no").all()
+    assert table.loc[("b_pallets", "price_eur_per_unit"), "rank"] == 1
+    assert table.loc[("b_pallets", "price_eur_per_unit"), "distinguishable"] == "yes"
+    assert "cannot change the network (2 inputs" in res.output and "b_meals:quantity" in res.output
+    assert "symbiosis intake" in res.output and "ask b" in res.output
+
+
+def test_nobody_is_asked_when_no_input_stands_out_from_chance(tmp_path: Path) -> None:
+    """Two prices move the one exchange's savings (100 (p_b + p_a') - 1000 with p_a' = -p_a, both drawn): with 4
+    samples Spearman's rho takes the values 1 - sum d^2 / 10, so |rho| < 1 means |rho| <= 0.8, z = artanh(0.8) /
+    sqrt(1.06 / 1) = 1.067 and p >= 0.286: no input stands out (checked: no |rho| is 1 at this seed), so no company
+    is asked and no intake command is printed, with the sentence saying why."""
+    from typer.testing import CliRunner
+
+    from conftest import write_scenario
+    from symbiosis.cli import app
+
+    files = dict(NO_PARTNER)
+    files["streams.csv"] = files["streams.csv"].replace("a_pallets,a,supply,pallets,100,0,0", "a_pallets,a,supply,pallets,100,-5,0")
+    files["uncertainty.csv"] = "stream,field,low,high,distribution\nb_pallets,price_eur_per_unit,15,25,uniform\na_pallets,price_eur_per_unit,-15,5,uniform\n"
+    folder = write_scenario(tmp_path / "s", files)
+    res = CliRunner().invoke(app, ["sweep", str(folder), "--out", str(tmp_path / "out"), "--samples", "4", "--workers", "0", "--seed", "7"])
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(tmp_path / "out" / "drivers.csv")
+    assert (table["index"].abs() < 1).all(), table
+    assert (table["distinguishable"] == "no").all(), table
+    assert "no input stands out more than chance predicts" in res.output
+    assert "symbiosis intake" not in res.output and "ask " not in res.output

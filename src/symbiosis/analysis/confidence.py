@@ -14,6 +14,13 @@
   drivers would separate are estimated alike from the difference of their z, with the
   variance of a difference of two independent estimates (2 x 1.06 / (n - 3)): a rough
   guide (the two share the same net savings), said so where it is printed.
+- Many inputs are tested at once: at 95 % each, about 1 in 20 inputs that move nothing
+  would still look like a driver. Each index gets the two-sided p-value of the same
+  test as its interval (z = artanh(r_s) / sqrt(1.06 / (n - 3)); p < 0.05 exactly when the
+  interval excludes 0), and ``distinguishable`` is decided on the Benjamini-Hochberg
+  adjusted p-values (Benjamini and Hochberg 1995, JRSS B 57: 289-300) at a false discovery
+  rate of 5 %: of the inputs called distinguishable, at most 5 % are expected to be noise.
+  The per-driver intervals stay as they are (each at 95 %).
 """
 
 from __future__ import annotations
@@ -45,6 +52,33 @@ def spearman_interval(rho: float, n: int) -> tuple[float, float]:
     z = math.atanh(rho)
     half = Z95 * math.sqrt(SPEARMAN_VARIANCE / (n - 3))
     return math.tanh(z - half), math.tanh(z + half)
+
+
+FALSE_DISCOVERY_RATE = 0.05
+
+
+def spearman_p(rho: float, n: int) -> float:
+    """Two-sided p-value of Spearman's rho against 0 from Fisher's z with Fieller's variance (the interval's test); NaN below 4 samples."""
+    if n < 4 or math.isnan(rho):
+        return math.nan
+    if abs(rho) >= 1.0:
+        return 0.0
+    z = abs(math.atanh(rho)) / math.sqrt(SPEARMAN_VARIANCE / (n - 3))
+    return float(2.0 * stats.norm.sf(z))
+
+
+def benjamini_hochberg(p_values: list[float]) -> list[float]:
+    """Benjamini-Hochberg adjusted p-values (step-up): q_(i) = min over j >= i of m p_(j) / j, at most 1, with
+    p_(1) <= ... <= p_(m) the m p-values that are not NaN (a NaN stays NaN and is not counted)."""
+    known = sorted((p, i) for i, p in enumerate(p_values) if not math.isnan(p))
+    m = len(known)
+    out = [math.nan] * len(p_values)
+    running = 1.0
+    for rank in range(m, 0, -1):
+        p, i = known[rank - 1]
+        running = min(running, m * p / rank)
+        out[i] = running
+    return out
 
 
 def distinguishable(low: float, high: float) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import signal
 import time
 import uuid
@@ -48,6 +49,7 @@ from symbiosis.analysis.fixed import Network, evaluate_network, network_of, netw
 from symbiosis.analysis.limits import sweep_solves
 from symbiosis.analysis.optimise import optimise
 from symbiosis.analysis.sampling import draw, grid_points, input_names, sample_scenario
+from symbiosis.candidates import build_candidates
 from symbiosis.candidates.programme import match_stage
 from symbiosis.errors import ScenarioError, SettingsError
 from symbiosis.io.write.sweep import SweepTables, write_sweep
@@ -68,6 +70,9 @@ COMPANY_ROBUSTNESS_COLUMNS = ["company", "savings_p10", "savings_p50", "savings_
 # company and source (turn 3): whom to ask, and whether the figure is an estimate (DESIGN.md section 4f);
 # index_low, index_high, distinguishable, samples_needed (turn 3): how sure the index is (section 4c).
 DRIVER_COLUMNS = ["rank", "stream", "field", "index", "company", "source", "index_low", "index_high", "distinguishable", "samples_needed"]
+# Since the QA review: the index's p-value, its Benjamini-Hochberg adjustment (on which ``distinguishable`` is decided),
+# and whether the input can change the network at all (``no``: its stream has no candidate exchange or pool).
+DRIVER_COLUMNS += ["p_value", "p_adjusted", "can_change_network"]
 DRIVER_MEASURE = (
     "Spearman's rank correlation of the input with net savings over the counted samples (scipy.stats.spearmanr); ranked by its absolute value; "
     "95 % interval from Fisher's z with variance 1.06/(n-3) (Fieller, Hartley and Pearson 1957)"
@@ -505,20 +510,27 @@ def drivers(samples: pd.DataFrame, names: list[str], scenario: Scenario | None =
     """The inputs ranked by |Spearman's rho| with net savings over the counted samples (0 where either is constant), with 95 % intervals,
     each with the company whose stream it is and the stream's source (to ask that company first).
 
-    ``distinguishable`` is ``no`` where the interval holds 0 (noise at this number of
-    samples); ``samples_needed`` estimates the samples at which it would not.
+    An input of a stream that has no candidate exchange or pool (``candidate_streams``) cannot
+    change the network: it is no driver (index 0, ``can_change_network`` = ``no``, listed after
+    the drivers), whatever its sample correlation. ``distinguishable`` is ``yes`` where the
+    Benjamini-Hochberg adjusted p-value of the index is below 5 %, over the inputs tested
+    (``confidence``); ``samples_needed`` estimates the samples at which one interval would not hold 0.
     """
     solved = samples[samples["counted"] == "yes"] if "counted" in samples else samples[samples["net_savings_eur_per_year"].notna()]
     y = solved["net_savings_eur_per_year"].to_numpy(dtype=float)
+    linked = candidate_streams(scenario) if scenario is not None else None
+    can = [linked is None or n.rsplit(":", 1)[0] in linked for n in names]
     index = []
-    for n in names:
+    for n, c in zip(names, can):
         x = solved[n].to_numpy(dtype=float)
-        if len(y) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        if not c or len(y) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
             index.append(0.0)
             continue
         rho = float(stats.spearmanr(x, y).statistic)
         index.append(0.0 if np.isnan(rho) else rho)
-    order = sorted(range(len(names)), key=lambda j: (-abs(index[j]), j))
+    p_values = [confidence.spearman_p(r, len(y)) if r != 0.0 else math.nan for r in index]
+    adjusted = confidence.benjamini_hochberg(p_values)
+    order = sorted(range(len(names)), key=lambda j: (not can[j], -abs(index[j]), j))
     streams = scenario.stream_by_id if scenario is not None else {}
     rows = []
     for r, j in enumerate(order, start=1):
@@ -527,11 +539,24 @@ def drivers(samples: pd.DataFrame, names: list[str], scenario: Scenario | None =
         constant = index[j] == 0.0
         low, high = (0.0, 0.0) if constant else confidence.spearman_interval(index[j], len(y))
         needed = None if constant else confidence.samples_to_distinguish(index[j])
+        told = not math.isnan(adjusted[j]) and adjusted[j] < confidence.FALSE_DISCOVERY_RATE
         rows.append(
             {"rank": r, "stream": stream, "field": name, "index": index[j], "company": s.company if s else "", "source": (s.source or "measured") if s else "",
-             "index_low": low, "index_high": high, "distinguishable": "yes" if confidence.distinguishable(low, high) else "no", "samples_needed": needed}
+             "index_low": low, "index_high": high, "distinguishable": "yes" if told else "no", "samples_needed": needed,
+             "p_value": p_values[j], "p_adjusted": adjusted[j], "can_change_network": "yes" if can[j] else "no"}
         )
     return pd.DataFrame(rows, columns=DRIVER_COLUMNS)
+
+
+def candidate_streams(scenario: Scenario) -> set[str]:
+    """The streams with at least one candidate exchange or pool membership under the broadest pruning (none by value).
+
+    Checked on the base scenario: the rule that drops a peak arc's flow in slots that can never
+    set its demand's peak depends on quantities, so a supply whose only arc serves such slots
+    could, in a sample with other quantities, become a candidate; such an input is reported as
+    unable to change the network (rare: a night-only spare beside a day-peaking demand)."""
+    c = build_candidates(scenario, keep_all=True)
+    return set(c.arcs["supply_stream"]) | set(c.arcs["demand_stream"]) | set(c.memberships["demand_stream"])
 
 
 def drivers_separate_at(table: pd.DataFrame) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -155,21 +156,30 @@ def _print_summary(result: Any, out_dir: Path, scenario: Path) -> None:
 
 
 def _print_drivers(point: Any, names: Any, scenario: Path) -> None:
-    """The top drivers with their 95 % intervals and whom to ask; those whose interval holds 0 are said to be noise at this N."""
+    """The top drivers with their 95 % intervals and whom to ask; inputs that cannot change the network are listed
+    apart; with no input told apart from chance (Benjamini-Hochberg over the inputs tested), nobody is asked."""
     drivers = point.drivers
     n = int((point.samples["counted"] == "yes").sum())
+    inert = drivers[drivers["can_change_network"] == "no"] if "can_change_network" in drivers else drivers.iloc[0:0]
+    if len(inert):
+        shown = ", ".join(f"{r.stream}:{r.field}" for r in inert.head(TOP_DRIVERS).itertuples(index=False))
+        more = f" and {len(inert) - TOP_DRIVERS} more" if len(inert) > TOP_DRIVERS else ""
+        out.print(f"cannot change the network ({len(inert)} inputs whose streams have no candidate exchange or pool; not drivers): {shown}{more}", highlight=False)
     moving = drivers[drivers["index"] != 0]
     told = moving[moving["distinguishable"] == "yes"]
     if not len(moving):
         out.print("collect these data first: no uncertain input moves net savings", highlight=False)
         return
-    chance = f"; at 95% each, about {0.05 * len(moving):.1f} of {len(moving)} would look so by chance alone" if len(moving) >= 10 else ""
-    out.print(f"collect these data first ({len(told)} of {len(moving)} inputs told apart from noise at {n} samples; 95% intervals{chance}):", highlight=False)
+    out.print(
+        f"collect these data first ({len(told)} of {len(moving)} inputs told apart from chance at {n} samples: Benjamini-Hochberg over "
+        f"the {len(moving)} tested, 5% false discoveries; 95% intervals):",
+        highlight=False,
+    )
     top = moving.head(TOP_DRIVERS)
     for r in top.itertuples(index=False):
-        who = f": ask {r.company} ({names[r.company].name})" if r.company in names else ""
+        who = f": ask {r.company} ({names[r.company].name})" if r.company in names and r.distinguishable == "yes" else ""
         tail = "" if r.distinguishable == "yes" else (
-            "  not distinguishable from noise at this N" + (f" (about {int(r.samples_needed):,} samples would tell)" if r.samples_needed == r.samples_needed and r.samples_needed is not None else "")
+            "  not distinguishable from chance at this N" + (f" (about {int(r.samples_needed):,} samples would tell)" if r.samples_needed == r.samples_needed and r.samples_needed is not None else "")
         )
         out.print(f"  {r.rank}. {r.stream}:{r.field} [{r.source}]{who} (Spearman's rho {r.index:+.2f}, {r.index_low:+.2f} to {r.index_high:+.2f}){tail}", highlight=False)
     sep = point.drivers_separate_at
@@ -177,6 +187,18 @@ def _print_drivers(point: Any, names: Any, scenario: Path) -> None:
         first, second = moving.iloc[0], moving.iloc[1]
         if sep > n:
             out.print(f"  the top two ({first['stream']}:{first['field']}, {second['stream']}:{second['field']}) would separate at about {sep:,} samples (rough: Fisher's z of the difference)", highlight=False)
-    ask = list(dict.fromkeys(c for c in top["company"] if c in names))
+    if not len(told):
+        out.print(
+            f"no input stands out more than chance predicts when {len(moving)} are tested together, so no company is asked yet: "
+            "run more samples (--samples) before collecting data",
+            highlight=False,
+        )
+        return
+    ask = list(dict.fromkeys(c for c in told.head(TOP_DRIVERS)["company"] if c in names))
     if ask:
-        out.print("their workbooks: " + "; ".join(f"symbiosis intake {scenario} --company {c} --out {c}.xlsx" for c in ask), highlight=False)
+        out.print("their workbooks: " + "; ".join(intake_command(scenario, c) for c in ask), highlight=False)
+
+
+def intake_command(scenario: Path, company: str) -> str:
+    """The command that writes one company's intake workbook, quoted for a POSIX shell."""
+    return shlex.join(["symbiosis", "intake", str(scenario), "--company", company, "--out", f"{company}.xlsx"])
