@@ -230,3 +230,25 @@ def test_merge_refuses_a_workbook_that_is_not_an_intake_workbook(estimated: Path
     assert runner.invoke(app, ["template", str(template)]).exit_code == 0
     result = runner.invoke(app, ["merge", str(estimated), str(template), "--out", str(tmp_path / "m")])
     assert result.exit_code == 2 and "park.xlsx: has no sheet 'company': it is not a workbook written by 'symbiosis intake'" in result.output
+
+
+def test_merge_lists_only_real_changes(estimated: Path, tmp_path: Path) -> None:
+    """A stream measured already and corrected again changes its quantity, not its source: changes.csv lists the
+    quantity (300 -> 310) and no "source: measured -> measured"."""
+    book = _book(estimated, "a", tmp_path / "a.xlsx")
+    heat = _row_of(book, "a_heat_demand")
+    _edit(book, {(heat, "quantity"): 300, (heat, "answer"): "correct"})
+    first = tmp_path / "first"
+    assert runner.invoke(app, ["merge", str(estimated), str(book), "--out", str(first)]).exit_code == 0
+    (first / "coefficients.csv").write_bytes((estimated.parent / "coefficients.csv").read_bytes())
+    again = _book(first, "a", tmp_path / "a2.xlsx")
+    heat = _row_of(again, "a_heat_demand")
+    _edit(again, {(heat, "quantity"): 310, (heat, "answer"): "correct"})
+    second = tmp_path / "second"
+    result = runner.invoke(app, ["merge", str(first), str(again), "--out", str(second)])
+    assert result.exit_code == 0, result.output
+    changes = pd.read_csv(second / "changes.csv", keep_default_na=False)
+    listed = {(r.stream, r.change, r.field): (str(r.old), str(r.new)) for r in changes.itertuples()}
+    assert listed == {("a_heat_demand", "corrected", "quantity"): ("300", "310")}, listed
+    assert "measured -> measured" not in result.output
+

@@ -160,7 +160,7 @@ def pareto(
         raise SettingsError(f"--points {points}: a front needs at least 2 points")
     measure(x, "--x")
     measure(y, "--y")
-    front_solves(points, points, max_solves)  # before the scenario is even loaded
+    front_solves(points, points, max_solves, x=x)  # before the scenario is even loaded
     return _pareto(_scenario(scenario, settings), points=points, progress=progress, max_solves=max_solves, x=x, y=y)
 
 

@@ -107,6 +107,7 @@ class Measure:
     option: Callable[[OptionFacts], float] = _zero
     peak: Callable[[PeakFacts], float] = _zero
     divisor: float = 1.0  # value = raw / divisor (CO2: kg in, t out)
+    lowest: float | None = None  # the least any network can have (0 for a measure that is never negative), None if unbounded
 
     @property
     def sign(self) -> float:
@@ -189,17 +190,20 @@ MEASURES: dict[str, Measure] = {
             # Mass of material supplies exchanged: sum x kg_per_unit / 1000.
             "material_reused_t", "t/yr", "more", "material reused", "material_reused_t", "material_reused_t",
             flow=lambda a: np.where((a.supply_family == Family.material.value) & ~a.peak, a.mass_t, 0.0),
+            lowest=0.0,
         ),
         Measure(
             # Road kilometres driven: mass moved / truck_payload_t trips, 2 x the distance each.
             "truck_km", "km/yr", "less", "truck-km", "truck_km", "truck_km",
             flow=_truck_flow,
             membership=_truck_member,
+            lowest=0.0,
         ),
         Measure(
             # Energy delivered by exchanges into energy demands: sum rho_a x (a heat pump's lift included).
             "heat_recovered_mwh", "MWh/yr", "more", "heat recovered", "heat_recovered_mwh", "heat_recovered_mwh",
             flow=lambda a: np.where((a.demand_family == Family.energy.value) & ~a.peak, a.terms.rho, 0.0),
+            lowest=0.0,
         ),
     )
 }
@@ -235,7 +239,18 @@ def check_objective(objective: Objective, what: str = "the objective") -> Object
                 measure(name, f"{what} ({kind})")
             if not math.isfinite(value):
                 raise SettingsError(f"{what}: the {kind} on {name} must be a finite number, not {value}")
+            m = MEASURES.get(name)
+            if kind == "ceiling" and m is not None and m.lowest is not None and value < m.lowest:
+                raise SettingsError(
+                    f"{what}: the ceiling {name} <= {value:g} is below the least any network can have, {m.lowest:g} {m.unit} "
+                    f"({m.label} is never negative); no network can meet it"
+                )
     return objective
+
+
+def name_of(summary_key: str) -> str:
+    """A measure's name from its key in summary.json (``net_savings_eur_per_year`` -> ``savings_eur``); other keys as they are."""
+    return next((m.name for m in MEASURES.values() if m.summary_key == summary_key), summary_key)
 
 
 Weights = tuple[tuple[str, float], ...]

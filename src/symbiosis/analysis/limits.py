@@ -4,7 +4,7 @@ A sweep solves its base and every sample at every grid point; a front up to four
 models per point asked for; a set of alternatives two per alternative. Above
 ``MAX_SOLVES`` solves a run is refused before anything is solved, with the estimate
 and the flag that allows it (``--max-solves``). What cannot exist is refused whatever
-the flag: more points than a front traced to 1/10,000 of its CO2 range can tell apart.
+the flag: more points than a front traced to 1/10,000 of the range of its x measure can tell apart.
 (A set of alternatives stops by itself where no further network exists.)
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from symbiosis.errors import SettingsError
 
 MAX_SOLVES = 10_000  # about 12 h at Haasrode's 4.5 s a sample on one worker
-FRONT_STEP = 1e-4  # the front's refinement step, a share of its CO2 range (analysis.pareto)
+FRONT_STEP = 1e-4  # the front's refinement step, a share of the range of its x measure (analysis.pareto)
 MAX_FRONT_POINTS = round(1 / FRONT_STEP) + 1
 
 
@@ -43,12 +43,12 @@ def sweep_solves(samples: int, grid_sizes: list[int], max_solves: int | None) ->
     return estimate
 
 
-def front_solves(points: int, extra: int, max_solves: int | None) -> int:
+def front_solves(points: int, extra: int, max_solves: int | None, x: str = "co2_t") -> int:
     """The most solves of a front of ``points`` floors and ``extra`` refinements (refused above the limit,
-    or beyond what a front can tell apart): 2 models a point, and one more for the right end."""
+    or beyond what a front along measure ``x`` can tell apart): 2 models a point, and one more for the right end."""
     if points > MAX_FRONT_POINTS:
         raise SettingsError(
-            f"--points {points:,}: a front is traced to 1/{round(1 / FRONT_STEP):,} of its CO2 range, so it tells apart "
+            f"--points {points:,}: a front is traced to 1/{round(1 / FRONT_STEP):,} of the range of its x measure ({x}), so it tells apart "
             f"at most {MAX_FRONT_POINTS:,} points; ask for {MAX_FRONT_POINTS:,} or fewer"
         )
     estimate = 2 * (points + max(extra, 0)) + 1

@@ -13,11 +13,12 @@ through ``terminal_safe`` (``SafeConsole``), tables included, so that an id such
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import sys
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -79,11 +80,34 @@ err = SafeConsole(stderr=True, soft_wrap=True, emoji=False, markup=False, highli
 T = TypeVar("T")
 
 
+# What a command has written whole (the folder or file swapped in), once it has: a SIGTERM or Ctrl-C that
+# arrives after that (while the summary is printed) leaves a complete result, so the run exits 0 saying so.
+_WRITTEN: list[tuple[str, int]] = []
+
+
+def written(path: object, code: int = 0) -> None:
+    """Say that the command's output is in place, whole, and the exit code its result calls for: from here on
+    a late SIGTERM or Ctrl-C exits with that code (0 for a complete result), not 143 or 130."""
+    _WRITTEN.append((str(path), code))
+
+
+def _late_stop(signal_name: str) -> int | None:
+    """After the output was written whole: say the result is complete (the stop only cut the printing short)
+    and give the exit code of that result; None before."""
+    if not _WRITTEN:
+        return None
+    path, code = _WRITTEN[-1]
+    err.print(f"{signal_name} after the result was complete: {path} is written whole; only the printing was cut short.")
+    return code
+
+
 def guard(fn: Callable[[], T]) -> T:
     """Run a command body; turn known errors into messages and exit codes, never tracebacks.
 
-    SIGTERM is handled like Ctrl-C while it runs (``Terminated``).
+    SIGTERM is handled like Ctrl-C while it runs (``Terminated``); one that arrives after the
+    command's output was written whole (``written``) exits 0, saying so.
     """
+    _WRITTEN.clear()
     try:
         with terminable():
             return fn()
@@ -98,9 +122,13 @@ def guard(fn: Callable[[], T]) -> T:
         err.print(styled(("Error:", "bold red"), " ", str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except Terminated:
+        if (code := _late_stop("SIGTERM")) is not None:
+            raise typer.Exit(code) from None
         err.print("Terminated (SIGTERM); a folder being written was removed, and an earlier one is as it was.")
         raise typer.Exit(EXIT_TERMINATED) from None
     except KeyboardInterrupt:
+        if (code := _late_stop("Ctrl-C")) is not None:
+            raise typer.Exit(code) from None
         err.print("Interrupted; no output was written.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except typer.Exit:
@@ -182,6 +210,18 @@ def map_layers(context: Path | None, tiles: str | None) -> Any:
     return MapLayers(read_context(context) if context is not None else None, check_tile_url(tiles) if tiles is not None else None)
 
 
+def copyable(words: Sequence[str], options: Sequence[tuple[str, str]] = (), args: Sequence[str] = ()) -> str:
+    """A command to copy into a POSIX shell: every word quoted (``shlex``), an option value that starts
+    with '-' joined as ``--name=value``, and ``--`` before the positional ``args`` where one starts with '-'
+    (an id like ``-brew`` would otherwise be read as an option)."""
+    opts: list[str] = []
+    for name, value in options:
+        opts += [f"{name}={value}"] if value.startswith("-") else [name, value]
+    if any(a.startswith("-") for a in args):
+        return shlex.join([*words, *opts, "--", *args])
+    return shlex.join([*words, *args, *opts])
+
+
 def money(x: float | None) -> str:
     return "-" if x is None else fixed(x, 0)  # a loss of cents reads 0, not -0
 
@@ -192,8 +232,12 @@ def main() -> None:
         with terminable():
             app()
     except Terminated:
+        if (code := _late_stop("SIGTERM")) is not None:
+            sys.exit(code)
         err.print("Terminated (SIGTERM).")
         sys.exit(EXIT_TERMINATED)
     except KeyboardInterrupt:
+        if (code := _late_stop("Ctrl-C")) is not None:
+            sys.exit(code)
         err.print("Interrupted.")
         sys.exit(EXIT_INTERRUPTED)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from symbiosis.cli.base import EXIT_OK, ScenarioArg, app, guard, out, terminal_safe
+from symbiosis.cli.base import EXIT_OK, ScenarioArg, app, copyable, guard, out, terminal_safe, written
 from symbiosis.cli.loading import StrictOpt, print_warnings
 from symbiosis.errors import ScenarioError
 
@@ -37,6 +37,7 @@ def estimate(
             raise ScenarioError([w.as_problem() for w in found])
         print_warnings(found)
         path = result.write(out_dir)
+        written(path)
         if quiet:
             return EXIT_OK
         s = result.summary
@@ -79,7 +80,9 @@ def intake(
         from symbiosis import api
 
         path = api.intake(scenario, company, out_file, coefficients, overwrite=force)
-        out.print(f"intake workbook of {terminal_safe(company)} written to {path}; take it back with 'symbiosis merge {scenario} {path} --out NEW'", highlight=False, markup=False)
+        written(path)
+        back = copyable(["symbiosis", "merge"], options=[("--out", "NEW")], args=[str(scenario), str(path)])
+        out.print(terminal_safe(f"intake workbook of {company} written to {path}; take it back with: {back}"), highlight=False, markup=False)
         return EXIT_OK
 
     raise typer.Exit(guard(run))
@@ -99,6 +102,7 @@ def merge(
 
         result = api.merge(scenario, books)
         path = result.write(out_dir)
+        written(path)
         if not quiet:
             ch = result.changes
             for r in ch.itertuples(index=False):

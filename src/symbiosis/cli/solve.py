@@ -26,6 +26,7 @@ from symbiosis.cli.base import (
     parse_overrides,
     progress,
     styled,
+    written,
 )
 from symbiosis.cli.loading import StrictOpt, load, strict_candidates
 from symbiosis.errors import OutputError, SettingsError
@@ -102,24 +103,27 @@ def solve(
             result = result.anonymised()
         with progress("Writing the results ...", quiet or not report):
             result.write(out_dir, xlsx=xlsx, report=report, layers=layers)
+        written(out_dir, _exit_code(result.summary.status))
         if not quiet:
             _print_summary(result.summary, result.matches, result.facilities, top, out_dir)
             if result.summary.status is Status.time_limit:
                 _print_gap_holders(result.parts)
             if report:
                 out.print(f"report: {out_dir / 'report.html'}", highlight=False)
-        status = result.summary.status
-        if status is Status.infeasible:
+        if result.summary.status is Status.infeasible:
             for p in result.summary.problems:
                 err.print(f"  {p}", highlight=False, markup=False)
-            return EXIT_INFEASIBLE
-        if status is Status.no_solution:
-            return EXIT_NO_SOLUTION
-        if status is Status.error:
-            return EXIT_VIOLATIONS
-        return EXIT_OK
+        return _exit_code(result.summary.status)
 
     raise typer.Exit(guard(run))
+
+
+def _exit_code(status: Any) -> int:
+    """The exit code of a solve's status: 3 infeasible, 4 no solution, 1 error, else 0."""
+    from symbiosis.types import Status
+
+    codes = {Status.infeasible: EXIT_INFEASIBLE, Status.no_solution: EXIT_NO_SOLUTION, Status.error: EXIT_VIOLATIONS}
+    return codes.get(status, EXIT_OK)
 
 
 @app.command()
@@ -219,9 +223,11 @@ def _print_summary(summary: Summary, matches: Any, facilities: Any, top: int, ou
         out.print(f"objective ({what}): {_figure(summary.objective)}", highlight=False)
     elif summary.carbon_price_eur_per_t:
         out.print(f"objective (with carbon at {summary.carbon_price_eur_per_t:g} EUR/t): {money(summary.objective)} EUR/yr", highlight=False)
+    from symbiosis.measures import name_of
+
     for kind, bounds in (("floor", summary.floors), ("ceiling", summary.ceilings)):
         for key, value in (bounds or {}).items():
-            out.print(f"{kind}: {key} {'>=' if kind == 'floor' else '<='} {_figure(value)}", highlight=False)
+            out.print(f"{kind}: {name_of(key)} {'>=' if kind == 'floor' else '<='} {_figure(value)}", highlight=False)
     if summary.net_savings_eur_per_year is not None:
         rational = "yes" if summary.individually_rational else "NO"
         out.print(

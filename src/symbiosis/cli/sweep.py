@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from symbiosis.cli.base import EXIT_OK, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, styled
+from symbiosis.cli.base import EXIT_OK, ScenarioArg, SetOpt, app, copyable, err, guard, money, out, parse_overrides, styled, written
 from symbiosis.cli.loading import StrictOpt, load
 from symbiosis.errors import SettingsError
 from symbiosis.io.read.yamlsafe import SetValueError, set_value
@@ -80,6 +79,7 @@ def sweep(
         with _bar(quiet) as tick:
             result = api.sweep(sc, samples, seed, mode, n_workers, scheduler, points, tick, max_solves, include_stopped=include_stopped, **overrides)
         result.write(out_dir, report=not no_report)
+        written(out_dir)
         if not quiet:
             _print_summary(result, out_dir, scenario)
         return EXIT_OK
@@ -201,4 +201,4 @@ def _print_drivers(point: Any, names: Any, scenario: Path) -> None:
 
 def intake_command(scenario: Path, company: str) -> str:
     """The command that writes one company's intake workbook, quoted for a POSIX shell."""
-    return shlex.join(["symbiosis", "intake", str(scenario), "--company", company, "--out", f"{company}.xlsx"])
+    return copyable(["symbiosis", "intake"], options=[("--company", company), ("--out", f"{company}.xlsx")], args=[str(scenario)])

@@ -13,12 +13,14 @@ from symbiosis.cli.base import (
     ContextOpt,
     TilesOpt,
     app,
+    copyable,
     err,
     guard,
     map_layers,
     out,
     progress,
     styled,
+    written,
 )
 from symbiosis.errors import SettingsError
 
@@ -119,7 +121,8 @@ def template(
         from symbiosis.io.write.workbook import write_template
 
         path = write_template(out_file, overwrite=force)
-        out.print(f"template written to {path}; fill it in, then run 'symbiosis validate {path}'", highlight=False)
+        written(path)
+        out.print(f"template written to {path}; fill it in, then run: {copyable(['symbiosis', 'validate'], args=[str(path)])}", highlight=False)
         return EXIT_OK
 
     raise typer.Exit(guard(run))

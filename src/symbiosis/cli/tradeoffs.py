@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from symbiosis.cli.base import EXIT_OK, EXIT_VIOLATIONS, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, progress, styled
+from symbiosis.cli.base import EXIT_OK, EXIT_VIOLATIONS, ScenarioArg, SetOpt, app, err, guard, money, out, parse_overrides, progress, styled, written
 from symbiosis.errors import SettingsError
 from symbiosis.io.write.columns import column
 from symbiosis.io.write.compare import shown_totals
@@ -61,6 +61,7 @@ def pareto(
 
             front = api.pareto(sc, points=points, progress=show, max_solves=max_solves, x=x, y=y, **overrides)
         front.write(out_dir)
+        written(out_dir)
         code = _report_checks(front.check(out_dir)) if not quiet else (EXIT_VIOLATIONS if any(not r.ok for r in front.check(out_dir).values()) else EXIT_OK)
         if not quiet:
             title = "EUR against CO2" if (x, y) == ("co2_t", "savings_eur") else f"{my.label} against {mx.label}"
@@ -121,6 +122,7 @@ def alternatives(
 
             alts = api.alternatives(sc, k=k, slack=slack, progress=show, max_solves=max_solves, **overrides)
         alts.write(out_dir)
+        written(out_dir)
         checks = alts.check(out_dir)
         code = _report_checks(checks) if not quiet else (EXIT_VIOLATIONS if any(not r.ok for r in checks.values()) else EXIT_OK)
         if not quiet:
@@ -160,6 +162,7 @@ def compare(
         c = api.compare(base_dir, other_dir)
         if out_dir is not None:
             c.write(out_dir)
+            written(out_dir)
         limit = None if all_rows else top
         with (out.pager(styles=True) if all_rows and out.is_terminal else nullcontext()):
             _print_comparison(c, limit)

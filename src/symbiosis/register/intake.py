@@ -230,6 +230,11 @@ class _Merge:
         old = want["source"]
         self._set(sid, "source", MEASURED)
         self.measured.add(sid)
+        if _empty(old) or str(old).strip() == MEASURED:
+            # Measured already: the source does not change, so it is no change to list (a comment still is).
+            if not _empty(comment):
+                self._note(book, cid, sid, "comment", "", "", "", comment)
+            return
         self._note(book, cid, sid, "corrected" if changed else "confirmed", "source", old, MEASURED, comment)
 
     def _added(self, book: ReturnedBook, cid: str, r: int, got: Mapping[str, Any]) -> None:

@@ -128,7 +128,7 @@ def read_csv(
     if warnings is not None:
         warnings.extend(column_warnings(label, tname, header))
     late = Late()
-    return RawTable(label, _records(reader, fh, label, header, first, late), late)
+    return RawTable(label, _records(reader, fh, label, header, first, late, set(required)), late)
 
 
 def _closed(fh: TextIO) -> RawTable | None:
@@ -152,12 +152,14 @@ def _rows(reader: Iterator[list[str]], fh: TextIO, label: str, n: int, problems:
 
 
 def _records(
-    reader: Iterator[list[str]], fh: TextIO, label: str, header: list[str], first: list[list[str]], late: Late
+    reader: Iterator[list[str]], fh: TextIO, label: str, header: list[str], first: list[list[str]], late: Late, required: frozenset[str] | set[str] = frozenset()
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """The records of a CSV file, read as they are asked for; a row that is not CSV ends them (``late``).
 
     A column with no name is ignored like any extra column; one that holds values is
-    worth a warning (its first value is named).
+    worth a warning (its first value is named). A row short of trailing cells (a sheet
+    that drops empty cells at the end of a row) reads them as empty, with a warning,
+    unless one of them is a required column (then it is a problem, naming it).
     """
     width = len(header)
     unnamed = [k for k, h in enumerate(header) if h == ""]
@@ -168,7 +170,15 @@ def _records(
                 i += 1
                 if not "".join(cells).strip():
                     continue  # blank lines are common at the end of exported sheets
-                if len(cells) != width:
+                if len(cells) < width:
+                    short = [h for h in header[len(cells):] if h]
+                    lost = [h for h in short if h in required]
+                    if lost:
+                        late.problems.append(Problem(label, i, lost[0], f"has {len(cells)} cells but the header has {width}: the required column '{lost[0]}' has no cell"))
+                        continue
+                    late.warnings.append(InputWarning(label, i, None, f"has {len(cells)} cells but the header has {width}: {', '.join(short) or 'the unnamed columns'} read as empty"))
+                    cells = [*cells, *[""] * (width - len(cells))]
+                elif len(cells) > width:
                     late.problems.append(Problem(label, i, None, f"has {len(cells)} cells but the header has {width}"))
                     continue
                 if unnamed:
