@@ -205,6 +205,7 @@ def sweep(
     progress: Callable[[int, int], None] | None = None,
     max_solves: int | None = None,
     include_stopped: bool = False,
+    reuse: bool = True,
     **settings: Any,
 ) -> SweepResult:
     """Monte Carlo over the scenario's ``uncertainty`` ranges, at every combination of ``grid``'s settings.
@@ -219,10 +220,11 @@ def sweep(
     (default 10,000: samples + 1 at every grid point) is refused before it starts.
     Samples the time limit stopped beyond the gap tolerance are left out of the
     statistics unless ``include_stopped``; a range that no longer fits its stream is a
-    ``ScenarioError``.
+    ``ScenarioError``. In ``reoptimise`` a sample solves only the parts its values change
+    (the others keep the base's solution, the same bytes); ``reuse=False`` solves them all.
     """
     sweep_solves(samples, [len(v) for v in (grid or {}).values()], max_solves)  # before the scenario is even loaded
-    return _sweep(_scenario(scenario, settings), samples, seed, mode, workers, scheduler, grid, progress, max_solves, include_stopped)
+    return _sweep(_scenario(scenario, settings), samples, seed, mode, workers, scheduler, grid, progress, max_solves, include_stopped, reuse)
 
 
 def sweep_size(samples: int, grid: dict[str, list[Any]] | None = None, max_solves: int | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,7 +21,8 @@ from symbiosis.analysis.fixed import settle
 from symbiosis.candidates import Candidates, Part, build_candidates, split_components, subset, whole
 from symbiosis.results import Outcome, Result, assign, build_result, parts_table
 from symbiosis.schema import Scenario, Settings
-from symbiosis.solver import Progress, decisions_of, solve_in_turn, solve_parallel, solve_part
+from symbiosis.solver import Progress, Solved, decisions_of, solve_in_turn, solve_parallel, solve_part
+from symbiosis.solver.reuse import NOTHING, Known, known_of, part_key, start_from
 from symbiosis.types import WEIGHTED, Objective, Solution, Status, Termination, relative_gap
 
 
@@ -36,6 +37,34 @@ def optimise(
     With ``solver.processes`` above 1, or a Dask ``scheduler`` address, the
     independent parts are solved on Dask workers (same results as in turn).
     """
+    return optimise_reusing(scenario, NOTHING, progress, objective, scheduler, remember=False).result
+
+
+@dataclass(frozen=True)
+class Reusing:
+    """A solve that reused what it could: its result, what it leaves for the next, and how many parts it solved."""
+
+    result: Result
+    known: Known
+    parts_solved: int
+    parts_reused: int
+
+
+def optimise_reusing(
+    scenario: Scenario,
+    known: Known = NOTHING,
+    progress: Callable[[Progress], None] | None = None,
+    objective: Objective = WEIGHTED,
+    scheduler: str | None = None,
+    remember: bool = True,
+) -> Reusing:
+    """``optimise``, taking the solution of each part whose key is in ``known`` as it is (``solver.reuse``).
+
+    The parts that changed are solved, warm started from ``known``'s network. Everything
+    after the parts' solutions (their assignment, the settled flows, the result) runs as
+    in a full solve, so a part taken from ``known`` gives the bytes a solve would give.
+    With ``remember``, the parts are keyed and what they leave is returned (``Reusing.known``).
+    """
     start = time.perf_counter()
     measures.check_objective(objective)
     candidates = build_candidates(scenario, objective=objective)
@@ -43,18 +72,34 @@ def optimise(
     if unmet:
         problems = [unmet_message(scenario, r) for r in unmet]
         outcome = Outcome(Status.infeasible, None, None, None, 0.0, 0)
-        return build_result(scenario, candidates, None, outcome, time.perf_counter() - start, problems, objective=objective)
+        return Reusing(build_result(scenario, candidates, None, outcome, time.perf_counter() - start, problems, objective=objective), NOTHING, 0, 0)
     options = scenario.settings.solver
     # A floor or a cut couples the parts: then the whole is solved as one model (exact).
     parts = split_components(candidates) if options.decompose and objective.separable else [whole(candidates)]
+    keyed = remember or bool(known.solutions)
+    keys = [part_key(p.candidates, scenario.settings, objective) if keyed else None for p in parts]
+    taken = {i: Solved(replace(known.solutions[k], solve_seconds=0.0), 0.0) for i, k in enumerate(keys) if k is not None and k in known.solutions}
+    todo = [p for i, p in enumerate(parts) if i not in taken]
+    heuristic = start_from(known.network, baselines.greedy)
     build_seconds = time.perf_counter() - start
     deadline = time.monotonic() + options.time_limit_s
-    if (options.processes > 1 or scheduler is not None) and len(parts) > 1:
-        outs = solve_parallel(parts, scenario, deadline, baselines.greedy, objective, scheduler, progress)
+    if (options.processes > 1 or scheduler is not None) and len(todo) > 1:
+        fresh = solve_parallel(todo, scenario, deadline, heuristic, objective, scheduler, progress)
     else:
-        outs = solve_in_turn(parts, scenario.settings, deadline, baselines.greedy, progress, objective)
+        fresh = solve_in_turn(todo, scenario.settings, deadline, heuristic, progress, objective)
+    solved_iter = iter(fresh)
+    outs = [taken[i] if i in taken else next(solved_iter) for i in range(len(parts))]
     build_seconds += sum(o.build_seconds for o in outs)
     solved = [(part, out.solution) for part, out in zip(parts, outs)]
+    result = _finish(scenario, candidates, solved, objective, build_seconds, [(part, out.solution, out.build_seconds) for part, out in zip(parts, outs)])
+    return Reusing(result, known_of(keys, [s for _, s in solved]) if remember else NOTHING, len(todo), len(taken))
+
+
+def _finish(
+    scenario: Scenario, candidates: Candidates, solved: list[tuple[Part, Solution]], objective: Objective, build_seconds: float,
+    per_part: list[tuple[Part, Solution, float]],
+) -> Result:
+    """The parts' solutions assigned back, the network's flows settled, the problems found, the result."""
     decisions, outcome = assign(candidates, solved)
     settling = objective
     if outcome.has_values and measures.breaks_ties(objective):
@@ -80,7 +125,7 @@ def optimise(
                 lines = diagnose_infeasible(scenario, part)
                 if lines or not objective.bounded:
                     problems.append("these rules and limits clash: " + "; ".join(lines) if lines else "the require rules cannot all hold together")
-    table = parts_table(scenario, [(part, out.solution, out.build_seconds) for part, out in zip(parts, outs)])
+    table = parts_table(scenario, per_part)
     return build_result(scenario, candidates, decisions, outcome, build_seconds, problems, parts=table, objective=objective)
 
 

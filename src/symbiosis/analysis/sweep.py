@@ -47,7 +47,7 @@ from symbiosis.analysis import confidence
 from symbiosis.analysis.basecase import BaseCase, base_case
 from symbiosis.analysis.fixed import Network, evaluate_network, network_of, network_scenario
 from symbiosis.analysis.limits import sweep_solves
-from symbiosis.analysis.optimise import optimise
+from symbiosis.analysis.optimise import optimise_reusing
 from symbiosis.analysis.sampling import draw, grid_points, input_names, sample_scenario
 from symbiosis.candidates import build_candidates
 from symbiosis.candidates.programme import match_stage
@@ -56,6 +56,7 @@ from symbiosis.io.write.sweep import SweepTables, write_sweep
 from symbiosis.results import Result
 from symbiosis.schema import Scenario, Uncertainty
 from symbiosis.solver.cluster import check_scheduler, dask_client, usable_workers
+from symbiosis.solver.reuse import NOTHING, Known
 
 Mode = Literal["reoptimise", "evaluate"]
 MODES: tuple[str, ...] = ("reoptimise", "evaluate")
@@ -100,6 +101,8 @@ class SampleOutcome:
     best_bound: float | None = None  # of the problem the sample solved (its objective)
     base_network: float | None = None  # reoptimise: the base network's net savings in this sample (its flows re-optimised)
     measures: tuple[tuple[str, float], ...] = ()  # every measure's total (none without a solution)
+    parts_solved: int = 0  # reoptimise: parts solved in this sample; the others kept the base's solution
+    parts_reused: int = 0
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ class SweepResult:
     sample_seconds: tuple[float, ...] = field(default=(), repr=False)  # wall seconds of each sample on its worker
     sample_cpu_seconds: tuple[float, ...] = field(default=(), repr=False)  # CPU seconds of each sample
     include_stopped: bool = False  # samples stopped beyond the gap tolerance counted too
+    sample_parts: tuple[tuple[int, int], ...] = field(default=(), repr=False)  # reoptimise: each sample's parts solved and parts kept from the base
 
     @property
     def samples(self) -> pd.DataFrame:
@@ -237,25 +241,30 @@ class SweepResult:
 
 
 def run_sample(
-    scenario: Scenario, mode: str, network: Network | None, rows: tuple[Uncertainty, ...], index: int, values: Sequence[float], fixed: Scenario | None = None
+    scenario: Scenario, mode: str, network: Network | None, rows: tuple[Uncertainty, ...], index: int, values: Sequence[float], fixed: Scenario | None = None,
+    known: Known = NOTHING,
 ) -> SampleOutcome:
     """Solve one sample (on a worker): the scenario with the drawn values, re-optimised or with the network fixed.
 
     In ``reoptimise`` with the base ``network`` and its scenario ``fixed``, the base
     network is also evaluated in the sample (an LP): what re-optimising gains over it.
+    The parts the sample leaves unchanged keep the base's solutions in ``known``; the
+    others are solved from the base network (``solver.reuse``).
     """
     t0, c0 = time.perf_counter(), time.process_time()
     sc = sample_scenario(scenario, values, rows)
     base_network = None
+    solved, reused = 0, 0
     if mode == "evaluate":
         assert network is not None
         result = evaluate_network(sc, network)
     else:
-        result = optimise(sc)
+        run = optimise_reusing(sc, known, remember=False)
+        result, solved, reused = run.result, run.parts_solved, run.parts_reused
         if network is not None and fixed is not None:
             base_network = evaluate_network(sample_scenario(fixed, values, rows), network).summary.net_savings_eur_per_year
     outcome = outcome_of(index, result, time.perf_counter() - t0)
-    return replace(outcome, cpu_seconds=time.process_time() - c0, base_network=base_network)
+    return replace(outcome, cpu_seconds=time.process_time() - c0, base_network=base_network, parts_solved=solved, parts_reused=reused)
 
 
 def outcome_of(index: int, result: Result, seconds: float) -> SampleOutcome:
@@ -283,6 +292,7 @@ def sweep(
     progress: Callable[[int, int], None] | None = None,
     max_solves: int | None = None,
     include_stopped: bool = False,
+    reuse: bool = True,
 ) -> SweepResult:
     """Run a sweep: ``samples`` draws of the ranges at every grid point, on dask workers.
 
@@ -292,7 +302,9 @@ def sweep(
     before anything is drawn or solved. ``include_stopped`` counts samples the time
     limit stopped beyond the gap tolerance in the statistics too (by default they are
     listed in ``samples`` only). A range that no longer fits its stream is refused
-    (``ScenarioError``).
+    (``ScenarioError``). In ``reoptimise``, a sample solves only the parts its drawn
+    values change and keeps the base's solution of the others (``solver.reuse``: the
+    same bytes as solving them again); ``reuse=False`` solves every part of every sample.
     """
     start = time.perf_counter()
     if mode not in MODES:
@@ -312,14 +324,14 @@ def sweep(
     points = grid_points(scenario, grid or {})
     rows = scenario.uncertainty
     values = draw(scenario, seed, range(samples))
-    bases = [_base(scenario.with_settings(**p), mode) for p in points]
+    bases = [_base(scenario.with_settings(**p), mode, reuse) for p in points]
     total = samples * len(points)
     tasks = [(k, i) for k in range(len(points)) for i in range(samples)]
     outcomes: dict[tuple[int, int], SampleOutcome] = {}
     if workers == 0 and scheduler is None:
         for n, (k, i) in enumerate(tasks, start=1):
             b = bases[k]
-            outcomes[(k, i)] = run_sample(b.start, mode, b.network, rows, i, values[i].tolist(), b.fixed)
+            outcomes[(k, i)] = run_sample(b.start, mode, b.network, rows, i, values[i].tolist(), b.fixed, b.known)
             if progress is not None:
                 progress(n, total)
     else:
@@ -337,7 +349,10 @@ def sweep(
         result_points.append(SweepPoint(p, s.net_savings_eur_per_year, s.co2_avoided_t_per_year, tables, note, tolerance, carbon))
     seconds = tuple(outcomes[t].seconds for t in tasks)
     cpu = tuple(outcomes[t].cpu_seconds for t in tasks)
-    return SweepResult(scenario, mode, seed, samples, tuple(result_points), tuple((grid or {}).keys()), time.perf_counter() - start, seconds, cpu, include_stopped)
+    parts = tuple((outcomes[t].parts_solved, outcomes[t].parts_reused) for t in tasks)
+    return SweepResult(
+        scenario, mode, seed, samples, tuple(result_points), tuple((grid or {}).keys()), time.perf_counter() - start, seconds, cpu, include_stopped, parts
+    )
 
 
 def refuse_stale_ranges(scenario: Scenario) -> None:
@@ -349,26 +364,32 @@ def refuse_stale_ranges(scenario: Scenario) -> None:
 
 @dataclass(frozen=True)
 class _Base:
-    """A point's base optimum, the scenario its samples start from, and the base network with its own scenario."""
+    """A point's base optimum, the scenario its samples start from, and the base network with its own scenario.
+
+    ``known``: the base's part solutions that a sample's unchanged parts keep, and its
+    network as the changed parts' start (reoptimise only; empty without reuse).
+    """
 
     result: Result
     start: Scenario
     network: Network | None
     fixed: Scenario | None
+    known: Known = NOTHING
 
 
-def _base(scenario: Scenario, mode: str) -> _Base:
+def _base(scenario: Scenario, mode: str, reuse: bool = True) -> _Base:
     """The base optimum of a point, and what its samples start from (the network's scenario in ``evaluate``)."""
-    base = optimise(scenario)
+    run = optimise_reusing(scenario, remember=reuse and mode == "reoptimise")
+    base, known = run.result, run.known
     if not base.summary.status.has_solution:
         if mode == "evaluate":
             raise SettingsError(f"--mode evaluate: the base scenario has no solution to fix ({base.summary.status.value})")
-        return _Base(base, scenario.replaced(uncertainty=()), None, None)
+        return _Base(base, scenario.replaced(uncertainty=()), None, None, known)
     network = network_of(base)
     fixed = network_scenario(scenario, network)
     if mode == "evaluate":
         return _Base(base, fixed, network, fixed)
-    return _Base(base, scenario.replaced(uncertainty=()), network, fixed)
+    return _Base(base, scenario.replaced(uncertainty=()), network, fixed, known)
 
 
 def _distributed(
@@ -397,8 +418,11 @@ def _distributed(
             client.run(_ignore_interrupt)  # Ctrl-C reaches the local workers too: this process shuts them down
         scattered = [client.scatter(b.start, broadcast=True) for b in bases]
         fixed = [client.scatter(b.fixed, broadcast=True) if b.fixed is not None and mode != "evaluate" else None for b in bases]
+        known = [client.scatter(b.known, broadcast=True) for b in bases]
         futures = [
-            client.submit(run_sample, scattered[k], mode, bases[k].network, rows, i, values[i].tolist(), fixed[k], key=f"sample-{run}-{k}-{i}", pure=False)
+            client.submit(
+                run_sample, scattered[k], mode, bases[k].network, rows, i, values[i].tolist(), fixed[k], known[k], key=f"sample-{run}-{k}-{i}", pure=False
+            )
             for k, i in tasks
         ]
         where = {f.key: t for f, t in zip(futures, tasks)}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import struct
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from symbiosis.candidates.table import Candidates
 
@@ -118,3 +123,62 @@ def component_labels(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         if np.array_equal(new, label):
             return label
         label = new
+
+
+def digest(value: Any) -> str:
+    """A hash of a value's content: equal for equal content, whatever the objects' identity.
+
+    Covers what candidate tables are made of (frames, arrays, dataclasses, dicts in their
+    order, lists, text, numbers: floats by their bits, so 0.0 and -0.0 differ). A part
+    whose candidates have the digest of an earlier part builds the same model (the sweep
+    reuses its solution: ``analysis.optimise``). An unknown type raises ``TypeError``
+    rather than being guessed at.
+    """
+    h = hashlib.sha256()
+    _feed(h, value)
+    return h.hexdigest()
+
+
+def _feed(h: Any, v: Any) -> None:
+    if v is None or isinstance(v, (bool, np.bool_)):
+        h.update(b"N" if v is None else (b"T" if v else b"F"))
+    elif isinstance(v, (int, np.integer)):
+        h.update(b"i" + str(int(v)).encode() + b";")
+    elif isinstance(v, (float, np.floating)):
+        h.update(b"f" + struct.pack("<d", float(v)))
+    elif isinstance(v, str):
+        data = v.encode("utf-8", "surrogatepass")
+        h.update(b"s" + str(len(data)).encode() + b":" + data)
+    elif isinstance(v, pd.DataFrame):
+        h.update(b"D" + str(v.shape).encode())
+        for name in v.columns:
+            _feed(h, str(name))
+            _feed(h, v[name].to_numpy())
+    elif isinstance(v, np.ndarray):
+        h.update(b"A" + v.dtype.str.encode() + str(v.shape).encode())
+        if v.dtype.kind in "biuf":
+            h.update(np.ascontiguousarray(v).tobytes())
+            return
+        items = v.ravel().tolist()
+        if all(type(x) is str for x in items):  # a column of text at once: the lengths, then the characters
+            h.update(b"S" + np.array([len(x) for x in items], dtype=np.int64).tobytes())
+            h.update("".join(items).encode("utf-8", "surrogatepass"))
+            return
+        for x in items:
+            _feed(h, x)
+    elif isinstance(v, dict):
+        h.update(b"M" + str(len(v)).encode())
+        for k, x in v.items():
+            _feed(h, k)
+            _feed(h, x)
+    elif isinstance(v, (list, tuple)):
+        h.update(b"L" + str(len(v)).encode())
+        for x in v:
+            _feed(h, x)
+    elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+        h.update(b"C" + type(v).__name__.encode())
+        for f in dataclasses.fields(v):
+            _feed(h, f.name)
+            _feed(h, getattr(v, f.name))
+    else:
+        raise TypeError(f"digest: no rule for {type(v).__name__}")
