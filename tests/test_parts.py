@@ -31,7 +31,7 @@ def park(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def optimal(park: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    result = symbiosis.solve(park)
+    result = symbiosis.solve(park, **{"solver.processes": 1})  # one process, whatever "auto" would pick
     assert result.status == "optimal"
     return result.write(tmp_path_factory.mktemp("optimal") / "out")
 

@@ -21,7 +21,7 @@ from symbiosis.analysis.fixed import settle
 from symbiosis.candidates import Candidates, Part, build_candidates, split_components, subset, whole
 from symbiosis.results import Outcome, Result, assign, build_result, parts_table
 from symbiosis.schema import Scenario, Settings
-from symbiosis.solver import Progress, Solved, decisions_of, solve_in_turn, solve_parallel, solve_part
+from symbiosis.solver import Progress, Solved, decisions_of, part_workers, solve_in_turn, solve_parallel, solve_part
 from symbiosis.solver.reuse import NOTHING, Known, known_of, part_key, start_from
 from symbiosis.types import WEIGHTED, Objective, Solution, Status, Termination, relative_gap
 
@@ -34,8 +34,9 @@ def optimise(
 ) -> Result:
     """Find the best network of exchanges and pools of a scenario for an objective.
 
-    With ``solver.processes`` above 1, or a Dask ``scheduler`` address, the
-    independent parts are solved on Dask workers (same results as in turn).
+    With ``solver.processes`` above 1 (or ``auto`` on a park large enough, see
+    ``part_workers``), or a Dask ``scheduler`` address, the independent parts are
+    solved on Dask workers (same results as in turn).
     """
     return optimise_reusing(scenario, NOTHING, progress, objective, scheduler, remember=False).result
 
@@ -83,8 +84,9 @@ def optimise_reusing(
     heuristic = start_from(known.network, baselines.greedy)
     build_seconds = time.perf_counter() - start
     deadline = time.monotonic() + options.time_limit_s
-    if (options.processes > 1 or scheduler is not None) and len(todo) > 1:
-        fresh = solve_parallel(todo, scenario, deadline, heuristic, objective, scheduler, progress)
+    workers = part_workers(todo, options.processes)
+    if (workers > 1 or scheduler is not None) and len(todo) > 1:
+        fresh = solve_parallel(todo, scenario, deadline, heuristic, objective, scheduler, progress, workers)
     else:
         fresh = solve_in_turn(todo, scenario.settings, deadline, heuristic, progress, objective)
     solved_iter = iter(fresh)

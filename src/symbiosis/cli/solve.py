@@ -86,8 +86,9 @@ def solve(
                 for line in left_out.dropped:
                     out.print(f"  dropped with them: {line}", highlight=False, markup=False)
         api.check_output(out_dir, sc)
-        if scheduler is None and not quiet:
-            note = usable_workers(sc.with_settings(**overrides).settings.solver.processes, "solver.processes")[1]
+        asked = sc.with_settings(**overrides).settings.solver.processes
+        if scheduler is None and not quiet and asked != "auto":
+            note = usable_workers(int(asked), "solver.processes")[1]
             if note:
                 err.print(f"note: {note}")
         with progress("Solving ...", quiet) as status:

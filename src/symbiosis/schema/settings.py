@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from symbiosis.errors import SettingsError
-from symbiosis.schema.messages import did_you_mean, message
-from symbiosis.schema.records import MAX_AMOUNT, MAX_DISTANCE_KM, MAX_TEMPERATURE_C, _Strict
+from symbiosis.schema.messages import did_you_mean, message, show
+from symbiosis.schema.records import MAX_AMOUNT, MAX_DISTANCE_KM, MAX_TEMPERATURE_C, NotANumber, _Strict
 
 
 class Annualisation(_Strict):
@@ -28,7 +28,23 @@ class SolverSettings(_Strict):
     seed: int = Field(0, ge=0, le=2**31 - 1, description="HiGHS random seed")
     decompose: bool = Field(True, description="Solve independent groups of streams as separate problems (exact)")
     warm_start: bool = Field(True, description="Hand HiGHS the greedy baseline's solution as a start")
-    processes: int = Field(1, ge=1, le=256, description="Worker processes solving independent parts at once (same results)")
+    processes: int | Literal["auto"] = Field(
+        "auto",
+        description="Worker processes solving independent parts at once (same results); 'auto': the machine's cores when the parts are large enough to pay for starting workers, else 1",
+    )
+
+    @field_validator("processes", mode="before")
+    @classmethod
+    def _auto_or_count(cls, value: Any) -> Any:
+        """'auto' or a whole number from 1 to 256, in one sentence whatever is wrong (not one per member of the union)."""
+        count = value
+        if isinstance(value, str) and value.strip().isdigit():
+            count = int(value.strip())
+        elif isinstance(value, float) and value.is_integer():
+            count = int(value)
+        if value == "auto" or (count.__class__ is int and 1 <= count <= 256):
+            return count
+        raise ValueError(f"expected 'auto' or a whole number of processes from 1 to 256, got {show(value.value if isinstance(value, NotANumber) else value)}")
 
 
 class HeatPump(_Strict):

@@ -30,12 +30,25 @@ from symbiosis.types import Schedule, Solution, Termination
 
 # HiGHS's sub-MIP heuristics (RINS, RENS, root reduced-cost) find incumbents in big
 # models, but on a small part warm started from the greedy one they cost more time than
-# they save (Haasrode's office-space part: 3.3 s with them, 0.9 s without; the same
-# optimum). They stay on for parts above this many columns, and for any part with pool
-# memberships, whose incumbents the greedy start is far from (a 1,000-company parking
-# part: 3.2 % gap after 37 s without them, 1.0 % with). See docs/performance.md.
+# they save (Haasrode's office-space part, 117 columns: 3.3 s with them, 0.9 s without;
+# the same optimum). RENS and root reduced-cost are off for pool-free parts of up to
+# SMALL_MODEL_COLUMNS columns, RINS only for those of up to TINY_MODEL_COLUMNS: on the
+# pool-free pallet parts of 150-company parks (about 1,000 columns) RINS is what closes
+# the gap (2.9 % after 40 s without it, 0.7 % with; RENS and root reduced-cost gain less
+# than they cost there). Parts with pool memberships keep all three, whatever their size:
+# the greedy start is far from their optimum (a 1,000-company parking part: 3.2 % gap
+# after 37 s without them, 1.0 % with). See docs/performance.md 5.
 SMALL_MODEL_COLUMNS = 5000
-SUB_MIP_HEURISTICS = ("mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost")
+TINY_MODEL_COLUMNS = 200
+SUB_MIP_HEURISTICS = ("mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost")
+RINS = "mip_heuristic_run_rins"
+
+
+def sub_mip_heuristics_off(num_col: int, memberships: int) -> tuple[str, ...]:
+    """The HiGHS options of the sub-MIP heuristics switched off for a part of this size (see above)."""
+    if memberships or num_col > SMALL_MODEL_COLUMNS:
+        return ()
+    return (*SUB_MIP_HEURISTICS, RINS) if num_col <= TINY_MODEL_COLUMNS else SUB_MIP_HEURISTICS
 
 
 @dataclass
@@ -132,9 +145,8 @@ def solve_compiled(
     highs.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
     highs.setOptionValue("threads", int(options.threads))
     highs.setOptionValue("random_seed", int(options.seed))
-    if lp.num_col_ <= SMALL_MODEL_COLUMNS and not len(compiled.decoder.w_col):
-        for name in SUB_MIP_HEURISTICS:
-            highs.setOptionValue(name, False)
+    for name in sub_mip_heuristics_off(lp.num_col_, len(compiled.decoder.w_col)):
+        highs.setOptionValue(name, False)
     if start_values is not None:
         sol = highspy.HighsSolution()
         sol.col_value = start_values

@@ -8,6 +8,7 @@ what is left at the end goes to the parts the limit stopped, in shares by their 
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -24,6 +25,11 @@ from symbiosis.solver.highs import Kept, solve_compiled, solve_keeping
 from symbiosis.types import WEIGHTED, Objective, Solution, Termination, relative_gap
 
 Start = Callable[[Candidates, Settings], Decisions]
+
+# ``solver.processes: auto`` starts workers only when the parts hold at least this many
+# candidates (arcs plus memberships): below it a park is solved in one process sooner
+# than a local cluster starts (docs/performance.md 3b).
+AUTO_MIN_CANDIDATES = 10_000
 
 # The first pass over the parts shares out this fraction of the time limit by size; the
 # rest goes to the parts the limit stopped, by their part of the gap (``_use_time_left``).
@@ -55,6 +61,38 @@ class Solved:
     solution: Solution
     build_seconds: float
     kept: Kept | None = None
+
+
+def part_workers(parts: list[Part], processes: int | str) -> int:
+    """How many worker processes solve ``parts``: ``processes``, or for ``auto`` the rule of ``workers_for``."""
+    return workers_for([_size(p) for p in parts], processes)
+
+
+def workers_for(sizes: list[int], processes: int | str) -> int:
+    """Worker processes for parts of these sizes (candidates plus one): ``processes``, or for ``auto`` a measured rule.
+
+    ``auto`` is the machine's usable cores (at most one per part) when the parts hold
+    ``AUTO_MIN_CANDIDATES`` candidates or more, else 1; and 1 inside a Dask worker (a
+    sweep's sample), which never starts a cluster of its own. Results do not depend on
+    it: each part is solved exactly as it would be alone.
+    """
+    if processes != "auto":
+        return int(processes)
+    if len(sizes) < 2 or sum(sizes) < AUTO_MIN_CANDIDATES or _in_dask_worker():
+        return 1
+    return max(min(usable_cores(), len(sizes)), 1)
+
+
+def _in_dask_worker() -> bool:
+    if "distributed" not in sys.modules:  # not loaded: no worker here (and no import of it just to ask)
+        return False
+    from distributed import get_worker
+
+    try:
+        get_worker()
+    except ValueError:
+        return False
+    return True
 
 
 def solve_part(
@@ -200,8 +238,9 @@ def solve_parallel(
     objective: Objective = WEIGHTED,
     scheduler: str | None = None,
     progress: Callable[[Progress], None] | None = None,
+    workers: int | None = None,
 ) -> list[Solved]:
-    """Solve the parts on Dask workers, biggest first: ``solver.processes`` local ones, or a cluster's at ``scheduler``.
+    """Solve the parts on Dask workers, biggest first: ``workers`` local ones (``part_workers``), or a cluster's at ``scheduler``.
 
     Each worker gets a part's candidate tables (cut down by ``trim``; plain pandas and
     numpy), builds its own model and solves it exactly as it would be solved alone;
@@ -216,7 +255,8 @@ def solve_parallel(
     settings = scenario.settings
     sizes = [_size(p) for p in parts]
     order = sorted(range(len(parts)), key=lambda i: (-sizes[i], i))
-    workers = min(settings.solver.processes, len(parts), usable_cores())  # more processes than cores only share them
+    asked = part_workers(parts, settings.solver.processes) if workers is None else workers
+    workers = max(min(asked, len(parts), usable_cores()), 1)  # more processes than cores only share them
     with dask_client(workers, scheduler) as client:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1) if scheduler is not None else workers
         left = FIRST_PASS * max(deadline - time.monotonic(), 0.0)
