@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import HAASRODE
 
 import symbiosis
+from conftest import HAASRODE
 from symbiosis.candidates import build_candidates, split_components
 from symbiosis.generate import write_park
 from symbiosis.model import build_model
