@@ -98,7 +98,8 @@ def solve(
     (``symbiosis.MEASURES``); an unknown measure raises ``SettingsError``.
     ``progress`` is called after each independent part is solved. ``scheduler``
     (``tcp://HOST:8786``) solves the independent parts on that Dask cluster's workers;
-    ``solver.processes`` above 1 on a local one. ``without=["c1", ...]`` names
+    ``solver.processes`` above 1 on a local one (``auto``, the default: the cores
+    when the parts hold 10,000 candidates or more, else this process). ``without=["c1", ...]`` names
     companies whose streams are removed first (see ``without``); it is not a setting.
     """
     left_out: Sequence[str] = settings.pop("without", ())
