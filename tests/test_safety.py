@@ -155,7 +155,7 @@ def formula_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
 
     from symbiosis.bench.suite import write_tables
 
-    table = pd.DataFrame([{c: 1.0 for c in ("companies", "candidates", "net_savings_eur_per_year", "ratio_to_bound", "mip_gap", "wall_seconds", "build_seconds", "solve_seconds", "peak_memory_mb", "n_exchanges", "n_pools", "precision", "recall")}
+    table = pd.DataFrame([{c: 1.0 for c in ("companies", "candidates", "net_savings_eur_per_year", "ratio_to_bound", "mip_gap", "wall_seconds", "build_seconds", "solve_seconds", "peak_memory_mb", "n_exchanges", "n_pools", "precision", "recall", "processes")}
                           | {"instance": HOSTILE["A"], "method": "optimal", "status": "-optimal", "check_ok": True}])
     outs["bench"].mkdir()
     write_tables(table, outs["bench"])
