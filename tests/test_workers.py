@@ -89,3 +89,25 @@ def test_auto_with_workers_gives_the_files_of_one_process(tmp_path: Path, monkey
     auto = symbiosis.solve(park).write(tmp_path / "auto")
     for name in ("matches.csv", "flows.csv", "companies.csv", "facilities.csv"):
         assert (auto / name).read_bytes() == (one / name).read_bytes(), name
+
+
+def test_a_sweep_sample_never_starts_a_cluster_and_its_parts_keep_their_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``auto`` above the threshold, a sample solved in this process (``--workers 0``): one process, no cluster per
+    sample; and a part's reuse key does not depend on ``solver.processes`` (no result does)."""
+    from symbiosis.analysis.sweep import run_sample
+    from symbiosis.solver.reuse import part_key
+    from symbiosis.types import WEIGHTED
+
+    park = symbiosis.load_scenario(write_park(tmp_path / "park", 40, seed=3))
+    monkeypatch.setattr(schedule, "AUTO_MIN_CANDIDATES", 0)
+    monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
+
+    def no_cluster(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a sample started a cluster")
+
+    monkeypatch.setattr(schedule, "dask_client", no_cluster)
+    outcome = run_sample(park, "reoptimise", None, (), 0, ())
+    assert outcome.status == "optimal" and outcome.parts_solved > 0
+    c = split_components(build_candidates(park))[0].candidates
+    one = park.with_settings(solver={"processes": 1}).settings
+    assert part_key(c, park.settings, WEIGHTED) == part_key(c, one, WEIGHTED) is not None

@@ -253,6 +253,8 @@ def run_sample(
     """
     t0, c0 = time.perf_counter(), time.process_time()
     sc = sample_scenario(scenario, values, rows)
+    if sc.settings.solver.processes == "auto":
+        sc = sc.with_settings(solver={"processes": 1})  # a sample never starts a cluster of its own, in a worker or in-process
     base_network = None
     solved, reused = 0, 0
     if mode == "evaluate":

@@ -53,7 +53,8 @@ def part_key(c: Candidates, settings: Settings, objective: Objective) -> str | N
     if not objective.separable:
         return None
     own = replace(trim(c), excluded={}, warnings=[])
-    return digest((own, settings.model_dump_json(), objective.maximise))
+    # The number of processes changes no result (each part is solved as it would be alone).
+    return digest((own, settings.model_dump_json(exclude={"solver": {"processes"}}), objective.maximise))
 
 
 def known_of(keys: list[str | None], solutions: list[Solution]) -> Known:
