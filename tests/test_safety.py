@@ -536,9 +536,14 @@ def test_a_front_solves_no_floor_its_points_already_meet() -> None:
     and the evenly spaced floors that a point already meets are not solved again (2 models a floor:
     the 2 ends and the right end's search, 2 floors, and the refinement of 2 pairs)."""
     three = ROOT / "tests" / "pareto_cases" / "three_points"
-    front = symbiosis.pareto(three, points=50, max_solves=10_000)
+    front = symbiosis.pareto(three, points=50, max_solves=10_000, method="epsilon")
     assert [(round(p.co2, 6), round(p.net_savings, 6)) for p in front.points] == [(0.0, 950.0), (10.0, 650.0), (20.0, 150.0)]
     assert front.solves <= 20, front.solves  # 17; solving the 50 floors one by one took 109
+    # The part-wise method solves each part's front once whatever the number of points; only the
+    # combination's MILPs (milliseconds each, one or two a point) grow with the points asked for.
+    parts = [symbiosis.pareto(three, points=n, max_solves=10_000, method="parts") for n in (3, 50)]
+    assert all([(round(p.co2, 6), round(p.net_savings, 6)) for p in f.points] == [(0.0, 950.0), (10.0, 650.0), (20.0, 150.0)] for f in parts)
+    assert 0 <= parts[1].solves - parts[0].solves <= 4, (parts[0].solves, parts[1].solves)
 
 
 def test_workers_are_at_most_the_cores() -> None:

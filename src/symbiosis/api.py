@@ -147,6 +147,7 @@ def pareto(
     max_solves: int | None = None,
     x: str = "co2_t",
     y: str = "savings_eur",
+    method: str = "epsilon",
     **settings: Any,
 ) -> Front:
     """The front of measure ``y`` against measure ``x`` (default: net savings against CO2 avoided):
@@ -155,14 +156,17 @@ def pareto(
     ``points`` (>= 2) floors on x evenly spaced between the network with the best y and
     the best x among networks with net savings >= 0, then up to as many points again
     where the front bends. An unknown measure raises ``SettingsError``. A front of more
-    solves than ``max_solves`` (default 10,000) is refused before it starts.
+    solves than ``max_solves`` (default 10,000) is refused before it starts. ``method``:
+    ``epsilon`` (the default: a solve of the coupled model per floor), ``parts`` (exact,
+    part by part) or ``auto`` (parts when every part's front is finished within the time
+    limit, else epsilon; docs/model.md).
     """
     if points < 2:
         raise SettingsError(f"--points {points}: a front needs at least 2 points")
     measure(x, "--x")
     measure(y, "--y")
     front_solves(points, points, max_solves, x=x)  # before the scenario is even loaded
-    return _pareto(_scenario(scenario, settings), points=points, progress=progress, max_solves=max_solves, x=x, y=y)
+    return _pareto(_scenario(scenario, settings), points=points, progress=progress, max_solves=max_solves, x=x, y=y, method=method)
 
 
 def alternatives(

@@ -55,6 +55,7 @@ from symbiosis import measures
 from symbiosis.analysis.check import CheckReport, check_result
 from symbiosis.analysis.coupled import Coupled, Run
 from symbiosis.analysis.limits import front_solves
+from symbiosis.analysis.partwise import partwise
 from symbiosis.candidates import Decisions
 from symbiosis.errors import SettingsError
 from symbiosis.io.write.tradeoffs import write_folder
@@ -203,6 +204,7 @@ class Front:
     unverified: int  # pairs left unchecked when the budget ran out
     x_name: str = X
     y_name: str = Y
+    method: str = "epsilon"  # how it was found: "parts" (exact, part by part) or "epsilon"
 
     def table(self) -> pd.DataFrame:
         """``pareto.csv``: one row per point, with the implicit price of the step from the point before, and every measure."""
@@ -326,6 +328,9 @@ def _held(bounds: tuple[tuple[str, float], ...]) -> tuple[dict[str, float], dict
     return floors, ceilings or None
 
 
+METHODS = ("auto", "parts", "epsilon")
+
+
 def pareto(
     scenario: Scenario,
     points: int = 10,
@@ -334,47 +339,105 @@ def pareto(
     max_solves: int | None = None,
     x: str = X,
     y: str = Y,
+    method: str = "epsilon",
 ) -> Front:
-    """The front of ``y`` against ``x`` (default net savings against CO2 avoided) with ``points`` evenly
-    spaced floors on x and up to ``extra`` refinements (default ``points``).
+    """The front of ``y`` against ``x`` (default net savings against CO2 avoided).
+
+    ``method="parts"`` (``analysis.partwise``) finds the front exactly part by part:
+    each part's own front, proven piece by piece, then their exact combination; the
+    points shown are the ends, ``points`` evenly spaced floors and up to ``extra``
+    refinements, each read off the combination (no solve of the park's model).
+    ``"epsilon"`` is the method before it (this module's docstring): ``points`` evenly
+    spaced floors and up to ``extra`` refinements (default ``points``), each a solve of
+    the coupled model (the default). ``"auto"`` is "parts" when every part's front is
+    finished within the time limit, else "epsilon" (which keeps a bound point by point);
+    ``Front.method`` says which one ran.
 
     A front of more solves than ``max_solves`` (default ``limits.MAX_SOLVES``), or of
     more points than it can tell apart, is refused before anything is solved.
     """
     if points < 2:
         raise ValueError("points must be at least 2")
+    if method not in METHODS:
+        raise SettingsError(f"--method '{method}': expected {' or '.join(METHODS)}")
     front_solves(points, points if extra is None else extra, max_solves)
     measures.measure(x, "--x")
     measures.measure(y, "--y")
     if x == y:
         raise SettingsError(f"--x and --y are both {x}: a front trades two different measures")
+    if method == "epsilon":
+        return _epsilon_front(scenario, points, extra, progress, x, y)
     t0 = time.perf_counter()
+    front = _parts_front(scenario, points, points if extra is None else extra, progress, x, y, method == "auto")
+    if front is None:  # "auto": a part's front was not finished in time; the epsilon method, which keeps bounds point by point
+        later = _epsilon_front(scenario, points, extra, progress, x, y)
+        return replace(later, seconds=time.perf_counter() - t0)
+    return front
+
+
+def _setup(scenario: Scenario, x: str, y: str) -> tuple[Scenario, tuple[tuple[str, float], ...], tuple[str, ...], Objective]:
+    """The scenario at carbon price 0, the floors every point holds, the measures that couple the parts, and the candidates' objective."""
     sc = scenario.with_settings(carbon_price_eur_per_t=0)
     money = "savings_eur"
     # Where y is not money, net savings >= 0 holds at every point and couples the parts too.
     base: tuple[tuple[str, float], ...] = () if y == money else ((money, 0.0),)
     couple = (x,) if y == money else tuple(dict.fromkeys((x, money)))
     # Candidates: those that add to y or to a coupling measure (each in its own sense).
-    engine = Coupled(sc, couple=couple, pool_of=_objective(y, *((m, 0.0) for m in couple)), best=y)
-    solves = 0
-    rel = max(sc.settings.solver.mip_rel_gap, 1e-6)
+    return sc, base, couple, _objective(y, *((m, 0.0) for m in couple))
+
+
+def _parts_front(scenario: Scenario, points: int, extra: int, progress: Callable[[int, int], None] | None, x: str, y: str, strict: bool = False) -> Front | None:
+    """The part-wise front as a ``Front``; a point where y is not money and the network loses money comes from the epsilon method."""
+    t0 = time.perf_counter()
+    sc, base, couple, pool_of = _setup(scenario, x, y)
+    engine: list[_Lexicographic] = []
+
+    def fallback(floor: float | None) -> tuple[Result, float | None] | None:
+        if not engine:
+            engine.append(_Lexicographic(Coupled(sc, couple=couple, pool_of=pool_of, best=y), sc, x, y, base))
+        point = engine[0](floor)
+        return None if point is None else (point.result, point.mip_gap)
+
+    found = partwise(scenario, pool_of, x, y, points, extra, fallback, progress)
+    if strict and not found.complete:
+        return None
     sx = measures.MEASURES[x].sign
+    pts = [FrontPoint(sx * p.epsilon, p.result, p.mip_gap, x, y) for p in found.points]
+    solves = found.solves + (engine[0].solves if engine else 0)
+    if not pts:
+        raise RuntimeError(f"the network with the best {y} could not be found")
+    rel = max(sc.settings.solver.mip_rel_gap, 1e-6)
+    span_x = max(abs(pts[-1].gx - pts[0].gx), 1.0)
+    tol_y = max(rel * max(abs(pts[0].gy), 1.0), 0.01)
+    front = non_dominated(pts, tol_y, 1e-6 * span_x)
+    unverified = found.unverified + (len(pts) - len(front))
+    return Front(scenario, tuple(front), solves, time.perf_counter() - t0, len(front) - 1 - min(unverified, len(front) - 1), unverified, x, y, "parts")
 
-    starts: list[tuple[float, float, Decisions]] = []  # (gx, gy, decisions) of every network found
 
-    def good(result: Result, name: str) -> float:
+class _Lexicographic:
+    """The epsilon method's point at a floor: the best y s.t. x no worse than the floor, then the best x at that y."""
+
+    def __init__(self, engine: Coupled, sc: Scenario, x: str, y: str, base: tuple[tuple[str, float], ...]) -> None:
+        self.engine, self.sc, self.x, self.y, self.base = engine, sc, x, y, base
+        self.solves = 0
+        self.starts: list[tuple[float, float, Decisions]] = []  # (gx, gy, decisions) of every network found
+
+    def good(self, result: Result, name: str) -> float:
         return measures.MEASURES[name].sign * float((result.summary.measures or {}).get(name) or 0.0)
 
-    def start_for(floor: float | None) -> Decisions | None:
+    def start_for(self, floor: float | None) -> Decisions | None:
         """The best network found so far that meets the floor (on x made "more is better"): a feasible warm start."""
-        ok = [(gy, -gx, d) for gx, gy, d in starts if floor is None or gx >= floor]
+        ok = [(gy, -gx, d) for gx, gy, d in self.starts if floor is None or gx >= floor]
         return max(ok, key=lambda t: (t[0], t[1]))[2] if ok else None
 
-    def lexicographic(floor: float | None) -> FrontPoint | None:
-        nonlocal solves
+    def __call__(self, floor: float | None) -> FrontPoint | None:
+        engine, sc, x, y, base = self.engine, self.sc, self.x, self.y, self.base
+        start_for, good = self.start_for, self.good
+        starts = self.starts
+        sx = measures.MEASURES[x].sign
         on_x = () if floor is None else ((x, floor),)
         stage1 = engine.run(_objective(y, *on_x, *base), start=start_for(floor))
-        solves += 1
+        self.solves += 1
         sol1 = stage1.solution
         if not stage1.result.ok or sol1.objective is None:
             return None
@@ -385,7 +448,7 @@ def pareto(
         # so a quarter of the limit is enough: it never changes the y gap of the point.
         limit2 = max(1.0, sc.settings.solver.time_limit_s / 4)
         stage2 = engine.run(_objective(x, (y, y_floor), *on_x, *base), start=engine.start_of(stage1), time_limit_s=limit2)
-        solves += 1
+        self.solves += 1
         best = stage2 if stage2.result.ok else stage1
         for run in (stage1, stage2):
             if run.result.ok and run.solution.has_solution:
@@ -396,9 +459,28 @@ def pareto(
         # Both stages hold floors (stage 2 its floor on y), so a participant may end below zero.
         floors, ceilings = _held(((y, y_floor + measures.MEASURES[y].sign * engine.fixed_total(y)), *on_x, *base))
         result, gap = engine.with_bound(best.result, sol1.best_bound, status, floors, ceilings)
+        return FrontPoint(None if floor is None else sx * floor, result, gap, x, y)
+
+
+def _epsilon_front(scenario: Scenario, points: int, extra: int | None, progress: Callable[[int, int], None] | None, x: str, y: str) -> Front:
+    """The epsilon method (this module's docstring)."""
+    t0 = time.perf_counter()
+    sc, base, couple, pool_of = _setup(scenario, x, y)
+    money = "savings_eur"
+    engine = Coupled(sc, couple=couple, pool_of=pool_of, best=y)
+    rel = max(sc.settings.solver.mip_rel_gap, 1e-6)
+    lex = _Lexicographic(engine, sc, x, y, base)
+    starts, start_for, good = lex.starts, lex.start_for, lex.good
+    solves = 0
+
+    def lexicographic(floor: float | None) -> FrontPoint | None:
+        nonlocal solves
+        before = lex.solves
+        point = lex(floor)
+        solves += lex.solves - before
         if progress is not None:
             progress(solves, 0)
-        return FrontPoint(None if floor is None else sx * floor, result, gap, x, y)
+        return point
 
     left = lexicographic(None)
     if left is None:

@@ -37,6 +37,7 @@ def pareto(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     x: Annotated[str, typer.Option("--x", help="The measure along the front, bounded point by point (e.g. land_freed_m2, truck_km).")] = "co2_t",
     y: Annotated[str, typer.Option("--y", help="The measure made as good as it can be at each point.")] = "savings_eur",
+    method: Annotated[str, typer.Option("--method", help="epsilon: a solve of the coupled model per floor; parts: exact, each part's own front and their exact combination; auto: parts when every part's front is finished within the time limit, else epsilon.")] = "epsilon",
 ) -> None:
     """A front between two measures, by default the EUR-CO2 front: the most net savings for each level of CO2 avoided,
     from the max-savings network to the most CO2 with savings >= 0."""
@@ -59,13 +60,13 @@ def pareto(
                 if status is not None:
                     status.update(f"Tracing the front: {done} solves done")
 
-            front = api.pareto(sc, points=points, progress=show, max_solves=max_solves, x=x, y=y, **overrides)
+            front = api.pareto(sc, points=points, progress=show, max_solves=max_solves, x=x, y=y, method=method, **overrides)
         front.write(out_dir)
         written(out_dir)
         code = _report_checks(front.check(out_dir)) if not quiet else (EXIT_VIOLATIONS if any(not r.ok for r in front.check(out_dir).values()) else EXIT_OK)
         if not quiet:
             title = "EUR against CO2" if (x, y) == ("co2_t", "savings_eur") else f"{my.label} against {mx.label}"
-            table = Table(title=f"{title}: {len(front.points)} points ({front.solves} solves, {front.seconds:.1f} s)", title_justify="left")
+            table = Table(title=f"{title}: {len(front.points)} points ({front.method} method, {front.solves} solves, {front.seconds:.1f} s)", title_justify="left")
             per = f"{my.unit.split('/')[0]} per {mx.unit.split('/')[0]} (step)"
             for col in ("point", f"{mx.label} {mx.unit}", f"{my.label} {my.unit}", f"bound {my.unit}", per, "status", "gap"):
                 table.add_column(col, justify="right")

@@ -450,3 +450,246 @@ def _interruptible(highs: highspy.Highs) -> None:
         if got == signal.SIGTERM:
             signal.raise_signal(signal.SIGTERM)
         raise KeyboardInterrupt
+
+
+# --------------------------------------------------------------------------- fronts
+# A part's model for its front (``solver.fronts``): the same matrix, with one row for
+# each of the two measures, solved many times for weighted sums of them, with the
+# integer columns free (a MILP) or fixed to one configuration (an LP).
+
+
+@dataclass(frozen=True)
+class Found:
+    """One solve of a front model: the measures' values (goodness: sign x value), the objective and its bound, the columns."""
+
+    termination: Termination
+    x: float
+    y: float
+    objective: float  # of the weighted sum solved (offset included)
+    bound: float  # a valid bound of that sum (the objective when proven)
+    values: np.ndarray
+    key: bytes  # the configuration: the integer columns, rounded
+
+
+class FrontModel:
+    """A part's compiled model with rows for x and y (``gx``, ``gy``: coefficients and constants, "more is better").
+
+    ``best`` maximises wy y + wx x subject to x in [x_low, x_high] and y >= y_floor,
+    over the whole MILP or, given a configuration (``key``), over the LP with its
+    integer columns fixed. Each configuration keeps its own HiGHS, so its basis
+    carries over between the weighted sums of one front.
+    """
+
+    def __init__(self, compiled: Compiled, gx: tuple[np.ndarray, float], gy: tuple[np.ndarray, float], options: SolverSettings) -> None:
+        self.compiled = compiled
+        self.options = options
+        self.gx, self.gx0 = np.asarray(gx[0], dtype=float), float(gx[1])
+        self.gy, self.gy0 = np.asarray(gy[0], dtype=float), float(gy[1])
+        lp = compiled.lp
+        self.n = int(lp.num_col_)
+        types = list(lp.integrality_) if len(lp.integrality_) else []
+        self.integer = np.array([i for i, t in enumerate(types) if t == highspy.HighsVarType.kInteger], dtype=np.int32)
+        self.rows = int(lp.num_row_)  # the x row is this one, the y row the next
+        self._milp: highspy.Highs | None = None
+        self._fixed: dict[bytes, highspy.Highs] = {}
+        self.last = Termination.not_solved  # how the last ``best`` ended
+
+    @property
+    def decoder(self) -> Decoder:
+        return self.compiled.decoder
+
+    def _highs(self, fixed: bytes | None) -> highspy.Highs:
+        with capture_output(capture_fd=True):
+            highs = highspy.Highs()
+            highs.setOptionValue("output_flag", False)
+        highs.passModel(self.compiled.lp)
+        for coef in (self.gx, self.gy):
+            nz = np.flatnonzero(coef).astype(np.int32)
+            highs.addRow(-highspy.kHighsInf, highspy.kHighsInf, len(nz), nz, coef[nz])
+        highs.setOptionValue("threads", int(self.options.threads))
+        highs.setOptionValue("random_seed", int(self.options.seed))
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        if fixed is not None and len(self.integer):
+            values = np.frombuffer(fixed, dtype=np.int8).astype(float)
+            highs.changeColsBounds(len(self.integer), self.integer, values, values)
+            highs.changeColsIntegrality(len(self.integer), self.integer, np.zeros(len(self.integer), dtype=np.uint8))
+        return highs
+
+    def key_of(self, values: np.ndarray) -> bytes:
+        """The configuration of a solution: its integer columns rounded."""
+        return np.round(values[self.integer]).astype(np.int8).tobytes() if len(self.integer) else b""
+
+    def measures(self, values: np.ndarray) -> tuple[float, float]:
+        """(x, y) of a column vector, in goodness terms."""
+        return float(self.gx @ values) + self.gx0, float(self.gy @ values) + self.gy0
+
+    def best(
+        self,
+        wy: float,
+        wx: float,
+        x_low: float = -np.inf,
+        x_high: float = np.inf,
+        y_floor: float = -np.inf,
+        key: bytes | None = None,
+        time_limit_s: float | None = None,
+        start: np.ndarray | None = None,
+        offset: float = 0.0,
+        abs_gap: float | None = None,
+    ) -> Found | None:
+        """max wy y + wx x + offset s.t. x_low <= x <= x_high, y >= y_floor; None when infeasible (or nothing found in time).
+
+        ``key`` fixes a configuration (an LP); ``start`` is a MIP start (column values).
+        """
+        if key is None:
+            if self._milp is None:
+                self._milp = self._highs(None)
+            highs = self._milp
+        else:
+            if key not in self._fixed:
+                self._fixed[key] = self._highs(key)
+            highs = self._fixed[key]
+        cost = wy * self.gy + wx * self.gx
+        highs.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
+        highs.changeObjectiveOffset(wy * self.gy0 + wx * self.gx0 + offset)
+        highs.changeRowBounds(self.rows, x_low - self.gx0, x_high - self.gx0)
+        highs.changeRowBounds(self.rows + 1, y_floor - self.gy0, highspy.kHighsInf)
+        highs.setOptionValue("time_limit", float(time_limit_s if time_limit_s is not None else self.options.time_limit_s))
+        if key is None:
+            highs.setOptionValue("mip_rel_gap", float(self.options.mip_rel_gap))
+            highs.setOptionValue("mip_abs_gap", float(abs_gap if abs_gap is not None else 1e-6))
+            # A check of a front piece asks whether any point rises above it at all: a binary
+            # 1e-6 from 0 (HiGHS's default) would let an unbuilt link carry flow and fake one.
+            highs.setOptionValue("mip_feasibility_tolerance", 1e-9 if abs_gap is not None else 1e-6)
+            small = self.n <= SMALL_MODEL_COLUMNS and not len(self.compiled.decoder.w_col)
+            for name in SUB_MIP_HEURISTICS:
+                highs.setOptionValue(name, not small)
+            if start is not None:
+                sol = highspy.HighsSolution()
+                sol.col_value = start
+                sol.value_valid = True
+                sol.dual_valid = False
+                highs.setSolution(sol)
+        _interruptible(highs)
+        ms = highs.getModelStatus()
+        hs = highspy.HighsModelStatus
+        sol = highs.getSolution()
+        info = highs.getInfo()
+        if ms == hs.kOptimal:
+            termination = Termination.optimal
+        elif ms in (hs.kTimeLimit, hs.kIterationLimit, hs.kInterrupt):
+            termination = Termination.time_limit
+        elif ms in (hs.kInfeasible, hs.kUnboundedOrInfeasible):
+            termination = Termination.infeasible
+        else:
+            termination = Termination.error
+        self.last = termination
+        if termination not in (Termination.optimal, Termination.time_limit) or not sol.value_valid:
+            return None
+        values = np.asarray(sol.col_value, dtype=float)
+        x, y = self.measures(values)
+        objective = float(info.objective_function_value)
+        bound = objective
+        if key is None and info.mip_node_count != -1 and np.isfinite(info.mip_dual_bound):
+            bound = max(float(info.mip_dual_bound), objective)
+        if key is None and start is not None and abs(float(cost @ values) + wy * self.gy0 + wx * self.gx0 + offset - objective) > 1e-6 * max(1.0, abs(objective)):
+            # HiGHS handed back the start for the optimum of its reduced problem (see solve_compiled): solved again without it.
+            return self.best(wy, wx, x_low, x_high, y_floor, None, time_limit_s, None, offset, abs_gap)
+        return Found(termination, x, y, objective, bound, values, self.key_of(values))
+
+    def relaxed_bound(self, wy: float, wx: float, x_low: float = -np.inf, x_high: float = np.inf, y_floor: float = -np.inf, offset: float = 0.0) -> float | None:
+        """The LP relaxation's optimum of the weighted sum (a valid bound where no MILP was finished)."""
+        highs = self._highs(None)
+        highs.setOptionValue("solve_relaxation", True)
+        highs.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), wy * self.gy + wx * self.gx)
+        highs.changeObjectiveOffset(wy * self.gy0 + wx * self.gx0 + offset)
+        highs.changeRowBounds(self.rows, x_low - self.gx0, x_high - self.gx0)
+        highs.changeRowBounds(self.rows + 1, y_floor - self.gy0, highspy.kHighsInf)
+        _interruptible(highs)
+        status = highs.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return -np.inf
+        if status != highspy.HighsModelStatus.kOptimal:
+            return None
+        return float(highs.getInfo().objective_function_value)
+
+    def solution(self, found: Found, termination: Termination, objective: float | None, bound: float | None, seconds: float) -> Solution:
+        """A found point as the part's ``Solution`` (keyed by ids)."""
+        return Solution(termination, objective, bound, seconds, *self.compiled.decoder(found.values), message=termination.value)
+
+
+def compile_front(handle: ExchangeModel, x_row: str, options: SolverSettings) -> FrontModel:
+    """A part's model built for its y (the objective, made best) with x as a floor or ceiling row named ``x_row``
+    (``floor_<x>`` or ``ceiling_<x>`` at 0): the row is taken out of the matrix and kept as x's coefficients.
+
+    x in goodness terms is sign x (row body + constant): a ceiling row is a "less" measure (sign -1).
+    """
+    m = handle.model
+    row = getattr(m, x_row)
+    lb, body, ub = row.to_bounded_expression(evaluate_bounds=True)
+    row.deactivate()
+    with PauseGC():
+        lp, columns = _to_highs(m)
+    col = {id(v): i for i, v in enumerate(columns)}
+    repn = generate_standard_repn(body, quadratic=False, compute_values=True)
+    gx = np.zeros(len(columns))
+    np.add.at(gx, np.array([col[id(v)] for v in repn.linear_vars], dtype=np.int64), np.array(repn.linear_coefs, dtype=float))
+    if lb is not None:  # floor: body >= 0 - constant
+        sign, constant = 1.0, -float(lb) + float(repn.constant)
+    else:
+        sign, constant = -1.0, -float(ub) + float(repn.constant)
+    gy = np.asarray(lp.col_cost_, dtype=float).copy()
+    gy0 = float(lp.offset_)
+    compiled = Compiled(lp, handle.decoder(col))
+    return FrontModel(compiled, (sign * gx, sign * constant), (gy, gy0), options)
+
+
+def solve_arrays(
+    cost: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    integer: np.ndarray,
+    rows: list[tuple[np.ndarray, np.ndarray, float, float]],
+    options: SolverSettings,
+    offset: float = 0.0,
+    abs_gap: float = 1e-9,
+) -> tuple[Termination, float | None, np.ndarray | None]:
+    """max cost x + offset s.t. lower <= x <= upper, each row (index, value, low, high), x_i integer where ``integer``.
+
+    A small MILP given as arrays (the combination of the parts' fronts); returns the
+    termination, the objective and the column values.
+    """
+    with capture_output(capture_fd=True):
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+    n = len(cost)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = len(rows)
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_ = np.asarray(lower, dtype=float)
+    lp.col_upper_ = np.asarray(upper, dtype=float)
+    lp.offset_ = float(offset)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.row_lower_ = np.array([r[2] for r in rows], dtype=float)
+    lp.row_upper_ = np.array([r[3] for r in rows], dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = len(rows)
+    lp.a_matrix_.start_ = np.concatenate(([0], np.cumsum([len(r[0]) for r in rows]))).astype(np.int32)
+    lp.a_matrix_.index_ = np.concatenate([r[0] for r in rows]).astype(np.int32) if rows else np.zeros(0, dtype=np.int32)
+    lp.a_matrix_.value_ = np.concatenate([r[1] for r in rows]).astype(float) if rows else np.zeros(0)
+    if np.any(integer):
+        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
+    highs.passModel(lp)
+    highs.setOptionValue("threads", int(options.threads))
+    highs.setOptionValue("random_seed", int(options.seed))
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("mip_abs_gap", float(abs_gap))
+    highs.setOptionValue("mip_feasibility_tolerance", 1e-9)
+    highs.setOptionValue("primal_feasibility_tolerance", 1e-9)
+    _interruptible(highs)
+    ms = highs.getModelStatus()
+    hs = highspy.HighsModelStatus
+    if ms != hs.kOptimal:
+        return (Termination.infeasible if ms in (hs.kInfeasible, hs.kUnboundedOrInfeasible) else Termination.error), None, None
+    return Termination.optimal, float(highs.getInfo().objective_function_value), np.asarray(highs.getSolution().col_value, dtype=float)

@@ -1,0 +1,186 @@
+"""The part-wise front (analysis/partwise): the combination of the parts' own fronts equals brute force.
+
+Random tiny parks of two or three independent parts (one material each, so that no arc
+joins two parts), with money-losing arcs (a negative price), minimum quantities and
+link fixed costs (fronts with gaps: a configuration's range of CO2 ends, and the front
+steps down to the next one). Brute force (tests/bruteforce.py) enumerates every subset
+of links, each an LP with the CO2 floor, and takes the best: the park's most net
+savings with CO2 avoided >= eps, worked out without symbiosis's model or fronts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
+
+import symbiosis
+from bruteforce import brute_force_max_savings, eligible_arcs
+from symbiosis.analysis.pareto import _setup
+from symbiosis.analysis.partwise import park_parts, park_value
+from symbiosis.errors import ScenarioError
+
+MATERIALS = ["m1", "m2", "m3"]
+
+
+@st.composite
+def parks(draw: st.DrawFn) -> symbiosis.Scenario:
+    """Two or three parts, each one material with one or two supplies and demands."""
+    n_parts = draw(st.integers(2, 3))
+    companies = [
+        {"id": f"C{i}", "name": f"C{i}", "lat": 50.85 + draw(st.integers(0, 8)) * 0.002, "lon": 4.70 + draw(st.integers(0, 8)) * 0.003}
+        for i in range(4)
+    ]
+    resources = [{"id": m, "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000} for m in MATERIALS[:n_parts]]
+    streams = []
+    for m in MATERIALS[:n_parts]:
+        for direction in ("supply", "demand"):
+            for _ in range(draw(st.integers(1, 2))):
+                stream = {
+                    "id": f"s{len(streams)}",
+                    "company": f"C{draw(st.integers(0, 3))}",
+                    "direction": direction,
+                    "resource": m,
+                    "quantity": draw(st.integers(1, 10)) * 10,
+                    # a negative price: an exchange that loses money (and may save CO2)
+                    "price_eur_per_unit": draw(st.integers(-30, 60)),
+                    "co2_kg_per_unit": draw(st.integers(0, 4)) * 50,
+                }
+                if draw(st.integers(0, 2)) == 0:
+                    stream["min_quantity"] = draw(st.integers(1, 8)) * 10
+                streams.append(stream)
+    settings_ = {"link_fixed_cost_eur_per_year": draw(st.sampled_from([0, 100, 1000])), "solver": {"mip_rel_gap": 0.0}}
+    try:
+        return symbiosis.Scenario.from_tables(companies=companies, resources=resources, streams=streams, settings=settings_, name="parts")
+    except ScenarioError:
+        assume(False)
+        raise
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(sc=parks())
+def test_the_combined_part_fronts_equal_brute_force(sc: symbiosis.Scenario) -> None:
+    """F(eps), the most net savings with CO2 >= eps from the parts' fronts, equals brute force at every
+    breakpoint of every part's front (summed with the other parts' ends), just past each, and on a grid;
+    where no network with savings >= 0 reaches eps, neither does the combination."""
+    arcs = eligible_arcs(sc)
+    assume(2 <= len(arcs) <= 7)
+    zero = sc.with_settings(carbon_price_eur_per_t=0)
+    scx, _, _, pool_of = _setup(sc, "co2_t", "savings_eur")
+    split, fronts = park_parts(scx, pool_of, "co2_t", "savings_eur")
+    assume(len(fronts) >= 2)
+    event(f"trading parts: {len(fronts)}")
+    assert all(f.complete for f in fronts)
+    steps = sum(p.step for f in fronts for p in f.pieces)
+    event(f"steps in the parts' fronts: {min(steps, 3)}+")
+    event(f"money-losing arcs: {min(sum(a.value < 0 for a in arcs), 2)}+")
+    options = scx.settings.solver
+    top = brute_force_max_savings(zero, None)
+    assert top is not None
+    assert park_value(split, fronts, options, -np.inf) == pytest.approx(top, rel=1e-6, abs=1e-4)
+    # the furthest CO2 with savings >= 0, by brute force on a fine scan and then by bisection
+    lo_x = sum(f.lo for f in fronts)
+    hi_x = sum(f.hi for f in fronts)
+    xs = {lo_x, hi_x, *np.linspace(lo_x, hi_x, 9)}
+    for i, f in enumerate(fronts):
+        others = sum(g.lo for j, g in enumerate(fronts) if j != i)
+        for p in f.pieces:
+            for e in (p.a, p.b):
+                xs |= {others + e, others + e + 1e-3, others + e - 1e-3}
+    # HiGHS holds a row to its feasibility tolerance, so a front's x is known to about 1e-6 of its
+    # range: F(eps) lies between brute force just past eps and just before it (a step blurs so far).
+    tx = 1e-6 * max(1.0, abs(hi_x), abs(lo_x))
+    for eps in sorted(xs):
+        before = brute_force_max_savings(zero, eps - tx)
+        after = brute_force_max_savings(zero, eps + tx)
+        got = park_value(split, fronts, options, eps, y_floor=0.0)
+        if before is None or before < -1e-6:
+            assert got is None or got < 1e-4, (eps, got, before)
+            continue
+        if got is None:
+            assert after is None or after < 1e-6, (eps, before, after)
+            continue
+        assert (after if after is not None else -np.inf) - 1e-3 <= got <= before + 1e-3, (eps, got, before, after)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@given(sc=parks())
+def test_every_point_of_the_part_wise_front_is_on_the_brute_force_front(sc: symbiosis.Scenario) -> None:
+    """Each point's savings (method "parts") are the brute-force most at its CO2 (within the floor's
+    tolerance), the left end is the most savings and the right end the most CO2 with savings >= 0.
+    (Whether every point is proven: see the known gap below.)"""
+    arcs = eligible_arcs(sc)
+    assume(2 <= len(arcs) <= 7)
+    zero = sc.with_settings(carbon_price_eur_per_t=0)
+    front = symbiosis.pareto(sc, points=5, method="parts")
+    event(f"all points proven: {all(p.proven for p in front.points)}")
+    pts = [(p.co2, p.net_savings) for p in front.points]
+    top = brute_force_max_savings(zero, None)
+    # rel 1e-5: a left end 1e-3 EUR short of 260 EUR was seen (a rebuilt network a little inside its vertex)
+    assert top is not None and pts[0][1] == pytest.approx(top, rel=1e-5, abs=1e-3)
+    for co2, net in pts:
+        upper = brute_force_max_savings(zero, co2 - 1e-5)
+        assert upper is not None and net <= upper + 1e-3 and net >= -1e-4, (co2, net, upper)
+        lower = brute_force_max_savings(zero, co2 + 1e-5)
+        assert lower is None or net >= lower - 1e-3, (co2, net, lower)
+    beyond = brute_force_max_savings(zero, pts[-1][0] + 1e-3)
+    assert beyond is None or beyond < 1e-6, (pts[-1], beyond)
+
+
+def _three_parts() -> symbiosis.Scenario:
+    """Three parts (materials m1-m3), each with a money-making and a CO2-saving outlet, fixed costs making steps."""
+    companies = [{"id": f"C{i}", "name": f"C{i}", "lat": 50.85 + 0.002 * i, "lon": 4.70} for i in range(2)]
+    resources = [{"id": m, "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000} for m in MATERIALS]
+    streams = []
+    for k, m in enumerate(MATERIALS):
+        streams += [
+            {"id": f"{m}s", "company": "C1", "direction": "supply", "resource": m, "quantity": 10 + 10 * k, "price_eur_per_unit": 0, "co2_kg_per_unit": 0},
+            {"id": f"{m}a", "company": "C0", "direction": "demand", "resource": m, "quantity": 20, "price_eur_per_unit": 20 + 5 * k, "co2_kg_per_unit": 0},
+            {"id": f"{m}b", "company": "C0", "direction": "demand", "resource": m, "quantity": 20, "price_eur_per_unit": -5 * k, "co2_kg_per_unit": 100 + 50 * k, "min_quantity": 10},
+        ]
+    return symbiosis.Scenario.from_tables(
+        companies=companies, resources=resources, streams=streams, settings={"link_fixed_cost_eur_per_year": 100, "solver": {"mip_rel_gap": 0.0}}, name="three"
+    )
+
+
+def test_the_front_is_the_same_with_one_and_two_workers() -> None:
+    """The parts' fronts on two Dask workers are those found in this process, piece by piece, and so is the front."""
+    sc = _three_parts()
+    scx, _, _, pool_of = _setup(sc, "co2_t", "savings_eur")
+    one = park_parts(scx, pool_of, "co2_t", "savings_eur", workers=1)[1]
+    two = park_parts(scx, pool_of, "co2_t", "savings_eur", workers=2)[1]
+    assert len(one) == 3 and all(f.complete for f in one + two)
+    assert [[(p.a, p.b, p.alpha, p.beta) for p in f.pieces] for f in one] == [[(p.a, p.b, p.alpha, p.beta) for p in f.pieces] for f in two]
+    a = symbiosis.pareto(sc, points=5, method="parts").table()
+    b = symbiosis.pareto(sc, points=5, method="parts", processes=2).table()
+    pd.testing.assert_frame_equal(a, b)
+    # and every point is on the brute-force front (within the floor's tolerance in CO2: a piece is steep
+    # where a little transport CO2 is given up)
+    zero = sc.with_settings(carbon_price_eur_per_t=0)
+    assert len(a) >= 4
+    for co2, net in zip(a["co2_avoided_t_per_year"], a["net_savings_eur_per_year"], strict=True):
+        upper, lower = brute_force_max_savings(zero, co2 - 1e-5), brute_force_max_savings(zero, co2 + 1e-5)
+        assert upper is not None and (lower if lower is not None else -np.inf) - 1e-3 <= net <= upper + 1e-3, (co2, net)
+
+
+@pytest.mark.xfail(strict=True, reason="known: the bound of the right end behind a step is the LP relaxation's (+100 EUR, the link's fixed cost), so the point is not marked proven although its value is the brute-force optimum")
+def test_the_right_end_behind_a_step_is_proven() -> None:
+    """Found by the property test above: s0 (90 t, 5 EUR/t) and s1 (10 t) to s2 or to s3 (-6 EUR/t, 50 kg CO2/t),
+    s4 -> s5 (70 t, 7 EUR/t), 100 EUR a link. The right end, 5 t at 40 EUR/yr, equals brute force."""
+    companies = [{"id": f"C{i}", "name": f"C{i}", "lat": 50.85, "lon": 4.7} for i in range(2)]
+    resources = [{"id": m, "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000} for m in ("m1", "m2")]
+
+    def stream(i: str, c: str, d: str, r: str, q: float, p: float, co2: float) -> dict[str, object]:
+        return {"id": i, "company": c, "direction": d, "resource": r, "quantity": q, "price_eur_per_unit": p, "co2_kg_per_unit": co2}
+
+    streams = [
+        stream("s0", "C1", "supply", "m1", 90, 5, 0), stream("s1", "C1", "supply", "m1", 10, 0, 0), stream("s2", "C0", "demand", "m1", 10, 0, 0),
+        stream("s3", "C0", "demand", "m1", 100, -6, 50), stream("s4", "C0", "supply", "m2", 70, 0, 0), stream("s5", "C1", "demand", "m2", 70, 7, 0),
+    ]
+    sc = symbiosis.Scenario.from_tables(companies=companies, resources=resources, streams=streams, settings={"link_fixed_cost_eur_per_year": 100, "solver": {"mip_rel_gap": 0.0}}, name="step")
+    front = symbiosis.pareto(sc, points=5, method="parts")
+    right = front.points[-1]
+    assert right.co2 == pytest.approx(5.0, abs=1e-6) and right.net_savings == pytest.approx(brute_force_max_savings(sc, 5.0 - 1e-5), abs=1e-2)
+    assert all(p.proven for p in front.points)
