@@ -41,7 +41,7 @@ from symbiosis.solver import solve_in_turn, solve_parallel
 from symbiosis.solver.cluster import dask_client, usable_cores
 from symbiosis.solver.combine import Allocation, Line, best_choice
 from symbiosis.solver.fronts import PartFront, part_front
-from symbiosis.solver.schedule import trim
+from symbiosis.solver.schedule import part_workers, trim
 from symbiosis.types import Objective, Solution, Status, Termination
 
 MONEY = "savings_eur"
@@ -113,9 +113,9 @@ def _split(sc: Scenario, pool_of: Objective, x: str, y: str, deadline: float, wo
 
 
 def workers_for(sc: Scenario, parts: Sequence[Part]) -> int:
-    """Worker processes for the parts' fronts: ``solver.processes`` (at most the cores and the parts), 1 when
-    there is one part only (starting workers would not pay)."""
-    return max(min(sc.settings.solver.processes, len(parts), usable_cores()), 1)
+    """Worker processes for the parts' fronts: ``solver.processes`` (``auto``: the rule of ``solve``,
+    ``schedule.part_workers``), at most the cores and the parts."""
+    return max(min(part_workers(list(parts), sc.settings.solver.processes), len(parts), usable_cores()), 1)
 
 
 def _size(p: Part) -> int:
