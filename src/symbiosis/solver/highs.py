@@ -51,6 +51,15 @@ def sub_mip_heuristics_off(num_col: int, memberships: int) -> tuple[str, ...]:
     return (*SUB_MIP_HEURISTICS, RINS) if num_col <= TINY_MODEL_COLUMNS else SUB_MIP_HEURISTICS
 
 
+def _set_start(highs: highspy.Highs, values: Any) -> None:
+    """Hand HiGHS a start: every column's value (it completes a start that no longer fits from its integers)."""
+    sol = highspy.HighsSolution()
+    sol.col_value = values
+    sol.value_valid = True
+    sol.dual_valid = False
+    highs.setSolution(sol)
+
+
 @dataclass
 class Compiled:
     """A part's model as HiGHS sees it: the matrix, and how its columns map back to ids.
@@ -148,11 +157,7 @@ def solve_compiled(
     for name in sub_mip_heuristics_off(lp.num_col_, len(compiled.decoder.w_col)):
         highs.setOptionValue(name, False)
     if start_values is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = start_values
-        sol.value_valid = True
-        sol.dual_valid = False
-        highs.setSolution(sol)
+        _set_start(highs, start_values)
     _interruptible(highs)
     seconds = time.perf_counter() - start
     ms = highs.getModelStatus()
@@ -560,15 +565,11 @@ class FrontModel:
             # A check of a front piece asks whether any point rises above it at all: a binary
             # 1e-6 from 0 (HiGHS's default) would let an unbuilt link carry flow and fake one.
             highs.setOptionValue("mip_feasibility_tolerance", 1e-9 if abs_gap is not None else 1e-6)
-            small = self.n <= SMALL_MODEL_COLUMNS and not len(self.compiled.decoder.w_col)
-            for name in SUB_MIP_HEURISTICS:
-                highs.setOptionValue(name, not small)
+            off = sub_mip_heuristics_off(self.n, len(self.compiled.decoder.w_col))  # solve's rule, set each time: one HiGHS serves many checks
+            for name in (*SUB_MIP_HEURISTICS, RINS):
+                highs.setOptionValue(name, name not in off)
             if start is not None:
-                sol = highspy.HighsSolution()
-                sol.col_value = start
-                sol.value_valid = True
-                sol.dual_valid = False
-                highs.setSolution(sol)
+                _set_start(highs, start)
         _interruptible(highs)
         ms = highs.getModelStatus()
         hs = highspy.HighsModelStatus
