@@ -1,6 +1,6 @@
 #!/bin/bash
 # 1,000 companies (seed 7), 120 s limit: the first-pass-by-size scheduler (snap2) against the gap-share one (worktree)
-PY=/work/wt/issue-13/.venv/bin/python
+PY=${PY:-.venv/bin/python}  # from the repository root
 P=/tmp/b13/scale-1000-before/instances/gen-1000-seed7
 for which in before after; do
   if [ $which = before ]; then PP=/tmp/b13/snap2; else PP=/tmp/b13/snap3; fi

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Interleaved end-to-end runs of Haasrode, start-up included: BEFORE and AFTER source trees.
 # usage: BEFORE=/path/to/old/src AFTER=/path/to/new/src haasrode_timing.sh [N]
-PY=${PY:-/work/main/.venv/bin/python}
-SCENARIO=${SCENARIO:-/work/main/scenarios/haasrode}
+PY=${PY:-.venv/bin/python}
+SCENARIO=${SCENARIO:-scenarios/haasrode}
 N=${1:-5}
 OUT=$(mktemp -d)
 for i in $(seq $N); do

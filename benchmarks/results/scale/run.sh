@@ -1,7 +1,7 @@
 #!/bin/bash
 # usage: run.sh SNAPSHOT_SRC NAME...  ; runs each benchmark instance in turn, sampling the summed RSS of its process tree
 SRC=$1; shift
-PY=${PY:-/work/main/.venv/bin/python}
+PY=${PY:-.venv/bin/python}
 for NAME in "$@"; do
   OUT=${OUTROOT:-/tmp/b13}/$NAME
   mkdir -p $OUT

@@ -1,6 +1,6 @@
 #!/bin/bash
 # K = 1 and 2 workers on 1,000 companies (seed 7), every part to a 3 % gap, 150 s limit: wall time, not the limit, is measured
-PY=/work/wt/issue-13/.venv/bin/python
+PY=${PY:-.venv/bin/python}  # from the repository root
 P=/tmp/b13/scale-1000-before/instances/gen-1000-seed7
 for k in 1 2; do
   /usr/bin/time -f "K=$k %e s wall %U user %S sys" env PYTHONPATH=/tmp/b13/snap5 $PY -m symbiosis solve $P --out /tmp/b13/workers-k$k -q --set solver.mip_rel_gap=0.03 --set solver.time_limit_s=150 --set solver.processes=$k > /tmp/b13/workers-k$k.log 2>&1
