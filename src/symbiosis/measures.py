@@ -281,11 +281,16 @@ def breaks_ties(objective: Objective) -> bool:
     return isinstance(m, str) and m in MEASURES and m != TIE_BREAK
 
 
+def hold_tolerance(value: float) -> float:
+    """What a solver may give up of a value it was told to hold: 1e-9 |value| + 1e-6, its own feasibility tolerance."""
+    return 1e-9 * abs(value) + 1e-6
+
+
 def held(optimum: float) -> float:
     """How good a later lexicographic stage keeps an earlier stage's optimum (as the solver reports it,
-    sign x value): the optimum less 1e-9 |optimum| + 1e-6, the solver's own feasibility tolerance, so
-    that the earlier network is feasible for the later stage."""
-    return optimum - (1e-9 * abs(optimum) + 1e-6)
+    sign x value): the optimum less ``hold_tolerance``, so that the earlier network is feasible for
+    the later stage."""
+    return optimum - hold_tolerance(optimum)
 
 
 def lexicographic(objective: Objective, good: float, then: str = TIE_BREAK) -> Objective:

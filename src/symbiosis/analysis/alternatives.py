@@ -31,7 +31,7 @@ from symbiosis import measures
 from symbiosis.analysis.check import CheckReport, check_result
 from symbiosis.analysis.coupled import Coupled
 from symbiosis.analysis.limits import alternatives_solves
-from symbiosis.analysis.optimise import optimise
+from symbiosis.analysis.optimise import optimise, second_stage_limit
 from symbiosis.io.write.tradeoffs import write_folder
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
@@ -187,7 +187,7 @@ def alternatives(
     v_star = best.summary.objective
     floor = v_star - slack * abs(v_star)
     engine = Coupled(scenario, couple=None, pool_of=WEIGHTED)
-    limit2 = max(1.0, scenario.settings.solver.time_limit_s / 4)
+    limit2 = second_stage_limit(scenario.settings)
     for i in range(1, k + 1):
         avoid = tuple(links)
         first = engine.run(Objective("distinct", floors=(("weighted", floor),), avoid=avoid))

@@ -92,16 +92,14 @@ def optimise_reusing(
     solved_iter = iter(fresh)
     outs = [taken[i] if i in taken else next(solved_iter) for i in range(len(parts))]
     build_seconds += sum(o.build_seconds for o in outs)
-    solved = [(part, out.solution) for part, out in zip(parts, outs)]
-    result = _finish(scenario, candidates, solved, objective, build_seconds, [(part, out.solution, out.build_seconds) for part, out in zip(parts, outs)])
-    return Reusing(result, known_of(keys, [s for _, s in solved]) if remember else NOTHING, len(todo), len(taken))
+    per_part = [(part, out.solution, out.build_seconds) for part, out in zip(parts, outs)]
+    result = _finish(scenario, candidates, objective, build_seconds, per_part)
+    return Reusing(result, known_of(keys, [out.solution for out in outs]) if remember else NOTHING, len(todo), len(taken))
 
 
-def _finish(
-    scenario: Scenario, candidates: Candidates, solved: list[tuple[Part, Solution]], objective: Objective, build_seconds: float,
-    per_part: list[tuple[Part, Solution, float]],
-) -> Result:
-    """The parts' solutions assigned back, the network's flows settled, the problems found, the result."""
+def _finish(scenario: Scenario, candidates: Candidates, objective: Objective, build_seconds: float, per_part: list[tuple[Part, Solution, float]]) -> Result:
+    """The parts' solutions (with their build seconds) assigned back, the network's flows settled, the problems found, the result."""
+    solved = [(part, solution) for part, solution, _ in per_part]
     decisions, outcome = assign(candidates, solved)
     settling = objective
     if outcome.has_values and measures.breaks_ties(objective):

@@ -55,6 +55,7 @@ from symbiosis import measures
 from symbiosis.analysis.check import CheckReport, check_result
 from symbiosis.analysis.coupled import Coupled, Run
 from symbiosis.analysis.limits import front_solves
+from symbiosis.analysis.optimise import second_stage_limit
 from symbiosis.analysis.partwise import partwise
 from symbiosis.candidates import Decisions
 from symbiosis.errors import SettingsError
@@ -264,11 +265,6 @@ def _status(*runs: Run) -> Status:
     return Status.optimal
 
 
-def _noise(v: float) -> float:
-    """What the solver may give up of a value it was told to hold (the lexicographic stage's tolerance)."""
-    return 1e-9 * abs(v) + 1e-6
-
-
 def non_dominated(points: list[FrontPoint], tol_y: float, tol_x: float) -> list[FrontPoint]:
     """The points that no other point dominates (at least as good in both, better in one), one per place, by x.
 
@@ -283,7 +279,7 @@ def non_dominated(points: list[FrontPoint], tol_y: float, tol_x: float) -> list[
     keep: list[FrontPoint] = []
     for p in sorted(points, key=lambda p: (p.gpos, -p.gy)):
         if p.proven:
-            ny = _noise(p.gy)
+            ny = measures.hold_tolerance(p.gy)
             dominated = any(
                 q is not p
                 and q.gx >= p.gx - tol_x and q.gy >= p.gy - ny
@@ -443,10 +439,10 @@ class _Lexicographic:
             return None
         y_star = sol1.objective  # y made "more is better", over the merged model
         # The floor on y gives up no more than the solver's own feasibility tolerance.
-        y_floor = y_star - _noise(y_star)
+        y_floor = measures.held(y_star)
         # Stage 2 starts from stage 1's network and can only add x at (almost) equal y,
         # so a quarter of the limit is enough: it never changes the y gap of the point.
-        limit2 = max(1.0, sc.settings.solver.time_limit_s / 4)
+        limit2 = second_stage_limit(sc.settings)
         stage2 = engine.run(_objective(x, (y, y_floor), *on_x, *base), start=engine.start_of(stage1), time_limit_s=limit2)
         self.solves += 1
         best = stage2 if stage2.result.ok else stage1

@@ -33,11 +33,6 @@ from symbiosis.solver.highs import Found, FrontModel, compile_front
 from symbiosis.types import Objective, Solution, Termination
 
 DELTA = 1e-6  # a piece after a step is checked from this fraction of the x range past the step
-LEX = 1e-9  # a lexicographic second stage keeps the first's value up to LEX |v| + 1e-6
-
-
-def _lex_floor(v: float) -> float:
-    return v - (LEX * abs(v) + 1e-6)
 
 
 @dataclass
@@ -109,7 +104,7 @@ def start_front(c: Candidates, settings: Settings, x: str, y: str, deadline: flo
     if first is None:
         bound = model.relaxed_bound(1.0, 0.0)
         return FrontStart(model, None, bound if bound is not None else np.inf, False, time.perf_counter() - t0, solves)
-    left = model.best(0.0, 1.0, y_floor=_lex_floor(first.y), time_limit_s=max(deadline - time.monotonic(), 0.01), start=first.values) or first
+    left = model.best(0.0, 1.0, y_floor=measures.held(first.y), time_limit_s=max(deadline - time.monotonic(), 0.01), start=first.values) or first
     solves += 1
     return FrontStart(model, left, first.bound, first.termination is Termination.optimal, time.perf_counter() - t0, solves)
 
@@ -126,11 +121,11 @@ def config_front(model: FrontModel, key: bytes, floor: float, tol_y: float) -> t
     top = lp(1.0, 0.0)
     if top is None:
         return None
-    a = lp(0.0, 1.0, y_floor=max(floor, _lex_floor(top.y))) or top
+    a = lp(0.0, 1.0, y_floor=max(floor, measures.held(top.y))) or top
     far = lp(0.0, 1.0)
     # The right end: the most y at the most x, held to 1e-9 of x (an LP keeps it); the
     # lexicographic tolerance of a MILP would move it inwards, and the front would stop short.
-    b = (lp(1.0, 0.0, x_low=far.x - 1e-9 * max(1.0, abs(far.x))) or lp(1.0, 0.0, x_low=_lex_floor(far.x)) or far) if far is not None else a
+    b = (lp(1.0, 0.0, x_low=far.x - 1e-9 * max(1.0, abs(far.x))) or lp(1.0, 0.0, x_low=measures.held(far.x)) or far) if far is not None else a
     # The left end as solved (top: the most y) counts too; the hull drops it if it is dominated.
     found = [f for f in (top, a, b) if f is not None]
     queue = [(a, b)]
@@ -170,7 +165,7 @@ def finish_front(start: FrontStart, floor: float, deadline: float, tol_y: float)
     if right is not None:
         if right.termination is Termination.optimal:
             x_bound = right.x
-        right = model.best(1.0, 0.0, x_low=_lex_floor(right.x), y_floor=floor, time_limit_s=max(deadline - time.monotonic(), 0.01), start=right.values) or right
+        right = model.best(1.0, 0.0, x_low=measures.held(right.x), y_floor=floor, time_limit_s=max(deadline - time.monotonic(), 0.01), start=right.values) or right
         solves += 1
     columns: dict[Hashable, list[np.ndarray]] = {}
 
