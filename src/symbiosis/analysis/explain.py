@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from symbiosis import economics, legal
+from symbiosis.analysis import breakeven as be
 from symbiosis.analysis.compare import match_changes
 from symbiosis.analysis.diagnose import exclusion_reasons, streams_of
 from symbiosis.analysis.optimise import optimise
@@ -24,7 +25,7 @@ from symbiosis.errors import SettingsError
 from symbiosis.io.read import load_scenario
 from symbiosis.io.read.results import SCENARIO, read_result
 from symbiosis.model import build_model
-from symbiosis.schema import Direction, Pricing, Rule, Scenario, Stream, Transport
+from symbiosis.schema import Direction, Pricing, Rule, Scenario, SolverSettings, Stream, Transport
 from symbiosis.solver import solve_model
 from symbiosis.types import Solution, Summary
 
@@ -149,9 +150,14 @@ def load_result(result_dir: str | Path) -> tuple[Scenario, pd.DataFrame, Summary
 # --------------------------------------------------------------------------- match
 
 
-def explain_match(result_dir: str | Path, key: str, break_even: bool = True) -> MatchExplanation:
-    """Explain the match ``SUPPLY->DEMAND`` (an exchange) or ``FACILITY->DEMAND`` (a pool member)."""
-    scenario, matches, _ = load_result(result_dir)
+def explain_match(result_dir: str | Path, key: str, break_even: bool = True, method: str = "search") -> MatchExplanation:
+    """Explain the match ``SUPPLY->DEMAND`` (an exchange) or ``FACILITY->DEMAND`` (a pool member).
+
+    An exchange's break-even values come from the parametric search (``analysis.breakeven``);
+    ``method="bisection"`` takes the bisection instead (one MILP per step; a pool member's always do).
+    """
+    files = read_result(result_dir)
+    scenario, matches = load_scenario(files.folder / SCENARIO), files.matches
     left, sep, right = key.partition("->")
     if not sep:
         raise SettingsError(f"match '{key}': write it as SUPPLY_STREAM->DEMAND_STREAM or FACILITY->DEMAND_STREAM")
@@ -161,7 +167,7 @@ def explain_match(result_dir: str | Path, key: str, break_even: bool = True) -> 
     row = rows.iloc[0]
     if row["kind"] == "pool":
         return _explain_member(scenario, row, key, break_even)
-    return _explain_exchange(scenario, matches, row, key, break_even)
+    return _explain_exchange(scenario, matches, row, key, break_even, files.facilities, method)
 
 
 def _arc_terms(scenario: Scenario, c: Candidates, supply: str, demand: str) -> tuple[int, economics.ExchangeTerms]:
@@ -208,7 +214,9 @@ MEMBER_LABELS = {
 }
 
 
-def _explain_exchange(scenario: Scenario, matches: pd.DataFrame, row: pd.Series, key: str, with_break_even: bool) -> MatchExplanation:
+def _explain_exchange(
+    scenario: Scenario, matches: pd.DataFrame, row: pd.Series, key: str, with_break_even: bool, facilities: pd.DataFrame, method: str
+) -> MatchExplanation:
     supply, demand = row["supply_stream"], row["demand_stream"]
     c = build_candidates(scenario)
     _, terms = _arc_terms(scenario, c, supply, demand)
@@ -234,7 +242,10 @@ def _explain_exchange(scenario: Scenario, matches: pd.DataFrame, row: pd.Series,
     )
     out.route, out.lead_time_months, out.one_off_eur, out.stage = _programme_of(row)
     if with_break_even:
-        out.break_even = _exchange_break_even(scenario, supply, demand, res.transport, float(row["distance_km"]))
+        if method == "bisection":
+            out.break_even = bisect_break_even(scenario, supply, demand, res.transport, float(row["distance_km"]))
+        else:
+            out.break_even = search_break_even(scenario, matches, facilities, supply, demand, res.transport, float(row["distance_km"]))
     return out
 
 
@@ -364,7 +375,9 @@ def _search_down(scenario: Scenario, stream: Stream, attr: str, label: str, unit
     return BreakEven(label, stream.id, unit, current, None, "the match stays at any price tried")
 
 
-def _exchange_break_even(scenario: Scenario, supply: str, demand: str, transport: Transport, distance: float) -> list[BreakEven]:
+def bisect_break_even(scenario: Scenario, supply: str, demand: str, transport: Transport, distance: float) -> list[BreakEven]:
+    """The break-even values by bisection, one MILP of the part per step (the method before the parametric search:
+    the fall-back, and what the tests compare the search with)."""
     present = _exchange_present(supply, demand)
     s, d = scenario.stream_by_id[supply], scenario.stream_by_id[demand]
     res = scenario.resource_by_id[s.resource]
@@ -386,6 +399,114 @@ def _exchange_break_even(scenario: Scenario, supply: str, demand: str, transport
     else:
         out.append(BreakEven("distance", supply, "km", distance, _bisect(at, distance, limit), "beyond this distance the match leaves the optimum"))
     return out
+
+
+def search_break_even(
+    scenario: Scenario, matches: pd.DataFrame, facilities: pd.DataFrame, supply: str, demand: str, transport: Transport, distance: float
+) -> list[BreakEven]:
+    """The break-even values by the parametric search (``analysis.breakeven``): the buyer's price, the supplier's
+    quantity and the distance, as ``bisect_break_even`` states them, sharing one compiled part and the networks found."""
+    options = scenario.settings.solver.model_copy(update={"mip_rel_gap": 0.0})  # a crossing is settled by the absolute gap
+    part = be.compile_part(scenario, supply, demand, options)
+    if part is None:
+        return bisect_break_even(scenario, supply, demand, transport, distance)
+    networks = be.Networks()
+    key = be.result_network(part, scenario, matches, facilities)
+    if key is not None:
+        networks.add(key, True, part.integer_position)
+    s, d = scenario.stream_by_id[supply], scenario.stream_by_id[demand]
+    res = scenario.resource_by_id[s.resource]
+    unit_d = scenario.resource_by_id[d.resource].unit
+    old = _exchange_present(supply, demand)
+
+    def moved(stream: Stream, attr: str) -> Callable[[float], Scenario]:
+        return lambda v: _with_stream(scenario, stream.replaced(**{attr: v}))
+
+    price = _cost_search(part, networks, options, float(d.price_eur_per_unit), moved(d, "price_eur_per_unit"), None, supply, demand)
+    quantity = be.Search(part, part.front, lambda v: (1.0, 0.0, v, v), networks)
+    out = [
+        _price_break_even(scenario, d, price, f"EUR/{unit_d}", old, supply, demand),
+        _quantity_break_even(scenario, s, quantity, res.unit, old, supply, demand),
+    ]
+    limit = res.max_distance_km if res.max_distance_km is not None else scenario.settings.max_distance_km
+    if transport in (Transport.walk, Transport.none):
+        out.append(BreakEven("distance", supply, "km", distance, None, f"distance costs nothing for {res.transport.value}; the match holds up to the limit of {limit:g} km"))
+        return out
+
+    def far(km: float) -> dict[tuple[str, str], float]:
+        return {(supply, demand): km}
+
+    if not be.has_arc(scenario, supply, demand, far(limit)):
+        search = None
+    else:
+        search = _cost_search(part, networks, options, distance, lambda v: scenario, far, supply, demand, towards=limit)
+    if search is not None and search.present_at(limit):
+        out.append(BreakEven("distance", supply, "km", distance, None, f"the match holds up to the limit of {limit:g} km"))
+        return out
+    threshold = None if search is None else search.threshold(distance, limit, TOLERANCE)
+    if threshold is None:
+        if old(scenario, far(limit)):
+            out.append(BreakEven("distance", supply, "km", distance, None, f"the match holds up to the limit of {limit:g} km"))
+            return out
+        threshold = _bisect(lambda km: old(scenario, far(km)), distance, limit)
+    out.append(BreakEven("distance", supply, "km", distance, threshold, "beyond this distance the match leaves the optimum"))
+    return out
+
+
+def _price_break_even(scenario: Scenario, d: Stream, search: be.Search | None, unit: str, old: Present, supply: str, demand: str) -> BreakEven:
+    """The buyer's price, stepped down as ``_search_down`` does until the match goes, then searched."""
+    label, current = "buyer's price today", float(d.price_eur_per_unit)
+    if search is None:
+        return _search_down(scenario, d, "price_eur_per_unit", label, unit, old)
+    step = max(abs(current), 1.0)
+    outside = current - step
+    for _ in range(30):
+        moved = _with_stream(scenario, d.replaced(price_eur_per_unit=outside))
+        if not be.has_arc(moved, supply, demand) or not search.present_at(outside):
+            threshold = search.threshold(current, outside, TOLERANCE)
+            if threshold is None:
+                return _search_down(scenario, d, "price_eur_per_unit", label, unit, old)
+            return BreakEven(label, d.id, unit, current, threshold, "below this the match leaves the optimum")
+        step *= 2
+        outside = current - step
+    return BreakEven(label, d.id, unit, current, None, "the match stays at any price tried")
+
+
+def _quantity_break_even(scenario: Scenario, s: Stream, search: be.Search, unit: str, old: Present, supply: str, demand: str) -> BreakEven:
+    """The supplier's quantity, between today's and almost none (as ``_search_down`` tries it)."""
+    label, current = "supplier's quantity", float(s.quantity)
+    outside = current * 1e-6
+    if be.has_arc(_with_stream(scenario, s.replaced(quantity=outside)), supply, demand) and search.present_at(outside):
+        return BreakEven(label, s.id, unit, current, None, "the match stays even with almost no quantity")
+    threshold = search.threshold(current, outside, TOLERANCE)
+    if threshold is None:
+        return _search_down(scenario, s, "quantity", label, unit, old)
+    return BreakEven(label, s.id, unit, current, threshold, "below this the match leaves the optimum")
+
+
+def _cost_search(
+    part: be.PartModel,
+    networks: be.Networks,
+    options: SolverSettings,
+    v0: float,
+    moved: Callable[[float], Scenario],
+    override: Callable[[float], dict[tuple[str, str], float]] | None,
+    supply: str,
+    demand: str,
+    towards: float | None = None,
+) -> be.Search | None:
+    """A search over an input that moves only costs (a price, a distance): the model's costs at v from its models at v0
+    and at a second value with the same matrix (None when none of the values tried has it)."""
+    step = max(abs(v0), 1.0) if towards is None else towards - v0
+    tries = (v0 - step / 2, v0 + step / 2, v0 - step / 64) if towards is None else (v0 + step / 2, v0 + step / 64)
+    for v1 in tries:
+        if v1 == v0:
+            continue
+        other = be.compile_part(moved(v1), supply, demand, options, None if override is None else override(v1))
+        front = be.cost_front(part, other, v0, v1, options)
+        if front is not None:
+            return be.Search(part, front, lambda v: (1.0, v - v0, -np.inf, np.inf), networks)
+    return None
 
 
 # --------------------------------------------------------------------------- why not

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from symbiosis.candidates import Candidates, Decisions, build_candidates, subset, whole
 from symbiosis.model import ExchangeModel, add_tie_break, build_model
@@ -45,13 +46,17 @@ def network_of(result: Result) -> Network:
     c = result.candidates
     if c is None or not result.summary.status.has_solution:
         raise ValueError("the base scenario has no solution to fix")
-    m = result.matches
+    return network_from(c, result.matches, result.facilities)
+
+
+def network_from(c: Candidates, m: pd.DataFrame, facilities: pd.DataFrame) -> Network:
+    """The links of a result's matches and facilities (a size option found by its capacity among the candidates')."""
     ex = m[m["kind"] == "exchange"]
     pools = m[m["kind"] == "pool"]
     arcs = tuple(zip(ex["supply_stream"].astype(str), ex["demand_stream"].astype(str)))
     members = tuple(zip(pools["source"].astype(str), pools["demand_stream"].astype(str)))
     options: list[OptionId] = []
-    for f in result.facilities.itertuples(index=False):
+    for f in facilities.itertuples(index=False):
         rows = c.options[(c.options["facility"] == f.facility) & np.isclose(c.options["capacity"].astype(float), float(f.capacity))]
         options.append((str(f.facility), int(rows["option"].iloc[0])))
     return Network(arcs, tuple(options), members)

@@ -1,0 +1,245 @@
+"""Break-even values of a match by a parametric search (``explain``), exact in a few MILPs.
+
+A break-even value is where the match leaves the optimum as one input (the buyer's
+price, the supplier's quantity, the distance) moves from today's value ``inside``
+towards ``outside``. Only the independent part that holds the match matters. Write
+F_in(v) for the part's optimum at value v with the match's link built and F_out(v)
+with it not built: the match is in the optimum where F_in > F_out, and its break-even
+is where the two meet.
+
+Every network (the integer columns: links, size options, memberships) with its flows
+re-optimised is an LP whose value at v is at most F_in(v) if it holds the match, at
+most F_out(v) if not. E_in and E_out, the best of the networks found so far on each
+side, are cheap to evaluate (LPs of a fixed network, each warm started from its last
+basis). The search:
+
+1. starts from the result's network and its twin (the same network with the match's
+   link flipped);
+2. finds v between the known inside and outside values where E_in(v) = E_out(v)
+   (regula falsi on their piecewise-linear difference: LPs only);
+3. solves the part's MILP at v, to a gap far below the crossing's size: when its
+   optimum is no better than E_in(v) = E_out(v), F_in(v) = F_out(v) and v is the
+   break-even; otherwise the MILP's network and its twin join the envelopes, v
+   becomes the new inside or outside value as that optimum holds the match or not,
+   and 2. runs again.
+
+Each round adds a network better than every known one at v, so the rounds end.
+Haasrode's largest match (campus car park to the event hall) takes two MILPs for
+its price, where the bisection (one MILP per step, to ``TOLERANCE``) took 34 for its
+price and quantity. That bisection stays in ``explain`` as the fall-back (a model
+that does not move as assumed here) and as what the tests compare with.
+
+How the model moves. A price and a distance change objective coefficients only, and
+affinely (``economics``: rho p_d per unit, p_d per unit of peak cut, (p_d - cost) Q_d
+per member; road cost and pipe capex times d), so the costs at v are today's plus
+(v - v0) times their difference quotient between two compiled models of the same
+matrix. The supplier's quantity is a column's bounds (``model.moves``). Where
+candidates would drop an arc or a membership at v, the model keeps it: what is dropped
+cannot add to the optimum there, so the optimum is the same. The break-even is the
+crossing of F_in and F_out; where they cross more than once, the search finds one
+crossing between inside and outside, as the bisection did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from symbiosis.analysis.fixed import network_from
+from symbiosis.candidates import build_candidates, split_components
+from symbiosis.model import build_model
+from symbiosis.model.moves import SUPPLY_QUANTITY_ROW, add_supply_scale
+from symbiosis.schema import Scenario, SolverSettings
+from symbiosis.solver.highs import Found, FrontModel, compile_front
+
+CERTIFY = 1e-9  # relative to the part's objective: a MILP optimum this close to the envelopes proves the crossing
+MAX_ROUNDS = 12  # MILPs at crossings before the search settles for its bracket
+ROOT_STEPS = 200  # regula falsi steps (LPs) for one crossing
+Setting = Callable[[float], tuple[float, float, float, float]]  # a value -> (wy, wx, x_low, x_high) of ``FrontModel.best`` there
+
+
+@dataclass
+class PartModel:
+    """The compiled part that holds the match: its model (the supplier's quantity as a column), where the match is."""
+
+    front: FrontModel  # objective as today; x is the supplier's quantity column
+    link: int  # the match's y column
+    flows: np.ndarray  # the match's flow columns
+    fixed_cost: float
+    integer_position: int  # the link's place among the integer columns (in a network's key)
+
+
+def compile_part(scenario: Scenario, supply: str, demand: str, options: SolverSettings, distance: dict[tuple[str, str], float] | None = None) -> PartModel | None:
+    """The part of ``scenario`` that holds the arc supply -> demand, compiled; None when the arc is no candidate."""
+    c = build_candidates(scenario, distance_override=distance)
+    hit = np.flatnonzero((c.arcs["supply_stream"] == supply).to_numpy() & (c.arcs["demand_stream"] == demand).to_numpy())
+    quantity = scenario.stream_by_id[supply].quantity
+    if not len(hit) or quantity <= 0:
+        return None
+    a = int(hit[0])
+    part = next(p for p in split_components(c) if a in set(p.arcs.tolist()))
+    pc = part.candidates
+    handle = build_model(pc, scenario.settings)
+    add_supply_scale(handle, pc, supply, np.asarray(c.supply_slots[supply], dtype=float) / quantity)
+    local = int(np.flatnonzero(part.arcs == a)[0])
+    front = compile_front(handle, SUPPLY_QUANTITY_ROW, options)
+    dec = front.decoder
+    link = int(dec.y_col[local])
+    flows = np.asarray(dec.x_col[dec.flow_arc == local], dtype=np.int64)
+    position = int(np.flatnonzero(front.integer == link)[0])
+    return PartModel(front, link, flows, float(pc.arcs.iloc[local]["fixed_cost_eur_per_year"]), position)
+
+
+def has_arc(scenario: Scenario, supply: str, demand: str, distance: dict[tuple[str, str], float] | None = None) -> bool:
+    """Whether supply -> demand is a candidate of ``scenario`` (the bisection's first test, without a solve)."""
+    arcs = build_candidates(scenario, distance_override=distance).arcs
+    return bool(((arcs["supply_stream"] == supply) & (arcs["demand_stream"] == demand)).any())
+
+
+def result_network(part: PartModel, scenario: Scenario, matches: pd.DataFrame, facilities: pd.DataFrame) -> bytes | None:
+    """The result's network as a key of the part's integer columns (None when it does not fit the part's model)."""
+    front = part.front
+    try:
+        net = network_from(build_candidates(scenario), matches, facilities)
+    except (IndexError, KeyError):
+        return None
+    dec = front.decoder
+    values = np.zeros(front.n)
+    for ids, cols, chosen in ((dec.arc_ids, dec.y_col, set(net.arcs)), (dec.option_ids, dec.z_col, set(net.options)), (dec.membership_ids, dec.w_col, set(net.memberships))):
+        for i, key in enumerate(ids):
+            if key in chosen:
+                values[cols[i]] = 1.0
+    return front.key_of(values)
+
+
+def cost_front(part: PartModel, other: PartModel | None, v0: float, v1: float, options: SolverSettings) -> FrontModel | None:
+    """The part's model with its costs moving affinely in an input (x = d cost / dv), from its models at v0 and v1.
+
+    None when the two models differ in more than their costs (not the same matrix).
+    """
+    if other is None:
+        return None
+    a, b = part.front.compiled.__getstate__(), other.front.compiled.__getstate__()
+    same = all(a[k] == b[k] for k in ("num_col", "num_row", "sense", "integrality"))
+    same = same and all(np.array_equal(a[k], b[k]) for k in ("start", "index", "value"))
+    same = same and all(np.array_equal(a["arrays"][k], b["arrays"][k]) for k in a["arrays"] if k != "col_cost_")
+    if not same:
+        return None
+    f0, f1 = part.front, other.front
+    slope = ((f1.gy - f0.gy) / (v1 - v0), (f1.gy0 - f0.gy0) / (v1 - v0))
+    return FrontModel(f0.compiled, slope, (f0.gy.copy(), f0.gy0), options)
+
+
+@dataclass
+class Networks:
+    """The networks found so far, with the match (inside) and without it; shared by the searches of one match."""
+
+    inside: list[bytes] = field(default_factory=list)
+    outside: list[bytes] = field(default_factory=list)
+
+    def add(self, key: bytes, inside: bool, position: int) -> None:
+        """A network and its twin (the match's link flipped)."""
+        twin = bytearray(key)
+        twin[position] = 0 if inside else 1
+        for k, side in ((key, inside), (bytes(twin), not inside)):
+            keys = self.inside if side else self.outside
+            if k not in keys:
+                keys.append(k)
+
+
+class Search:
+    """One input moved along a line of values: the envelopes E_in, E_out and the MILP that settles a crossing."""
+
+    def __init__(self, part: PartModel, front: FrontModel, setting: Setting, networks: Networks) -> None:
+        self.part, self.front, self.setting, self.networks = part, front, setting, networks
+        self.milps = 0
+
+    def _best(self, keys: list[bytes], v: float) -> Found | None:
+        best = None
+        for key in keys:
+            found = self.front.best(*self.setting(v), key=key)
+            if found is not None and (best is None or found.objective > best.objective):
+                best = found
+        return best
+
+    def gap(self, v: float) -> tuple[float, Found | None]:
+        """E_in(v) - E_out(v) (+-inf where a side has no feasible network), and the better of the two solutions."""
+        a, b = self._best(self.networks.inside, v), self._best(self.networks.outside, v)
+        if a is None or b is None:
+            return (-np.inf if a is None else np.inf), (a or b)
+        return a.objective - b.objective, (a if a.objective >= b.objective else b)
+
+    def present(self, found: Found) -> bool:
+        """The match is in this solution: its link is built and carries flow (or costs something, as the bisection had it)."""
+        return bool(found.values[self.part.link] > 0.5 and (float(found.values[self.part.flows].sum()) > 1e-9 or self.part.fixed_cost > 0))
+
+    def milp(self, v: float) -> tuple[Found | None, float]:
+        """The part's MILP at v (started from the envelopes' best), and the envelopes' best value there."""
+        _, start = self.gap(v)
+        known = -np.inf if start is None else start.objective
+        tol = CERTIFY * max(1.0, abs(known)) if np.isfinite(known) else 1e-6
+        self.milps += 1
+        found = self.front.best(*self.setting(v), start=None if start is None else start.values, abs_gap=tol / 2)
+        if found is not None:
+            self.networks.add(found.key, self.present(found), self.part.integer_position)
+        return found, known
+
+    def present_at(self, v: float) -> bool:
+        """Whether the optimum at v holds the match (one MILP)."""
+        found, _ = self.milp(v)
+        return found is not None and self.present(found)
+
+    def crossing(self, inside: float, g_in: float, outside: float, g_out: float) -> float:
+        """A value between inside (E_in >= E_out) and outside (E_in <= E_out) where E_in = E_out (Illinois regula falsi)."""
+        a, fa, b, fb = outside, g_out, inside, g_in
+        last = 0
+        c = (a + b) / 2
+        for _ in range(ROOT_STEPS):
+            c = b - fb * (b - a) / (fb - fa) if np.isfinite(fa) and np.isfinite(fb) and fb != fa else (a + b) / 2
+            fc, best = self.gap(c)
+            scale = 1.0 if best is None else max(1.0, abs(best.objective))
+            if abs(fc) <= 1e-10 * scale or abs(b - a) <= 1e-12 * max(abs(a), abs(b), 1.0):
+                return c
+            if fc > 0:
+                b, fb = c, fc
+                if last == 1:
+                    fa /= 2
+                last = 1
+            else:
+                a, fa = c, fc
+                if last == -1:
+                    fb /= 2
+                last = -1
+        return c
+
+    def threshold(self, inside: float, outside: float, tolerance: float) -> float | None:
+        """The break-even between ``inside`` (the match in the optimum) and ``outside`` (not); None when the model
+        contradicts what is known of them (the caller falls back to the bisection)."""
+        for _ in range(MAX_ROUNDS):
+            if abs(outside - inside) <= tolerance * max(abs(inside), abs(outside), 1e-9):
+                break
+            g_in, _ = self.gap(inside)
+            if g_in < 0:  # no known network holds the match there as the optimum does: ask the MILP
+                if not self.present_at(inside):
+                    return None
+                continue
+            g_out, _ = self.gap(outside)
+            if g_out > 0:
+                if self.present_at(outside):
+                    return None
+                continue
+            v = self.crossing(inside, g_in, outside, g_out)
+            found, known = self.milp(v)
+            if found is None:
+                return None
+            tol = CERTIFY * max(1.0, abs(known))
+            if found.objective <= known + tol and found.bound <= known + tol:
+                return v  # F_in(v) = F_out(v): the break-even itself
+            if self.present(found):
+                inside = v
+            else:
+                outside = v
+        return (inside + outside) / 2
