@@ -156,6 +156,8 @@ class Search:
     def __init__(self, part: PartModel, front: FrontModel, setting: Setting, networks: Networks) -> None:
         self.part, self.front, self.setting, self.networks = part, front, setting, networks
         self.milps = 0
+        self._gaps: dict[tuple[float, int, int], tuple[float, Found | None]] = {}
+        self.scale = 1.0  # the part's objective, as far as known: the unit of the tolerances
 
     def _best(self, keys: list[bytes], v: float) -> Found | None:
         best = None
@@ -163,14 +165,24 @@ class Search:
             found = self.front.best(*self.setting(v), key=key)
             if found is not None and (best is None or found.objective > best.objective):
                 best = found
+        if best is not None:
+            self.scale = max(self.scale, abs(best.objective))
         return best
 
-    def gap(self, v: float) -> tuple[float, Found | None]:
-        """E_in(v) - E_out(v) (+-inf where a side has no feasible network), and the better of the two solutions."""
-        a, b = self._best(self.networks.inside, v), self._best(self.networks.outside, v)
-        if a is None or b is None:
-            return (-np.inf if a is None else np.inf), (a or b)
-        return a.objective - b.objective, (a if a.objective >= b.objective else b)
+    def gap(self, v: float, among: tuple[list[bytes], list[bytes]] | None = None) -> tuple[float, Found | None]:
+        """E_in(v) - E_out(v) (+-inf where a side has no feasible network), and the better of the two solutions
+        (``among``: the envelopes of these networks only)."""
+        inside, outside = among or (self.networks.inside, self.networks.outside)
+        known = (v, len(inside), len(outside))
+        if among is not None or known not in self._gaps:
+            a, b = self._best(inside, v), self._best(outside, v)
+            if among is not None:
+                return (-np.inf if a is None else np.inf) if a is None or b is None else a.objective - b.objective, None
+            if a is None or b is None:
+                self._gaps[known] = (-np.inf if a is None else np.inf), (a or b)
+            else:
+                self._gaps[known] = a.objective - b.objective, (a if a.objective >= b.objective else b)
+        return self._gaps[known]
 
     def present(self, found: Found) -> bool:
         """The match is in this solution: its link is built and carries flow (or costs something, as the bisection had it)."""
@@ -182,7 +194,7 @@ class Search:
         known = -np.inf if start is None else start.objective
         tol = CERTIFY * max(1.0, abs(known)) if np.isfinite(known) else 1e-6
         self.milps += 1
-        found = self.front.best(*self.setting(v), start=None if start is None else start.values, abs_gap=tol / 2)
+        found = self.front.best(*self.setting(v), start=None, abs_gap=tol / 2)
         if found is not None:
             self.networks.add(found.key, self.present(found), self.part.integer_position)
         return found, known
@@ -192,15 +204,26 @@ class Search:
         found, _ = self.milp(v)
         return found is not None and self.present(found)
 
-    def crossing(self, inside: float, g_in: float, outside: float, g_out: float) -> float:
-        """A value between inside (E_in >= E_out) and outside (E_in <= E_out) where E_in = E_out (Illinois regula falsi)."""
+    def winners(self, values: tuple[float, ...]) -> tuple[list[bytes], list[bytes]]:
+        """The networks best on their side at some of these values."""
+        out: tuple[list[bytes], list[bytes]] = ([], [])
+        for v in values:
+            for keys, chosen in zip((self.networks.inside, self.networks.outside), out):
+                best = self._best(keys, v)
+                if best is not None and best.key not in chosen:
+                    chosen.append(best.key)
+        return out
+
+    def crossing(self, inside: float, g_in: float, outside: float, g_out: float, among: tuple[list[bytes], list[bytes]] | None = None) -> float:
+        """A value between inside (E_in >= E_out) and outside (E_in <= E_out) where E_in = E_out (Illinois regula falsi;
+        ``among``: over the envelopes of these networks only)."""
         a, fa, b, fb = outside, g_out, inside, g_in
         last = 0
         c = (a + b) / 2
         for _ in range(ROOT_STEPS):
             c = b - fb * (b - a) / (fb - fa) if np.isfinite(fa) and np.isfinite(fb) and fb != fa else (a + b) / 2
-            fc, best = self.gap(c)
-            scale = 1.0 if best is None else max(1.0, abs(best.objective))
+            fc, _ = self.gap(c, among)
+            scale = self.scale
             if abs(fc) <= 1e-10 * scale or abs(b - a) <= 1e-12 * max(abs(a), abs(b), 1.0):
                 return c
             if fc > 0:
@@ -231,12 +254,18 @@ class Search:
                 if self.present_at(outside):
                     return None
                 continue
-            v = self.crossing(inside, g_in, outside, g_out)
+            # The crossing of the networks best at either end first (few LPs a step), then of all if another one wins there.
+            among = self.winners((inside, outside))
+            v = self.crossing(inside, self.gap(inside, among)[0], outside, self.gap(outside, among)[0], among)
+            g_v, _ = self.gap(v)
+            if abs(g_v) > CERTIFY * self.scale:
+                v = self.crossing(inside, g_in, outside, g_out)
+                g_v, _ = self.gap(v)
             found, known = self.milp(v)
             if found is None:
                 return None
             tol = CERTIFY * max(1.0, abs(known))
-            if found.objective <= known + tol and found.bound <= known + tol:
+            if abs(g_v) <= tol and found.objective <= known + tol and found.bound <= known + tol:
                 return v  # F_in(v) = F_out(v): the break-even itself
             if self.present(found):
                 inside = v
