@@ -176,3 +176,31 @@ def test_haasrode_opens_a_shared_car_park_and_another_pool(haasrode: Path) -> No
     result = runner.invoke(app, ["solve", str(HAASRODE), "--out", str(haasrode.parent / "again"), "--top", "3"])
     assert result.exit_code == 0
     assert "Shared facilities built" in result.output and "parking" in result.output
+
+
+# --------------------------------------------------------------------------- search against bisection
+
+SEARCH_CASES = ["road_transport", "peak_parking", "peak_two_suppliers", "min_quantity", "pipe_fixed_cost", "measure_parking_exchange", "substitution_ratio", "temperature_heat_pump"]
+
+
+@pytest.mark.parametrize("case", SEARCH_CASES)
+def test_search_finds_the_bisections_break_even_values(case: str, tmp_path: Path) -> None:
+    """The parametric search (issue 21) gives the break-even values of the bisection it replaced, on every
+    exchange of the hand cases: the bisection brackets the value to TOLERANCE (relative), the search finds
+    the crossing itself, so the two agree within that bracket; where one says the match holds over the whole
+    range tried, so does the other."""
+    from symbiosis.analysis.explain import TOLERANCE
+
+    out = symbiosis.solve(CASES / case).write(tmp_path / "out")
+    m = pd.read_csv(out / "matches.csv", keep_default_na=False)
+    exchanges = m[m["kind"] == "exchange"]
+    assert len(exchanges)
+    for _, row in exchanges.iterrows():
+        key = f"{row['supply_stream']}->{row['demand_stream']}"
+        new = explain_match(out, key).break_even
+        old = explain_match(out, key, method="bisection").break_even
+        assert [b.parameter for b in new] == [b.parameter for b in old]
+        for a, b in zip(new, old):
+            assert (a.threshold is None) == (b.threshold is None), (case, key, a, b)
+            if a.threshold is not None:
+                assert a.threshold == pytest.approx(b.threshold, rel=TOLERANCE, abs=1e-9), (case, key, a.parameter)
