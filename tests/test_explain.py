@@ -204,3 +204,22 @@ def test_search_finds_the_bisections_break_even_values(case: str, tmp_path: Path
             assert (a.threshold is None) == (b.threshold is None), (case, key, a, b)
             if a.threshold is not None:
                 assert a.threshold == pytest.approx(b.threshold, rel=TOLERANCE, abs=1e-9), (case, key, a.parameter)
+
+
+def test_search_is_exact_on_the_pipe_case(tmp_path: Path) -> None:
+    """tests/cases/pipe_fixed_cost: the brewery's water to the laundry (1.5 EUR/m3 for 30,000 m3) pays
+    F = 1000 + CRF(5 %, 15 y) x 400 EUR/m x 1000 x 0.289107 km = 12,141.300 EUR/yr (case README); the truck
+    wash never pays. The match goes where it stops paying for its pipe, which the search finds exactly
+    (the bisection only to 0.1 %):
+    price:    30,000 (0.5 + p) = F             ->  p = F / 30,000 - 0.5
+    quantity: 1.5 Q = F                        ->  Q = F / 1.5
+    distance: 30,000 x 1.5 = 1000 + 38,536.915 d  ->  d = (45,000 - 1000) / 38,536.915
+    """
+    crf = 0.05 / (1 - 1.05**-15)
+    per_km = crf * 400 * 1000
+    fixed = 1000 + per_km * km(0.002)
+    out = symbiosis.solve(CASES / "pipe_fixed_cost").write(tmp_path / "out")
+    got = {b.parameter: b.threshold for b in explain_match(out, "brewery_water->laundry_water").break_even}
+    assert got["buyer's price today"] == pytest.approx(fixed / 30_000 - 0.5, rel=1e-6)
+    assert got["supplier's quantity"] == pytest.approx(fixed / 1.5, rel=1e-6)
+    assert got["distance"] == pytest.approx(44_000 / per_km, rel=1e-6)

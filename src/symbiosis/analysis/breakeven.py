@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from symbiosis import measures
 from symbiosis.analysis.fixed import network_from
 from symbiosis.candidates import build_candidates, split_components
 from symbiosis.model import build_model
@@ -93,10 +94,34 @@ def compile_part(scenario: Scenario, supply: str, demand: str, options: SolverSe
     return PartModel(front, link, flows, float(pc.arcs.iloc[local]["fixed_cost_eur_per_year"]), position)
 
 
-def has_arc(scenario: Scenario, supply: str, demand: str, distance: dict[tuple[str, str], float] | None = None) -> bool:
-    """Whether supply -> demand is a candidate of ``scenario`` (the bisection's first test, without a solve)."""
-    arcs = build_candidates(scenario, distance_override=distance).arcs
-    return bool(((arcs["supply_stream"] == supply) & (arcs["demand_stream"] == demand)).any())
+def may_pay(scenario: Scenario, supply: str, demand: str, distance: dict[tuple[str, str], float] | None = None) -> bool:
+    """Whether the match may be in the optimum of ``scenario`` at all: False when supply -> demand is no candidate
+    (as the bisection's first test had it), or when the most its flows can add cannot pay for its link.
+
+    The bound: take the match out of any network that holds it (its link and flows); every row still holds
+    (less is supplied and delivered; a peak demand's remaining peak k_d rises by at most rho max_t x_t), the
+    link's cost -l_a is saved and at most sum_t w U_t (volume: w the objective's weight per unit) or w rho
+    max_t U_t (peak: w per unit of cut) is lost. When that is below -l_a, the network without the match is
+    strictly better, so the match is in no optimum. Not used for an arc a rule holds (taking it out breaks the rule).
+    """
+    c = build_candidates(scenario, distance_override=distance)
+    arcs = c.arcs
+    hit = np.flatnonzero((arcs["supply_stream"] == supply).to_numpy() & (arcs["demand_stream"] == demand).to_numpy())
+    if not len(hit):
+        return False
+    a = int(hit[0])
+    if bool(arcs.iloc[a]["required"]) or any(a in r.arcs for r in c.requires):
+        return True
+    weights = measures.weights_of(measures.WEIGHTED, scenario.settings)
+    link = float(measures.combine(weights, {n: np.asarray(c.coefficients[n].link[a]) for n, _ in weights}))
+    upper = np.asarray(c.upper[a], dtype=float)
+    if bool(arcs.iloc[a]["peak"]):
+        w = float(measures.combine(weights, {n: np.asarray(c.coefficients[n].peak.get(demand, 0.0)) for n, _ in weights}))
+        gain = max(w, 0.0) * float(arcs.iloc[a]["rho"]) * float(upper.max(initial=0.0))
+    else:
+        w = float(measures.combine(weights, {n: np.asarray(c.coefficients[n].flow[a]) for n, _ in weights}))
+        gain = max(w, 0.0) * float(upper.sum())
+    return gain + link >= 0
 
 
 def result_network(part: PartModel, scenario: Scenario, matches: pd.DataFrame, facilities: pd.DataFrame) -> bytes | None:

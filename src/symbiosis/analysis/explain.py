@@ -436,11 +436,8 @@ def search_break_even(
     def far(km: float) -> dict[tuple[str, str], float]:
         return {(supply, demand): km}
 
-    if not be.has_arc(scenario, supply, demand, far(limit)):
-        search = None
-    else:
-        search = _cost_search(part, networks, options, distance, lambda v: scenario, far, supply, demand, towards=limit)
-    if search is not None and search.present_at(limit):
+    search = _cost_search(part, networks, options, distance, lambda v: scenario, far, supply, demand, towards=limit)
+    if search is not None and be.may_pay(scenario, supply, demand, far(limit)) and search.present_at(limit):
         out.append(BreakEven("distance", supply, "km", distance, None, f"the match holds up to the limit of {limit:g} km"))
         return out
     threshold = None if search is None else search.threshold(distance, limit, TOLERANCE)
@@ -462,7 +459,7 @@ def _price_break_even(scenario: Scenario, d: Stream, search: be.Search | None, u
     outside = current - step
     for _ in range(30):
         moved = _with_stream(scenario, d.replaced(price_eur_per_unit=outside))
-        if not be.has_arc(moved, supply, demand) or not search.present_at(outside):
+        if not be.may_pay(moved, supply, demand) or not search.present_at(outside):
             threshold = search.threshold(current, outside, TOLERANCE)
             if threshold is None:
                 return _search_down(scenario, d, "price_eur_per_unit", label, unit, old)
@@ -476,7 +473,7 @@ def _quantity_break_even(scenario: Scenario, s: Stream, search: be.Search, unit:
     """The supplier's quantity, between today's and almost none (as ``_search_down`` tries it)."""
     label, current = "supplier's quantity", float(s.quantity)
     outside = current * 1e-6
-    if be.has_arc(_with_stream(scenario, s.replaced(quantity=outside)), supply, demand) and search.present_at(outside):
+    if be.may_pay(_with_stream(scenario, s.replaced(quantity=outside)), supply, demand) and search.present_at(outside):
         return BreakEven(label, s.id, unit, current, None, "the match stays even with almost no quantity")
     threshold = search.threshold(current, outside, TOLERANCE)
     if threshold is None:
