@@ -50,7 +50,7 @@ import pandas as pd
 
 from symbiosis import measures
 from symbiosis.analysis.fixed import network_from
-from symbiosis.candidates import build_candidates, split_components
+from symbiosis.candidates import Candidates, build_candidates, split_components
 from symbiosis.model import build_model
 from symbiosis.model.moves import SUPPLY_QUANTITY_ROW, add_supply_scale
 from symbiosis.schema import Scenario, SolverSettings
@@ -73,14 +73,19 @@ class PartModel:
     integer_position: int  # the link's place among the integer columns (in a network's key)
 
 
+def arc_at(c: Candidates, supply: str, demand: str) -> int | None:
+    """The position of the arc supply -> demand among the candidates' arcs (None when it is no candidate)."""
+    hit = np.flatnonzero((c.arcs["supply_stream"] == supply).to_numpy() & (c.arcs["demand_stream"] == demand).to_numpy())
+    return int(hit[0]) if len(hit) else None
+
+
 def compile_part(scenario: Scenario, supply: str, demand: str, options: SolverSettings, distance: dict[tuple[str, str], float] | None = None) -> PartModel | None:
     """The part of ``scenario`` that holds the arc supply -> demand, compiled; None when the arc is no candidate."""
     c = build_candidates(scenario, distance_override=distance)
-    hit = np.flatnonzero((c.arcs["supply_stream"] == supply).to_numpy() & (c.arcs["demand_stream"] == demand).to_numpy())
+    a = arc_at(c, supply, demand)
     quantity = scenario.stream_by_id[supply].quantity
-    if not len(hit) or quantity <= 0:
+    if a is None or quantity <= 0:
         return None
-    a = int(hit[0])
     part = next(p for p in split_components(c) if a in set(p.arcs.tolist()))
     pc = part.candidates
     handle = build_model(pc, scenario.settings)
@@ -106,10 +111,9 @@ def may_pay(scenario: Scenario, supply: str, demand: str, distance: dict[tuple[s
     """
     c = build_candidates(scenario, distance_override=distance)
     arcs = c.arcs
-    hit = np.flatnonzero((arcs["supply_stream"] == supply).to_numpy() & (arcs["demand_stream"] == demand).to_numpy())
-    if not len(hit):
+    a = arc_at(c, supply, demand)
+    if a is None:
         return False
-    a = int(hit[0])
     if bool(arcs.iloc[a]["required"]) or any(a in r.arcs for r in c.requires):
         return True
     weights = measures.weights_of(measures.WEIGHTED, scenario.settings)
@@ -214,9 +218,9 @@ class Search:
         return bool(found.values[self.part.link] > 0.5 and (float(found.values[self.part.flows].sum()) > 1e-9 or self.part.fixed_cost > 0))
 
     def milp(self, v: float) -> tuple[Found | None, float]:
-        """The part's MILP at v (started from the envelopes' best), and the envelopes' best value there."""
-        _, start = self.gap(v)
-        known = -np.inf if start is None else start.objective
+        """The part's MILP at v, and the envelopes' best value there (a start from it did not pay: HiGHS's time goes to the proof)."""
+        _, best = self.gap(v)
+        known = -np.inf if best is None else best.objective
         tol = CERTIFY * max(1.0, abs(known)) if np.isfinite(known) else 1e-6
         self.milps += 1
         found = self.front.best(*self.setting(v), start=None, abs_gap=tol / 2)

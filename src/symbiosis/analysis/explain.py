@@ -307,10 +307,9 @@ def _exchange_present(supply: str, demand: str) -> Present:
     def present(scenario: Scenario, distance: dict[tuple[str, str], float] | None) -> bool:
         c = build_candidates(scenario, distance_override=distance)
         arcs = c.arcs
-        hit = np.flatnonzero((arcs["supply_stream"] == supply).to_numpy() & (arcs["demand_stream"] == demand).to_numpy())
-        if not len(hit):
+        a = be.arc_at(c, supply, demand)
+        if a is None:
             return False
-        a = int(hit[0])
         sol = _part_solution(scenario, c, arc=a)
         if sol is None or sol.links[(supply, demand)] <= 0.5:
             return False
