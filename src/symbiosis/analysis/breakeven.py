@@ -36,8 +36,9 @@ per member; road cost and pipe capex times d), so the costs at v are today's plu
 matrix. The supplier's quantity is a column's bounds (``model.moves``). Where
 candidates would drop an arc or a membership at v, the model keeps it: what is dropped
 cannot add to the optimum there, so the optimum is the same. The break-even is the
-crossing of F_in and F_out; where they cross more than once, the search finds one
-crossing between inside and outside, as the bisection did.
+crossing of F_in and F_out; where they cross more than once, or are equal over a range
+(ties: several suppliers at one price), the search finds one crossing between inside and
+outside, as the bisection did (whose choice depended on the optimum HiGHS returned).
 """
 
 from __future__ import annotations
