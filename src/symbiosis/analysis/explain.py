@@ -445,8 +445,15 @@ def search_break_even(
             out.append(BreakEven("distance", supply, "km", distance, None, f"the match holds up to the limit of {limit:g} km"))
             return out
         threshold = _bisect(lambda km: old(scenario, far(km)), distance, limit)
-    out.append(BreakEven("distance", supply, "km", distance, threshold, "beyond this distance the match leaves the optimum"))
+    out.append(BreakEven("distance", supply, "km", distance, threshold, _note(threshold, distance, "beyond this distance the match leaves the optimum")))
     return out
+
+
+def _note(threshold: float, current: float, usual: str) -> str:
+    """The note of a break-even; one at today's value says that the match is tied already (the search's certificate)."""
+    if abs(threshold - current) <= 1e-9 * max(abs(current), 1.0):
+        return "tied already today: a network without this match is worth as much"
+    return usual
 
 
 def _price_break_even(scenario: Scenario, d: Stream, search: be.Search | None, unit: str, old: Present, supply: str, demand: str) -> BreakEven:
@@ -462,7 +469,7 @@ def _price_break_even(scenario: Scenario, d: Stream, search: be.Search | None, u
             threshold = search.threshold(current, outside, TOLERANCE)
             if threshold is None:
                 return _search_down(scenario, d, "price_eur_per_unit", label, unit, old)
-            return BreakEven(label, d.id, unit, current, threshold, "below this the match leaves the optimum")
+            return BreakEven(label, d.id, unit, current, threshold, _note(threshold, current, "below this the match leaves the optimum"))
         step *= 2
         outside = current - step
     return BreakEven(label, d.id, unit, current, None, "the match stays at any price tried")
@@ -477,7 +484,7 @@ def _quantity_break_even(scenario: Scenario, s: Stream, search: be.Search, unit:
     threshold = search.threshold(current, outside, TOLERANCE)
     if threshold is None:
         return _search_down(scenario, s, "quantity", label, unit, old)
-    return BreakEven(label, s.id, unit, current, threshold, "below this the match leaves the optimum")
+    return BreakEven(label, s.id, unit, current, threshold, _note(threshold, current, "below this the match leaves the optimum"))
 
 
 def _cost_search(
