@@ -21,6 +21,7 @@ in the robust core. Each alternative's result folder is checked like any result.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,10 +29,12 @@ from pathlib import Path
 import pandas as pd
 
 from symbiosis import measures
+from symbiosis.analysis import sharing
 from symbiosis.analysis.check import CheckReport, check_result
 from symbiosis.analysis.coupled import Coupled
 from symbiosis.analysis.limits import alternatives_solves
 from symbiosis.analysis.optimise import optimise, second_stage_limit
+from symbiosis.candidates import Candidates, build_candidates, split_components
 from symbiosis.io.write.tradeoffs import write_folder
 from symbiosis.results import Result
 from symbiosis.schema import Scenario
@@ -167,16 +170,27 @@ def check_alternatives(alts: Alternatives, out_dir: str | Path) -> dict[str, Che
 
 
 def alternatives(
-    scenario: Scenario, k: int = 5, slack: float = 0.05, progress: Callable[[int, int], None] | None = None, max_solves: int | None = None
+    scenario: Scenario,
+    k: int = 5,
+    slack: float = 0.05,
+    progress: Callable[[int, int], None] | None = None,
+    max_solves: int | None = None,
+    method: str = "parts",
 ) -> Alternatives:
     """Up to ``k`` networks within ``slack`` of the optimum, each sharing as few links as possible with those before.
 
-    A run of more solves than ``max_solves`` (default ``limits.MAX_SOLVES``) is refused before anything is solved.
+    ``method`` "parts" (the default) finds each alternative from the parts' own solves
+    (``analysis.sharing``), and solves one as a whole model only where the parts' network
+    keeps every link of an earlier one; "whole" solves every alternative as one model.
+    Both give the same alternatives (up to ties and the gap tolerance). A run of more
+    solves than ``max_solves`` (default ``limits.MAX_SOLVES``) is refused before anything is solved.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
     if not 0 < slack < 1:
         raise ValueError("slack must lie strictly between 0 and 1")
+    if method not in ("parts", "whole"):
+        raise ValueError(f"method must be 'parts' or 'whole', not {method!r}")
     alternatives_solves(k, max_solves)
     t0 = time.perf_counter()
     best = optimise(scenario)
@@ -186,37 +200,73 @@ def alternatives(
         return Alternatives(scenario, slack, tuple(results), tuple(links), time.perf_counter() - t0)
     v_star = best.summary.objective
     floor = v_star - slack * abs(v_star)
-    engine = Coupled(scenario, couple=None, pool_of=WEIGHTED)
-    limit2 = second_stage_limit(scenario.settings)
+    st = scenario.settings
+    limit2 = second_stage_limit(st)
+    engine: Coupled | None = None
+    parts: _Parts | None = None
+    if method == "parts" and st.solver.decompose and links[0]:
+        parts = _Parts.of(scenario)
     for i in range(1, k + 1):
-        avoid = tuple(links)
-        first = engine.run(Objective("distinct", floors=(("weighted", floor),), avoid=avoid))
-        if not first.result.ok or first.solution.objective is None:
-            break
-        shared = first.solution.objective  # minus the links shared, at stage 1's optimum (or incumbent)
-        second = engine.run(
-            Objective("weighted", floors=(("weighted", floor), ("distinct", shared - 0.5)), avoid=avoid),
-            start=engine.start_of(first),
-            time_limit_s=limit2,
-        )
-        chosen = second if second.result.ok else first
-        # Status, gap and bound of the EUR problem (stage 2); stage 1 stopped leaves the sharing unproven too.
-        stopped = any(r.result.summary.status is not Status.optimal for r in (first, chosen))
-        bound = chosen.result.summary.best_bound if chosen is second else None
-        update = {
-            "floors": {"objective": floor},
-            "status": Status.time_limit if stopped else Status.optimal,
-            "best_bound": bound,
-            "mip_gap": relative_gap(chosen.result.summary.objective, bound),
-        }
-        summary = chosen.result.summary.model_copy(update=update)
-        chosen_result = replace(chosen.result, summary=summary)
-        new = link_set(chosen_result)
+        chosen: Result | None = None
+        if parts is not None:
+            counts = Counter(key for net in links for key in net)
+            deadline = time.monotonic() + st.solver.time_limit_s + limit2  # the whole model's two stages' limits
+            got = sharing.alternative(scenario, parts.candidates, parts.models, counts, floor, deadline, parts.build_seconds)
+            if got is None:
+                break
+            if not any(old <= got[1] for old in links):
+                chosen = replace(got[0], summary=got[0].summary.model_copy(update={"floors": {"objective": floor}}))
+        if chosen is None:
+            engine = engine or Coupled(scenario, couple=None, pool_of=WEIGHTED)
+            chosen = _whole(engine, tuple(links), floor, limit2)
+            if chosen is None:
+                break
+        new = link_set(chosen)
         if any(new == old for old in links):
             break  # cannot happen with the cuts; a guard for the reported link sets
-        results.append(chosen_result)
+        results.append(chosen)
         links.append(new)
         if progress is not None:
             progress(i, k)
     return Alternatives(scenario, slack, tuple(results), tuple(links), time.perf_counter() - t0)
 
+
+@dataclass
+class _Parts:
+    """The scenario's candidates in independent parts, each compiled once and solved for its optimum."""
+
+    candidates: Candidates
+    models: list[sharing.PartModel]
+    build_seconds: float
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _Parts:
+        t0 = time.perf_counter()
+        candidates = build_candidates(scenario, objective=WEIGHTED)
+        deadline = time.monotonic() + scenario.settings.solver.time_limit_s
+        models = sharing.part_models(scenario, candidates, split_components(candidates), deadline)
+        return cls(candidates, models, time.perf_counter() - t0)
+
+
+def _whole(engine: Coupled, avoid: tuple[frozenset[LinkKey], ...], floor: float, limit2: float) -> Result | None:
+    """The next alternative as one model: stage 1 (least sharing) then stage 2 (the best objective at that sharing)."""
+    first = engine.run(Objective("distinct", floors=(("weighted", floor),), avoid=avoid))
+    if not first.result.ok or first.solution.objective is None:
+        return None
+    shared = first.solution.objective  # minus the links shared, at stage 1's optimum (or incumbent)
+    second = engine.run(
+        Objective("weighted", floors=(("weighted", floor), ("distinct", shared - 0.5)), avoid=avoid),
+        start=engine.start_of(first),
+        time_limit_s=limit2,
+    )
+    chosen = second if second.result.ok else first
+    # Status, gap and bound of the EUR problem (stage 2); stage 1 stopped leaves the sharing unproven too.
+    stopped = any(r.result.summary.status is not Status.optimal for r in (first, chosen))
+    bound = chosen.result.summary.best_bound if chosen is second else None
+    update = {
+        "floors": {"objective": floor},
+        "status": Status.time_limit if stopped else Status.optimal,
+        "best_bound": bound,
+        "mip_gap": relative_gap(chosen.result.summary.objective, bound),
+    }
+    return replace(chosen.result, summary=chosen.result.summary.model_copy(update=update))

@@ -29,6 +29,7 @@ as a different way to do it).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -94,8 +95,10 @@ def link_variables(m: pyo.ConcreteModel, h: ExchangeModel) -> dict[LinkKey, Any]
 def distinct(m: pyo.ConcreteModel, h: ExchangeModel, avoid: tuple[frozenset[LinkKey], ...]) -> LinearExpression:
     """distinct = - sum_n sum_{l in L_n} u_l (minus the links shared with the earlier networks)."""
     links = link_variables(m, h)
-    terms = [links[k] for net in avoid for k in sorted(net) if k in links]
-    return LinearExpression([MonomialTermExpression((-1.0, v)) for v in terms])
+    # One term per link, weighted by the networks holding it: a row with a column twice is
+    # refused by HiGHS (stage 2 of a third alternative ended "model empty" before).
+    count = Counter(k for net in avoid for k in net if k in links)
+    return LinearExpression([MonomialTermExpression((-float(count[k]), links[k])) for k in sorted(count)])
 
 
 def add_differ(m: pyo.ConcreteModel, h: ExchangeModel, avoid: tuple[frozenset[LinkKey], ...]) -> None:
