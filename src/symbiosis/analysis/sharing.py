@@ -72,11 +72,56 @@ class Step:
 
 @dataclass
 class Ladder:
-    """A part's steps for one alternative, from its optimum down, on its model with these counts as x."""
+    """What is known of a part's g_p for one alternative: the steps solved, by their limit, on its model with these counts as x.
 
-    steps: list[Step]
+    Between two limits solved, q < r, g_p(s) for s in (q, r] is at most r's bound, and
+    equals r's value from r's network's own sharing up; below it, it is not known yet.
+    """
+
     model: FrontModel | None
+    steps: dict[int, Step]  # by limit; the part's optimum under ``top``
+    top: int  # a limit no sharing of the part exceeds (its optimum's query)
     stopped: bool = False  # a solve ended on the time limit (or found nothing before it)
+
+    def networks(self) -> list[Step]:
+        """Every step with a network, by limit."""
+        return [st for _, st in sorted(self.steps.items()) if st.value > -np.inf]
+
+    def values(self) -> list[tuple[int, float]]:
+        """(sharing, objective) of every network found: the options of stage 1 and 2."""
+        return [(st.shared, st.value) for st in self.networks()]
+
+    def bounds(self) -> list[tuple[int, float, int]]:
+        """(least sharing, bound, limit) of every interval between two limits solved: the options of the bounds."""
+        out: list[tuple[int, float, int]] = []
+        low = 0
+        for q, st in sorted(self.steps.items()):
+            if st.bound > -np.inf:
+                out.append((low, st.bound, q))
+            low = q + 1
+        return out
+
+    def unknown(self, low: int, q: int) -> int | None:
+        """A limit to solve inside the interval (low, bound of q), where g_p is not known yet: its middle; None when known."""
+        st = self.steps[q]
+        if st.found is None or st.shared <= low:
+            return None
+        return (low + st.shared - 1) // 2
+
+    def solve(self, limit: int, deadline: float, limit_s: float) -> None:
+        """Solve the part for shared_p <= limit and keep the step (an infeasible one has bound -inf)."""
+        assert self.model is not None
+        found = self.model.best(1.0, 0.0, x_low=-limit - 0.5, time_limit_s=_left(deadline, limit_s))
+        if found is not None:
+            self.stopped = self.stopped or found.termination is not Termination.optimal
+            self.steps[limit] = Step.of(limit, found)
+        elif self.model.last is Termination.infeasible:
+            self.steps[limit] = Step(limit, 0, -np.inf, -np.inf)
+        else:  # nothing found before the limit: the LP relaxation's bound, or the bound above
+            self.stopped = True
+            above = min((st.bound for q, st in self.steps.items() if q > limit), default=np.inf)
+            relaxed = self.model.relaxed_bound(1.0, 0.0, x_low=-limit - 0.5)
+            self.steps[limit] = Step(limit, 0, -np.inf, above if relaxed is None else min(relaxed, above))
 
 
 @dataclass
@@ -132,43 +177,20 @@ def _left(deadline: float, limit: float) -> float:
     return max(min(limit, deadline - time.monotonic()), 0.01)
 
 
-def ladder(pm: PartModel, counts: dict[LinkKey, int], floor_p: float, deadline: float, limit_s: float) -> Ladder:
-    """The part's steps g_p for these counts, down to where its bound falls below ``floor_p`` (kept per counts)."""
+def ladder(pm: PartModel, counts: dict[LinkKey, int]) -> Ladder:
+    """The part's ladder for these counts (kept per counts, with every step solved so far): its optimum to start."""
     gx = pm.weights(counts)
     key = np.round(gx).astype(np.int32).tobytes()
-    if key in pm.ladders:
-        return pm.ladders[key]
-    if pm.top is None:
-        out = Ladder([Step(None, 0, -np.inf, pm.top_bound)], None, stopped=True)
-        pm.ladders[key] = out
-        return out
-    model = FrontModel(pm.model.compiled, (gx, 0.0), (pm.model.gy, pm.model.gy0), pm.model.options)
-    top = pm.top
-    steps = [Step.of(None, Found(top.termination, float(gx @ top.values), top.y, top.objective, pm.top_bound, top.values, top.key))]
-    stopped = pm.top_termination is not Termination.optimal
-    while steps[-1].shared > 0 and steps[-1].bound >= floor_p:
-        limit = steps[-1].shared - 1
-        if time.monotonic() >= deadline:
-            steps.append(Step(limit, 0, -np.inf, steps[-1].bound))  # no time left: below, at most the bound before
-            stopped = True
-            break
-        found = model.best(1.0, 0.0, x_low=-limit - 0.5, time_limit_s=_left(deadline, limit_s))
-        if found is None:
-            if model.last is not Termination.infeasible:  # nothing found before the limit: the LP's bound
-                stopped = True
-                relaxed = model.relaxed_bound(1.0, 0.0, x_low=-limit - 0.5)
-                if relaxed is None or relaxed > -np.inf:
-                    steps.append(Step(limit, 0, -np.inf, steps[-1].bound if relaxed is None else min(relaxed, steps[-1].bound)))
-            break
-        stopped = stopped or found.termination is not Termination.optimal
-        steps.append(Step.of(limit, found))
-    last = steps[-1]
-    if last.found is not None and last.shared > 0 and last.bound < floor_p:
-        # Pruned: no network with less sharing reaches the part's share of the floor; its bound, for the bounds' programme.
-        steps.append(Step(last.shared - 1, 0, -np.inf, last.bound))
-    out = Ladder(steps, model, stopped)
-    pm.ladders[key] = out
-    return out
+    if key not in pm.ladders:
+        top = round(float(-gx.sum())) + 1  # more than any network of the part can share
+        if pm.top is None:
+            pm.ladders[key] = Ladder(None, {top: Step(None, 0, -np.inf, pm.top_bound)}, top, stopped=True)
+        else:
+            model = FrontModel(pm.model.compiled, (gx, 0.0), (pm.model.gy, pm.model.gy0), pm.model.options)
+            t = pm.top
+            found = Found(t.termination, float(gx @ t.values), t.y, t.objective, pm.top_bound, t.values, t.key)
+            pm.ladders[key] = Ladder(model, {top: Step.of(top, found)}, top, stopped=pm.top_termination is not Termination.optimal)
+    return pm.ladders[key]
 
 
 def _program(options: list[list[tuple[int, float]]]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -202,65 +224,109 @@ def _read_back(choices: list[np.ndarray], options: list[list[tuple[int, float]]]
     return picks[::-1]
 
 
-def combine(ladders: list[Ladder], floor: float) -> tuple[int, list[int], int, float, list[int]] | None:
-    """Stage 1 and 2 over the steps: (D, the steps picked, D_low, stage 2's bound, the bound's picks at D_low); None when no combination meets the floor."""
-    values = [[(s.shared, s.value) for s in lad.steps] for lad in ladders]
-    bounds = [[(s.shared, s.bound) for s in lad.steps] for lad in ladders]
+@dataclass
+class Programmes:
+    """Stage 1 and 2 over what is known: the least sharing D and the network at it (``picks``); D_low and
+    stage 2's bound from the bounds, with the bounds' picks at each."""
+
+    shared: int
+    picks: list[int]  # per part, its value option
+    low: int
+    bound: float
+    low_picks: list[int]  # per part, its bound option at D_low
+    bound_picks: list[int]  # per part, its bound option at stage 2's bound
+
+
+def combine(ladders: list[Ladder], floor: float) -> Programmes | None:
+    """Both programmes over the ladders; None when no network found meets the floor."""
+    values = [lad.values() for lad in ladders]
+    bounds = [[(low, b) for low, b, _ in lad.bounds()] for lad in ladders]
     best, choices = _program(values)
     meets = np.flatnonzero(best >= floor)
     if len(meets) == 0:
         return None
     d = int(meets[0])
     ub, ub_choices = _program(bounds)
-    low = int(np.flatnonzero(ub >= floor - hold_tolerance(floor))[0])
-    return d, _read_back(choices, values, d), low, float(np.max(ub[: d + 1])), _read_back(ub_choices, bounds, low)
+    reach = np.flatnonzero(ub >= floor - hold_tolerance(floor))
+    low = int(reach[0]) if len(reach) else d
+    at = int(np.argmax(ub[: d + 1]))
+    return Programmes(d, _read_back(choices, values, d), low, float(ub[at]), _read_back(ub_choices, bounds, low), _read_back(ub_choices, bounds, at))
+
+
+def expand(ladders: list[Ladder], picks: list[int], deadline: float, limit_s: float) -> int:
+    """Solve the middle of every picked interval where g_p is not known; how many were solved."""
+    solved = 0
+    for lad, j in zip(ladders, picks):
+        low, _, q = lad.bounds()[j]
+        limit = lad.unknown(low, q)
+        if limit is not None and time.monotonic() < deadline:
+            lad.solve(limit, deadline, limit_s)
+            solved += 1
+    return solved
 
 
 def refine(ladders: list[Ladder], picks: list[int], limit_s: float, deadline: float) -> int:
-    """Solve the picked steps that are not exact again at a zero gap; how many were solved."""
+    """Solve the picked intervals' steps that are not exact again at a zero gap; how many were solved."""
     solved = 0
     for lad, j in zip(ladders, picks):
-        step = lad.steps[j]
+        _, _, q = lad.bounds()[j]
+        step = lad.steps[q]
         if step.exact or step.found is None or lad.model is None or time.monotonic() >= deadline:
             continue
         m = lad.model
         tight = FrontModel(m.compiled, (m.gx, m.gx0), (m.gy, m.gy0), m.options.model_copy(update={"mip_rel_gap": 0.0}))
-        x_low = -np.inf if step.limit is None else -step.limit - 0.5
-        found = tight.best(1.0, 0.0, x_low=x_low, time_limit_s=_left(deadline, limit_s), start=step.found.values, abs_gap=1e-6)
+        found = tight.best(1.0, 0.0, x_low=-q - 0.5, time_limit_s=_left(deadline, limit_s), start=step.found.values, abs_gap=1e-6)
         solved += 1
         if found is not None:
-            lad.steps[j] = Step.of(step.limit, found, exact=found.termination is Termination.optimal)
+            lad.steps[q] = Step.of(q, found, exact=found.termination is Termination.optimal)
             lad.stopped = lad.stopped or found.termination is not Termination.optimal
     return solved
+
+
+def search(ladders: list[Ladder], floor: float, tolerance: float, deadline: float, limit_s: float) -> Programmes | None:
+    """Solve inside the intervals the bounds' programmes pick until stage 1 is proven (D_low = D) and stage 2's bound is
+    within the tolerance, or nothing is left to solve, or the deadline."""
+    refined = 0
+    while True:
+        got = combine(ladders, floor)
+        if got is None or time.monotonic() >= deadline:
+            return got
+        if got.low < got.shared:
+            if expand(ladders, got.low_picks, deadline, limit_s):
+                continue
+            if refined < REFINE_ROUNDS and refine(ladders, got.low_picks, limit_s, deadline):
+                refined += 1
+                continue
+            return got
+        value = sum(ladders[p].values()[j][1] for p, j in enumerate(got.picks))
+        if got.bound - value > tolerance * max(abs(value), 1.0) and expand(ladders, got.bound_picks, deadline, limit_s):
+            continue
+        return got
+
+
 
 
 def alternative(
     scenario: Scenario, candidates: Candidates, models: list[PartModel], counts: dict[LinkKey, int], floor: float, deadline: float, build_seconds: float
 ) -> tuple[Result, frozenset[LinkKey]] | None:
     """The next alternative from the parts: its result (status, bound and gap of stage 2; ``time_limit`` where a
-    solve it rests on stopped or the least sharing is not proven) and its model links. None when no network of
-    steps meets the floor."""
-    limit_s = scenario.settings.solver.time_limit_s
-    total_top = sum(pm.top_bound for pm in models)
-    ladders = [ladder(pm, counts, floor - (total_top - pm.top_bound), deadline, limit_s) for pm in models]
-    got = combine(ladders, floor)
-    for _ in range(REFINE_ROUNDS):
-        if got is None or got[2] >= got[0] or refine(ladders, got[4], limit_s, deadline) == 0:
-            break
-        got = combine(ladders, floor)
+    solve it rests on stopped or the least sharing is not proven) and its model links. None when no network
+    found meets the floor."""
+    st = scenario.settings.solver
+    ladders = [ladder(pm, counts) for pm in models]
+    got = search(ladders, floor, st.mip_rel_gap, deadline, st.time_limit_s)
     if got is None:
         return None
-    d, picks, low, bound, _ = got
-    proven = low >= d and not any(lad.stopped for lad in ladders)
+    proven = got.low >= got.shared and not any(lad.stopped for lad in ladders)
     term = Termination.optimal if proven else Termination.time_limit
     solved = []
     links: set[LinkKey] = set()
-    for pm, lad, j in zip(models, ladders, picks):
-        f = lad.steps[j].found
-        assert f is not None  # a step with a value has its network
-        solved.append((pm.part, Solution(term, f.y, f.bound, 0.0, *pm.model.decoder(f.values), message=term.value)))
+    for pm, lad, j in zip(models, ladders, got.picks):
+        f = lad.networks()[j].found
+        assert f is not None and lad.model is not None
+        solved.append((pm.part, Solution(term, f.y, f.bound, 0.0, *lad.model.decoder(f.values), message=term.value)))
         links |= pm.link_set(f.values)
     decisions, outcome = assign(candidates, solved)
     result = build_result(scenario, candidates, decisions, outcome, build_seconds)
-    update = {"status": Status.optimal if proven else Status.time_limit, "best_bound": bound, "mip_gap": relative_gap(result.summary.objective, bound)}
+    update = {"status": Status.optimal if proven else Status.time_limit, "best_bound": got.bound, "mip_gap": relative_gap(result.summary.objective, got.bound)}
     return replace(result, summary=result.summary.model_copy(update=update)), frozenset(links)
