@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -127,8 +128,29 @@ def test_alternatives_carry_a_bound_in_eur_and_stage_one_stopped_is_not_proven(m
         return out
 
     monkeypatch.setattr(coupled, "solve_part", distinct_stops)
-    table = alternatives_module.alternatives(sc, k=1, slack=0.5).table()
+    table = alternatives_module.alternatives(sc, k=1, slack=0.5, method="whole").table()
     row = table.iloc[1]
+    assert row["status"] == "time_limit" and row["best_bound"] == pytest.approx(900.0) and row["objective"] == pytest.approx(900.0)
+
+
+def test_alternatives_part_by_part_with_a_stopped_solve_are_not_proven(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same case part by part (the default): first proven (950 then 900, bounds equal); then every solve of a
+    part under a limit on its sharing is made to stop: the alternative is time_limit, its bound still in EUR (900)."""
+    from symbiosis.solver import highs
+
+    sc = load_scenario(THREE)
+    table = alternatives_module.alternatives(sc, k=1, slack=0.5).table()
+    assert list(table["status"]) == ["optimal", "optimal"] and list(table["best_bound"]) == pytest.approx([950.0, 900.0])
+    real = highs.FrontModel.best
+
+    def stops(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real(self, *args, **kwargs)
+        if found is not None and np.isfinite(kwargs.get("x_low", -np.inf)):
+            return replace(found, termination=Termination.time_limit)
+        return found
+
+    monkeypatch.setattr(highs.FrontModel, "best", stops)
+    row = alternatives_module.alternatives(sc, k=1, slack=0.5).table().iloc[1]
     assert row["status"] == "time_limit" and row["best_bound"] == pytest.approx(900.0) and row["objective"] == pytest.approx(900.0)
 
 

@@ -111,7 +111,10 @@ class Ladder:
     def solve(self, limit: int, deadline: float, limit_s: float) -> None:
         """Solve the part for shared_p <= limit and keep the step (an infeasible one has bound -inf)."""
         assert self.model is not None
-        found = self.model.best(1.0, 0.0, x_low=-limit - 0.5, time_limit_s=_left(deadline, limit_s))
+        # A network found that shares no more than the limit is a start (the best of them).
+        fits = [st for st in self.networks() if st.shared <= limit and st.found is not None]
+        start = max(fits, key=lambda st: st.value).found.values if fits else None  # type: ignore[union-attr]
+        found = self.model.best(1.0, 0.0, x_low=-limit - 0.5, time_limit_s=_left(deadline, limit_s), start=start)
         if found is not None:
             self.stopped = self.stopped or found.termination is not Termination.optimal
             self.steps[limit] = Step.of(limit, found)
