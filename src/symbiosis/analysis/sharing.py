@@ -64,6 +64,7 @@ class Step:
     bound: float  # no network of the part with shared_p <= limit has more
     found: Found | None = None
     exact: bool = False  # solved to a zero gap
+    relaxed: bool = False  # a bound from the LP relaxation alone, to be solved as a MILP where it matters
 
     @classmethod
     def of(cls, limit: int | None, found: Found, exact: bool = False) -> Step:
@@ -101,12 +102,29 @@ class Ladder:
             low = q + 1
         return out
 
-    def unknown(self, low: int, q: int) -> int | None:
-        """A limit to solve inside the interval (low, bound of q), where g_p is not known yet: its middle; None when known."""
+    def unknown(self, low: int, q: int) -> tuple[int, bool] | None:
+        """Where to learn more inside the interval [low, q]: (a limit, whether its LP relaxation is enough first); None when known.
+
+        Inside a network's interval, the middle of where g_p is not known, first by its LP
+        relaxation (cheap; tight where sharing is scarce); an LP's interval by its MILP."""
         st = self.steps[q]
-        if st.found is None or st.shared <= low:
+        if st.found is None:
+            return (q, False) if st.relaxed else None
+        if st.shared <= low:
             return None
-        return (low + st.shared - 1) // 2
+        return (low + st.shared - 1) // 2, True
+
+    def relax(self, limit: int, deadline: float, limit_s: float) -> None:
+        """The LP relaxation's bound at ``limit``, kept as a step with no network (or an infeasible one)."""
+        assert self.model is not None
+        above = min((st.bound for q, st in self.steps.items() if q > limit), default=np.inf)
+        relaxed = self.model.relaxed_bound(1.0, 0.0, x_low=-limit - 0.5)
+        if relaxed is not None and relaxed == -np.inf:
+            self.steps[limit] = Step(limit, 0, -np.inf, -np.inf)
+        elif relaxed is not None and relaxed < above:
+            self.steps[limit] = Step(limit, 0, -np.inf, relaxed, relaxed=True)
+        else:  # the LP tells nothing the step above does not: solve the MILP
+            self.solve(limit, deadline, limit_s)
 
     def solve(self, limit: int, deadline: float, limit_s: float) -> None:
         """Solve the part for shared_p <= limit and keep the step (an infeasible one has bound -inf)."""
@@ -261,10 +279,14 @@ def expand(ladders: list[Ladder], picks: list[int], deadline: float, limit_s: fl
     solved = 0
     for lad, j in zip(ladders, picks):
         low, _, q = lad.bounds()[j]
-        limit = lad.unknown(low, q)
-        if limit is not None and time.monotonic() < deadline:
-            lad.solve(limit, deadline, limit_s)
-            solved += 1
+        where = lad.unknown(low, q)
+        if where is None or time.monotonic() >= deadline:
+            continue
+        if where[1]:
+            lad.relax(where[0], deadline, limit_s)
+        else:
+            lad.solve(where[0], deadline, limit_s)
+        solved += 1
     return solved
 
 
