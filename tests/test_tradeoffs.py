@@ -335,6 +335,7 @@ def test_without_and_compare_by_hand(tmp_path: Path) -> None:
         (["alternatives", str(THREE), "--out", "{out}", "--slack", "0"], "strictly between 0 and 1"),
         (["alternatives", str(THREE), "--out", "{out}", "--slack", "1"], "strictly between 0 and 1"),
         (["alternatives", str(THREE), "--out", "{out}", "--k", "0"], "at least 1 alternative"),
+        (["alternatives", str(THREE), "--out", "{out}", "--method", "fast"], "give parts or whole"),
         (["solve", str(THREE), "--out", "{out}", "--without", "A,nobody"], "unknown company 'nobody'"),
     ],
 )

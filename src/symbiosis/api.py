@@ -175,18 +175,22 @@ def alternatives(
     slack: float = 0.05,
     progress: Callable[[int, int], None] | None = None,
     max_solves: int | None = None,
+    method: str = "parts",
     **settings: Any,
 ) -> Alternatives:
     """Up to ``k`` networks within ``slack`` of the optimum, each as different as possible from those before; ``.core`` is the robust core.
 
     A run of more solves than ``max_solves`` (default 10,000) is refused before it starts.
+    ``method``: "parts" (each alternative from the parts' own solves) or "whole" (one model per stage).
     """
     if k < 1:
         raise SettingsError(f"--k {k}: ask for at least 1 alternative")
     if not 0 < slack < 1:
         raise SettingsError(f"--slack {slack}: the slack is a share of the optimum, strictly between 0 and 1 (e.g. 0.05)")
     alternatives_solves(k, max_solves)
-    return _alternatives(_scenario(scenario, settings), k=k, slack=slack, progress=progress, max_solves=max_solves)
+    if method not in ("parts", "whole"):
+        raise SettingsError(f"--method {method}: give parts or whole")
+    return _alternatives(_scenario(scenario, settings), k=k, slack=slack, progress=progress, max_solves=max_solves, method=method)
 
 
 def compare(base_dir: str | Path, other_dir: str | Path) -> Comparison:

@@ -10,7 +10,11 @@ as one model (the floor couples the parts):
     stage 2: max objective   s.t. the same, and distinct >= the stage-1 optimum
 
 so each alternative shares as few links as possible with the networks before it, and
-among those it is the best. Its ``status``, ``mip_gap`` and ``best_bound`` are those of
+among those it is the best. By default both stages are solved part by part
+(``analysis.sharing``: each part's best objective for each number of links shared, solved
+where the combination needs it, combined exactly by dynamic programming); an
+alternative whose combined network keeps every link of an earlier one, and every
+alternative with ``method="whole"``, is solved as one model as written here. Its ``status``, ``mip_gap`` and ``best_bound`` are those of
 stage 2, in EUR/yr like its objective (turn 3: stage 1's bound counts links, not money);
 it is ``time_limit`` when either stage was stopped, and has no bound when stage 2 gave
 no solution (the network is then stage 1's). The candidates are those of the usual objective (a link

@@ -103,6 +103,7 @@ def alternatives(
     set_: SetOpt = None,
     max_solves: Annotated[int | None, typer.Option("--max-solves", help="Allow a search of more solves than 10,000 (2 x k + 1).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    method: Annotated[str, typer.Option("--method", help="parts: each alternative from the parts' own solves, combined exactly; whole: one model of the whole scenario per stage (the method before).")] = "parts",
 ) -> None:
     """Up to K networks within the slack of the optimum, each sharing as few links as possible with those before; the robust core."""
     def run() -> int:
@@ -121,7 +122,7 @@ def alternatives(
                 if status is not None:
                     status.update(f"Looking for alternatives: {done}/{total} found")
 
-            alts = api.alternatives(sc, k=k, slack=slack, progress=show, max_solves=max_solves, **overrides)
+            alts = api.alternatives(sc, k=k, slack=slack, progress=show, max_solves=max_solves, method=method, **overrides)
         alts.write(out_dir)
         written(out_dir)
         checks = alts.check(out_dir)
