@@ -275,19 +275,27 @@ def combine(ladders: list[Ladder], floor: float) -> Programmes | None:
 
 
 def expand(ladders: list[Ladder], picks: list[int], deadline: float, limit_s: float) -> int:
-    """Solve the middle of every picked interval where g_p is not known; how many were solved."""
-    solved = 0
+    """Learn more inside the picked intervals where g_p is not known; how many solves that took.
+
+    LP relaxations first, all of them (cheap); MILPs only when no LP is left to try, and then
+    one, in the interval whose bound stands furthest above what a network found below it gives."""
+    todo: list[tuple[float, Ladder, int, bool]] = []
     for lad, j in zip(ladders, picks):
-        low, _, q = lad.bounds()[j]
+        low, bound, q = lad.bounds()[j]
         where = lad.unknown(low, q)
-        if where is None or time.monotonic() >= deadline:
-            continue
-        if where[1]:
-            lad.relax(where[0], deadline, limit_s)
-        else:
-            lad.solve(where[0], deadline, limit_s)
-        solved += 1
-    return solved
+        if where is not None:
+            below = max((v for sh, v in lad.values() if sh <= low), default=-np.inf)
+            todo.append((bound - below if below > -np.inf else np.inf, lad, where[0], where[1]))
+    if not todo or time.monotonic() >= deadline:
+        return 0
+    lps = [t for t in todo if t[3]]
+    if lps:
+        for _, lad, limit, _ in lps:
+            lad.relax(limit, deadline, limit_s)
+        return len(lps)
+    _, lad, limit, _ = max(todo, key=lambda t: (t[0], -t[2]))
+    lad.solve(limit, deadline, limit_s)
+    return 1
 
 
 def refine(ladders: list[Ladder], picks: list[int], limit_s: float, deadline: float) -> int:
