@@ -20,9 +20,12 @@ from hypothesis import HealthCheck, assume, event, given, settings
 
 import symbiosis
 from bruteforce import eligible_arcs, subset_value
+from conftest import ROOT
 from symbiosis.analysis.alternatives import alternatives
+from symbiosis.analysis.coupled import Coupled
 from symbiosis.candidates import build_candidates, split_components
-from symbiosis.types import WEIGHTED, LinkKey
+from symbiosis.io.read import load_scenario
+from symbiosis.types import WEIGHTED, LinkKey, Objective, Status
 from test_partwise import parks
 
 SLACK = 0.6  # wide, so that several alternatives exist
@@ -94,3 +97,17 @@ def test_parts_and_whole_model_give_the_same_alternatives(sc: symbiosis.Scenario
         if parts.links[i] != whole.links[i]:
             return
     assert len(parts.results) == len(whole.results)
+
+
+def test_a_link_in_two_earlier_networks_is_one_term_of_distinct() -> None:
+    """three_points (tests/pareto_cases/three_points/README.md): the optimum {a1, a4} at 950 EUR/yr. With it twice among
+    the earlier networks, sharing is counted twice: distinct >= -2 allows one of its links (counted 2), so the best is
+    {a1} alone at 900. Before, the row held each column twice, HiGHS refused the model and no network came back."""
+    sc = load_scenario(ROOT / "tests" / "pareto_cases" / "three_points")
+    engine = Coupled(sc, couple=None, pool_of=WEIGHTED)
+    optimum = engine.run(Objective("weighted")).result
+    links = frozenset(("exchange", str(m.supply_stream), str(m.demand_stream)) for m in optimum.matches.itertuples())
+    assert len(links) == 2
+    run = engine.run(Objective("weighted", floors=(("distinct", -2.5),), avoid=(links, links)))
+    assert run.result.summary.status is Status.optimal
+    assert run.result.summary.objective == pytest.approx(900.0)
