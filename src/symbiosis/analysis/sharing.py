@@ -316,27 +316,29 @@ def refine(ladders: list[Ladder], picks: list[int], limit_s: float, deadline: fl
     return solved
 
 
-def search(ladders: list[Ladder], floor: float, tolerance: float, deadline: float, limit_s: float) -> Programmes | None:
+def search(ladders: list[Ladder], floor: float, tolerance: float, deadline: float, limit_s: float) -> tuple[Programmes | None, bool]:
     """Solve inside the intervals the bounds' programmes pick until stage 1 is proven (D_low = D) and stage 2's bound is
-    within the tolerance, or nothing is left to solve, or the deadline."""
+    within the tolerance, or nothing is left to solve; and whether it finished before the deadline."""
     refined = 0
     while True:
         got = combine(ladders, floor)
-        if got is None or time.monotonic() >= deadline:
-            return got
+        if got is None:
+            return got, True
+        if time.monotonic() >= deadline:
+            return got, False
         if got.low < got.shared:
             if expand(ladders, got.low_picks, deadline, limit_s):
                 continue
             if refined < REFINE_ROUNDS and refine(ladders, got.low_picks, limit_s, deadline):
                 refined += 1
                 continue
-            return got
+            return got, True
         value = sum(ladders[p].values()[j][1] for p, j in enumerate(got.picks))
-        if got.bound - value > tolerance * max(abs(value), 1.0) and expand(ladders, got.bound_picks, deadline, limit_s):
+        if got.bound - value <= tolerance * max(abs(value), 1.0):
+            return got, True
+        if expand(ladders, got.bound_picks, deadline, limit_s):
             continue
-        return got
-
-
+        return got, time.monotonic() < deadline  # nothing left to learn (each part within its gap), or no time left
 
 
 def alternative(
@@ -347,10 +349,10 @@ def alternative(
     found meets the floor."""
     st = scenario.settings.solver
     ladders = [ladder(pm, counts) for pm in models]
-    got = search(ladders, floor, st.mip_rel_gap, deadline, st.time_limit_s)
+    got, finished = search(ladders, floor, st.mip_rel_gap, deadline, st.time_limit_s)
     if got is None:
         return None
-    proven = got.low >= got.shared and not any(lad.stopped for lad in ladders)
+    proven = finished and got.low >= got.shared and not any(lad.stopped for lad in ladders)
     term = Termination.optimal if proven else Termination.time_limit
     solved = []
     links: set[LinkKey] = set()
