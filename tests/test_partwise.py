@@ -165,7 +165,6 @@ def test_the_front_is_the_same_with_one_and_two_workers() -> None:
         assert upper is not None and (lower if lower is not None else -np.inf) - 1e-3 <= net <= upper + 1e-3, (co2, net)
 
 
-@pytest.mark.xfail(strict=True, reason="known: the bound of the right end behind a step is the LP relaxation's (+100 EUR, the link's fixed cost), so the point is not marked proven although its value is the brute-force optimum")
 def test_the_right_end_behind_a_step_is_proven() -> None:
     """Found by the property test above: s0 (90 t, 5 EUR/t) and s1 (10 t) to s2 or to s3 (-6 EUR/t, 50 kg CO2/t),
     s4 -> s5 (70 t, 7 EUR/t), 100 EUR a link. The right end, 5 t at 40 EUR/yr, equals brute force."""

@@ -15,8 +15,11 @@ point's configuration is new and joins the envelope. When every piece is proven,
 every feasible point lies on or below the envelope at its own x, and since the
 envelope is non-increasing, phi(e) = max_{x >= e} y <= envelope(e): the envelope is
 the front (it is also a lower bound, being made of feasible points). A piece that
-starts at a step is checked from a + delta, since the step's own higher point lies
-above its line at a.
+starts at a step s is checked from s + delta, since the step's own higher point lies
+above its line at s (and, found by LPs held to their tolerances, may lie a little
+past s): the piece that ends at s is checked on to s + delta instead, with its own
+(higher) line, so that every x from the front's start to its end is under some proof
+(``spans``).
 """
 
 from __future__ import annotations
@@ -224,20 +227,34 @@ class Outer:
     def pieces(self) -> list[Piece]:
         return upper_envelope(self.functions, self.lo, self.hi)
 
-    def start(self, p: Piece) -> float:
-        """Where a piece's check starts: a little past a step."""
-        return p.a + self.delta if p.step else p.a
-
-    def covered(self, p: Piece, tol: float) -> float | None:
-        """The slack of a proof that covers the piece (None if none does)."""
-        a = self.start(p)
-        best: float | None = None
-        for ca, cb, alpha, beta, slack in self.certificates:
-            inside = ca <= a + 1e-12 * max(1.0, abs(a)) and cb >= p.b - 1e-12 * max(1.0, abs(p.b))
-            below = alpha + beta * a <= p.at(a) + tol and alpha + beta * p.b <= p.at(p.b) + tol
-            if inside and below and (best is None or slack < best):
-                best = slack
+    def covered(self, p: Piece, span: tuple[float, float], tol: float) -> tuple[float, float, float, float, float] | None:
+        """The proof (a, b, alpha, beta, slack) with the least slack that covers the piece's span, its line no more
+        than ``tol`` above the piece's (None if none does)."""
+        a, b = span
+        best: tuple[float, float, float, float, float] | None = None
+        for cert in self.certificates:
+            ca, cb, alpha, beta, slack = cert
+            inside = ca <= a + 1e-12 * max(1.0, abs(a)) and cb >= b - 1e-12 * max(1.0, abs(b))
+            below = alpha + beta * a <= p.at(a) + tol and alpha + beta * b <= p.at(b) + tol
+            if inside and below and (best is None or slack < best[4]):
+                best = cert
         return best
+
+
+def spans(pieces: list[Piece], delta: float) -> list[tuple[float, float]]:
+    """Where each piece is checked: [a, b], except that the stretch [s, s + delta] after a step s is checked with
+    the line of the piece that ends at s (the step's higher level, which the upper network's x may reach a little
+    past s to its tolerances), so a piece after a step starts at s + delta, and a piece inside that stretch has
+    nothing of its own to check (its span is empty: start > end)."""
+    out: list[tuple[float, float]] = []
+    blur = -INF  # the end of the stretch after the last step
+    for i, p in enumerate(pieces):
+        if p.step:
+            blur = p.a + delta
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else None
+        end = max(p.b, nxt.a + delta) if nxt is not None and nxt.step else p.b
+        out.append((max(p.a, blur), end))
+    return out
 
 
 def outer_approximation(
@@ -260,7 +277,8 @@ def outer_approximation(
     state = Outer(list(functions), lo, hi_bound, delta)
     known = {f.key for f in state.functions}
     while True:
-        todo = [p for p in state.pieces() if state.start(p) <= p.b and state.covered(p, tol) is None]
+        pieces = state.pieces()
+        todo = [(p, sp) for p, sp in zip(pieces, spans(pieces, delta)) if sp[0] <= sp[1] and state.covered(p, sp, tol) is None]
         past = state.hi_bound > state.hi + delta and extend is not None
         if not todo and not past:
             state.complete = state.failed == 0
@@ -270,9 +288,10 @@ def outer_approximation(
             if past:
                 state.beyond = INF
             return state
+        span = (0.0, 0.0)
         if todo:
-            p = min(todo, key=lambda p: (p.a, p.b))  # left to right: the cheapest trades first
-            check = oracle(state.start(p), p.b, p.alpha, p.beta, max(min(left, 2.0), left / 4))
+            p, span = min(todo, key=lambda ps: (ps[0].a, ps[0].b))  # left to right: the cheapest trades first
+            check = oracle(span[0], span[1], p.alpha, p.beta, max(min(left, 2.0), left / 4))
         else:
             assert extend is not None
             p = None
@@ -282,7 +301,7 @@ def outer_approximation(
             if p is None:
                 state.hi_bound = state.hi
             else:
-                state.certificates.append((state.start(p), p.b, p.alpha, p.beta, 0.0))
+                state.certificates.append((span[0], span[1], p.alpha, p.beta, 0.0))
             continue
         if check.key is not None and check.key not in known and (p is None or check.violation > tol):
             f = concave_of(check.key)
@@ -293,6 +312,6 @@ def outer_approximation(
         if p is None:  # beyond the front: nothing new found in time
             state.beyond = check.bound
             return state
-        state.certificates.append((state.start(p), p.b, p.alpha, p.beta, max(check.bound, 0.0)))
+        state.certificates.append((span[0], span[1], p.alpha, p.beta, max(check.bound, 0.0)))
         if not check.proven:
             state.failed += 1

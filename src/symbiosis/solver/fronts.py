@@ -28,7 +28,7 @@ from symbiosis.candidates import Candidates
 from symbiosis.model import build_model
 from symbiosis.model.handle import Decoder
 from symbiosis.schema import Settings
-from symbiosis.solver.envelope import Check, Concave, Outer, Piece, concave_hull, outer_approximation
+from symbiosis.solver.envelope import Check, Concave, Outer, Piece, concave_hull, outer_approximation, spans
 from symbiosis.solver.highs import Found, FrontModel, compile_front
 from symbiosis.types import Objective, Solution, Termination
 
@@ -219,22 +219,32 @@ def finish_front(start: FrontStart, floor: float, deadline: float, tol_y: float)
 def _slacks(
     state: Outer, pieces: list[Piece], tol: float, y_bound: float, model: FrontModel, floor: float
 ) -> tuple[list[float], list[tuple[float, float, float, float]]]:
-    """Each piece's slack (how far a point could rise above it) and the lifted pieces that bound the front.
+    """Each piece's slack (how far a point could rise above it) and the lifted lines that bound the front.
 
-    A piece has its proof's slack (the bound of a check the time stopped, if so); one
-    never checked, the LP relaxation's bound of its check. The first lifted piece is
-    the left end at the part's bound on y (nothing has more y, and less x never helps
-    a point of the park).
+    Over each piece's span (``envelope.spans``) the bound is the line of the proof that
+    covers it lifted by the proof's slack (the bound of a check the time stopped, if
+    so); over a span never proven, the piece's line lifted by the LP relaxation's bound
+    of its check. A piece with an empty span (inside the stretch just past a step) is
+    under the proof of the piece before the step. The first lifted line is the left
+    end at the part's bound on y (nothing has more y, and less x never helps a point of
+    the park).
     """
     slack: list[float] = []
     raised: list[tuple[float, float, float, float]] = [(state.lo, state.lo, y_bound, 0.0)]
-    for p in pieces:
-        s = state.covered(p, tol)
-        if s is None:
-            relaxed = model.relaxed_bound(1.0, -p.beta, state.start(p), p.b, floor, -p.alpha)
-            s = max(relaxed, 0.0) if relaxed is not None else max(y_bound - p.at(p.b), 0.0)
+    for p, (a, b) in zip(pieces, spans(pieces, state.delta)):
+        if a > b:
+            slack.append(0.0)
+            continue
+        cert = state.covered(p, (a, b), tol)
+        if cert is not None:
+            _, _, alpha, beta, s = cert
+            slack.append(max(alpha + beta * e + s - p.at(e) for e in (a, b)))
+            raised.append((a, b, alpha + s, beta))
+            continue
+        relaxed = model.relaxed_bound(1.0, -p.beta, a, b, floor, -p.alpha)
+        s = max(relaxed, 0.0) if relaxed is not None else max(y_bound - p.at(b), 0.0)
         slack.append(s)
-        raised.append((p.a, p.b, p.alpha + s, p.beta))
+        raised.append((a, b, p.alpha + s, p.beta))
     return slack, raised
 
 
