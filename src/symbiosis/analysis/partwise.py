@@ -130,21 +130,28 @@ def park_parts(sc: Scenario, pool_of: Objective, x: str, y: str, workers: int | 
     c = build_candidates(sc, objective=pool_of)
     n = workers if workers is not None else workers_for(sc, split_components(c) if sc.settings.solver.decompose else [whole(c)])
     split = _split(sc, pool_of, x, y, deadline, n)
-    rel = sc.settings.solver.mip_rel_gap
     bounds = [s.best_bound if s.best_bound is not None else np.inf for s in split.best]
-    scale = sum(abs(s.objective or 0.0) for s in split.best) + split.fixed_scale
-    # How far above its front a point of a part may lie: a share of the gap tolerance of the park's scale.
-    tolerance = max(rel * scale / (2 * max(len(split.trading), 1)), 1e-7 * max(scale, 1.0), 1e-6)
+    tolerances = shares(sc.settings.solver.mip_rel_gap, sum(abs(s.objective or 0.0) for s in split.best) + split.fixed_scale, [_size(p) for p in split.trading])
     if y == MONEY:  # below minus what all other parts can at most make, no point of the park keeps savings >= 0
         others = sum(bounds) + (split.fixed_bound if split.fixed_bound is not None else np.inf)
         floors = [-(others - b) for b in bounds]
     else:
         floors = [-np.inf] * len(bounds)
-    return split, _fronts(sc, split.trading, x, y, floors, tolerance, deadline, n)
+    return split, _fronts(sc, split.trading, x, y, floors, tolerances, deadline, n)
 
 
-def _fronts(sc: Scenario, parts: list[Part], x: str, y: str, floors: list[float], tol: float, deadline: float, workers: int) -> list[PartFront]:
-    """The parts' fronts, each within its share of the time by size: in turn, smallest first, or on Dask workers."""
+def shares(rel: float, scale: float, sizes: list[int]) -> list[float]:
+    """How far above its front a point of each trading part may lie: half the gap tolerance of the park's scale
+    (the other half is for the parts held fixed), shared by the parts in proportion to their size, so that a large,
+    hard part is not held to a small part's share (the slacks a point adds up never exceed the half)."""
+    total = max(sum(sizes), 1)
+    return [max(rel * scale / 2 * s / total, 1e-7 * max(scale, 1.0), 1e-6) for s in sizes]
+
+
+def _fronts(sc: Scenario, parts: list[Part], x: str, y: str, floors: list[float], tol: list[float], deadline: float, workers: int) -> list[PartFront]:
+    """The parts' fronts: in turn, smallest first, each with the larger of its share by size and an equal share of
+    the time left (a part that finishes early leaves its time to those after it, the largest last), or on Dask
+    workers."""
     sizes = [_size(p) for p in parts]
     if not parts:
         return []
@@ -155,7 +162,7 @@ def _fronts(sc: Scenario, parts: list[Part], x: str, y: str, floors: list[float]
         with dask_client(workers) as client:
             futures = {
                 i: client.submit(
-                    part_front, trim(parts[i].candidates), sc.settings, x, y, floors[i], tol,
+                    part_front, trim(parts[i].candidates), sc.settings, x, y, floors[i], tol[i],
                     min(left, left * workers * sizes[i] / sum(sizes)), wall,
                     key=f"symbiosis-front-{i}-{time.time_ns()}", pure=False, priority=len(order) - rank,
                 )
@@ -164,10 +171,10 @@ def _fronts(sc: Scenario, parts: list[Part], x: str, y: str, floors: list[float]
             return [futures[i].result() for i in range(len(parts))]
     out: list[PartFront | None] = [None] * len(parts)
     todo = sum(sizes)
-    for i in sorted(range(len(parts)), key=lambda i: (sizes[i], i)):
-        share = max(deadline - time.monotonic(), 0.0) * sizes[i] / max(todo, 1)
+    for k, i in enumerate(sorted(range(len(parts)), key=lambda i: (sizes[i], i))):
+        share = max(deadline - time.monotonic(), 0.0) * max(sizes[i] / max(todo, 1), 1 / (len(parts) - k))
         todo -= sizes[i]
-        out[i] = part_front(parts[i].candidates, sc.settings, x, y, floors[i], tol, share, wall)
+        out[i] = part_front(parts[i].candidates, sc.settings, x, y, floors[i], tol[i], share, wall)
     return [f for f in out if f is not None]
 
 

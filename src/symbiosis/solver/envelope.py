@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -58,11 +59,19 @@ class Concave:
 
     def lines(self) -> list[tuple[float, float, float, float]]:
         """(from, to, alpha, beta): the flat part left of the first vertex, then each segment."""
+        return self._lines
+
+    @cached_property
+    def _lines(self) -> list[tuple[float, float, float, float]]:
         out = [(-INF, self.xs[0], self.ys[0], 0.0)]
         for (x0, y0), (x1, y1) in zip(zip(self.xs, self.ys), zip(self.xs[1:], self.ys[1:])):
             beta = (y1 - y0) / (x1 - x0)
             out.append((x0, x1, y0 - beta * x0, beta))
         return out
+
+    @cached_property
+    def _x_array(self) -> np.ndarray:
+        return np.asarray(self.xs, dtype=float)
 
 
 def concave_hull(points: list[tuple[float, float]], tol_y: float = 0.0) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -115,17 +124,20 @@ def upper_envelope(functions: list[Concave], lo: float, hi: float, tol: float = 
     if not live or hi < lo:
         return []
     cuts = sorted({lo, hi} | {x for f in live for x in f.xs if lo < x < hi})
+    ends = list(zip(cuts, cuts[1:] if len(cuts) > 1 else cuts))
+    mids = np.array([(t0 + t1) / 2 for t0, t1 in ends])
+    # Each function's line at each interval's middle: the first of its lines (the flat part, then each
+    # segment) whose range, widened by tol, holds the middle.
+    at_mid = [np.searchsorted(f._x_array + tol, mids, side="left").tolist() for f in functions]
     pieces: list[Piece] = []
-    for t0, t1 in zip(cuts, cuts[1:] if len(cuts) > 1 else cuts):
-        mid = (t0 + t1) / 2
+    for j, (t0, t1) in enumerate(ends):
         lines = []
         for i, f in enumerate(functions):
-            if f.right < t1 - tol * max(1.0, abs(t1)):
+            k = at_mid[i][j]
+            if f.right < t1 - tol * max(1.0, abs(t1)) or k >= len(f.xs):
                 continue
-            for x0, x1, alpha, beta in f.lines():
-                if x0 - tol <= mid <= x1 + tol or (t0 == t1 and x0 - tol <= t0 <= x1 + tol):
-                    lines.append((alpha, beta, i))
-                    break
+            _, _, alpha, beta = f.lines()[k]
+            lines.append((alpha, beta, i))
         pieces += _max_of_lines(lines, t0, t1)
     # A function whose range ends at lo itself counts there only: a piece of one point.
     ends = [(f.at(lo), i) for i, f in enumerate(functions) if abs(f.right - lo) <= tol * max(1.0, abs(lo))]
@@ -220,12 +232,26 @@ class Outer:
     checks: int = 0
     complete: bool = False
 
+    _cache: tuple[int, list[Piece]] | None = None  # the pieces of the first n functions (only ever appended to)
+    _proofs: dict[tuple[float, float, float, float], tuple[float, float, float, float, float]] = field(default_factory=dict)
+
     @property
     def hi(self) -> float:
         return max((f.right for f in self.functions), default=self.lo)
 
     def pieces(self) -> list[Piece]:
-        return upper_envelope(self.functions, self.lo, self.hi)
+        if self._cache is None or self._cache[0] != len(self.functions):
+            self._cache = (len(self.functions), upper_envelope(self.functions, self.lo, self.hi))
+        return self._cache[1]
+
+    def prove(self, cert: tuple[float, float, float, float, float]) -> None:
+        """Keep a proof (a, b, alpha, beta, slack): no point with x in [a, b] lies more than slack above the line."""
+        self.certificates.append(cert)
+        self._proofs.setdefault(cert[:4], cert)
+
+    def proven(self, p: Piece, span: tuple[float, float], tol: float) -> bool:
+        """Whether a proof covers the piece's span (its own check first, looked up; else any proof that covers it)."""
+        return (span[0], span[1], p.alpha, p.beta) in self._proofs or self.covered(p, span, tol) is not None
 
     def covered(self, p: Piece, span: tuple[float, float], tol: float) -> tuple[float, float, float, float, float] | None:
         """The proof (a, b, alpha, beta, slack) with the least slack that covers the piece's span, its line no more
@@ -278,7 +304,7 @@ def outer_approximation(
     known = {f.key for f in state.functions}
     while True:
         pieces = state.pieces()
-        todo = [(p, sp) for p, sp in zip(pieces, spans(pieces, delta)) if sp[0] <= sp[1] and state.covered(p, sp, tol) is None]
+        todo = [(p, sp) for p, sp in zip(pieces, spans(pieces, delta)) if sp[0] <= sp[1] and not state.proven(p, sp, tol)]
         past = state.hi_bound > state.hi + delta and extend is not None
         if not todo and not past:
             state.complete = state.failed == 0
@@ -301,7 +327,7 @@ def outer_approximation(
             if p is None:
                 state.hi_bound = state.hi
             else:
-                state.certificates.append((span[0], span[1], p.alpha, p.beta, 0.0))
+                state.prove((span[0], span[1], p.alpha, p.beta, 0.0))
             continue
         if check.key is not None and check.key not in known and (p is None or check.violation > tol):
             f = concave_of(check.key)
@@ -312,6 +338,6 @@ def outer_approximation(
         if p is None:  # beyond the front: nothing new found in time
             state.beyond = check.bound
             return state
-        state.certificates.append((span[0], span[1], p.alpha, p.beta, max(check.bound, 0.0)))
+        state.prove((span[0], span[1], p.alpha, p.beta, max(check.bound, 0.0)))
         if not check.proven:
             state.failed += 1

@@ -148,9 +148,12 @@ def config_front(model: FrontModel, key: bytes, floor: float, tol_y: float) -> t
 def finish_front(start: FrontStart, floor: float, deadline: float, tol_y: float) -> PartFront:
     """The part's front from its left end to the most x with y >= floor, by outer approximation (see the module).
 
-    The most x is first looked for by a MILP in a quarter of the time; if that is not
-    proven, the front is extended past the furthest x found, point by point (the most
-    y with x beyond it), as long as the time lasts.
+    The most x is first looked for by a MILP in a quarter of the time, and the most y
+    at that x in an eighth of what is left (the outer approximation finds a better
+    configuration there if there is one; given all the time, a hard part spent it here
+    and proved no piece); if the most x is not proven, the front is extended past the
+    furthest x found, point by point (the most y with x beyond it), as long as the time
+    lasts.
     """
     t0 = time.perf_counter()
     model = start.model
@@ -165,7 +168,8 @@ def finish_front(start: FrontStart, floor: float, deadline: float, tol_y: float)
     if right is not None:
         if right.termination is Termination.optimal:
             x_bound = right.x
-        right = model.best(1.0, 0.0, x_low=measures.held(right.x), y_floor=floor, time_limit_s=max(deadline - time.monotonic(), 0.01), start=right.values) or right
+        polish = max((deadline - time.monotonic()) / 8, 0.01)
+        right = model.best(1.0, 0.0, x_low=measures.held(right.x), y_floor=floor, time_limit_s=polish, start=right.values) or right
         solves += 1
     columns: dict[Hashable, list[np.ndarray]] = {}
 
