@@ -124,13 +124,13 @@ def upper_envelope(functions: list[Concave], lo: float, hi: float, tol: float = 
     if not live or hi < lo:
         return []
     cuts = sorted({lo, hi} | {x for f in live for x in f.xs if lo < x < hi})
-    ends = list(zip(cuts, cuts[1:] if len(cuts) > 1 else cuts))
-    mids = np.array([(t0 + t1) / 2 for t0, t1 in ends])
+    spans_ = list(zip(cuts, cuts[1:] if len(cuts) > 1 else cuts))
+    mids = np.array([(t0 + t1) / 2 for t0, t1 in spans_])
     # Each function's line at each interval's middle: the first of its lines (the flat part, then each
     # segment) whose range, widened by tol, holds the middle.
     at_mid = [np.searchsorted(f._x_array + tol, mids, side="left").tolist() for f in functions]
     pieces: list[Piece] = []
-    for j, (t0, t1) in enumerate(ends):
+    for j, (t0, t1) in enumerate(spans_):
         lines = []
         for i, f in enumerate(functions):
             k = at_mid[i][j]
