@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 import symbiosis
 from bruteforce import brute_force_max_savings, eligible_arcs
 from symbiosis.analysis.pareto import _setup
-from symbiosis.analysis.partwise import park_parts, park_value
+from symbiosis.analysis.partwise import _Park, park_parts, park_value
 from symbiosis.errors import ScenarioError
+from symbiosis.schema import SolverSettings
 
 MATERIALS = ["m1", "m2", "m3"]
 
@@ -183,3 +184,18 @@ def test_the_right_end_behind_a_step_is_proven() -> None:
     right = front.points[-1]
     assert right.co2 == pytest.approx(5.0, abs=1e-6) and right.net_savings == pytest.approx(brute_force_max_savings(sc, 5.0 - 1e-5), abs=1e-2)
     assert all(p.proven for p in front.points)
+
+
+def test_a_steep_line_then_a_step_is_refined_in_a_few_points() -> None:
+    """One part's front: 100 - 10 e on [0, 5], then flat at 50 up to e = 20 (a step from the flat part's start
+    back to the line is not possible: its most x at 50 is 20). The ends are (0, 100) and (20, 50); the middle floor
+    gives (20, 50) again, the floor just past 0 a point on the line. Worked out by hand: the line meets 50 at
+    e = 5, so a, a + delta, a point of the line between, one just before 5 and b show the front whole, every pair
+    verified. (Before,
+    each round moved delta further along the line and the budget ran out with pairs unverified.)"""
+    park = _Park([[(0.0, 5.0, 100.0, -10.0), (5.0, 20.0, 50.0, 0.0)]], SolverSettings(mip_rel_gap=0.0), 0.0)
+    traced = park.trace(points=2, extra=8, money=False)
+    xs = [x for x, _ in traced.points]
+    assert traced.unverified == 0 and traced.verified == len(xs) - 1
+    assert xs[0] == pytest.approx(0.0, abs=1e-6) and xs[-1] == pytest.approx(20.0, abs=1e-6)
+    assert any(abs(x - 5.0) < 1e-3 for x in xs) and len(xs) <= 5

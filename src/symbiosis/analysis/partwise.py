@@ -317,8 +317,18 @@ class _Park:
                 budget -= 1
                 if step is None or same(step, b):
                     verified.add(key)  # the front steps from a straight to b
-                else:
-                    found.append(step)
+                    continue
+                found.append(step)
+                # The front leaves a along the line through step and is at b's level by mid: the point just
+                # before that line meets b's level is its corner, from where it steps to b (without it, each
+                # round would only move delta further along the line).
+                slope = (step[1] - a[1]) / (step[0] - a[0]) if step[0] > a[0] else 0.0
+                corner = a[0] + (b[1] - a[1]) / slope - delta if slope < 0 else b[0]
+                if budget > 0 and step[0] + delta < corner < b[0] - delta:
+                    c = self.at(corner)
+                    budget -= 1
+                    if c is not None:
+                        found.append(c)
                 continue
             chord = a[1] + (b[1] - a[1]) * (mid[0] - a[0]) / (b[0] - a[0])
             if abs(mid[1] - chord) <= self.tol_y:
