@@ -191,8 +191,7 @@ def test_a_steep_line_then_a_step_is_refined_in_a_few_points() -> None:
     back to the line is not possible: its most x at 50 is 20). The ends are (0, 100) and (20, 50); the middle floor
     gives (20, 50) again, the floor just past 0 a point on the line. Worked out by hand: the line meets 50 at
     e = 5, so a, a + delta, a point of the line between, one just before 5 and b show the front whole, every pair
-    verified. (Before,
-    each round moved delta further along the line and the budget ran out with pairs unverified.)"""
+    verified. (Before, each round moved delta further along the line and the budget ran out with pairs unverified.)"""
     park = _Park([[(0.0, 5.0, 100.0, -10.0), (5.0, 20.0, 50.0, 0.0)]], SolverSettings(mip_rel_gap=0.0), 0.0)
     traced = park.trace(points=2, extra=8, money=False)
     xs = [x for x, _ in traced.points]
