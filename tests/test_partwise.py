@@ -187,15 +187,16 @@ def test_the_right_end_behind_a_step_is_proven() -> None:
     assert all(p.proven for p in front.points)
 
 
-def test_a_steep_line_then_a_step_is_refined_in_a_few_points() -> None:
-    """One part's front: 100 - 10 e on [0, 5], then flat at 50 up to e = 20 (a step from the flat part's start
-    back to the line is not possible: its most x at 50 is 20). The ends are (0, 100) and (20, 50); the middle floor
-    gives (20, 50) again, the floor just past 0 a point on the line. Worked out by hand: the line meets 50 at
-    e = 5, so a, a + delta, a point of the line between, one just before 5 and b show the front whole, every pair
+@pytest.mark.parametrize("end", [5.0, 1.0])
+def test_a_steep_line_then_a_step_is_refined_in_a_few_points(end: float) -> None:
+    """One part's front: 100 - 10 e on [0, end], then flat at 50 up to e = 20 (end 5: the line meets 50 there;
+    end 1: it steps down from 90 to 50). The ends are (0, 100) and (20, 50); the middle floor gives (20, 50) again,
+    the floor just past 0 a point on the line. Worked out by hand: the line's piece ends at e = end, so a, a + delta,
+    a point just before end (and the middle of the line, or end itself) and b show the front whole, every pair
     verified. (Before, each round moved delta further along the line and the budget ran out with pairs unverified.)"""
-    park = _Park([[(0.0, 5.0, 100.0, -10.0), (5.0, 20.0, 50.0, 0.0)]], SolverSettings(mip_rel_gap=0.0), 0.0)
+    park = _Park([[(0.0, end, 100.0, -10.0), (end, 20.0, 50.0, 0.0)]], SolverSettings(mip_rel_gap=0.0), 0.0)
     traced = park.trace(points=2, extra=8, money=False)
     xs = [x for x, _ in traced.points]
     assert traced.unverified == 0 and traced.verified == len(xs) - 1
     assert xs[0] == pytest.approx(0.0, abs=1e-6) and xs[-1] == pytest.approx(20.0, abs=1e-6)
-    assert any(abs(x - 5.0) < 1e-3 for x in xs) and len(xs) <= 5
+    assert any(abs(x - end) < 1e-3 for x in xs) and len(xs) <= 5

@@ -319,11 +319,10 @@ class _Park:
                     verified.add(key)  # the front steps from a straight to b
                     continue
                 found.append(step)
-                # The front leaves a along the line through step and is at b's level by mid: the point just
-                # before that line meets b's level is its corner, from where it steps to b (without it, each
-                # round would only move delta further along the line).
-                slope = (step[1] - a[1]) / (step[0] - a[0]) if step[0] > a[0] else 0.0
-                corner = a[0] + (b[1] - a[1]) / slope - delta if slope < 0 else b[0]
+                # The front leaves a along step's pieces and is at b's level by mid: just before those pieces
+                # end (the most x they reach together) is its corner, from where it steps on (without it, each
+                # round would only move delta further along them).
+                corner = sum(self.lines[p][i][1] for p, i in enumerate(step[2].pieces)) - delta
                 if budget > 0 and step[0] + delta < corner < b[0] - delta:
                     c = self.at(corner)
                     budget -= 1
