@@ -10,6 +10,8 @@ savings with CO2 avoided >= eps, worked out without symbiosis's model or fronts.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,6 +24,7 @@ from symbiosis.analysis.pareto import _setup
 from symbiosis.analysis.partwise import _Park, park_parts, park_value
 from symbiosis.errors import ScenarioError
 from symbiosis.schema import SolverSettings
+from symbiosis.solver.envelope import Check, Concave, outer_approximation, spans
 
 MATERIALS = ["m1", "m2", "m3"]
 
@@ -200,3 +203,21 @@ def test_a_steep_line_then_a_step_is_refined_in_a_few_points(end: float) -> None
     assert traced.unverified == 0 and traced.verified == len(xs) - 1
     assert xs[0] == pytest.approx(0.0, abs=1e-6) and xs[-1] == pytest.approx(20.0, abs=1e-6)
     assert any(abs(x - end) < 1e-3 for x in xs) and len(xs) <= 5
+
+
+def test_a_check_stopped_before_it_found_a_point_proves_nothing() -> None:
+    """A piece whose check the time stopped before it found any network (bound +inf) is not checked again, but it
+    is not covered either: its bound comes from the LP relaxation (fronts._slacks), not an infinite line (which
+    made every point's bound infinite or unknown on a loaded machine)."""
+    f = Concave((0.0, 10.0), (100.0, 0.0), b"c")
+    checks: list[tuple[float, float]] = []
+
+    def oracle(a: float, b: float, alpha: float, beta: float, seconds: float) -> Check:
+        checks.append((a, b))
+        return Check(-np.inf, np.inf, None, False)
+
+    state = outer_approximation([f], lambda key: None, oracle, 0.0, 10.0, 1e-6, 1e-5, time.monotonic() + 5.0)
+    (piece,) = state.pieces()
+    (span,) = spans(state.pieces(), state.delta)
+    assert len(checks) == 1 and not state.complete and state.proven(piece, span, 1e-6)
+    assert state.covered(piece, span, 1e-6) is None

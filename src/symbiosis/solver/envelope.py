@@ -250,16 +250,20 @@ class Outer:
         self._proofs.setdefault(cert[:4], cert)
 
     def proven(self, p: Piece, span: tuple[float, float], tol: float) -> bool:
-        """Whether a proof covers the piece's span (its own check first, looked up; else any proof that covers it)."""
+        """Whether the piece's span was checked (its own check, looked up, even one the time stopped: it is not
+        checked again) or a proof covers it."""
         return (span[0], span[1], p.alpha, p.beta) in self._proofs or self.covered(p, span, tol) is not None
 
     def covered(self, p: Piece, span: tuple[float, float], tol: float) -> tuple[float, float, float, float, float] | None:
         """The proof (a, b, alpha, beta, slack) with the least slack that covers the piece's span, its line no more
-        than ``tol`` above the piece's (None if none does)."""
+        than ``tol`` above the piece's (None if none does; a check the time stopped before it found any point has an
+        infinite slack and proves nothing)."""
         a, b = span
         best: tuple[float, float, float, float, float] | None = None
         for cert in self.certificates:
             ca, cb, alpha, beta, slack = cert
+            if not np.isfinite(slack):
+                continue
             inside = ca <= a + 1e-12 * max(1.0, abs(a)) and cb >= b - 1e-12 * max(1.0, abs(b))
             below = alpha + beta * a <= p.at(a) + tol and alpha + beta * b <= p.at(b) + tol
             if inside and below and (best is None or slack < best[4]):
