@@ -24,7 +24,7 @@ from symbiosis.candidates import build_candidates, split_components
 from symbiosis.generate import write_park
 from symbiosis.model import build_model
 from symbiosis.solver import part_workers, schedule, workers_for
-from symbiosis.solver.cluster import dask_client
+from symbiosis.solver.cluster import QUIET_WORKERS, dask_client
 from symbiosis.solver.highs import RINS, SUB_MIP_HEURISTICS, compile_model, sub_mip_heuristics_off
 
 
@@ -72,11 +72,22 @@ def test_haasrode_stays_in_one_process_by_default() -> None:
     assert run.stdout.split()[-2:] == ["optimal", "False"]
 
 
+def _worker_config() -> tuple[object, ...]:
+    import dask
+    import distributed  # noqa: F401  (its defaults enter dask's configuration on import)
+
+    return tuple(dask.config.get(k) for k in QUIET_WORKERS)
+
+
 def test_auto_inside_a_dask_worker_is_one_process() -> None:
-    """A sweep's sample solved on a worker never starts a cluster of its own."""
+    """A sweep's sample solved on a worker never starts a cluster of its own; the local workers run
+    without the dashboard's bookkeeping (``QUIET_WORKERS``), and this process's configuration is left as it was."""
     big = [schedule.AUTO_MIN_CANDIDATES] * 3
+    here = _worker_config()
     with dask_client(1) as client:
         assert client.submit(workers_for, big, "auto").result() == 1
+        assert list(client.run(_worker_config).values()) == [tuple(QUIET_WORKERS.values())]
+    assert _worker_config() == here != tuple(QUIET_WORKERS.values())
 
 
 def test_auto_with_workers_gives_the_files_of_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
