@@ -40,21 +40,50 @@ class _Ledger:
         self.inflow = {k: np.zeros_like(c.demand_slots[k]) for k in demands}  # rho x into each demand
         self.d = Decisions([np.zeros(len(u)) for u in c.upper], np.zeros(len(c.arcs)), np.zeros(len(c.options)), np.zeros(len(c.memberships)))
         self.closed: set[str] = set()  # demands served by a pool
+        # Streams with nothing left in any slot, and streams an arc has drawn on: both change only in ``take``.
+        self.dry = {k for k, q in self.supply.items() if q.max() <= 0.0}, {k for k, q in self.demand.items() if q.max() <= 0.0}
+        self.drawn: tuple[set[str], set[str]] = (set(), set())
 
     def exhausted(self, a: int) -> bool:
         """No slot has supply or demand left for arc a (then ``room`` is all zeros)."""
-        return bool(self.supply[self.sup[a]].max() <= 0.0 or self.demand[self.dem[a]].max() <= 0.0)
+        return self.sup[a] in self.dry[0] or self.dem[a] in self.dry[1]
+
+    def untouched(self, a: int) -> bool:
+        """No arc taken so far draws on arc a's supply or demand: its room is still the first one."""
+        return self.sup[a] not in self.drawn[0] and self.dem[a] not in self.drawn[1]
+
+    def first_room_totals(self) -> np.ndarray:
+        """sum_t of ``room(a)`` for every arc before anything is taken, at once (up to the order of the sums)."""
+        c = self.c
+        lengths = np.array([len(u) for u in c.upper], dtype=np.int64)
+        if not len(lengths) or lengths.min() == 0:
+            return np.full(len(lengths), np.inf)  # no bound (an arc without slots: reduceat would mislead)
+        supplies = [self.supply[s] for s in self.sup.tolist()]
+        demands = [self.demand[d] for d in self.dem.tolist()]
+        if any(len(p) != n or len(q) != n for p, q, n in zip(supplies, demands, lengths.tolist())):
+            return np.full(len(lengths), np.inf)  # slots that do not line up: no bound, every room computed
+        supply, demand, upper = np.concatenate(supplies), np.concatenate(demands), np.concatenate(c.upper).astype(float)
+        limit = np.minimum(supply, demand / np.repeat(self.rho, lengths))
+        room = np.maximum(0.0, np.minimum(limit, upper))
+        return np.add.reduceat(room, np.cumsum(lengths) - lengths)
 
     def room(self, a: int) -> np.ndarray:
         limit = np.minimum(self.supply[self.sup[a]], self.demand[self.dem[a]] / self.rho[a])
         return np.maximum(0.0, np.minimum(limit, self.c.upper[a]))
 
     def take(self, a: int, x: np.ndarray) -> None:
-        self.supply[self.sup[a]] -= x
-        self.demand[self.dem[a]] -= self.rho[a] * x
-        self.inflow[self.dem[a]] += self.rho[a] * x
+        s, d = self.sup[a], self.dem[a]
+        self.supply[s] -= x
+        self.demand[d] -= self.rho[a] * x
+        self.inflow[d] += self.rho[a] * x
         self.d.flows[a] = self.d.flows[a] + x
         self.d.y[a] = 1.0
+        self.drawn[0].add(s)
+        self.drawn[1].add(d)
+        if self.supply[s].max() <= 0.0:
+            self.dry[0].add(s)
+        if self.demand[d].max() <= 0.0:
+            self.dry[1].add(d)
 
     def peak_cut(self, a: int, x: np.ndarray) -> tuple[float, np.ndarray]:
         """How far flows x on peak arc a lower the demand's remaining peak, and the flow that does it."""
@@ -71,15 +100,19 @@ def greedy(c: Candidates, settings: Settings) -> Decisions:
     led = _Ledger(c)
     arcs = c.arcs
     peak = arcs["peak"].to_numpy(dtype=bool)
-    w_peak = np.array([float(economics.objective_weight(c.demand_price[d], c.demand_co2[d], settings)) for d in led.dem])
+    per_demand = {d: float(economics.objective_weight(c.demand_price[d], c.demand_co2[d], settings)) for d in led.demand}
+    w_peak = np.array([per_demand[d] for d in led.dem.tolist()], dtype=float)
     weight = np.where(peak, w_peak * led.rho, economics.objective_weight(arcs["value_eur_per_unit"].to_numpy(dtype=float), arcs["co2_kg_per_unit"].to_numpy(dtype=float), settings))
     fixed = arcs["fixed_cost_eur_per_year"].to_numpy(dtype=float)
     min_flow = arcs["min_flow"].to_numpy(dtype=float)
     required = {int(r.arcs[0]) for r in c.requires if r.arcs}  # one arc per rule, taken first
-    order = sorted(range(len(arcs)), key=lambda a: (a not in required, -float(weight[a]), a))
-    for a in order:
-        if fixed[a] >= -EPS and a not in required and led.exhausted(a):
-            continue  # no room left: the arc would carry nothing and gain -fixed <= 0 (most arcs, late in the list)
+    # An arc whose streams nothing has drawn on yet has its first room; where even that
+    # (with a margin far above the sums' rounding) cannot pay the fixed cost, the arc
+    # would be passed over below, so it is passed over without computing its room.
+    hopeless = ~peak & (weight >= 0) & (weight * led.first_room_totals() * (1 + 1e-9) - fixed <= EPS)
+    for a in _order(weight, required):
+        if fixed[a] >= -EPS and a not in required and (led.exhausted(a) or (hopeless[a] and led.untouched(a))):
+            continue  # no room left (or too little to pay): the arc would gain <= 0 (most arcs, late in the list)
         x = led.room(a)
         total = float(x.sum())
         if total < min_flow[a] - EPS:
@@ -93,6 +126,15 @@ def greedy(c: Candidates, settings: Settings) -> Decisions:
             led.take(a, x)
     _greedy_pools(c, led, settings)
     return led.d
+
+
+def _order(weight: np.ndarray, required: set[int]) -> list[int]:
+    """Arcs in the greedy's order: required arcs first, then by value per unit (highest first), then by position."""
+    if np.isnan(weight).any():  # NaN has no place in numpy's order: keep Python's
+        return sorted(range(len(weight)), key=lambda a: (a not in required, -float(weight[a]), a))
+    later = np.ones(len(weight), dtype=bool)
+    later[list(required)] = False
+    return np.lexsort((np.arange(len(weight)), -weight, later)).tolist()
 
 
 def _greedy_pools(c: Candidates, led: _Ledger, settings: Settings) -> None:
