@@ -18,12 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import numpy as np
 import pyomo.core as pyo  # not pyomo.environ: its solver and contrib plugins cost 0.4 s of start-up and are not used
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.core.expr.relational_expr import InequalityExpression
 
 from symbiosis.candidates import Candidates
-from symbiosis.model.handle import ExchangeModel, ge, le, linear
+from symbiosis.model.handle import ExchangeModel, add_rows, ge, le, linear
 
 K = TypeVar("K")
 
@@ -62,22 +63,36 @@ def group_by_key(keys: list[K]) -> dict[K, list[int]]:
 
 
 def _flows_by(c: Candidates, h: ExchangeModel, column: str) -> dict[tuple[str, int], list[int]]:
-    streams = c.arcs[column].to_numpy()[h.flow_arc].tolist() if len(h.flow_arc) else []
-    out: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for f, key in enumerate(zip(streams, h.flow_slot.tolist())):
-        out[key].append(f)
-    return out
+    """The flow variables of each (stream, slot), in flow order, the keys in sorted order.
+
+    ``column`` names the arcs' stream (``supply_stream`` or ``demand_stream``); grouped by
+    one stable sort of the flows' keys rather than a dictionary built flow by flow.
+    """
+    if not len(h.flow_arc):
+        return {}
+    names, code = np.unique(c.arcs[column].to_numpy(dtype=object), return_inverse=True)  # sorted as Python sorts text
+    width = int(h.flow_slot.max()) + 1
+    key = code.astype(np.int64)[h.flow_arc] * width + h.flow_slot
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    cuts = [0, *(np.flatnonzero(np.diff(ordered)) + 1).tolist(), len(order)]
+    flows = order.tolist()
+    first = ordered[cuts[:-1]].tolist()
+    return {(names[k // width], k % width): flows[b:e] for k, b, e in zip(first, cuts, cuts[1:])}
+
+
+def _terms(coefs: list[float], xs: list[object], fs: list[int]) -> list[object]:
+    """The terms coefs_f x_f of the flows fs, for a flat LinearExpression (a coefficient of 1 keeps the bare variable)."""
+    return [xs[f] if coefs[f] == 1.0 else MonomialTermExpression((coefs[f], xs[f])) for f in fs]
 
 
 @family("supply_limit")
 def add_supply_limit(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
     """supply_limit[s,t]:  sum_{a from s} x_{a,t} <= S_{s,t}."""
     rows = _flows_by(c, h, "supply_stream")
-    keys = sorted(k for k, fs in rows.items() if len(fs) > 1)  # one flow: its bound already holds
+    keys = [k for k, fs in rows.items() if len(fs) > 1]  # one flow: its bound already holds
     xs = h.xs
-    m.supply_limit = pyo.Constraint(
-        keys, rule=lambda _m, s, t: le(linear([1.0] * len(rows[(s, t)]), [xs[f] for f in rows[(s, t)]]), float(c.supply_slots[s][t]))
-    )
+    add_rows(m, "supply_limit", keys, (le(LinearExpression([xs[f] for f in rows[k]]), float(c.supply_slots[k[0]][k[1]])) for k in keys))
 
 
 @family("demand_limit")
@@ -88,36 +103,33 @@ def add_demand_limit(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> N
     tightening (flow beyond the need cuts no peak).
     """
     rows = _flows_by(c, h, "demand_stream")
-    rho = c.arcs["rho"].to_numpy()
-    keys = sorted(k for k, fs in rows.items() if len(fs) > 1)
-    rho_f = rho[h.flow_arc].tolist() if len(h.flow_arc) else []
-    xs = h.xs
-    m.demand_limit = pyo.Constraint(
-        keys,
-        rule=lambda _m, d, t: le(linear([rho_f[f] for f in rows[(d, t)]], [xs[f] for f in rows[(d, t)]]), float(c.demand_slots[d][t])),
-    )
+    keys = [k for k, fs in rows.items() if len(fs) > 1]
+    rho_f = c.arcs["rho"].to_numpy()[h.flow_arc].tolist() if len(h.flow_arc) else []
+    add_rows(m, "demand_limit", keys, (le(LinearExpression(_terms(rho_f, h.xs, rows[k])), float(c.demand_slots[k[0]][k[1]])) for k in keys))
 
 
 @family("link_bound")
 def add_link_bound(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
     """link_bound[f]:  x_{a,t} <= U_{a,t} y_a: no flow without the link."""
-    xs, ys, arc, ub = h.xs, h.ys, h.flow_arc.tolist(), h.upper
+    ys = h.ys
     # One row per flow, the model's most numerous: built without the generic helpers' lists.
-    m.link_bound = pyo.Constraint(
-        m.F, rule=lambda _m, f: InequalityExpression((LinearExpression([xs[f], MonomialTermExpression((-ub[f], ys[arc[f]]))]), 0.0), False)
+    rows = (
+        InequalityExpression((LinearExpression([x, MonomialTermExpression((-u, ys[a]))]), 0.0), False)
+        for x, u, a in zip(h.xs, h.upper, h.flow_arc.tolist())
     )
+    add_rows(m, "link_bound", range(len(h.xs)), rows, over=m.F)
 
 
 @family("min_quantity")
 def add_min_quantity(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) -> None:
     """min_quantity[a]:  sum_t x_{a,t} >= m_a y_a, m_a = max(min_s, min_d / rho)."""
     mins = c.arcs["min_flow"].to_numpy()
-    flows = h.flows_of_arc
-    keys = [a for a in range(len(c)) if mins[a] > 0]
+    start = h.flow_start.tolist()
+    keys = np.flatnonzero(mins > 0).tolist()
     xs, ys = h.xs, h.ys
     m.min_quantity = pyo.Constraint(
         keys,
-        rule=lambda _m, a: ge(linear([1.0] * len(flows.get(a, [])) + [-float(mins[a])], [xs[f] for f in flows.get(a, [])] + [ys[a]]), 0.0),
+        rule=lambda _m, a: ge(linear([1.0] * (start[a + 1] - start[a]) + [-float(mins[a])], xs[start[a] : start[a + 1]] + [ys[a]]), 0.0),
     )
 
 
@@ -127,18 +139,20 @@ def add_remaining_peak(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel) ->
 
     For peak-priced demands only; the objective values max_t D_{d,t} - k_d.
     """
-    rows = _flows_by(c, h, "demand_stream")
-    rho = c.arcs["rho"].to_numpy()
     peak_demands = h.peak_demands
+    if not peak_demands:
+        m.remaining_peak = pyo.Constraint([])
+        return
+    rows = _flows_by(c, h, "demand_stream")
+    rho_f = c.arcs["rho"].to_numpy()[h.flow_arc].tolist() if len(h.flow_arc) else []
     keys = [(i, t) for i, d in enumerate(peak_demands) for t in range(len(c.demand_slots[d]))]
-    rho_f = rho[h.flow_arc].tolist() if len(h.flow_arc) else []
     xs, ks = h.xs, list(m.k.values())
 
-    def body(i: int, t: int) -> object:
-        fs = rows.get((peak_demands[i], t), [])
-        return linear([1.0] + [rho_f[f] for f in fs], [ks[i]] + [xs[f] for f in fs])
+    def row(i: int, t: int) -> InequalityExpression:
+        d = peak_demands[i]
+        return ge(LinearExpression([ks[i], *_terms(rho_f, xs, rows.get((d, t), []))]), float(c.demand_slots[d][t]))
 
-    m.remaining_peak = pyo.Constraint(keys, rule=lambda _m, i, t: ge(body(i, t), float(c.demand_slots[peak_demands[i]][t])))
+    add_rows(m, "remaining_peak", keys, (row(i, t) for i, t in keys))
 
 
 @family("require")

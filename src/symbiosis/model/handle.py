@@ -7,7 +7,7 @@ what makes Pyomo models slow. Rows are built as flat ``LinearExpression``s.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,7 @@ class ExchangeModel:
     model: pyo.ConcreteModel
     flow_arc: np.ndarray  # flow variable f -> arc position
     flow_slot: np.ndarray  # flow variable f -> slot position
-    flows_of_arc: dict[int, list[int]] = field(default_factory=dict)  # arc -> its flow variables
+    flow_start: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))  # arc a's flows are flow_start[a]:flow_start[a+1]
     peak_demands: list[str] = field(default_factory=list)  # k index -> demand stream
     xs: list[Any] = field(default_factory=list)  # x variables in index order (no lookups while building)
     upper: list[float] = field(default_factory=list)  # x upper bounds U_{a,t}, by flow variable
@@ -107,6 +107,28 @@ def ge(body: Any, lb: float) -> InequalityExpression:
     return InequalityExpression((lb, body), False)
 
 
+def add_rows(m: pyo.ConcreteModel, name: str, keys: Sequence[Any], rows: Iterable[Any], over: Any = None) -> None:
+    """m.<name>[keys[i]] = rows[i]: an indexed constraint over ``keys`` (or the set ``over``, whose order ``keys`` is).
+
+    The same members as ``pyo.Constraint(keys, rule=...)`` gives, in the same order, made
+    without a rule: the component is declared empty and each relational expression stored
+    through ``_setitem_when_not_present``, the call Pyomo's own construction makes for each
+    index. This skips Pyomo's rule wrapper and its walk over the index set, a third of the
+    time of the model's most numerous rows (docs/performance.md 6).
+    """
+    con = pyo.Constraint(keys if over is None else over)
+    setattr(m, name, con)
+    if len(con.index_set()) != len(keys):
+        raise ValueError(f"{name}: {len(keys)} keys for an index of {len(con.index_set())}")
+    put = con._setitem_when_not_present
+    n = 0
+    for key, row in zip(keys, rows):
+        put(key, row)
+        n += 1
+    if n != len(keys):
+        raise ValueError(f"{name}: {n} rows for {len(keys)} keys")
+
+
 def _index(n: int) -> Any:
     return pyo.RangeSet(0, n - 1) if n else pyo.Set(initialize=[])
 
@@ -127,6 +149,8 @@ def add_variables(m: pyo.ConcreteModel, c: Candidates) -> ExchangeModel:
     flow_arc: list[int] = arc_of[used].tolist()
     flow_slot: list[int] = slot_of[used].tolist()
     bounds: list[float] = flat[used].tolist()
+    # Flows come arc by arc: arc a's are the positions flow_start[a] to flow_start[a + 1].
+    flow_start = np.searchsorted(arc_of[used], np.arange(len(c.upper) + 1, dtype=np.int64)).astype(np.int64)
     m.F = _index(len(flow_arc))
     m.A = _index(len(c))
     m.x = pyo.Var(m.F, domain=pyo.NonNegativeReals, bounds=(0.0, None))
@@ -134,9 +158,6 @@ def add_variables(m: pyo.ConcreteModel, c: Candidates) -> ExchangeModel:
     xs = list(m.x.values())
     for v, ub in zip(xs, bounds):
         v.setub(ub)
-    by_arc: dict[int, list[int]] = {}
-    for f, a in enumerate(flow_arc):
-        by_arc.setdefault(a, []).append(f)
     arcs = c.arcs
     peak_demands = sorted(set(arcs.loc[arcs["peak"], "demand_stream"]))
     m.K = _index(len(peak_demands))
@@ -149,7 +170,7 @@ def add_variables(m: pyo.ConcreteModel, c: Candidates) -> ExchangeModel:
         m,
         np.array(flow_arc, dtype=np.int64),
         np.array(flow_slot, dtype=np.int64),
-        by_arc,
+        flow_start,
         peak_demands,
         xs,
         bounds,

@@ -52,30 +52,30 @@ def weighted_sum(m: pyo.ConcreteModel, c: Candidates, h: ExchangeModel, weights:
         return measures.combine(weights, {n: getattr(coef[n], kind) for n in names})
 
     flow, link, member, option = total("flow"), total("link"), total("membership"), total("option")
-    peak = c.arcs["peak"].to_numpy()
+    peak = c.arcs["peak"].to_numpy(dtype=bool)
     coefs: list[float] = []
     variables: list[Any] = []
 
-    def term(cf: float, var: Any) -> None:
-        coefs.append(cf)
-        variables.append(var)
+    def terms(values: np.ndarray, over: list[Any], keep: np.ndarray) -> None:
+        """The terms values_i over_i for the positions kept, in order (picked at once, not one by one)."""
+        at = np.flatnonzero(keep)
+        coefs.extend(np.asarray(values, dtype=float)[at].tolist())
+        variables.extend([over[i] for i in at.tolist()])
 
-    for f, a in enumerate(h.flow_arc.tolist()):
-        if not peak[a] and flow[a] != 0:
-            term(float(flow[a]), h.xs[f])
-    for a in range(len(c)):
-        if link[a] != 0:
-            term(float(link[a]), h.ys[a])
-    for j in range(len(member)):
-        term(float(member[j]), m.w[j])
-    for o in range(len(option)):
-        if option[o] != 0:
-            term(float(option[o]), m.z[o])
+    # Volume flows valued per unit (peak arcs are valued through their demand's k_d), then
+    # links, every membership, size options, and the remaining peaks.
+    flow_f = np.asarray(flow, dtype=float)[h.flow_arc]
+    terms(flow_f, h.xs, ~peak[h.flow_arc] & (flow_f != 0))
+    terms(link, h.ys, np.asarray(link) != 0)
+    terms(member, list(m.w.values()), np.ones(len(member), dtype=bool))
+    terms(option, list(m.z.values()), np.asarray(option) != 0)
     constant = 0.0
+    ks = list(m.k.values())
     for i, d in enumerate(h.peak_demands):
         wd = _peak_weight(c, d, weights)
         constant += wd * float(c.demand_slots[d].max())
-        term(-wd, m.k[i])
+        coefs.append(-wd)
+        variables.append(ks[i])
     return LinearExpression([MonomialTermExpression((cf, v)) for cf, v in zip(coefs, variables)]), constant
 
 
