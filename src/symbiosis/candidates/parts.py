@@ -36,35 +36,32 @@ def split_components(c: Candidates) -> list[Part]:
     facility, and a require rule joins all the arcs it names. Groups that share
     nothing cannot interact, so solving them apart is exact.
     """
-    node: dict[str, int] = {}
-
-    def nid(key: str) -> int:
-        return node.setdefault(key, len(node))
-
-    edges: list[tuple[int, int]] = []
-    arc_node = [nid("s:" + s) for s in c.arcs["supply_stream"]]
-    for a, d in enumerate(c.arcs["demand_stream"]):
-        edges.append((arc_node[a], nid("d:" + d)))
-    mem_node = [nid("d:" + d) for d in c.memberships["demand_stream"]]
-    for j, f in enumerate(c.memberships["facility"]):
-        edges.append((mem_node[j], nid("f:" + f)))
-    opt_node = [nid("f:" + f) for f in c.options["facility"]]
-    for r in c.requires:
-        for a, b in zip(r.arcs, r.arcs[1:]):
-            edges.append((arc_node[a], arc_node[b]))
-    n = len(node)
+    n_arcs, n_mems = len(c.arcs), len(c.memberships)
+    # Nodes: supply streams, then demand streams, then facilities (each numbered by first appearance).
+    supply = pd.factorize(c.arcs["supply_stream"].to_numpy(dtype=object))[0].astype(np.int64)
+    n_supply = int(supply.max()) + 1 if n_arcs else 0
+    demand_codes, demands = pd.factorize(np.concatenate([c.arcs["demand_stream"].to_numpy(dtype=object), c.memberships["demand_stream"].to_numpy(dtype=object)]))
+    demand = demand_codes.astype(np.int64) + n_supply
+    facility_codes, facilities = pd.factorize(np.concatenate([c.memberships["facility"].to_numpy(dtype=object), c.options["facility"].to_numpy(dtype=object)]))
+    facility = facility_codes.astype(np.int64) + n_supply + len(demands)
+    n = n_supply + len(demands) + len(facilities)
     if n == 0:
         return []
-    label = component_labels(n, np.array([e[0] for e in edges], dtype=np.int64), np.array([e[1] for e in edges], dtype=np.int64))
-    arc_label = label[arc_node] if arc_node else np.zeros(0, dtype=int)
-    opt_label = label[opt_node] if opt_node else np.zeros(0, dtype=int)
-    mem_label = label[mem_node] if mem_node else np.zeros(0, dtype=int)
+    arc_node, mem_node, opt_node = supply, demand[n_arcs:], facility[n_mems:]
+    rule_pairs = [(a, b) for r in c.requires for a, b in zip(r.arcs, r.arcs[1:])]
+    rule_u = arc_node[[a for a, _ in rule_pairs]] if rule_pairs else np.zeros(0, dtype=np.int64)
+    rule_v = arc_node[[b for _, b in rule_pairs]] if rule_pairs else np.zeros(0, dtype=np.int64)
+    # Edges: each arc joins its supply and demand, each membership its demand and facility, a rule its arcs.
+    u = np.concatenate([arc_node, mem_node, rule_u])
+    v = np.concatenate([demand[:n_arcs], facility[:n_mems], rule_v])
+    label = component_labels(n, u, v)
+    arc_label, opt_label, mem_label = label[arc_node], label[opt_node], label[mem_node]
     # Order groups by their first arc (then first option), so runs are repeatable.
     first: dict[int, tuple[int, int]] = {}
-    for a, g in enumerate(arc_label):
-        first.setdefault(int(g), (0, a))
-    for o, g in enumerate(opt_label):
-        first.setdefault(int(g), (1, o))
+    for kind, labels in ((0, arc_label), (1, opt_label)):
+        groups, at = np.unique(labels, return_index=True)
+        for g, i in zip(groups.tolist(), at.tolist()):
+            first.setdefault(g, (kind, i))
     parts = []
     for g in sorted(first, key=first.__getitem__):
         arcs = np.flatnonzero(arc_label == g)
