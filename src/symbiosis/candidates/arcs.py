@@ -231,7 +231,10 @@ def build_candidates(
     r_pipe = np.array([(resources[r].pipe_capex_eur_per_m or 0.0) if resources[r].transport is Transport.pipe else 0.0 for r in r_ids], dtype=float)
     s_res = np.array([r_code[s.resource] for s in supplies], dtype=np.int64)[ps] if len(ps) else np.zeros(0, dtype=np.int64)
     peak = r_peak[s_res]
-    given_terms = np.array([economics.link_values(links.links[k] if k >= 0 else None)[1:] for k in link_arr.tolist()], dtype=float).reshape(len(ps), 3)
+    # A links.csv row's given values (NaN: computed), once per row named rather than once per pair.
+    given_terms = np.full((len(ps), 3), np.nan)
+    for k in np.unique(link_arr[link_arr >= 0]).tolist():
+        given_terms[link_arr == k] = economics.link_values(links.links[k])[1:]
     terms = economics.exchange_terms(
         settings=st,
         rho=rho_arr,
@@ -320,7 +323,7 @@ def build_candidates(
     arcs = arcs.sort_values(["supply_stream", "demand_stream"], kind="stable")
     perm = arcs.index.to_numpy()
     arcs = arcs.reset_index(drop=True)
-    upper_sorted = [upper[int(idx[p])] for p in perm]
+    upper_sorted = [upper[i] for i in idx[perm].tolist()]
 
     requires = []
     if requires_raw:
