@@ -320,35 +320,43 @@ def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
     index: list[int] = []
     value: list[float] = []
 
-    def linear(expr: Any) -> tuple[float, list[int], list[float]]:
+    get = col.get
+
+    def read(expr: Any, index: list[int], value: list[float]) -> float:
+        """Append expr's columns and coefficients to index and value; return its constant.
+
+        A flat LinearExpression is read term by term (the rows the model builds); anything
+        else, or a term that is not a column, goes through Pyomo's standard repn.
+        """
+        n = len(index)
         if expr.__class__ is LinearExpression:
-            idx: list[int] = []
-            val: list[float] = []
             for a in expr.args:
                 if a.__class__ is MonomialTermExpression:
                     coef, var = a.args
-                    j = col.get(id(var))
-                    coef = coef if coef.__class__ is float else pyo.value(coef)
+                    j = get(id(var))
+                    if coef.__class__ is not float:
+                        coef = float(pyo.value(coef))
                 else:
-                    j, coef = col.get(id(a)), 1.0
+                    j, coef = get(id(a)), 1.0
                 if j is None:  # a constant or another kind of term: take the general path
+                    del index[n:], value[n:]
                     break
-                idx.append(j)
-                val.append(float(coef))
+                index.append(j)
+                value.append(coef)
             else:
-                return 0.0, idx, val
+                return 0.0
         repn = generate_standard_repn(expr, quadratic=False, compute_values=True)
         if repn.nonlinear_expr is not None:
             raise ValueError("the model is not linear")
-        return float(repn.constant), [col[id(v)] for v in repn.linear_vars], [float(c) for c in repn.linear_coefs]
+        index += [col[id(v)] for v in repn.linear_vars]
+        value += [float(c) for c in repn.linear_coefs]
+        return float(repn.constant)
 
     for con in m.component_data_objects(pyo.Constraint, active=True, descend_into=True, sort=False):
         lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
-        constant, idx, val = linear(body)
+        constant = read(body, index, value)
         row_lower.append(-inf if lb is None else float(lb) - constant)
         row_upper.append(inf if ub is None else float(ub) - constant)
-        index += idx
-        value += val
         starts.append(len(index))
     objectives = list(m.component_data_objects(pyo.Objective, active=True, descend_into=True))
     cost = np.zeros(len(columns))
@@ -356,7 +364,9 @@ def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
     sense = highspy.ObjSense.kMinimize
     if objectives:
         obj = objectives[0]
-        offset, idx, val = linear(obj.expr)
+        idx: list[int] = []
+        val: list[float] = []
+        offset = read(obj.expr, idx, val)
         np.add.at(cost, np.array(idx, dtype=np.int64), np.array(val, dtype=float))
         if obj.sense == pyo.maximize:
             sense = highspy.ObjSense.kMaximize
@@ -372,8 +382,9 @@ def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
             lower.append(float(v.value))
             upper.append(float(v.value))
         else:
-            lower.append(-inf if v.lb is None else float(v.lb))
-            upper.append(inf if v.ub is None else float(v.ub))
+            lb, ub = v.bounds  # both at once: each of v.lb and v.ub works out the domain's bounds again
+            lower.append(-inf if lb is None else float(lb))
+            upper.append(inf if ub is None else float(ub))
         integer.append(highspy.HighsVarType.kInteger if v.is_integer() else highspy.HighsVarType.kContinuous)
     lp.col_lower_ = np.array(lower, dtype=float)
     lp.col_upper_ = np.array(upper, dtype=float)
