@@ -73,18 +73,17 @@ def split_components(c: Candidates) -> list[Part]:
 
 def subset(c: Candidates, arcs: np.ndarray, options: np.ndarray, memberships: np.ndarray) -> Candidates:
     """The candidates restricted to some arcs, options and memberships (indices renumbered)."""
-    local = {int(a): i for i, a in enumerate(arcs)}
-    # A part holds all of a rule's arcs; a fixed network (``analysis.fixed``) may hold only those built.
-    requires = [
-        replace(r, arcs=tuple(local[a] for a in r.arcs if a in local))
-        for r in c.requires
-        if any(a in local for a in r.arcs)
-    ]
+    positions = arcs.tolist()
+    requires = []
+    if c.requires:
+        local = {a: i for i, a in enumerate(positions)}
+        # A part holds all of a rule's arcs; a fixed network (``analysis.fixed``) may hold only those built.
+        requires = [replace(r, arcs=tuple(local[a] for a in r.arcs if a in local)) for r in c.requires if any(a in local for a in r.arcs)]
     return Candidates(
         c.arcs.iloc[arcs].reset_index(drop=True),
         c.supply_slots,
         c.demand_slots,
-        [c.upper[int(a)] for a in arcs],
+        [c.upper[a] for a in positions],
         c.slots,
         c.demand_price,
         c.demand_co2,

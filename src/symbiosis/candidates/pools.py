@@ -44,6 +44,8 @@ def build_pool_candidates(
     by_resource: dict[str, list[Stream]] = defaultdict(list)
     for d in demands:
         by_resource[d.resource].append(d)
+    # The demands' coordinates, once per resource rather than once per facility.
+    where = {r: (np.array([companies[d.company].lat for d in ds]), np.array([companies[d.company].lon for d in ds])) for r, ds in by_resource.items()}
     seen: dict[str, int] = {}
     # A facility whose size option itself adds to the objective in use (land freed minimised, a ceiling on
     # it) keeps every member within reach: a member may pay its way by letting the option be built.
@@ -69,8 +71,7 @@ def build_pool_candidates(
         cands = by_resource.get(f.resource, [])
         if not cands:
             continue
-        lat = np.array([companies[d.company].lat for d in cands])
-        lon = np.array([companies[d.company].lon for d in cands])
+        lat, lon = where[f.resource]
         dist = economics.distance_km(np.full(len(cands), f.lat), np.full(len(cands), f.lon), lat, lon, st)
         for d, km in zip(cands, dist.tolist()):
             row = scenario.progress_index.membership_row(f.id, d.id) if scenario.progress else None

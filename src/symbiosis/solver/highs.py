@@ -320,43 +320,35 @@ def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
     index: list[int] = []
     value: list[float] = []
 
-    get = col.get
-
-    def read(expr: Any, index: list[int], value: list[float]) -> float:
-        """Append expr's columns and coefficients to index and value; return its constant.
-
-        A flat LinearExpression is read term by term (the rows the model builds); anything
-        else, or a term that is not a column, goes through Pyomo's standard repn.
-        """
-        n = len(index)
+    def linear(expr: Any) -> tuple[float, list[int], list[float]]:
         if expr.__class__ is LinearExpression:
+            idx: list[int] = []
+            val: list[float] = []
             for a in expr.args:
                 if a.__class__ is MonomialTermExpression:
                     coef, var = a.args
-                    j = get(id(var))
-                    if coef.__class__ is not float:
-                        coef = float(pyo.value(coef))
+                    j = col.get(id(var))
+                    coef = coef if coef.__class__ is float else pyo.value(coef)
                 else:
-                    j, coef = get(id(a)), 1.0
+                    j, coef = col.get(id(a)), 1.0
                 if j is None:  # a constant or another kind of term: take the general path
-                    del index[n:], value[n:]
                     break
-                index.append(j)
-                value.append(coef)
+                idx.append(j)
+                val.append(float(coef))
             else:
-                return 0.0
+                return 0.0, idx, val
         repn = generate_standard_repn(expr, quadratic=False, compute_values=True)
         if repn.nonlinear_expr is not None:
             raise ValueError("the model is not linear")
-        index += [col[id(v)] for v in repn.linear_vars]
-        value += [float(c) for c in repn.linear_coefs]
-        return float(repn.constant)
+        return float(repn.constant), [col[id(v)] for v in repn.linear_vars], [float(c) for c in repn.linear_coefs]
 
     for con in m.component_data_objects(pyo.Constraint, active=True, descend_into=True, sort=False):
         lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
-        constant = read(body, index, value)
+        constant, idx, val = linear(body)
         row_lower.append(-inf if lb is None else float(lb) - constant)
         row_upper.append(inf if ub is None else float(ub) - constant)
+        index += idx
+        value += val
         starts.append(len(index))
     objectives = list(m.component_data_objects(pyo.Objective, active=True, descend_into=True))
     cost = np.zeros(len(columns))
@@ -364,9 +356,7 @@ def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
     sense = highspy.ObjSense.kMinimize
     if objectives:
         obj = objectives[0]
-        idx: list[int] = []
-        val: list[float] = []
-        offset = read(obj.expr, idx, val)
+        offset, idx, val = linear(obj.expr)
         np.add.at(cost, np.array(idx, dtype=np.int64), np.array(val, dtype=float))
         if obj.sense == pyo.maximize:
             sense = highspy.ObjSense.kMaximize
@@ -382,7 +372,7 @@ def _to_highs(m: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list]:
             lower.append(float(v.value))
             upper.append(float(v.value))
         else:
-            lb, ub = v.bounds  # both at once: each of v.lb and v.ub works out the domain's bounds again
+            lb, ub = v.bounds  # both at once: v.lb and v.ub each work out the domain's bounds, and each was read twice
             lower.append(-inf if lb is None else float(lb))
             upper.append(inf if ub is None else float(ub))
         integer.append(highspy.HighsVarType.kInteger if v.is_integer() else highspy.HighsVarType.kContinuous)
