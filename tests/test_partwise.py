@@ -170,22 +170,27 @@ def test_the_front_is_the_same_with_one_and_two_workers() -> None:
         assert upper is not None and (lower if lower is not None else -np.inf) - 1e-3 <= net <= upper + 1e-3, (co2, net)
 
 
+def _material_park(companies: int, rows: list[tuple[str, str, str, str, float, float, float]], name: str) -> symbiosis.Scenario:
+    """Companies C0.. at one place, materials m1 and m2 by road, 100 EUR a link, solved to a zero gap; a stream per
+    row (id, company, direction, resource, quantity, price EUR/unit, CO2 kg/unit)."""
+    keys = ("id", "company", "direction", "resource", "quantity", "price_eur_per_unit", "co2_kg_per_unit")
+    return symbiosis.Scenario.from_tables(
+        companies=[{"id": f"C{i}", "name": f"C{i}", "lat": 50.85, "lon": 4.7} for i in range(companies)],
+        resources=[{"id": m, "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000} for m in ("m1", "m2")],
+        streams=[dict(zip(keys, row, strict=True)) for row in rows],
+        settings={"link_fixed_cost_eur_per_year": 100, "solver": {"mip_rel_gap": 0.0}}, name=name,
+    )
+
+
 def test_the_points_past_a_money_losing_demand_keep_their_savings() -> None:
     """Found by the property test above on the method before the step fixes (hypothesis seed 2751...8454260):
     s0 -> s1 (m1, 10 t), and s2 (10 t, 50 kg CO2/t) or s3 (90 t) to s4 (30 t, -3 EUR/t) or s5 (70 t, 5 EUR/t),
     both 100 kg CO2/t, 100 EUR a link. At CO2 8.625 t the front held 16.25 EUR/yr where brute force keeps
     101.25 (and 8.125 against 93.125 at 8.896 t). Every point must lie on the brute-force front and be proven."""
-    companies = [{"id": f"C{i}", "name": f"C{i}", "lat": 50.85, "lon": 4.7} for i in range(4)]
-    resources = [{"id": m, "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000} for m in ("m1", "m2")]
-
-    def stream(i: str, c: str, d: str, r: str, q: float, p: float, co2: float) -> dict[str, object]:
-        return {"id": i, "company": c, "direction": d, "resource": r, "quantity": q, "price_eur_per_unit": p, "co2_kg_per_unit": co2}
-
-    streams = [
-        stream("s0", "C1", "supply", "m1", 10, 0, 0), stream("s1", "C0", "demand", "m1", 10, 0, 0), stream("s2", "C0", "supply", "m2", 10, 0, 50),
-        stream("s3", "C0", "supply", "m2", 90, 0, 0), stream("s4", "C1", "demand", "m2", 30, -3, 100), stream("s5", "C1", "demand", "m2", 70, 5, 100),
-    ]
-    sc = symbiosis.Scenario.from_tables(companies=companies, resources=resources, streams=streams, settings={"link_fixed_cost_eur_per_year": 100, "solver": {"mip_rel_gap": 0.0}}, name="parts")
+    sc = _material_park(4, [
+        ("s0", "C1", "supply", "m1", 10, 0, 0), ("s1", "C0", "demand", "m1", 10, 0, 0), ("s2", "C0", "supply", "m2", 10, 0, 50),
+        ("s3", "C0", "supply", "m2", 90, 0, 0), ("s4", "C1", "demand", "m2", 30, -3, 100), ("s5", "C1", "demand", "m2", 70, 5, 100),
+    ], "parts")
     front = symbiosis.pareto(sc, points=5, method="parts")
     for p in front.points:
         lower = brute_force_max_savings(sc, p.co2 + 1e-5)
@@ -198,17 +203,10 @@ def test_the_points_past_a_money_losing_demand_keep_their_savings() -> None:
 def test_the_right_end_behind_a_step_is_proven() -> None:
     """Found by the property test above: s0 (90 t, 5 EUR/t) and s1 (10 t) to s2 or to s3 (-6 EUR/t, 50 kg CO2/t),
     s4 -> s5 (70 t, 7 EUR/t), 100 EUR a link. The right end, 5 t at 40 EUR/yr, equals brute force."""
-    companies = [{"id": f"C{i}", "name": f"C{i}", "lat": 50.85, "lon": 4.7} for i in range(2)]
-    resources = [{"id": m, "family": "material", "unit": "t", "pricing": "volume", "transport": "road", "kg_per_unit": 1000} for m in ("m1", "m2")]
-
-    def stream(i: str, c: str, d: str, r: str, q: float, p: float, co2: float) -> dict[str, object]:
-        return {"id": i, "company": c, "direction": d, "resource": r, "quantity": q, "price_eur_per_unit": p, "co2_kg_per_unit": co2}
-
-    streams = [
-        stream("s0", "C1", "supply", "m1", 90, 5, 0), stream("s1", "C1", "supply", "m1", 10, 0, 0), stream("s2", "C0", "demand", "m1", 10, 0, 0),
-        stream("s3", "C0", "demand", "m1", 100, -6, 50), stream("s4", "C0", "supply", "m2", 70, 0, 0), stream("s5", "C1", "demand", "m2", 70, 7, 0),
-    ]
-    sc = symbiosis.Scenario.from_tables(companies=companies, resources=resources, streams=streams, settings={"link_fixed_cost_eur_per_year": 100, "solver": {"mip_rel_gap": 0.0}}, name="step")
+    sc = _material_park(2, [
+        ("s0", "C1", "supply", "m1", 90, 5, 0), ("s1", "C1", "supply", "m1", 10, 0, 0), ("s2", "C0", "demand", "m1", 10, 0, 0),
+        ("s3", "C0", "demand", "m1", 100, -6, 50), ("s4", "C0", "supply", "m2", 70, 0, 0), ("s5", "C1", "demand", "m2", 70, 7, 0),
+    ], "step")
     front = symbiosis.pareto(sc, points=5, method="parts")
     right = front.points[-1]
     assert right.co2 == pytest.approx(5.0, abs=1e-6) and right.net_savings == pytest.approx(brute_force_max_savings(sc, 5.0 - 1e-5), abs=1e-2)
